@@ -1,0 +1,8 @@
+/** The identity module: accounts, sign-in, sessions and the role policies every module uses. */
+export { identityModule } from './module.js';
+export { authenticate, createStaffUser, registerCitizen, type Registration } from './commands/accounts.js';
+export { startSession, SESSION_COOKIE } from './commands/sessions.js';
+export { requireSignIn } from './guards.js';
+export { hasRole, isCitizen, isPlatformAdmin, isStaffOf } from './policies/roles.js';
+export { STAFF_ROLES, type StaffRole, type UserRow } from './db/tables.js';
+export { passwordProblem } from './passwords.js';

@@ -1,0 +1,19 @@
+import type { Db } from '../../../platform/db/database.js';
+import type { OrganisationRow } from '../db/tables.js';
+
+export async function listOrganisations(db: Db): Promise<OrganisationRow[]> {
+  return db.selectFrom('organisations').selectAll().orderBy('name').execute();
+}
+
+export async function findOrganisationBySlug(db: Db, slug: string): Promise<OrganisationRow | undefined> {
+  return db.selectFrom('organisations').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function findOrganisationById(db: Db, id: string): Promise<OrganisationRow | undefined> {
+  return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** "slug<TAB>GSS code<TAB>name", one body a line, as `joinedup org:list` prints. */
+export function formatOrganisationLine(organisation: OrganisationRow): string {
+  return [organisation.slug, organisation.gss_code ?? '-', organisation.name].join('\t');
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, contrastAgainstWhite, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('gives safe-to-run defaults and warns about the development ones', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.DATA_DIR).toBe('./data');
+    expect(config.baseUrl).toBe('http://localhost:3000');
+    expect(config.warnings.join(' ')).toMatch(/SESSION_SECRET/);
+    expect(config.warnings.join(' ')).toMatch(/SMTP_URL/);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', BRAND_COLOUR: '#ffff00' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/PORT/);
+      expect(problems).toMatch(/DATABASE_URL/);
+      expect(problems).toMatch(/BRAND_COLOUR: must have 4.5:1 contrast/);
+    }
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+});
+
+describe('contrastAgainstWhite', () => {
+  it('matches the WCAG figures for black and the GOV.UK link blue', () => {
+    expect(contrastAgainstWhite('#000000')).toBeCloseTo(21, 0);
+    expect(contrastAgainstWhite('#1d70b8')).toBeGreaterThan(4.5);
+    expect(contrastAgainstWhite('#ffffff')).toBeCloseTo(1, 5);
+  });
+});

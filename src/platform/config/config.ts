@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/** WCAG contrast ratio of a #rrggbb colour against white, so a brand colour can carry white text. */
+export function contrastAgainstWhite(hex: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(1 + i * 2, 3 + i * 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+  return 1.05 / (luminance + 0.05);
+}
+
+const DEV_SESSION_SECRET = 'joinedup-development-session-secret-change-me';
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  BASE_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().default('Joinedup <no-reply@joinedup.invalid>'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SESSION_SECRET),
+  BRAND_NAME: z.string().min(1).max(60).default('Joinedup'),
+  BRAND_COLOUR: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1d4f91')
+    .refine((c) => contrastAgainstWhite(c) >= 4.5, 'must have 4.5:1 contrast with white text')
+    .default('#1d4f91'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER: z.enum(['on', 'off']).default('on'),
+  WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+});
+
+export type Config = Readonly<
+  z.infer<typeof schema> & { baseUrl: string; warnings: readonly string[] }
+>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Joinedup cannot start; the configuration has problems:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/**
+ * Reads the configuration once from the environment, validates it and freezes it.
+ * Throws ConfigError listing every problem, so an operator can fix them all in one go.
+ *
+ * @example const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const values = parsed.data;
+  const warnings: string[] = [];
+  if (values.SESSION_SECRET === DEV_SESSION_SECRET) {
+    warnings.push('SESSION_SECRET is the development default: set your own before real use.');
+  }
+  if (!values.SMTP_URL) {
+    warnings.push(`SMTP_URL is not set: e-mail goes to the development mailbox in ${values.DATA_DIR}/mailbox.`);
+  }
+  const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, '');
+  return Object.freeze({ ...values, baseUrl, warnings: Object.freeze(warnings) });
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { sql } from 'kysely';
+import { AppError } from '../errors/errors.js';
+import { isLocale, loadMessages, translator, type Locale } from '../i18n/i18n.js';
+import { projectPath } from '../paths.js';
+import { registerApiDocument } from './api.js';
+import { registerMetrics } from './metrics.js';
+import { databaseRateLimitStore } from './rate-limit-store.js';
+import type { AppContext, ModuleManifest } from './types.js';
+import { registerViews, setPageLocals } from './views.js';
+
+export const LANGUAGE_COOKIE = 'ju_lang';
+
+/**
+ * Builds the one Fastify app that serves every page and API of every module.
+ * It does not listen: the caller (web entry, tests, bench) decides the port.
+ */
+export async function buildApp(context: AppContext, modules: ModuleManifest[]): Promise<FastifyInstance> {
+  const { config } = context;
+  const secure = context.config.baseUrl.startsWith('https://');
+  const app = Fastify({
+    loggerInstance: context.logger as FastifyBaseLogger,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    trustProxy: config.TRUST_PROXY === 'true',
+    bodyLimit: 1_048_576,
+  });
+
+  app.decorateRequest('user', null);
+  app.decorateRequest('locale', 'en');
+  app.decorateRequest('t', null as never);
+
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    hsts: secure,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: secure ? [] : null,
+      },
+    },
+  });
+  await app.register(fastifyCookie, { secret: config.SESSION_SECRET });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure },
+    getToken: (request) => (request.body as { _csrf?: string } | undefined)?._csrf,
+  });
+  await app.register(fastifyRateLimit, { global: false, store: databaseRateLimitStore(context.db) });
+  await app.register(fastifyStatic, { root: projectPath('public'), prefix: '/assets/', index: false });
+
+  const messages = await loadMessages();
+  app.addHook('onRequest', async (request, reply) => {
+    request.locale = chooseLocale(request, reply, secure);
+    request.t = translator(messages, request.locale);
+    reply.header('x-request-id', request.id);
+  });
+
+  // Pages and forms are protected against cross-site request forgery; the API uses bearer tokens.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.url.startsWith('/api/')) {
+      return done();
+    }
+    app.csrfProtection(request, reply, done);
+  });
+
+  for (const module of modules) await module.hooks?.(app, context);
+  await registerViews(app, config, modules.flatMap((m) => m.navigation ?? []));
+  registerErrorPages(app);
+  registerHealth(app, context);
+  registerMetrics(app, context);
+  registerApiDocument(app, config);
+  for (const module of modules) await module.routes?.(app, context);
+  return app;
+}
+
+function chooseLocale(request: FastifyRequest, reply: FastifyReply, secure: boolean): Locale {
+  const asked = (request.query as { lang?: unknown } | undefined)?.lang;
+  if (isLocale(asked)) {
+    reply.setCookie(LANGUAGE_COOKIE, asked, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      maxAge: 365 * 24 * 3600,
+    });
+    return asked;
+  }
+  const remembered = request.cookies[LANGUAGE_COOKIE];
+  return isLocale(remembered) ? remembered : 'en';
+}
+
+function wantsJson(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/') || request.url.startsWith('/healthz') || request.url.startsWith('/readyz');
+}
+
+function registerErrorPages(app: FastifyInstance): void {
+  app.setNotFoundHandler(async (request, reply) => {
+    request.log.info({ url: request.url }, 'not found');
+    if (wantsJson(request)) {
+      return reply.code(404).send({ status_code: 404, errors: [{ error: 'NotFound', message: 'Not found' }] });
+    }
+    return reply.code(404).view('platform/views/errors/404.njk');
+  });
+
+  app.setErrorHandler(async (error: Error & { code?: string; statusCode?: number }, request, reply) => {
+    const status = errorStatus(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: error.code, detail: error instanceof AppError ? error.detail : undefined }, error.message);
+    const code = error instanceof AppError ? error.code : publicCode(error, status);
+    const message = status >= 500 ? 'Sorry, there is a problem with the service' : error.message;
+    if (wantsJson(request)) {
+      return reply.code(status).send({ status_code: status, errors: [{ error: code, message }], request_id: request.id });
+    }
+    if (!request.t) request.t = (key) => key;
+    if (!reply.locals?.t) setPageLocals(request, reply);
+    const template =
+      status === 404 ? '404' : code === 'csrf_invalid' ? 'csrf' : status === 429 ? '429' : status >= 500 ? '500' : '400';
+    return reply.code(status).view(`platform/views/errors/${template}.njk`, { requestId: request.id, message });
+  });
+}
+
+function errorStatus(error: { statusCode?: number }): number {
+  if (error instanceof AppError) return error.status;
+  const status = error.statusCode ?? 500;
+  return status >= 400 && status < 600 ? status : 500;
+}
+
+function publicCode(error: { code?: string }, status: number): string {
+  if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') return 'csrf_invalid';
+  if (status === 429) return 'rate_limited';
+  if (status === 413) return 'too_large';
+  if (status >= 500) return 'internal_error';
+  return 'bad_request';
+}
+
+function registerHealth(app: FastifyInstance, context: AppContext): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await sql`select 1 from schema_migrations limit 1`.execute(context.db);
+      return { status: 'ready' };
+    } catch (error) {
+      context.logger.warn({ err: error }, 'not ready');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+}

@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import type { Locale, Translate } from '../i18n/i18n.js';
+import type { OutboxHandler } from '../outbox/outbox.js';
+
+/** The signed-in person, as every page and policy sees them. */
+export interface CurrentUser {
+  id: string;
+  email: string;
+  displayName: string;
+  kind: 'citizen' | 'staff';
+  organisationId: string | null;
+  organisationName: string | null;
+  roles: string[];
+}
+
+/** What the platform hands every module when it starts. */
+export interface AppContext {
+  config: Config;
+  db: Kysely<Database>;
+  logger: Logger;
+  /** Ask the outbox worker (if this node runs one) to look for new messages now. */
+  wakeOutbox(): void;
+}
+
+/** A link a module adds to the staff or account navigation. */
+export interface NavigationItem {
+  /** i18n key */
+  text: string;
+  href: string;
+  /** Shown when the signed-in user passes this test. */
+  visibleTo(user: CurrentUser | null): boolean;
+}
+
+/**
+ * What a module contributes to the platform. The platform loops over manifests and never
+ * reaches into a module otherwise.
+ */
+export interface ModuleManifest {
+  name: string;
+  /** Root-level hooks, e.g. the identity module resolving the session. Runs before routes. */
+  hooks?(app: FastifyInstance, context: AppContext): void | Promise<void>;
+  routes?(app: FastifyInstance, context: AppContext): void | Promise<void>;
+  outboxHandlers?(context: AppContext): Record<string, OutboxHandler>;
+  navigation?: NavigationItem[];
+  /** The personal data this module holds, for "Your data" and retention. */
+  personalData?: { table: string; description: string; retention: string }[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: CurrentUser | null;
+    locale: Locale;
+    t: Translate;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    locals: Record<string, unknown> | undefined;
+  }
+}

@@ -1,0 +1,238 @@
+import { sql, type ColumnType, type Generated, type Kysely, type Selectable } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database, Db } from '../db/database.js';
+
+export interface OutboxTable {
+  id: Generated<number>;
+  topic: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  idempotency_key: string;
+  status: ColumnType<'pending' | 'done' | 'dead', 'pending' | undefined, 'pending' | 'done' | 'dead'>;
+  attempts: Generated<number>;
+  available_at: ColumnType<Date, Date | undefined, Date | ReturnType<typeof sql>>;
+  locked_until: ColumnType<Date | null, never, Date | null | ReturnType<typeof sql>>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  processed_at: ColumnType<Date | null, never, Date | null | ReturnType<typeof sql>>;
+}
+
+declare module '../db/database.js' {
+  interface Database {
+    outbox: OutboxTable;
+  }
+}
+
+export type OutboxMessage = Selectable<OutboxTable>;
+
+/** Context a handler gets: the key to send with any delivery so a receiver can drop repeats. */
+export interface DeliveryContext {
+  db: Kysely<Database>;
+  idempotencyKey: string;
+  attempt: number;
+  logger: Logger;
+}
+
+/** Handles one topic. It must be idempotent: after a crash the same message may come again. */
+export type OutboxHandler = (payload: Record<string, unknown>, context: DeliveryContext) => Promise<void>;
+
+/**
+ * Writes a message to the outbox in the caller's transaction, so it exists if and only if the
+ * change it announces was committed. A repeated idempotency key is ignored.
+ *
+ * @example await enqueue(trx, { topic: 'submission.submitted', payload: { submissionId }, idempotencyKey: `submission.submitted:${id}` });
+ */
+export async function enqueue(
+  db: Db,
+  message: { topic: string; payload: Record<string, unknown>; idempotencyKey: string },
+): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({
+      topic: message.topic,
+      payload: JSON.stringify(message.payload),
+      idempotency_key: message.idempotencyKey,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .execute();
+}
+
+/** Exponential backoff with full jitter: attempt 1 waits up to base, then 2×, 4× … capped at an hour. */
+export function backoffMs(attempt: number, baseMs: number, random = Math.random): number {
+  const ceiling = Math.min(baseMs * 2 ** Math.max(0, attempt - 1), 3_600_000);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export interface OutboxWorkerOptions {
+  pollMs: number;
+  maxAttempts: number;
+  /** How long a claimed message stays invisible to other workers while one handles it. */
+  leaseMs?: number;
+  backoffBaseMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * Drains the outbox. Each node may run one; claims use FOR UPDATE SKIP LOCKED and a lease, so
+ * nodes never handle the same message at once, and a message a dead node had claimed is
+ * handled again once its lease runs out.
+ */
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private wakeRequested = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly handlers: ReadonlyMap<string, OutboxHandler>,
+    private readonly logger: Logger,
+    private readonly options: OutboxWorkerOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Ask for a pass now, e.g. just after a request committed a message. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeRequested = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delay: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.drain()
+        .then(() => undefined)
+        .catch((error: unknown) => this.logger.error({ err: error }, 'outbox pass failed'))
+        .finally(() => {
+          this.running = undefined;
+          if (this.stopped) return;
+          const again = this.wakeRequested;
+          this.wakeRequested = false;
+          this.schedule(again ? 0 : this.options.pollMs);
+        });
+    }, delay);
+  }
+
+  /** Handles every message now due; returns how many were handled (successfully or not). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await this.claim();
+      if (batch.length === 0) return total;
+      for (const message of batch) await this.handle(message);
+      total += batch.length;
+      if (this.stopped) return total;
+    }
+  }
+
+  private async claim(): Promise<OutboxMessage[]> {
+    const leaseMs = this.options.leaseMs ?? 60_000;
+    return this.db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('available_at', '<=', sql<Date>`now()`)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', sql<Date>`now()`)]))
+        .orderBy('id')
+        .limit(this.options.batchSize ?? 20)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (due.length === 0) return [];
+      return trx
+        .updateTable('outbox')
+        .set({
+          locked_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
+          attempts: sql`attempts + 1`,
+        })
+        .where(
+          'id',
+          'in',
+          due.map((row) => row.id),
+        )
+        .returningAll()
+        .execute();
+    });
+  }
+
+  private async handle(message: OutboxMessage): Promise<void> {
+    const handler = this.handlers.get(message.topic);
+    const log = this.logger.child({ outboxId: message.id, topic: message.topic, attempt: message.attempts });
+    try {
+      if (!handler) throw new Error(`No handler for topic ${message.topic}`);
+      await handler(message.payload, {
+        db: this.db,
+        idempotencyKey: message.idempotency_key,
+        attempt: message.attempts,
+        logger: log,
+      });
+      await this.db
+        .updateTable('outbox')
+        .set({ status: 'done', processed_at: sql`now()`, locked_until: null, last_error: null })
+        .where('id', '=', message.id)
+        .execute();
+      log.info('outbox message delivered');
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const dead = message.attempts >= this.options.maxAttempts;
+      const wait = backoffMs(message.attempts, this.options.backoffBaseMs ?? 1000);
+      await this.db
+        .updateTable('outbox')
+        .set({
+          status: dead ? 'dead' : 'pending',
+          last_error: reason.slice(0, 2000),
+          locked_until: null,
+          available_at: sql`now() + ${`${wait} milliseconds`}::interval`,
+        })
+        .where('id', '=', message.id)
+        .execute();
+      log[dead ? 'error' : 'warn']({ err: error, dead }, 'outbox message failed');
+    }
+  }
+}
+
+/** Dead letters and pending counts, for the admin page and /metrics. */
+export async function outboxSummary(db: Db): Promise<{ pending: number; dead: number; done: number }> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('status')
+    .execute();
+  const count = (status: string) => Number(rows.find((r) => r.status === status)?.count ?? 0);
+  return { pending: count('pending'), dead: count('dead'), done: count('done') };
+}
+
+export async function listDeadLetters(db: Db, limit = 100): Promise<OutboxMessage[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('status', '=', 'dead')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Puts a dead letter back in the queue for a fresh set of attempts. */
+export async function retryDeadLetter(db: Db, id: number): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'pending', attempts: 0, available_at: sql`now()`, locked_until: null })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
