@@ -2,6 +2,7 @@
 export { identityModule } from './module.js';
 export { authenticate, createStaffUser, registerCitizen, type Registration } from './commands/accounts.js';
 export { startSession, SESSION_COOKIE } from './commands/sessions.js';
+export { countUsers, findUserById } from './queries/users.js';
 export { requireSignIn } from './guards.js';
 export { hasRole, isCitizen, isPlatformAdmin, isStaffOf } from './policies/roles.js';
 export { STAFF_ROLES, type StaffRole, type UserRow } from './db/tables.js';

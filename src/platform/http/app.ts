@@ -12,6 +12,7 @@ import { isLocale, loadMessages, translator, type Locale } from '../i18n/i18n.js
 import { projectPath } from '../paths.js';
 import { registerApiDocument } from './api.js';
 import { registerMetrics } from './metrics.js';
+import { registerStaticPages } from './static-pages.js';
 import { databaseRateLimitStore } from './rate-limit-store.js';
 import type { AppContext, ModuleManifest } from './types.js';
 import { registerViews, setPageLocals } from './views.js';
@@ -84,6 +85,7 @@ export async function buildApp(context: AppContext, modules: ModuleManifest[]): 
   registerHealth(app, context);
   registerMetrics(app, context);
   registerApiDocument(app, config);
+  registerStaticPages(app, config);
   for (const module of modules) await module.routes?.(app, context);
   return app;
 }

@@ -15,14 +15,21 @@ export async function registerViews(
   config: Config,
   navigation: NavigationItem[],
 ): Promise<void> {
-  const env = nunjucks.configure(
-    [projectPath('src'), projectPath('node_modules/govuk-frontend/dist')],
-    { autoescape: true, throwOnUndefined: false, noCache: false },
-  );
-  env.addFilter('date', (value: Date | string, locale: 'en' | 'cy') => formatDate(value, locale));
-  env.addFilter('dateTime', (value: Date | string, locale: 'en' | 'cy') => formatDateTime(value, locale));
-  env.addGlobal('brandName', config.BRAND_NAME);
-  await app.register(fastifyView, { engine: { nunjucks }, options: { nunjucksEnv: env } } as never);
+  // @fastify/view builds the Nunjucks environment itself; onConfigure adds our filters to it.
+  await app.register(fastifyView, {
+    engine: { nunjucks },
+    templates: [projectPath('src'), projectPath('node_modules/govuk-frontend/dist')],
+    options: {
+      autoescape: true,
+      throwOnUndefined: false,
+      noCache: false,
+      onConfigure: (env: nunjucks.Environment) => {
+        env.addFilter('date', (value: Date | string, locale: 'en' | 'cy') => formatDate(value, locale));
+        env.addFilter('dateTime', (value: Date | string, locale: 'en' | 'cy') => formatDateTime(value, locale));
+        env.addGlobal('brandName', config.BRAND_NAME);
+      },
+    },
+  } as never);
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     setPageLocals(request, reply, navigation);

@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../platform/config/config.js';
+import { openDatabase } from '../platform/db/connect.js';
+import { migrate } from '../platform/db/migrator.js';
+import { createStaffUser, registerCitizen } from '../modules/identity/index.js';
+import { findOrganisationBySlug, formatOrganisationLine, listOrganisations } from '../modules/organisations/index.js';
+import { createLogger, createPlatform } from './platform.js';
+import { DEMO_ACCOUNTS, isEmpty, seedDemo } from './seed.js';
+
+const USAGE = `Usage: joinedup <command>
+
+  start                      migrate, seed the demo when the database is empty, and serve
+  serve                      serve pages, API and (unless WORKER=off) the outbox worker
+  worker                     run only the outbox worker
+  migrate                    apply database migrations
+  seed --demo                add the demo organisations, service and accounts
+  user:create --email E --role R [--role R2] [--org SLUG] [--name N] [--password P]
+                             create a staff user (with --org) or a citizen (without)
+  org:list                   list organisations: slug, GSS code, name (tab-separated)
+`;
+
+async function withDatabase<T>(config: Config, work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
+  const handle = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  try {
+    await migrate(handle.db);
+    return await work(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function serve(config: Config, options: { seedWhenEmpty: boolean; workerOnly?: boolean }): Promise<void> {
+  const platform = await createPlatform(config);
+  const { logger } = platform;
+  for (const warning of config.warnings) logger.warn(warning);
+  let seeded = false;
+  if (options.seedWhenEmpty && (await isEmpty(platform.database.db))) {
+    await seedDemo(platform.database.db);
+    seeded = true;
+  }
+  if (!options.workerOnly) {
+    await platform.app.listen({ port: config.PORT, host: config.HOST });
+    const address = platform.app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    const url = config.BASE_URL ?? `http://localhost:${port}`;
+    process.stdout.write(banner(url, platform.database.kind, config.DATA_DIR, seeded, options.seedWhenEmpty));
+  } else {
+    process.stdout.write('Joinedup outbox worker running.\n');
+  }
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await platform.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function banner(url: string, kind: string, dataDir: string, seeded: boolean, demo: boolean): string {
+  const lines = [
+    '',
+    `Joinedup is running at ${url}`,
+    `Database: ${kind === 'pglite' ? `embedded PGlite (${dataDir})` : 'PostgreSQL'}${seeded ? ', demo data added' : ''}`,
+  ];
+  if (demo) {
+    lines.push('', 'Demo sign-ins (for a demo only: the passwords are public):');
+    for (const account of DEMO_ACCOUNTS) {
+      const who = account.organisation ? `${account.roles.join(', ')} at ${account.organisation}` : 'citizen';
+      lines.push(`  ${account.email.padEnd(40)} ${account.password.padEnd(28)} ${who}`);
+    }
+  }
+  return `${lines.join('\n')}\n\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadConfig(process.env);
+  switch (command) {
+    case 'start':
+      await serve(config, { seedWhenEmpty: true });
+      return -1;
+    case 'serve':
+      await serve(config, { seedWhenEmpty: false });
+      return -1;
+    case 'worker':
+      await serve({ ...config, WORKER: 'on' }, { seedWhenEmpty: false, workerOnly: true });
+      return -1;
+    case 'migrate': {
+      const handle = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+      try {
+        const { applied } = await migrate(handle.db);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      } finally {
+        await handle.close();
+      }
+      return 0;
+    }
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' } } });
+      if (!values.demo) throw new UsageError('seed needs --demo');
+      return withDatabase(config, async (db) => {
+        if (!(await isEmpty(db))) {
+          console.error('The database already has accounts; the demo is only added to an empty database.');
+          return 1;
+        }
+        await seedDemo(db);
+        console.log('Demo organisations, service and accounts added.');
+        return 0;
+      });
+    }
+    case 'user:create':
+      return createUser(config, rest);
+    case 'org:list':
+      return withDatabase(config, async (db) => {
+        for (const organisation of await listOrganisations(db)) console.log(formatOrganisationLine(organisation));
+        return 0;
+      });
+    default:
+      throw new UsageError(command ? `Unknown command ${command}` : 'No command given');
+  }
+}
+
+async function createUser(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      org: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+    },
+  });
+  if (!values.email) throw new UsageError('user:create needs --email');
+  const generated = !values.password;
+  const password = values.password ?? randomBytes(12).toString('base64url');
+  const displayName = values.name ?? values.email.split('@')[0]!;
+  return withDatabase(config, async (db) => {
+    let outcome;
+    if (values.org) {
+      const organisation = await findOrganisationBySlug(db, values.org);
+      if (!organisation) {
+        console.error(`No organisation with slug ${values.org}; see joinedup org:list`);
+        return 1;
+      }
+      outcome = await createStaffUser(db, { email: values.email!, password, displayName, organisationId: organisation.id, roles: values.role ?? [] });
+    } else {
+      if (values.role?.length) throw new UsageError('Roles need --org: staff belong to an organisation');
+      outcome = await registerCitizen(db, { email: values.email!, password, displayName });
+    }
+    if (!outcome.ok) {
+      for (const error of outcome.errors) console.error(`${error.field}: ${error.message}`);
+      return 1;
+    }
+    console.log(`Created ${outcome.user.kind} ${outcome.user.email}${generated ? ` with password ${password}` : ''}`);
+    return 0;
+  });
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2))
+  .then((code) => {
+    if (code >= 0) process.exit(code);
+  })
+  .catch((error: unknown) => {
+    if (error instanceof ConfigError) console.error(error.message);
+    else if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
+    else createLogger(loadConfigOrDefault()).error({ err: error }, 'command failed');
+    process.exit(error instanceof UsageError ? 64 : 1);
+  });
+
+function loadConfigOrDefault(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch {
+    return loadConfig({});
+  }
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { Config } from '../platform/config/config.js';
+import { openDatabase, type DatabaseHandle } from '../platform/db/connect.js';
+import { migrate } from '../platform/db/migrator.js';
+import { buildApp } from '../platform/http/app.js';
+import type { AppContext, ModuleManifest } from '../platform/http/types.js';
+import { createMailer, MAIL_TOPIC, mailOutboxHandler } from '../platform/mail/mailer.js';
+import { OutboxWorker, type OutboxHandler } from '../platform/outbox/outbox.js';
+import { MODULES } from './modules.js';
+
+export interface Platform {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  worker: OutboxWorker;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization'] });
+}
+
+/** Every topic's handler: the platform's own (e-mail) and each module's. */
+export function outboxHandlers(context: AppContext, modules: ModuleManifest[]): Map<string, OutboxHandler> {
+  const handlers = new Map<string, OutboxHandler>([[MAIL_TOPIC, mailOutboxHandler(createMailer(context.config))]]);
+  for (const module of modules) {
+    for (const [topic, handler] of Object.entries(module.outboxHandlers?.(context) ?? {})) handlers.set(topic, handler);
+  }
+  return handlers;
+}
+
+/**
+ * Opens the database, migrates it, and builds the web app and the outbox worker (started
+ * when config.WORKER is on). Used by `serve`, the tests and the benchmarks alike.
+ */
+export async function createPlatform(
+  config: Config,
+  options: { database?: DatabaseHandle; logger?: Logger; modules?: ModuleManifest[] } = {},
+): Promise<Platform> {
+  const logger = options.logger ?? createLogger(config);
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  await migrate(database.db);
+  const modules = options.modules ?? MODULES;
+  let worker: OutboxWorker | undefined;
+  const context: AppContext = { config, db: database.db, logger, wakeOutbox: () => worker?.wake() };
+  worker = new OutboxWorker(database.db, outboxHandlers(context, modules), logger.child({ component: 'outbox' }), {
+    pollMs: config.WORKER_POLL_MS,
+    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+  });
+  const app = await buildApp(context, modules);
+  if (config.WORKER === 'on') worker.start();
+  return {
+    app,
+    database,
+    worker,
+    logger,
+    async close() {
+      await worker.stop();
+      await app.close();
+      if (!options.database) await database.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { Answers } from '../definition.js';
+
+export interface FormDraftTable {
+  id: Generated<string>;
+  user_id: string;
+  service_id: string;
+  answers: ColumnType<Answers, string | undefined, string>;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+declare module '../../../platform/db/database.js' {
+  interface Database {
+    form_drafts: FormDraftTable;
+  }
+}
+
+export type FormDraftRow = Selectable<FormDraftTable>;

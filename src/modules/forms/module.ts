@@ -1,0 +1,9 @@
+import type { ModuleManifest } from '../../platform/http/types.js';
+import { journeyRoutes } from './pages/routes.js';
+
+/** Services' application forms: questions page by page, check answers, submit. */
+export const formsModule: ModuleManifest = {
+  name: 'forms',
+  routes: journeyRoutes,
+  personalData: [{ table: 'form_drafts', description: 'Answers to applications you have started but not sent', retention: '30 days' }],
+};

@@ -1,0 +1,48 @@
+/**
+ * A UK postcode in its standard form ("GL5 4UB"), or undefined. Accepts any case and spacing,
+ * as people type them.
+ */
+export function normalisePostcode(input: string): string | undefined {
+  const compact = input.toUpperCase().replace(/\s+/g, '');
+  if (compact === 'GIR0AA') return 'GIR 0AA';
+  const match = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][ABD-HJLNP-UW-Z]{2})$/.exec(compact);
+  if (!match) return undefined;
+  const outward = match[1]!;
+  // The outward code's first letters: Q, V and X never come first; I, J and Z never second.
+  if (/^[QVX]/.test(outward) || /^[A-Z][IJZ]/.test(outward)) return undefined;
+  return `${outward} ${match[2]}`;
+}
+
+export type DateProblem = 'required' | 'incomplete' | 'invalid';
+
+/**
+ * Reads the three boxes of the GOV.UK date input. Returns the ISO date (YYYY-MM-DD) or
+ * what is wrong: nothing given, a part missing, or not a real date (31 February).
+ */
+export function parseDateParts(day: string, month: string, year: string): { date: string } | { problem: DateProblem } {
+  const parts = [day.trim(), month.trim(), year.trim()];
+  if (parts.every((p) => p === '')) return { problem: 'required' };
+  if (parts.some((p) => p === '')) return { problem: 'incomplete' };
+  if (!parts.every((p) => /^\d+$/.test(p)) || parts[2]!.length !== 4) return { problem: 'invalid' };
+  const [d, m, y] = parts.map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+    return { problem: 'invalid' };
+  }
+  return { date: date.toISOString().slice(0, 10) };
+}
+
+/** Today's date in the UK, as YYYY-MM-DD. */
+export function ukToday(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+}
+
+/** Whole days from one ISO date to another. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export function isWeekday(date: string): boolean {
+  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return day !== 0 && day !== 6;
+}

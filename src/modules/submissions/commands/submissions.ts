@@ -1,0 +1,129 @@
+import { sql } from 'kysely';
+import type { Actor } from '../../../platform/audit/audit.js';
+import { recordAudit } from '../../../platform/audit/audit.js';
+import type { Db } from '../../../platform/db/database.js';
+import type { Outcome } from '../../../platform/errors/errors.js';
+import { enqueue } from '../../../platform/outbox/outbox.js';
+import type { SubmissionRow, SubmittedAnswers } from '../db/tables.js';
+import { newReference } from '../reference.js';
+
+export const SUBMITTED_TOPIC = 'submission.submitted';
+export const DECIDED_TOPIC = 'submission.decided';
+
+export interface NewSubmission {
+  draftId: string;
+  serviceId: string;
+  organisationId: string;
+  applicantUserId: string;
+  answers: SubmittedAnswers;
+}
+
+/**
+ * Records an application, its first status and the outbox message that delivers it, all in
+ * the caller's transaction: if any part fails, none happened. One draft makes one submission.
+ */
+export async function createSubmission(trx: Db, input: NewSubmission, actor: Actor): Promise<SubmissionRow> {
+  for (let attempt = 0; ; attempt++) {
+    const reference = newReference();
+    const clash = await trx.selectFrom('submissions').select('id').where('reference', '=', reference).executeTakeFirst();
+    if (clash && attempt < 5) continue;
+    const submission = await trx
+      .insertInto('submissions')
+      .values({
+        reference,
+        draft_id: input.draftId,
+        service_id: input.serviceId,
+        organisation_id: input.organisationId,
+        applicant_user_id: input.applicantUserId,
+        answers: JSON.stringify(input.answers),
+        status: 'submitted',
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('submission_events')
+      .values({ submission_id: submission.id, status: 'submitted', actor_user_id: input.applicantUserId, actor_organisation_id: null })
+      .execute();
+    await enqueue(trx, {
+      topic: SUBMITTED_TOPIC,
+      payload: { submissionId: submission.id },
+      idempotencyKey: `${SUBMITTED_TOPIC}:${submission.id}`,
+    });
+    await recordAudit(trx, actor, {
+      action: 'submission.created',
+      resourceType: 'submission',
+      resourceId: submission.id,
+      subjectUserId: input.applicantUserId,
+      details: { reference },
+    });
+    return submission;
+  }
+}
+
+/**
+ * Marks a submission as received by the body that provides the service. Idempotent: a second
+ * delivery of the same message finds it already received and changes nothing.
+ */
+export async function markReceived(trx: Db, submissionId: string): Promise<SubmissionRow | undefined> {
+  const updated = await trx
+    .updateTable('submissions')
+    .set({ status: 'received', updated_at: sql<Date>`now()` })
+    .where('id', '=', submissionId)
+    .where('status', '=', 'submitted')
+    .returningAll()
+    .executeTakeFirst();
+  if (!updated) return undefined;
+  await trx
+    .insertInto('submission_events')
+    .values({ submission_id: submissionId, status: 'received', actor_user_id: null, actor_organisation_id: updated.organisation_id })
+    .execute();
+  return updated;
+}
+
+export type Decision =
+  | { outcome: 'approved'; collectionDate: string }
+  | { outcome: 'rejected'; reason: string };
+
+/**
+ * Records a caseworker's decision on a received submission of their own organisation. The
+ * caller has checked the policy; this refuses a decision on anything not awaiting one.
+ */
+export async function recordDecision(
+  trx: Db,
+  submission: SubmissionRow,
+  decision: Decision,
+  actor: Actor & { userId: string },
+): Promise<Outcome<{ submission: SubmissionRow }>> {
+  const updated = await trx
+    .updateTable('submissions')
+    .set({ status: decision.outcome, updated_at: sql<Date>`now()` })
+    .where('id', '=', submission.id)
+    .where('status', '=', 'received')
+    .returningAll()
+    .executeTakeFirst();
+  if (!updated) return { ok: false, errors: [{ field: 'outcome', message: 'casework.decision.alreadyDecided' }] };
+  const details = decision.outcome === 'approved' ? { collectionDate: decision.collectionDate } : { reason: decision.reason };
+  await trx
+    .insertInto('submission_events')
+    .values({
+      submission_id: submission.id,
+      status: decision.outcome,
+      details: JSON.stringify(details),
+      actor_user_id: actor.userId,
+      actor_organisation_id: submission.organisation_id,
+    })
+    .execute();
+  await enqueue(trx, {
+    topic: DECIDED_TOPIC,
+    payload: { submissionId: submission.id },
+    idempotencyKey: `${DECIDED_TOPIC}:${submission.id}`,
+  });
+  await recordAudit(trx, actor, {
+    action: `submission.${decision.outcome}`,
+    resourceType: 'submission',
+    resourceId: submission.id,
+    subjectUserId: submission.applicant_user_id,
+    details,
+  });
+  return { ok: true, submission: updated };
+}

@@ -1,0 +1,16 @@
+import type { ModuleManifest } from '../../platform/http/types.js';
+import { isCitizen } from '../identity/index.js';
+import { submissionHandlers } from './notifications.js';
+import { submissionRoutes } from './pages/routes.js';
+
+/** Applications people send to public bodies, their delivery and their status history. */
+export const submissionsModule: ModuleManifest = {
+  name: 'submissions',
+  routes: submissionRoutes,
+  outboxHandlers: ({ config }) => submissionHandlers(config),
+  navigation: [{ text: 'submissions.nav', href: '/applications', visibleTo: isCitizen }],
+  personalData: [
+    { table: 'submissions', description: 'Your applications and your answers', retention: '6 years after the decision' },
+    { table: 'submission_events', description: 'What has happened to each application', retention: 'As the application' },
+  ],
+};

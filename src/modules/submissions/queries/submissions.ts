@@ -1,0 +1,92 @@
+import { auditForResource, recordAudit, type Actor } from '../../../platform/audit/audit.js';
+import type { Db } from '../../../platform/db/database.js';
+import { notFound } from '../../../platform/errors/errors.js';
+import type { CurrentUser } from '../../../platform/http/types.js';
+import type { SubmissionEventRow, SubmissionRow, SubmissionStatus } from '../db/tables.js';
+import { canApplicantSee, canStaffWork } from '../policies/submissions.js';
+import { parseReference } from '../reference.js';
+
+export async function findSubmissionByDraftId(db: Db, draftId: string): Promise<SubmissionRow | undefined> {
+  return db.selectFrom('submissions').selectAll().where('draft_id', '=', draftId).executeTakeFirst();
+}
+
+export async function findSubmissionById(db: Db, id: string): Promise<SubmissionRow | undefined> {
+  return db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+async function findByReference(db: Db, reference: string): Promise<SubmissionRow | undefined> {
+  const standard = parseReference(reference);
+  if (!standard) return undefined;
+  return db.selectFrom('submissions').selectAll().where('reference', '=', standard).executeTakeFirst();
+}
+
+export async function eventsFor(db: Db, submissionId: string): Promise<SubmissionEventRow[]> {
+  return db.selectFrom('submission_events').selectAll().where('submission_id', '=', submissionId).orderBy('id').execute();
+}
+
+/** A person's own applications, newest first. */
+export async function listForApplicant(db: Db, userId: string): Promise<SubmissionRow[]> {
+  return db
+    .selectFrom('submissions')
+    .selectAll()
+    .where('applicant_user_id', '=', userId)
+    .orderBy('submitted_at', 'desc')
+    .limit(200)
+    .execute();
+}
+
+/**
+ * One of a person's own applications, with its history and every staff view of it.
+ * Someone else's reference is "not found", so references cannot be probed.
+ */
+export async function getForApplicant(db: Db, user: CurrentUser | null, reference: string) {
+  const submission = await findByReference(db, reference);
+  if (!submission || !canApplicantSee(user, submission)) throw notFound({ reference });
+  const [events, audit] = await Promise.all([eventsFor(db, submission.id), auditForResource(db, 'submission', submission.id)]);
+  const views = audit.filter((entry) => entry.action === 'submission.viewed');
+  return { submission, events, views };
+}
+
+/** The queue: an organisation's submissions in a state, oldest first (first come, first served). */
+export async function listForOrganisation(db: Db, user: CurrentUser, statuses: SubmissionStatus[]): Promise<SubmissionRow[]> {
+  if (!user.organisationId || !canStaffWork(user, { organisation_id: user.organisationId })) return [];
+  return db
+    .selectFrom('submissions')
+    .selectAll()
+    .where('organisation_id', '=', user.organisationId)
+    .where('status', 'in', statuses)
+    .orderBy('submitted_at')
+    .limit(500)
+    .execute();
+}
+
+/**
+ * A submission opened by staff. Checks the policy first (another council's submission is
+ * "not found", and the attempt is logged), then writes the view to the audit log the
+ * applicant can read.
+ */
+export async function viewAsStaff(db: Db, user: CurrentUser, reference: string, actor: Actor) {
+  const submission = await findByReference(db, reference);
+  if (submission && !canStaffWork(user, submission)) {
+    // Kept for security review; not shown to the applicant, as nothing of theirs was seen.
+    await recordAudit(db, actor, {
+      action: 'submission.view_refused',
+      resourceType: 'submission',
+      resourceId: submission.id,
+      subjectUserId: null,
+      details: { reference: submission.reference },
+    });
+  }
+  if (!submission || !canStaffWork(user, submission)) {
+    throw notFound({ reference, userId: user.id, organisationId: user.organisationId, reason: 'not this organisation’s submission' });
+  }
+  await recordAudit(db, actor, {
+    action: 'submission.viewed',
+    resourceType: 'submission',
+    resourceId: submission.id,
+    subjectUserId: submission.applicant_user_id,
+    details: { reference: submission.reference },
+  });
+  const events = await eventsFor(db, submission.id);
+  return { submission, events };
+}
