@@ -45,12 +45,14 @@ export function submissionHandlers(config: Config): Record<string, OutboxHandler
       const submissionId = String(payload.submissionId);
       const { submission, applicant, names } = await context(db, submissionId);
       const text = await bilingual(await loaded(), 'submissions.mail.received', names);
+      const subject = `${submission.reference}: ${(await names('en')).service}`;
+      // Everything read first: inside the transaction only trx may be used (PGlite has one connection).
       await db.transaction().execute(async (trx) => {
         await markReceived(trx, submission.id);
         if (applicant) {
           await enqueue(trx, {
             topic: MAIL_TOPIC,
-            payload: { to: applicant.email, subject: `${submission.reference}: ${(await names('en')).service}`, text },
+            payload: { to: applicant.email, subject, text },
             idempotencyKey: `${idempotencyKey}:mail`,
           });
         }

@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config/config.js';
@@ -40,7 +41,8 @@ export function createMailer(config: Config): Mailer {
       },
     };
   }
-  const directory = path.resolve(config.DATA_DIR === ':memory:' ? './data' : config.DATA_DIR, 'mailbox');
+  const directory =
+    config.DATA_DIR === ':memory:' ? path.join(tmpdir(), 'joinedup-mailbox') : path.resolve(config.DATA_DIR, 'mailbox');
   const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(message) {

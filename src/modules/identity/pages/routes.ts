@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorView, formText, safeReturnPath } from '../../../platform/http/forms.js';
 import type { AppContext } from '../../../platform/http/types.js';
 import { authenticate, registerCitizen } from '../commands/accounts.js';
@@ -28,9 +28,18 @@ export function identityRoutes(app: FastifyInstance, { db, config }: AppContext)
     return reply.view(SIGN_IN, { returnTo, values: {}, fieldErrors: {} });
   });
 
+  // Attempts are counted per address and per e-mail, so guessing one account's password is slow
+  // while people sharing an office's address can still sign in.
+  const perAccount = {
+    max: config.SIGN_IN_ATTEMPTS_PER_MINUTE,
+    timeWindow: 60_000,
+    hook: 'preHandler' as const, // after the body is parsed, so the e-mail is known
+    keyGenerator: (request: FastifyRequest) => `${request.ip}:${formText(request.body, 'email').toLowerCase()}`,
+  };
+
   app.post(
     '/sign-in',
-    { config: { rateLimit: { max: 10, timeWindow: 60_000 } } },
+    { config: { rateLimit: perAccount } },
     async (request, reply) => {
       const email = formText(request.body, 'email');
       const password = (request.body as { password?: unknown }).password;
@@ -60,7 +69,7 @@ export function identityRoutes(app: FastifyInstance, { db, config }: AppContext)
 
   app.post(
     '/register',
-    { config: { rateLimit: { max: 10, timeWindow: 60_000 } } },
+    { config: { rateLimit: perAccount } },
     async (request, reply) => {
       const values = { displayName: formText(request.body, 'displayName'), email: formText(request.body, 'email') };
       const password = (request.body as { password?: unknown }).password;

@@ -1,0 +1,374 @@
+/**
+ * Joinedup's throughput benchmark: `npm run bench` (tsx bench/run.ts). Not part of `npm test`,
+ * and it never asserts timings: it measures, prints a table and exits 0 unless a scenario did
+ * not do what it says it measures (e.g. a submit that did not create an application).
+ *
+ * In ONE process it starts
+ *   (a) a bare Fastify app with one route returning a small HTML string — the baseline — and
+ *   (b) the real platform (createPlatform on in-memory PGlite, outbox worker on, demo data seeded),
+ * each on a random port, and drives them with autocannon from the same process.
+ *
+ * Environment:
+ *   BENCH_SECONDS       seconds measured per scenario (default 5)
+ *   BENCH_WARMUP        seconds of warm-up per scenario, not measured (default 1)
+ *   BENCH_CONNECTIONS   concurrent connections (default 10)
+ *   DATABASE_URL        bench a PostgreSQL database instead of PGlite (it must be empty: demo data is seeded)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { createPlatform, type Platform } from '../src/main/platform.js';
+import { BULKY_WASTE_SLUG, DEMO_ACCOUNTS, seedDemo } from '../src/main/seed.js';
+import { isWeekday, ukToday } from '../src/modules/forms/index.js';
+import { startSession } from '../src/modules/identity/index.js';
+import { loadConfig } from '../src/platform/config/config.js';
+
+const SECONDS = positive('BENCH_SECONDS', 5);
+const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 1) || 0);
+const CONNECTIONS = positive('BENCH_CONNECTIONS', 10);
+
+/** Progress on stderr, so stdout holds only the results. */
+function progress(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+function positive(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+interface Row {
+  scenario: string;
+  measures: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  /** Responses that were the expected outcome, e.g. 303 to the confirmation page. */
+  expected: number;
+  errors: number;
+  note?: string;
+}
+
+/** What a response must be for a scenario to count it as done. */
+type Check = (status: number, headers: Record<string, string | string[]>) => boolean;
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** One autocannon run: warm-up (thrown away) then the measured run. */
+async function measure(
+  url: string,
+  scenario: string,
+  measures: string,
+  request: autocannon.Request,
+  check: Check,
+  options: { warmup?: boolean; maxRequests?: number } = {},
+): Promise<Row> {
+  const counted = { expected: 0, other: new Map<string, number>() };
+  const tally: autocannon.Request['onResponse'] = (status, _body, _context, headers) => {
+    if (check(status, (headers ?? {}) as Record<string, string | string[]>)) counted.expected++;
+    else counted.other.set(String(status), (counted.other.get(String(status)) ?? 0) + 1);
+  };
+  progress(`${scenario}: ${options.warmup !== false && WARMUP > 0 ? `${WARMUP} s warm-up, then ` : ''}${SECONDS} s`);
+  if (options.warmup !== false && WARMUP > 0) {
+    await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, requests: [request] });
+  }
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    ...(options.maxRequests ? { maxOverallRequests: options.maxRequests } : {}),
+    requests: [{ ...request, onResponse: tally }],
+  });
+  const unexpected = [...counted.other].map(([status, n]) => `${n}×${status}`).join(', ');
+  return {
+    scenario,
+    measures,
+    reqPerSec: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    expected: counted.expected,
+    errors: result.errors + result.timeouts,
+    ...(unexpected ? { note: `unexpected responses: ${unexpected}` } : {}),
+  };
+}
+
+/** A tiny cookie-keeping client for setting the scene through the real pages. */
+class Visitor {
+  readonly cookies = new Map<string, string>();
+  constructor(private readonly base: string) {}
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  async send(method: 'GET' | 'POST', pathname: string, form?: Record<string, string | string[]>) {
+    const body = form ? encodeForm(form) : undefined;
+    const response = await fetch(this.base + pathname, {
+      method,
+      redirect: 'manual',
+      headers: { cookie: this.cookieHeader(), ...(body ? FORM : {}) },
+      body,
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const pair = line.split(';', 1)[0]!;
+      const at = pair.indexOf('=');
+      const [name, value] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return { status: response.status, location: response.headers.get('location') ?? '', html: await response.text() };
+  }
+}
+
+function encodeForm(form: Record<string, string | string[]>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(form)) {
+    for (const one of Array.isArray(value) ? value : [value]) params.append(name, one);
+  }
+  return params.toString();
+}
+
+function hiddenInput(html: string, name: string): string {
+  const match = new RegExp(`name="${name}"\\s+value="([^"]+)"`).exec(html) ?? new RegExp(`value="([^"]+)"\\s+name="${name}"`).exec(html);
+  if (!match) throw new Error(`No hidden input ${name} in the page`);
+  return match[1]!.replace(/&#x2F;|&#47;/g, '/').replace(/&#x3D;|&#61;/g, '=').replace(/&#43;/g, '+').replace(/&amp;/g, '&');
+}
+
+function expectStatus(response: { status: number; location: string }, status: number, location: RegExp | string, what: string) {
+  const ok = response.status === status && (typeof location === 'string' ? response.location === location : location.test(response.location));
+  if (!ok) throw new Error(`${what}: expected ${status} → ${location}, got ${response.status} → ${response.location || '(no location)'}`);
+}
+
+/** A weekday 7 to 13 days from today (UK time): a date the bulky waste form accepts. */
+function collectionDate(): { day: string; month: string; year: string } {
+  const date = new Date(`${ukToday()}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 7);
+  while (!isWeekday(date.toISOString().slice(0, 10))) date.setUTCDate(date.getUTCDate() + 1);
+  return { day: String(date.getUTCDate()), month: String(date.getUTCMonth() + 1), year: String(date.getUTCFullYear()) };
+}
+
+async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+async function main(): Promise<void> {
+  // The development mailbox (DATA_DIR=:memory: → ./data/mailbox) goes to a temporary folder.
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'joinedup-bench-'));
+  const projectDir = process.cwd();
+  process.chdir(scratch);
+  const rows: Row[] = [];
+  let baseline: FastifyInstance | undefined;
+  let platform: Platform | undefined;
+  try {
+    // (a) The baseline: Fastify with one route and nothing else.
+    baseline = Fastify({ logger: false });
+    const smallPage = '<!doctype html><html lang="en"><head><title>Hello</title></head><body><p>Hello, world</p></body></html>';
+    baseline.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(smallPage));
+    const baselineUrl = await listen(baseline);
+
+    // (b) The real platform, as `joinedup serve` builds it.
+    const config = loadConfig({
+      DATA_DIR: ':memory:',
+      WORKER: 'on',
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    });
+    platform = await createPlatform(config);
+    const { db } = platform.database;
+    await seedDemo(db);
+    const base = await listen(platform.app);
+    const slug = BULKY_WASTE_SLUG;
+    const apply = `/services/${slug}/apply`;
+
+    progress(`platform listening on ${base} (${platform.database.kind}); signing in and answering the form`);
+    // Set the scene through the real pages: sign in as the demo citizen and answer every page.
+    const citizen = DEMO_ACCOUNTS.find((a) => a.organisation === null)!;
+    const visitor = new Visitor(base);
+    const signInPage = await visitor.send('GET', '/sign-in');
+    const csrfToken = hiddenInput(signInPage.html, '_csrf');
+    expectStatus(
+      await visitor.send('POST', '/sign-in', { email: citizen.email, password: citizen.password, _csrf: csrfToken, returnTo: '/' }),
+      303,
+      /.*/,
+      'sign in',
+    );
+    const csrfCookie = visitor.cookies.get('_csrf');
+    const citizenSession = visitor.cookies.get('ju_session');
+    if (!csrfCookie || !citizenSession) throw new Error('Signing in did not set the _csrf and ju_session cookies');
+    const date = collectionDate();
+    const pages: [string, Record<string, string | string[]>][] = [
+      ['items', { items: ['sofa', 'mattress'], itemDetails: 'One three-seater sofa and a double mattress' }],
+      ['address', { addressLine1: '1 High Street', addressLine2: '', town: 'Stroud', postcode: 'GL5 1AA' }],
+      ['date', { 'preferredDate-day': date.day, 'preferredDate-month': date.month, 'preferredDate-year': date.year }],
+    ];
+    for (const [pageId, answers] of pages) {
+      const response = await visitor.send('POST', `${apply}/${pageId}`, { ...answers, _csrf: csrfToken });
+      if (response.status !== 303) throw new Error(`Answering ${pageId}: expected 303, got ${response.status}`);
+    }
+    const check = await visitor.send('GET', `${apply}/check-answers`);
+    if (check.status !== 200) throw new Error(`Check answers: expected 200, got ${check.status} → ${check.location}`);
+    const draft = await db
+      .selectFrom('form_drafts')
+      .innerJoin('users', 'users.id', 'form_drafts.user_id')
+      .select(['form_drafts.id', 'form_drafts.service_id', 'form_drafts.answers', 'users.password_hash'])
+      .where('users.email', '=', citizen.email)
+      .executeTakeFirstOrThrow();
+    // One real submission through the page, to be sure the submit scenario measures a success path.
+    expectStatus(
+      await visitor.send('POST', `${apply}/submit`, { _csrf: csrfToken, draftId: hiddenInput(check.html, 'draftId') }),
+      303,
+      /^\/applications\/[^/]+\/confirmation$/,
+      'submit',
+    );
+
+    const cookie = `_csrf=${csrfCookie}; ju_session=${citizenSession}`;
+    const itemsBody = encodeForm({ items: ['sofa', 'mattress'], itemDetails: 'One sofa and a mattress', _csrf: csrfToken });
+    const redirectTo =
+      (pattern: RegExp): Check =>
+      (status, headers) =>
+        status === 303 && pattern.test(String(headers.location ?? ''));
+
+    rows.push(
+      await measure(baselineUrl, 'baseline', 'bare Fastify, one route returning a small HTML string', { method: 'GET', path: '/' }, (s) => s === 200),
+    );
+    rows.push(
+      await measure(
+        base,
+        'service page',
+        `GET /services/${slug}: published service from the catalogue, Nunjucks layout, helmet, i18n, metrics (anonymous)`,
+        { method: 'GET', path: `/services/${slug}` },
+        (s) => s === 200,
+      ),
+    );
+    const items = await measure(
+      base,
+      'form page POST',
+      `POST ${apply}/items as the signed-in demo citizen: session lookup, CSRF check, validation, draft upsert, 303 to the next page`,
+      { method: 'POST', path: `${apply}/items`, headers: { ...FORM, cookie }, body: itemsBody },
+      redirectTo(new RegExp(`^${apply}/(address|date|check-answers)$`)),
+    );
+    rows.push(items);
+
+    // Submit: every request needs its own completed draft, and a person has one draft per service,
+    // so prepare a pool of citizens, each with a session and a completed draft (the answers the
+    // real pages above accepted). Sized from the form page rate; if it runs out, the run stops early.
+    const poolSize = Math.min(50_000, Math.max(200, Math.ceil(items.reqPerSec * (SECONDS + WARMUP) * 1.5) + 2 * CONNECTIONS));
+    const preparedAt = performance.now();
+    const pool: { cookie: string; body: string }[] = [];
+    for (let start = 0; start < poolSize; start += 500) {
+      const count = Math.min(500, poolSize - start);
+      const users = await db
+        .insertInto('users')
+        .values(
+          Array.from({ length: count }, (_, i) => ({
+            email: `bench-${start + i}@example.invalid`,
+            password_hash: draft.password_hash,
+            display_name: `Bench Citizen ${start + i}`,
+            kind: 'citizen' as const,
+          })),
+        )
+        .returning('id')
+        .execute();
+      const drafts = await db
+        .insertInto('form_drafts')
+        .values(users.map((u) => ({ user_id: u.id, service_id: draft.service_id, answers: JSON.stringify(draft.answers) })))
+        .returning(['id', 'user_id'])
+        .execute();
+      for (const d of drafts) {
+        const session = await startSession(db, d.user_id);
+        pool.push({ cookie: `_csrf=${csrfCookie}; ju_session=${session.token}`, body: encodeForm({ _csrf: csrfToken, draftId: d.id }) });
+      }
+    }
+    progress(`submit: preparing ${poolSize} citizens, each with a session and a completed draft`);
+    const prepareSeconds = (performance.now() - preparedAt) / 1000;
+    const countSubmissions = async () =>
+      Number((await sql<{ n: number }>`select count(*)::int as n from submissions`.execute(db)).rows[0]!.n);
+    const before = await countSubmissions();
+    let next = 0;
+    let exhausted = false;
+    const submitRequest: autocannon.Request = {
+      method: 'POST',
+      path: `${apply}/submit`,
+      setupRequest(request) {
+        const entry = pool[next++];
+        if (!entry) {
+          exhausted = true;
+          return { ...request, headers: { ...FORM, cookie: pool.at(-1)!.cookie }, body: pool.at(-1)!.body };
+        }
+        return { ...request, headers: { ...FORM, cookie: entry.cookie }, body: entry.body };
+      },
+    };
+    // Warm up on part of the pool, then measure at most what is left of it.
+    if (WARMUP > 0) {
+      await autocannon({ url: base, connections: CONNECTIONS, duration: WARMUP, maxOverallRequests: Math.floor(poolSize / 3), requests: [submitRequest] });
+    }
+    const left = poolSize - next;
+    const submit = await measure(
+      base,
+      'submit',
+      `POST ${apply}/submit, each request a different signed-in citizen with a fresh completed draft: session, CSRF, ` +
+        'lock draft, re-validate, create submission + event + audit + outbox message, delete draft (one transaction), 303 to confirmation; ' +
+        'the outbox worker delivers in the background',
+      submitRequest,
+      redirectTo(/^\/applications\/[^/]+\/confirmation$/),
+      { warmup: false, maxRequests: left },
+    );
+    const created = (await countSubmissions()) - before;
+    const notes = [
+      `${created} applications created by ${submit.requests} requests`,
+      `${poolSize} citizens with drafts prepared in ${prepareSeconds.toFixed(1)} s, not measured`,
+    ];
+    if (exhausted || submit.requests >= left) notes.push('the pool ran out before the time was up');
+    if (created !== submit.expected) notes.push(`MISMATCH: ${submit.expected} confirmations but ${created} applications`);
+    submit.note = [submit.note, ...notes].filter(Boolean).join('; ');
+    rows.push(submit);
+    if (created !== submit.expected || submit.expected !== submit.requests) process.exitCode = 1;
+
+    printTable(rows, platform.database.kind);
+    for (const row of rows.slice(0, 3)) if (row.expected !== row.requests) process.exitCode = 1;
+  } finally {
+    await platform?.close();
+    await baseline?.close();
+    process.chdir(projectDir);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function printTable(rows: Row[], kind: string): void {
+  const baseline = rows[0]!.reqPerSec;
+  const table = rows.map((row) => ({
+    scenario: row.scenario,
+    'req/s': row.reqPerSec.toFixed(0),
+    'p50 ms': row.p50.toFixed(1),
+    'p99 ms': row.p99.toFixed(1),
+    'vs baseline': `${((row.reqPerSec / baseline) * 100).toFixed(1)}%`,
+    'as expected': `${row.expected}/${row.requests}`,
+    errors: String(row.errors),
+  }));
+  const columns = Object.keys(table[0]!) as (keyof (typeof table)[number])[];
+  const widths = columns.map((c) => Math.max(c.length, ...table.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  console.log(
+    `\nJoinedup bench: ${SECONDS} s per scenario after ${WARMUP} s warm-up, ${CONNECTIONS} connections, ` +
+      `database ${kind}, Node ${process.version}, ${os.cpus().length} CPUs; load generator in the same process.\n`,
+  );
+  console.log(line(columns));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of table) console.log(line(columns.map((c) => row[c])));
+  console.log('\nWhat each scenario measures:');
+  for (const row of rows) console.log(`  ${row.scenario}: ${row.measures}${row.note ? `\n    (${row.note})` : ''}`);
+  console.log('\n"vs baseline" is req/s as a share of the baseline\'s. Timings vary by machine; nothing here is asserted.');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
