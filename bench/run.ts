@@ -153,6 +153,11 @@ function collectionDate(): { day: string; month: string; year: string } {
   return { day: String(date.getUTCDate()), month: String(date.getUTCMonth() + 1), year: String(date.getUTCFullYear()) };
 }
 
+/** Lets requests the load generator abandoned at the end of a run finish on the server. */
+async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+
 async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -261,6 +266,7 @@ async function main(): Promise<void> {
     // so prepare a pool of citizens, each with a session and a completed draft (the answers the
     // real pages above accepted). Sized from the form page rate; if it runs out, the run stops early.
     const poolSize = Math.min(50_000, Math.max(200, Math.ceil(items.reqPerSec * (SECONDS + WARMUP) * 1.5) + 2 * CONNECTIONS));
+    progress(`submit: preparing ${poolSize} citizens, each with a session and a completed draft`);
     const preparedAt = performance.now();
     const pool: { cookie: string; body: string }[] = [];
     for (let start = 0; start < poolSize; start += 500) {
@@ -287,11 +293,9 @@ async function main(): Promise<void> {
         pool.push({ cookie: `_csrf=${csrfCookie}; ju_session=${session.token}`, body: encodeForm({ _csrf: csrfToken, draftId: d.id }) });
       }
     }
-    progress(`submit: preparing ${poolSize} citizens, each with a session and a completed draft`);
     const prepareSeconds = (performance.now() - preparedAt) / 1000;
     const countSubmissions = async () =>
       Number((await sql<{ n: number }>`select count(*)::int as n from submissions`.execute(db)).rows[0]!.n);
-    const before = await countSubmissions();
     let next = 0;
     let exhausted = false;
     const submitRequest: autocannon.Request = {
@@ -310,6 +314,8 @@ async function main(): Promise<void> {
     if (WARMUP > 0) {
       await autocannon({ url: base, connections: CONNECTIONS, duration: WARMUP, maxOverallRequests: Math.floor(poolSize / 3), requests: [submitRequest] });
     }
+    await settle();
+    const before = await countSubmissions();
     const left = poolSize - next;
     const submit = await measure(
       base,
@@ -321,16 +327,20 @@ async function main(): Promise<void> {
       redirectTo(/^\/applications\/[^/]+\/confirmation$/),
       { warmup: false, maxRequests: left },
     );
+    await settle();
     const created = (await countSubmissions()) - before;
     const notes = [
       `${created} applications created by ${submit.requests} requests`,
       `${poolSize} citizens with drafts prepared in ${prepareSeconds.toFixed(1)} s, not measured`,
     ];
     if (exhausted || submit.requests >= left) notes.push('the pool ran out before the time was up');
-    if (created !== submit.expected) notes.push(`MISMATCH: ${submit.expected} confirmations but ${created} applications`);
+    // Requests still in flight when autocannon stops are finished by the server but not counted by
+    // autocannon, so there may be up to one more application per connection than confirmations.
+    const consistent = created >= submit.expected && created <= submit.expected + CONNECTIONS;
+    if (!consistent) notes.push(`MISMATCH: ${submit.expected} confirmations but ${created} applications`);
     submit.note = [submit.note, ...notes].filter(Boolean).join('; ');
     rows.push(submit);
-    if (created !== submit.expected || submit.expected !== submit.requests) process.exitCode = 1;
+    if (!consistent || submit.expected !== submit.requests) process.exitCode = 1;
 
     printTable(rows, platform.database.kind);
     for (const row of rows.slice(0, 3)) if (row.expected !== row.requests) process.exitCode = 1;
@@ -342,14 +352,19 @@ async function main(): Promise<void> {
   }
 }
 
+/** autocannon records whole milliseconds: 0 means under one. */
+function milliseconds(value: number): string {
+  return value < 1 ? '<1' : value.toFixed(0);
+}
+
 function printTable(rows: Row[], kind: string): void {
   const baseline = rows[0]!.reqPerSec;
   const table = rows.map((row) => ({
     scenario: row.scenario,
     'req/s': row.reqPerSec.toFixed(0),
-    'p50 ms': row.p50.toFixed(1),
-    'p99 ms': row.p99.toFixed(1),
-    'vs baseline': `${((row.reqPerSec / baseline) * 100).toFixed(1)}%`,
+    'p50 ms': milliseconds(row.p50),
+    'p99 ms': milliseconds(row.p99),
+    'ratio to baseline': `${(row.reqPerSec / baseline).toFixed(3)} (${((row.reqPerSec / baseline) * 100).toFixed(1)}%)`,
     'as expected': `${row.expected}/${row.requests}`,
     errors: String(row.errors),
   }));
@@ -365,7 +380,10 @@ function printTable(rows: Row[], kind: string): void {
   for (const row of table) console.log(line(columns.map((c) => row[c])));
   console.log('\nWhat each scenario measures:');
   for (const row of rows) console.log(`  ${row.scenario}: ${row.measures}${row.note ? `\n    (${row.note})` : ''}`);
-  console.log('\n"vs baseline" is req/s as a share of the baseline\'s. Timings vary by machine; nothing here is asserted.');
+  console.log(
+    '\n"ratio to baseline" is req/s divided by the baseline\'s req/s; "as expected" counts responses that were the\n' +
+      'intended outcome (200, or 303 to the right page). Timings vary by machine and load; nothing here is asserted.',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { catalogueModule } from '../modules/catalogue/index.js';
 import { caseworkModule } from '../modules/casework/index.js';
 import { formsModule } from '../modules/forms/index.js';
 import { identityModule } from '../modules/identity/index.js';
+import { operationsModule } from '../modules/operations/index.js';
 import { organisationsModule } from '../modules/organisations/index.js';
 import { submissionsModule } from '../modules/submissions/index.js';
 
@@ -14,4 +15,5 @@ export const MODULES: ModuleManifest[] = [
   formsModule,
   submissionsModule,
   caseworkModule,
+  operationsModule,
 ];

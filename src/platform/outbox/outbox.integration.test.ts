@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { freshDatabase } from '../../../test/helpers/database.js';
+import type { DatabaseHandle } from '../db/connect.js';
+import { backoffMs, enqueue, listDeadLetters, OutboxWorker, outboxSummary, retryDeadLetter, type OutboxHandler } from './outbox.js';
+
+const silent = pino({ level: 'silent' });
+let database: DatabaseHandle;
+beforeAll(async () => {
+  database = await freshDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+function worker(handlers: Record<string, OutboxHandler>, maxAttempts = 3) {
+  return new OutboxWorker(database.db, new Map(Object.entries(handlers)), silent, { pollMs: 50, maxAttempts, backoffBaseMs: 1 });
+}
+
+const waitForBackoff = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('the transactional outbox', () => {
+  it('writes a message only if the transaction that announces it commits', async () => {
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await enqueue(trx, { topic: 'test.rollback', payload: {}, idempotencyKey: 'rollback-1' });
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    const found = await database.db.selectFrom('outbox').select('id').where('idempotency_key', '=', 'rollback-1').execute();
+    expect(found).toHaveLength(0);
+  });
+
+  it('ignores a second message with the same idempotency key', async () => {
+    await enqueue(database.db, { topic: 'test.once', payload: { n: 1 }, idempotencyKey: 'once-1' });
+    await enqueue(database.db, { topic: 'test.once', payload: { n: 2 }, idempotencyKey: 'once-1' });
+    const seen: unknown[] = [];
+    await worker({ 'test.once': async (payload, context) => void seen.push([payload, context.idempotencyKey]) }).drain();
+    expect(seen).toEqual([[{ n: 1 }, 'once-1']]);
+  });
+
+  it('retries a failing delivery with backoff, then keeps it as a dead letter an admin can retry', async () => {
+    let calls = 0;
+    let healthy = false;
+    const flaky = worker({
+      'test.flaky': async () => {
+        calls++;
+        if (!healthy) throw new Error('receiver is down');
+      },
+    });
+    await enqueue(database.db, { topic: 'test.flaky', payload: {}, idempotencyKey: 'flaky-1' });
+    for (let i = 0; i < 3; i++) {
+      await flaky.drain();
+      await waitForBackoff();
+    }
+    expect(calls).toBe(3);
+    const dead = await listDeadLetters(database.db);
+    expect(dead.map((m) => [m.idempotency_key, m.attempts, m.last_error])).toEqual([['flaky-1', 3, 'receiver is down']]);
+    expect((await outboxSummary(database.db)).dead).toBe(1);
+
+    await flaky.drain();
+    expect(calls).toBe(3); // dead letters are left alone
+
+    healthy = true;
+    expect(await retryDeadLetter(database.db, dead[0]!.id)).toBe(true);
+    await flaky.drain();
+    expect(calls).toBe(4);
+    expect(await listDeadLetters(database.db)).toEqual([]);
+  });
+
+  it('hands each message to one worker only, even with several draining at once', async () => {
+    for (let i = 0; i < 40; i++) await enqueue(database.db, { topic: 'test.count', payload: { i }, idempotencyKey: `count-${i}` });
+    const handled: number[] = [];
+    const handler: OutboxHandler = async (payload) => {
+      handled.push(Number(payload.i));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+    await Promise.all([worker({ 'test.count': handler }).drain(), worker({ 'test.count': handler }).drain(), worker({ 'test.count': handler }).drain()]);
+    expect(handled.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('marks a message with no handler as failed rather than losing it', async () => {
+    await enqueue(database.db, { topic: 'test.unknown', payload: {}, idempotencyKey: 'unknown-1' });
+    await worker({}, 1).drain();
+    const [row] = await database.db.selectFrom('outbox').selectAll().where('idempotency_key', '=', 'unknown-1').execute();
+    expect(row).toMatchObject({ status: 'dead', last_error: 'No handler for topic test.unknown' });
+  });
+});
+
+describe('backoff', () => {
+  it('doubles each attempt, with jitter, and never exceeds an hour', () => {
+    expect(backoffMs(1, 1000, () => 0)).toBe(500);
+    expect(backoffMs(1, 1000, () => 1)).toBe(1000);
+    expect(backoffMs(4, 1000, () => 1)).toBe(8000);
+    expect(backoffMs(40, 1000, () => 1)).toBe(3_600_000);
+  });
+});
