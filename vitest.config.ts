@@ -3,7 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 // Browser journeys need Debian's Chromium; without it they are left out, and said so.
 const chromium = existsSync('/usr/bin/chromium');
-if (!chromium) console.warn('Browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium).');
+if (!chromium)
+  console.warn(
+    'Browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium).',
+  );
 
 export default defineConfig({
   test: {

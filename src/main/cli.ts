@@ -5,7 +5,11 @@ import { ConfigError, loadConfig, type Config } from '../platform/config/config.
 import { openDatabase } from '../platform/db/connect.js';
 import { migrate } from '../platform/db/migrator.js';
 import { createStaffUser, registerCitizen } from '../modules/identity/index.js';
-import { findOrganisationBySlug, formatOrganisationLine, listOrganisations } from '../modules/organisations/index.js';
+import {
+  findOrganisationBySlug,
+  formatOrganisationLine,
+  listOrganisations,
+} from '../modules/organisations/index.js';
 import { createLogger, createPlatform } from './platform.js';
 import { DEMO_ACCOUNTS, isEmpty, seedDemo } from './seed.js';
 
@@ -21,7 +25,10 @@ const USAGE = `Usage: joinedup <command>
   org:list                   list organisations: slug, GSS code, name (tab-separated)
 `;
 
-async function withDatabase<T>(config: Config, work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  config: Config,
+  work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>,
+): Promise<T> {
   const handle = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     await migrate(handle.db);
@@ -31,7 +38,10 @@ async function withDatabase<T>(config: Config, work: (db: Awaited<ReturnType<typ
   }
 }
 
-async function serve(config: Config, options: { seedWhenEmpty: boolean; workerOnly?: boolean }): Promise<void> {
+async function serve(
+  config: Config,
+  options: { seedWhenEmpty: boolean; workerOnly?: boolean },
+): Promise<void> {
   const platform = await createPlatform(config);
   const { logger } = platform;
   for (const warning of config.warnings) logger.warn(warning);
@@ -45,7 +55,9 @@ async function serve(config: Config, options: { seedWhenEmpty: boolean; workerOn
     const address = platform.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const url = config.BASE_URL ?? `http://localhost:${port}`;
-    process.stdout.write(banner(url, platform.database.kind, config.DATA_DIR, seeded, options.seedWhenEmpty));
+    process.stdout.write(
+      banner(url, platform.database.kind, config.DATA_DIR, seeded, options.seedWhenEmpty),
+    );
   } else {
     process.stdout.write('Joinedup outbox worker running.\n');
   }
@@ -58,7 +70,13 @@ async function serve(config: Config, options: { seedWhenEmpty: boolean; workerOn
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-function banner(url: string, kind: string, dataDir: string, seeded: boolean, demo: boolean): string {
+function banner(
+  url: string,
+  kind: string,
+  dataDir: string,
+  seeded: boolean,
+  demo: boolean,
+): string {
   const lines = [
     '',
     `Joinedup is running at ${url}`,
@@ -67,7 +85,9 @@ function banner(url: string, kind: string, dataDir: string, seeded: boolean, dem
   if (demo) {
     lines.push('', 'Demo sign-ins (for a demo only: the passwords are public):');
     for (const account of DEMO_ACCOUNTS) {
-      const who = account.organisation ? `${account.roles.join(', ')} at ${account.organisation}` : 'citizen';
+      const who = account.organisation
+        ? `${account.roles.join(', ')} at ${account.organisation}`
+        : 'citizen';
       lines.push(`  ${account.email.padEnd(40)} ${account.password.padEnd(28)} ${who}`);
     }
   }
@@ -88,10 +108,15 @@ async function main(argv: string[]): Promise<number> {
       await serve({ ...config, WORKER: 'on' }, { seedWhenEmpty: false, workerOnly: true });
       return -1;
     case 'migrate': {
-      const handle = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+      const handle = await openDatabase({
+        databaseUrl: config.DATABASE_URL,
+        dataDir: config.DATA_DIR,
+      });
       try {
         const { applied } = await migrate(handle.db);
-        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+        console.log(
+          applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.',
+        );
       } finally {
         await handle.close();
       }
@@ -102,7 +127,9 @@ async function main(argv: string[]): Promise<number> {
       if (!values.demo) throw new UsageError('seed needs --demo');
       return withDatabase(config, async (db) => {
         if (!(await isEmpty(db))) {
-          console.error('The database already has accounts; the demo is only added to an empty database.');
+          console.error(
+            'The database already has accounts; the demo is only added to an empty database.',
+          );
           return 1;
         }
         await seedDemo(db);
@@ -114,7 +141,8 @@ async function main(argv: string[]): Promise<number> {
       return createUser(config, rest);
     case 'org:list':
       return withDatabase(config, async (db) => {
-        for (const organisation of await listOrganisations(db)) console.log(formatOrganisationLine(organisation));
+        for (const organisation of await listOrganisations(db))
+          console.log(formatOrganisationLine(organisation));
         return 0;
       });
     default:
@@ -145,16 +173,25 @@ async function createUser(config: Config, args: string[]): Promise<number> {
         console.error(`No organisation with slug ${values.org}; see joinedup org:list`);
         return 1;
       }
-      outcome = await createStaffUser(db, { email: values.email!, password, displayName, organisationId: organisation.id, roles: values.role ?? [] });
+      outcome = await createStaffUser(db, {
+        email: values.email!,
+        password,
+        displayName,
+        organisationId: organisation.id,
+        roles: values.role ?? [],
+      });
     } else {
-      if (values.role?.length) throw new UsageError('Roles need --org: staff belong to an organisation');
+      if (values.role?.length)
+        throw new UsageError('Roles need --org: staff belong to an organisation');
       outcome = await registerCitizen(db, { email: values.email!, password, displayName });
     }
     if (!outcome.ok) {
       for (const error of outcome.errors) console.error(`${error.field}: ${error.message}`);
       return 1;
     }
-    console.log(`Created ${outcome.user.kind} ${outcome.user.email}${generated ? ` with password ${password}` : ''}`);
+    console.log(
+      `Created ${outcome.user.kind} ${outcome.user.email}${generated ? ` with password ${password}` : ''}`,
+    );
     return 0;
   });
 }

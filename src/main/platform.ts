@@ -18,14 +18,23 @@ export interface Platform {
 }
 
 export function createLogger(config: Config): Logger {
-  return pino({ level: config.LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization'] });
+  return pino({
+    level: config.LOG_LEVEL,
+    redact: ['req.headers.cookie', 'req.headers.authorization'],
+  });
 }
 
 /** Every topic's handler: the platform's own (e-mail) and each module's. */
-export function outboxHandlers(context: AppContext, modules: ModuleManifest[]): Map<string, OutboxHandler> {
-  const handlers = new Map<string, OutboxHandler>([[MAIL_TOPIC, mailOutboxHandler(createMailer(context.config))]]);
+export function outboxHandlers(
+  context: AppContext,
+  modules: ModuleManifest[],
+): Map<string, OutboxHandler> {
+  const handlers = new Map<string, OutboxHandler>([
+    [MAIL_TOPIC, mailOutboxHandler(createMailer(context.config))],
+  ]);
   for (const module of modules) {
-    for (const [topic, handler] of Object.entries(module.outboxHandlers?.(context) ?? {})) handlers.set(topic, handler);
+    for (const [topic, handler] of Object.entries(module.outboxHandlers?.(context) ?? {}))
+      handlers.set(topic, handler);
   }
   return handlers;
 }
@@ -39,15 +48,21 @@ export async function createPlatform(
   options: { database?: DatabaseHandle; logger?: Logger; modules?: ModuleManifest[] } = {},
 ): Promise<Platform> {
   const logger = options.logger ?? createLogger(config);
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  const database =
+    options.database ??
+    (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   await migrate(database.db);
   const modules = options.modules ?? MODULES;
-  let worker: OutboxWorker | undefined;
-  const context: AppContext = { config, db: database.db, logger, wakeOutbox: () => worker?.wake() };
-  worker = new OutboxWorker(database.db, outboxHandlers(context, modules), logger.child({ component: 'outbox' }), {
-    pollMs: config.WORKER_POLL_MS,
-    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
-  });
+  const context: AppContext = { config, db: database.db, logger, wakeOutbox: () => worker.wake() };
+  const worker: OutboxWorker = new OutboxWorker(
+    database.db,
+    outboxHandlers(context, modules),
+    logger.child({ component: 'outbox' }),
+    {
+      pollMs: config.WORKER_POLL_MS,
+      maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    },
+  );
   const app = await buildApp(context, modules);
   if (config.WORKER === 'on') worker.start();
   return {

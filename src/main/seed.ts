@@ -2,32 +2,114 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 import { publishService } from '../modules/catalogue/index.js';
 import { countUsers, createStaffUser, registerCitizen } from '../modules/identity/index.js';
-import { createOrganisation, findOrganisationBySlug, type NewOrganisation } from '../modules/organisations/index.js';
+import {
+  createOrganisation,
+  findOrganisationBySlug,
+  type NewOrganisation,
+} from '../modules/organisations/index.js';
 
 /** Demo organisations: a two-tier area, a unitary, a Welsh council and two central departments. */
 export const DEMO_ORGANISATIONS: NewOrganisation[] = [
-  { slug: 'gloucestershire', name: 'Gloucestershire County Council', nameCy: 'Cyngor Sir Swydd Gaerloyw', type: 'county', gssCode: 'E10000013' },
-  { slug: 'stroud', name: 'Stroud District Council', nameCy: 'Cyngor Dosbarth Stroud', type: 'district', gssCode: 'E07000082', parentSlug: 'gloucestershire' },
-  { slug: 'cheltenham', name: 'Cheltenham Borough Council', nameCy: 'Cyngor Bwrdeistref Cheltenham', type: 'district', gssCode: 'E07000078', parentSlug: 'gloucestershire' },
-  { slug: 'bristol', name: 'Bristol City Council', nameCy: 'Cyngor Dinas Bryste', type: 'unitary', gssCode: 'E06000023' },
-  { slug: 'cardiff', name: 'Cardiff Council', nameCy: 'Cyngor Caerdydd', type: 'welsh-principal-area', gssCode: 'W06000015' },
-  { slug: 'dwp', name: 'Department for Work and Pensions', nameCy: 'Yr Adran Gwaith a Phensiynau', type: 'central-department' },
-  { slug: 'cabinet-office', name: 'Cabinet Office', nameCy: 'Swyddfa’r Cabinet', type: 'central-department' },
+  {
+    slug: 'gloucestershire',
+    name: 'Gloucestershire County Council',
+    nameCy: 'Cyngor Sir Swydd Gaerloyw',
+    type: 'county',
+    gssCode: 'E10000013',
+  },
+  {
+    slug: 'stroud',
+    name: 'Stroud District Council',
+    nameCy: 'Cyngor Dosbarth Stroud',
+    type: 'district',
+    gssCode: 'E07000082',
+    parentSlug: 'gloucestershire',
+  },
+  {
+    slug: 'cheltenham',
+    name: 'Cheltenham Borough Council',
+    nameCy: 'Cyngor Bwrdeistref Cheltenham',
+    type: 'district',
+    gssCode: 'E07000078',
+    parentSlug: 'gloucestershire',
+  },
+  {
+    slug: 'bristol',
+    name: 'Bristol City Council',
+    nameCy: 'Cyngor Dinas Bryste',
+    type: 'unitary',
+    gssCode: 'E06000023',
+  },
+  {
+    slug: 'cardiff',
+    name: 'Cardiff Council',
+    nameCy: 'Cyngor Caerdydd',
+    type: 'welsh-principal-area',
+    gssCode: 'W06000015',
+  },
+  {
+    slug: 'dwp',
+    name: 'Department for Work and Pensions',
+    nameCy: 'Yr Adran Gwaith a Phensiynau',
+    type: 'central-department',
+  },
+  {
+    slug: 'cabinet-office',
+    name: 'Cabinet Office',
+    nameCy: 'Swyddfa’r Cabinet',
+    type: 'central-department',
+  },
 ];
 
 /** Demo sign-ins printed at start; the passwords are public, so these are for a demo only. */
 export const DEMO_ACCOUNTS = [
-  { email: 'citizen@example.com', password: 'demo-citizen-password', displayName: 'Sam Citizen', organisation: null, roles: [] },
-  { email: 'caseworker@stroud.example.gov.uk', password: 'demo-stroud-caseworker', displayName: 'Alex Caseworker', organisation: 'stroud', roles: ['caseworker'] },
-  { email: 'caseworker@cheltenham.example.gov.uk', password: 'demo-cheltenham-caseworker', displayName: 'Jo Caseworker', organisation: 'cheltenham', roles: ['caseworker'] },
-  { email: 'owner@stroud.example.gov.uk', password: 'demo-stroud-service-owner', displayName: 'Priya Owner', organisation: 'stroud', roles: ['service-owner'] },
-  { email: 'admin@cabinet-office.example.gov.uk', password: 'demo-platform-admin', displayName: 'Morgan Admin', organisation: 'cabinet-office', roles: ['platform-admin'] },
+  {
+    email: 'citizen@example.com',
+    password: 'demo-citizen-password',
+    displayName: 'Sam Citizen',
+    organisation: null,
+    roles: [],
+  },
+  {
+    email: 'caseworker@stroud.example.gov.uk',
+    password: 'demo-stroud-caseworker',
+    displayName: 'Alex Caseworker',
+    organisation: 'stroud',
+    roles: ['caseworker'],
+  },
+  {
+    email: 'caseworker@cheltenham.example.gov.uk',
+    password: 'demo-cheltenham-caseworker',
+    displayName: 'Jo Caseworker',
+    organisation: 'cheltenham',
+    roles: ['caseworker'],
+  },
+  {
+    email: 'owner@stroud.example.gov.uk',
+    password: 'demo-stroud-service-owner',
+    displayName: 'Priya Owner',
+    organisation: 'stroud',
+    roles: ['service-owner'],
+  },
+  {
+    email: 'admin@cabinet-office.example.gov.uk',
+    password: 'demo-platform-admin',
+    displayName: 'Morgan Admin',
+    organisation: 'cabinet-office',
+    roles: ['platform-admin'],
+  },
 ] as const;
 
 export const BULKY_WASTE_SLUG = 'request-a-bulky-waste-collection';
 
-function unwrap<T>(outcome: { ok: true } & T | { ok: false; errors: { field: string; message: string }[] }, what: string): T {
-  if (!outcome.ok) throw new Error(`Could not seed ${what}: ${outcome.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+function unwrap<T>(
+  outcome: ({ ok: true } & T) | { ok: false; errors: { field: string; message: string }[] },
+  what: string,
+): T {
+  if (!outcome.ok)
+    throw new Error(
+      `Could not seed ${what}: ${outcome.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+    );
   return outcome;
 }
 
@@ -39,7 +121,8 @@ export async function isEmpty(db: Kysely<Database>): Promise<boolean> {
 /** Creates the demo organisations, the bulky waste service and the demo accounts, in one transaction. */
 export async function seedDemo(db: Kysely<Database>): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    for (const organisation of DEMO_ORGANISATIONS) unwrap(await createOrganisation(trx, organisation), organisation.slug);
+    for (const organisation of DEMO_ORGANISATIONS)
+      unwrap(await createOrganisation(trx, organisation), organisation.slug);
     const stroud = (await findOrganisationBySlug(trx, 'stroud'))!;
     unwrap(
       await publishService(trx, {
@@ -47,11 +130,15 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
         slug: BULKY_WASTE_SLUG,
         title: 'Request a bulky waste collection',
         titleCy: 'Gofyn am gasgliad gwastraff swmpus',
-        summary: 'Ask Stroud District Council to collect large household items such as furniture, fridges and mattresses.',
-        summaryCy: 'Gofyn i Gyngor Dosbarth Stroud gasglu eitemau mawr o’r cartref fel dodrefn, oergelloedd a matresi.',
+        summary:
+          'Ask Stroud District Council to collect large household items such as furniture, fridges and mattresses.',
+        summaryCy:
+          'Gofyn i Gyngor Dosbarth Stroud gasglu eitemau mawr o’r cartref fel dodrefn, oergelloedd a matresi.',
         body: 'We collect up to 6 large items from outside your home on a weekday.\n\nYou will need a list of the items, the collection address and a date that suits you. We will confirm the date or tell you why we cannot collect.\n\nIt takes about 5 minutes.',
-        bodyCy: 'Rydym yn casglu hyd at 6 eitem fawr o’r tu allan i’ch cartref ar ddiwrnod o’r wythnos.\n\nBydd angen rhestr o’r eitemau, cyfeiriad y casgliad a dyddiad sy’n gyfleus i chi arnoch. Byddwn yn cadarnhau’r dyddiad neu’n dweud wrthych pam na allwn gasglu.\n\nMae’n cymryd tua 5 munud.',
-        keywords: 'bulky waste rubbish furniture sofa fridge freezer mattress collection bins gwastraff swmpus casgliad',
+        bodyCy:
+          'Rydym yn casglu hyd at 6 eitem fawr o’r tu allan i’ch cartref ar ddiwrnod o’r wythnos.\n\nBydd angen rhestr o’r eitemau, cyfeiriad y casgliad a dyddiad sy’n gyfleus i chi arnoch. Byddwn yn cadarnhau’r dyddiad neu’n dweud wrthych pam na allwn gasglu.\n\nMae’n cymryd tua 5 munud.',
+        keywords:
+          'bulky waste rubbish furniture sofa fridge freezer mattress collection bins gwastraff swmpus casgliad',
         formKey: 'bulky-waste',
       }),
       'bulky waste service',
@@ -61,7 +148,14 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
         unwrap(await registerCitizen(trx, account), account.email);
       } else {
         const organisation = (await findOrganisationBySlug(trx, account.organisation))!;
-        unwrap(await createStaffUser(trx, { ...account, roles: [...account.roles], organisationId: organisation.id }), account.email);
+        unwrap(
+          await createStaffUser(trx, {
+            ...account,
+            roles: [...account.roles],
+            organisationId: organisation.id,
+          }),
+          account.email,
+        );
       }
     }
   });

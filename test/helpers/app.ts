@@ -15,7 +15,13 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await freshDatabase();
-  const config = loadConfig({ DATA_DIR: ':memory:', LOG_LEVEL: 'silent', WORKER: 'off', SIGN_IN_ATTEMPTS_PER_MINUTE: '30', ...env });
+  const config = loadConfig({
+    DATA_DIR: ':memory:',
+    LOG_LEVEL: 'silent',
+    WORKER: 'off',
+    SIGN_IN_ATTEMPTS_PER_MINUTE: '30',
+    ...env,
+  });
   const platform = await createPlatform(config, { database });
   await seedDemo(database.db);
   await platform.app.listen({ port: 0, host: '127.0.0.1' });
@@ -43,7 +49,11 @@ export class Visitor {
   }
 
   /** Posts a form with the CSRF token from the last page seen (or a given one). */
-  async post(path: string, fields: Record<string, string | string[]>, csrf = csrfToken(this.lastHtml)): Promise<Response & { html: string }> {
+  async post(
+    path: string,
+    fields: Record<string, string | string[]>,
+    csrf = csrfToken(this.lastHtml),
+  ): Promise<Response & { html: string }> {
     const body = new URLSearchParams();
     for (const [name, value] of Object.entries({ _csrf: csrf, ...fields })) {
       for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csrfToken, hiddenValue, startTestApp, Visitor, weekdayAhead, type TestApp } from '../helpers/app.js';
+import {
+  csrfToken,
+  hiddenValue,
+  startTestApp,
+  Visitor,
+  weekdayAhead,
+  type TestApp,
+} from '../helpers/app.js';
 
 const SERVICE = '/services/request-a-bulky-waste-collection';
 const CITIZEN = ['citizen@example.com', 'demo-citizen-password'] as const;
@@ -15,19 +22,38 @@ afterAll(async () => {
 });
 
 async function count(table: 'submissions' | 'form_drafts' | 'outbox') {
-  const row = await app.platform.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await app.platform.database.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** Answers every page and returns the visitor on "Check your answers". */
 async function completeForm(visitor: Visitor, itemDetails = '') {
   await visitor.get(`${SERVICE}/apply/items`);
-  expect((await visitor.post(`${SERVICE}/apply/items`, { items: ['sofa', 'fridge'], itemDetails })).status).toBe(303);
+  expect(
+    (await visitor.post(`${SERVICE}/apply/items`, { items: ['sofa', 'fridge'], itemDetails }))
+      .status,
+  ).toBe(303);
   await visitor.get(`${SERVICE}/apply/address`);
-  expect((await visitor.post(`${SERVICE}/apply/address`, { addressLine1: '1 High Street', addressLine2: '', town: 'Stroud', postcode: 'gl5 4ub' })).status).toBe(303);
+  expect(
+    (
+      await visitor.post(`${SERVICE}/apply/address`, {
+        addressLine1: '1 High Street',
+        addressLine2: '',
+        town: 'Stroud',
+        postcode: 'gl5 4ub',
+      })
+    ).status,
+  ).toBe(303);
   const [d, m, y] = weekdayAhead(7);
   await visitor.get(`${SERVICE}/apply/date`);
-  const dated = await visitor.post(`${SERVICE}/apply/date`, { 'preferredDate-day': d, 'preferredDate-month': m, 'preferredDate-year': y });
+  const dated = await visitor.post(`${SERVICE}/apply/date`, {
+    'preferredDate-day': d,
+    'preferredDate-month': m,
+    'preferredDate-year': y,
+  });
   expect(dated.headers.get('location')).toBe(`${SERVICE}/apply/check-answers`);
   const check = await visitor.get(`${SERVICE}/apply/check-answers`);
   expect(check.status).toBe(200);
@@ -36,9 +62,13 @@ async function completeForm(visitor: Visitor, itemDetails = '') {
 
 async function submit(visitor: Visitor): Promise<string> {
   const check = await completeForm(visitor);
-  const sent = await visitor.post(`${SERVICE}/apply/submit`, { draftId: hiddenValue(check.html, 'draftId') });
+  const sent = await visitor.post(`${SERVICE}/apply/submit`, {
+    draftId: hiddenValue(check.html, 'draftId'),
+  });
   expect(sent.status).toBe(303);
-  const reference = /\/applications\/(JU-[A-Z0-9]{4}-[A-Z0-9]{4})\/confirmation/.exec(sent.headers.get('location') ?? '')?.[1];
+  const reference = /\/applications\/(JU-[A-Z0-9]{4}-[A-Z0-9]{4})\/confirmation/.exec(
+    sent.headers.get('location') ?? '',
+  )?.[1];
   expect(reference).toBeDefined();
   return reference!;
 }
@@ -59,7 +89,9 @@ describe('requesting a bulky waste collection, end to end', () => {
     expect(check.html).toContain('GL5 4UB');
     expect(check.html).toContain('Sofa or armchair, Fridge or freezer');
 
-    const sent = await citizen.post(`${SERVICE}/apply/submit`, { draftId: hiddenValue(check.html, 'draftId') });
+    const sent = await citizen.post(`${SERVICE}/apply/submit`, {
+      draftId: hiddenValue(check.html, 'draftId'),
+    });
     const confirmationUrl = sent.headers.get('location')!;
     const reference = /JU-[A-Z0-9]{4}-[A-Z0-9]{4}/.exec(confirmationUrl)![0];
     const confirmation = await citizen.get(confirmationUrl);
@@ -95,13 +127,20 @@ describe('requesting a bulky waste collection, end to end', () => {
     expect(detail.html).toContain('Received by Stroud District Council');
     expect(detail.html).toContain('Approved by Stroud District Council');
     expect(detail.html).toMatch(/Collection on \d{1,2} \w+ \d{4}/);
-    expect(detail.html).toMatch(/Viewed by Stroud District Council, caseworker, \d{1,2} \w+ \d{4}, \d\d:\d\d/);
+    expect(detail.html).toMatch(
+      /Viewed by Stroud District Council, caseworker, \d{1,2} \w+ \d{4}, \d\d:\d\d/,
+    );
 
     // The decision e-mail and the receipt were queued, each once.
-    const mail = await app.platform.database.db.selectFrom('outbox').select('idempotency_key').where('topic', '=', 'mail.send').execute();
-    expect(mail.map((r) => r.idempotency_key).sort()).toEqual(
-      [expect.stringMatching(/^submission\.decided:.*:mail$/), expect.stringMatching(/^submission\.submitted:.*:mail$/)],
-    );
+    const mail = await app.platform.database.db
+      .selectFrom('outbox')
+      .select('idempotency_key')
+      .where('topic', '=', 'mail.send')
+      .execute();
+    expect(mail.map((r) => r.idempotency_key).sort()).toEqual([
+      expect.stringMatching(/^submission\.decided:.*:mail$/),
+      expect.stringMatching(/^submission\.submitted:.*:mail$/),
+    ]);
   });
 });
 
@@ -123,7 +162,10 @@ describe('bad input and failure', () => {
     const citizen = new Visitor(app.baseUrl);
     await citizen.signIn(...CITIZEN);
     await citizen.get(`${SERVICE}/apply/items`);
-    const response = await citizen.post(`${SERVICE}/apply/items`, { items: 'other', itemDetails: 'x'.repeat(501) });
+    const response = await citizen.post(`${SERVICE}/apply/items`, {
+      items: 'other',
+      itemDetails: 'x'.repeat(501),
+    });
     expect(response.status).toBe(400);
     expect(response.html).toContain('Description must be 500 characters or fewer');
   });
@@ -136,10 +178,18 @@ describe('bad input and failure', () => {
     await citizen.post(`${SERVICE}/apply/items`, { items: 'other', itemDetails: attack });
     const check = await citizen.get(`${SERVICE}/apply/address`);
     expect(check.status).toBe(200);
-    await citizen.post(`${SERVICE}/apply/address`, { addressLine1: attack, town: 'Stroud', postcode: 'GL5 4UB' });
+    await citizen.post(`${SERVICE}/apply/address`, {
+      addressLine1: attack,
+      town: 'Stroud',
+      postcode: 'GL5 4UB',
+    });
     await citizen.get(`${SERVICE}/apply/date`);
     const [d, m, y] = weekdayAhead(7);
-    await citizen.post(`${SERVICE}/apply/date`, { 'preferredDate-day': d, 'preferredDate-month': m, 'preferredDate-year': y });
+    await citizen.post(`${SERVICE}/apply/date`, {
+      'preferredDate-day': d,
+      'preferredDate-month': m,
+      'preferredDate-year': y,
+    });
     const page = await citizen.get(`${SERVICE}/apply/check-answers`);
     expect(page.html).not.toContain(attack);
     expect(page.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
@@ -150,7 +200,11 @@ describe('bad input and failure', () => {
     await citizen.signIn(...CITIZEN);
     const check = await completeForm(citizen);
     const before = await count('submissions');
-    const response = await citizen.post(`${SERVICE}/apply/submit`, { draftId: hiddenValue(check.html, 'draftId') }, 'tampered-token');
+    const response = await citizen.post(
+      `${SERVICE}/apply/submit`,
+      { draftId: hiddenValue(check.html, 'draftId') },
+      'tampered-token',
+    );
     expect(response.status).toBe(403);
     expect(response.html).toContain('govuk-heading-l');
     expect(await count('submissions')).toBe(before);
@@ -184,10 +238,16 @@ describe('bad input and failure', () => {
     expect(response.status).toBe(404);
     expect(response.html).toContain('Page not found');
     expect((await other.get('/casework')).html).not.toContain(reference);
-    const refused = await app.platform.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'submission.view_refused').execute();
+    const refused = await app.platform.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'submission.view_refused')
+      .execute();
     expect(refused.some((r) => r.details.reference === reference)).toBe(true);
     // The refused attempt saw nothing, so the citizen is not told of a view.
-    expect((await citizen.get(`/applications/${reference}`)).html).toContain('Nobody at a public body has opened this application yet.');
+    expect((await citizen.get(`/applications/${reference}`)).html).toContain(
+      'Nobody at a public body has opened this application yet.',
+    );
   });
 
   it('lets nobody but the applicant see an application', async () => {
@@ -196,7 +256,12 @@ describe('bad input and failure', () => {
     const reference = await submit(citizen);
     const stranger = new Visitor(app.baseUrl);
     await stranger.get('/register');
-    const registered = await stranger.post('/register', { displayName: 'Stranger', email: 'stranger@example.com', password: 'a long enough password', returnTo: '/' });
+    const registered = await stranger.post('/register', {
+      displayName: 'Stranger',
+      email: 'stranger@example.com',
+      password: 'a long enough password',
+      returnTo: '/',
+    });
     expect(registered.status).toBe(303);
     expect((await stranger.get(`/applications/${reference}`)).status).toBe(404);
     expect((await stranger.get('/applications')).html).not.toContain(reference);
@@ -205,7 +270,12 @@ describe('bad input and failure', () => {
   it('does not let anyone skip ahead in the form', async () => {
     const newcomer = new Visitor(app.baseUrl);
     await newcomer.get('/register');
-    await newcomer.post('/register', { displayName: 'New Person', email: 'new@example.com', password: 'another long password', returnTo: '/' });
+    await newcomer.post('/register', {
+      displayName: 'New Person',
+      email: 'new@example.com',
+      password: 'another long password',
+      returnTo: '/',
+    });
     const jump = await newcomer.get(`${SERVICE}/apply/date`);
     expect(jump.status).toBe(303);
     expect(jump.headers.get('location')).toBe(`${SERVICE}/apply/items`);
@@ -220,12 +290,28 @@ describe('the web shell', () => {
     const token = csrfToken((await guesser.get('/sign-in')).html);
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++) {
-      statuses.push((await guesser.post('/sign-in', { email: 'victim@example.com', password: `guess-${i}`, returnTo: '/' }, token)).status);
+      statuses.push(
+        (
+          await guesser.post(
+            '/sign-in',
+            { email: 'victim@example.com', password: `guess-${i}`, returnTo: '/' },
+            token,
+          )
+        ).status,
+      );
     }
     expect(statuses.slice(0, 30).every((s) => s === 400)).toBe(true);
     expect(statuses[30]).toBe(429);
     // Another account from the same address is unaffected.
-    expect((await guesser.post('/sign-in', { email: 'someone@example.com', password: 'x', returnTo: '/' }, token)).status).toBe(400);
+    expect(
+      (
+        await guesser.post(
+          '/sign-in',
+          { email: 'someone@example.com', password: 'x', returnTo: '/' },
+          token,
+        )
+      ).status,
+    ).toBe(400);
   });
 
   it('remembers the language chosen with ?lang= in a cookie and sets <html lang>', async () => {
@@ -246,7 +332,9 @@ describe('the web shell', () => {
     expect(metrics.html).toContain('joinedup_outbox_messages');
     const openapi = JSON.parse((await visitor.get('/api/openapi.json')).html);
     expect(openapi.openapi).toBe('3.1.0');
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/v1/services', '/api/v1/organisations']));
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/services', '/api/v1/organisations']),
+    );
   });
 
   it('validates API input with a 400 naming the field and the reason', async () => {

@@ -20,7 +20,11 @@ describe('dead letters', () => {
   it('are shown to a platform admin, who can send them again, and to nobody else', async () => {
     const db = app.platform.database.db;
     await enqueue(db, { topic: 'test.nowhere', payload: {}, idempotencyKey: 'nowhere-1' });
-    await db.updateTable('outbox').set({ status: 'dead', last_error: 'Receiver said 500' }).where('idempotency_key', '=', 'nowhere-1').execute();
+    await db
+      .updateTable('outbox')
+      .set({ status: 'dead', last_error: 'Receiver said 500' })
+      .where('idempotency_key', '=', 'nowhere-1')
+      .execute();
 
     const caseworker = new Visitor(app.baseUrl);
     await caseworker.signIn('caseworker@stroud.example.gov.uk', 'demo-stroud-caseworker');
@@ -35,9 +39,17 @@ describe('dead letters', () => {
     const id = /action="\/admin\/outbox\/(\d+)\/retry"/.exec(page.html)![1]!;
     const retried = await admin.post(`/admin/outbox/${id}/retry`, {});
     expect(retried.status).toBe(303);
-    const row = await db.selectFrom('outbox').selectAll().where('idempotency_key', '=', 'nowhere-1').executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('idempotency_key', '=', 'nowhere-1')
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'pending', attempts: 0 });
-    const audit = await db.selectFrom('audit_log').selectAll().where('action', '=', 'outbox.retried').execute();
+    const audit = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'outbox.retried')
+      .execute();
     expect(audit).toHaveLength(1);
   });
 });
@@ -45,8 +57,12 @@ describe('dead letters', () => {
 describe('the audit log', () => {
   it('refuses to change or remove an entry', async () => {
     const db = app.platform.database.db;
-    await sql`insert into audit_log (action, resource_type, resource_id) values ('test.entry', 'test', '1')`.execute(db);
-    await expect(sql`update audit_log set action = 'changed'`.execute(db)).rejects.toThrow(/append-only/);
+    await sql`insert into audit_log (action, resource_type, resource_id) values ('test.entry', 'test', '1')`.execute(
+      db,
+    );
+    await expect(sql`update audit_log set action = 'changed'`.execute(db)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(sql`delete from audit_log`.execute(db)).rejects.toThrow(/append-only/);
   });
 });
@@ -64,7 +80,13 @@ describe('the command line', () => {
   const cli = (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
       // Vitest sets BASE_URL='/' for Vite; the CLI must not inherit it.
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', BASE_URL: '', LOG_LEVEL: 'silent' },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        BASE_URL: '',
+        LOG_LEVEL: 'silent',
+      },
     });
 
   it('migrates, seeds the demo, lists organisations and creates a staff user', async () => {
@@ -74,9 +96,24 @@ describe('the command line', () => {
     const lines = (await cli('org:list')).stdout.trim().split('\n');
     expect(lines).toContain('stroud\tE07000082\tStroud District Council');
     expect(lines).toContain('dwp\t-\tDepartment for Work and Pensions');
-    const created = await cli('user:create', '--email', 'new.caseworker@stroud.example.gov.uk', '--role', 'caseworker', '--org', 'stroud');
-    expect(created.stdout).toMatch(/^Created staff new\.caseworker@stroud\.example\.gov\.uk with password \S{12,}/);
-    await expect(cli('user:create', '--email', 'x@example.com', '--role', 'wizard', '--org', 'stroud')).rejects.toMatchObject({ stderr: expect.stringMatching(/roles: Roles must be some of/) });
-    await expect(cli('frobnicate')).rejects.toMatchObject({ code: 64, stderr: expect.stringMatching(/Unknown command frobnicate/) });
+    const created = await cli(
+      'user:create',
+      '--email',
+      'new.caseworker@stroud.example.gov.uk',
+      '--role',
+      'caseworker',
+      '--org',
+      'stroud',
+    );
+    expect(created.stdout).toMatch(
+      /^Created staff new\.caseworker@stroud\.example\.gov\.uk with password \S{12,}/,
+    );
+    await expect(
+      cli('user:create', '--email', 'x@example.com', '--role', 'wizard', '--org', 'stroud'),
+    ).rejects.toMatchObject({ stderr: expect.stringMatching(/roles: Roles must be some of/) });
+    await expect(cli('frobnicate')).rejects.toMatchObject({
+      code: 64,
+      stderr: expect.stringMatching(/Unknown command frobnicate/),
+    });
   }, 60_000);
 });

@@ -6,5 +6,7 @@ import { caseworkRoutes } from './pages/routes.js';
 export const caseworkModule: ModuleManifest = {
   name: 'casework',
   routes: caseworkRoutes,
-  navigation: [{ text: 'casework.nav', href: '/casework', visibleTo: (user) => hasRole(user, 'caseworker') }],
+  navigation: [
+    { text: 'casework.nav', href: '/casework', visibleTo: (user) => hasRole(user, 'caseworker') },
+  ],
 };

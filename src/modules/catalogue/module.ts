@@ -30,7 +30,10 @@ export const catalogueModule: ModuleManifest = {
       const { slug } = request.params as { slug: string };
       const service = await findPublishedService(db, slug, request.locale);
       if (!service) throw notFound({ slug });
-      const paragraphs = service.body.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+      const paragraphs = service.body
+        .split(/\n\s*\n/)
+        .map((p) => p.trim())
+        .filter(Boolean);
       return reply.view(SERVICE, { service, paragraphs, backLink: '/' });
     });
 

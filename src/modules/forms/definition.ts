@@ -9,7 +9,12 @@ interface FieldBase {
   label: Bilingual;
   hint?: Bilingual;
   /** i18n keys for this field's error messages, GOV.UK style: specific to the question. */
-  messages: { required: string; tooLong?: string; invalid?: string; [rule: string]: string | undefined };
+  messages: {
+    required: string;
+    tooLong?: string;
+    invalid?: string;
+    [rule: string]: string | undefined;
+  };
 }
 
 export interface ChoiceOption {
@@ -20,7 +25,13 @@ export interface ChoiceOption {
 export type FieldDefinition =
   | (FieldBase & { type: 'checkboxes'; options: ChoiceOption[]; required: boolean })
   | (FieldBase & { type: 'radios'; options: ChoiceOption[]; required: boolean })
-  | (FieldBase & { type: 'text'; maxLength: number; required: boolean; autocomplete?: string; width?: 'full' | 'two-thirds' | 'half' })
+  | (FieldBase & {
+      type: 'text';
+      maxLength: number;
+      required: boolean;
+      autocomplete?: string;
+      width?: 'full' | 'two-thirds' | 'half';
+    })
   | (FieldBase & {
       type: 'textarea';
       maxLength: number;

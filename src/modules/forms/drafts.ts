@@ -4,12 +4,26 @@ import type { Answers } from './definition.js';
 import type { FormDraftRow } from './db/tables.js';
 
 /** A person's unfinished application to one service: kept in the database, so any node can continue it. */
-export async function findDraft(db: Db, userId: string, serviceId: string): Promise<FormDraftRow | undefined> {
-  return db.selectFrom('form_drafts').selectAll().where('user_id', '=', userId).where('service_id', '=', serviceId).executeTakeFirst();
+export async function findDraft(
+  db: Db,
+  userId: string,
+  serviceId: string,
+): Promise<FormDraftRow | undefined> {
+  return db
+    .selectFrom('form_drafts')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('service_id', '=', serviceId)
+    .executeTakeFirst();
 }
 
 /** Merges one page's answers into the draft, creating it on the first page. */
-export async function saveAnswers(db: Db, userId: string, serviceId: string, answers: Answers): Promise<void> {
+export async function saveAnswers(
+  db: Db,
+  userId: string,
+  serviceId: string,
+  answers: Answers,
+): Promise<void> {
   await db
     .insertInto('form_drafts')
     .values({ user_id: userId, service_id: serviceId, answers: JSON.stringify(answers) })
@@ -23,8 +37,18 @@ export async function saveAnswers(db: Db, userId: string, serviceId: string, ans
 }
 
 /** Locks the draft for submitting, so a double-click waits for the first click's transaction. */
-export async function lockDraft(trx: Db, draftId: string, userId: string): Promise<FormDraftRow | undefined> {
-  return trx.selectFrom('form_drafts').selectAll().where('id', '=', draftId).where('user_id', '=', userId).forUpdate().executeTakeFirst();
+export async function lockDraft(
+  trx: Db,
+  draftId: string,
+  userId: string,
+): Promise<FormDraftRow | undefined> {
+  return trx
+    .selectFrom('form_drafts')
+    .selectAll()
+    .where('id', '=', draftId)
+    .where('user_id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function deleteDraft(trx: Db, draftId: string): Promise<void> {

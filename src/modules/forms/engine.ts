@@ -16,36 +16,56 @@ function choices(body: Body, name: string): string[] {
   return typeof value === 'string' && value !== '' ? [value] : [];
 }
 
-function checkField(field: FieldDefinition, body: Body, answers: Answers, today: string): { value?: string | string[]; error?: string } {
+function checkField(
+  field: FieldDefinition,
+  body: Body,
+  answers: Answers,
+  today: string,
+): { value?: string | string[]; error?: string } {
   switch (field.type) {
     case 'checkboxes':
     case 'radios': {
       const picked = choices(body, field.name);
       const allowed = new Set(field.options.map((o) => o.value));
-      if (picked.some((p) => !allowed.has(p))) return { error: field.messages.invalid ?? field.messages.required };
+      if (picked.some((p) => !allowed.has(p)))
+        return { error: field.messages.invalid ?? field.messages.required };
       if (field.type === 'radios' && picked.length > 1) return { error: field.messages.required };
-      if (picked.length === 0) return field.required ? { error: field.messages.required } : { value: field.type === 'radios' ? '' : [] };
+      if (picked.length === 0)
+        return field.required
+          ? { error: field.messages.required }
+          : { value: field.type === 'radios' ? '' : [] };
       return { value: field.type === 'radios' ? picked[0]! : picked };
     }
     case 'text':
     case 'textarea': {
       const value = text(body, field.name);
-      const required = field.required || (field.type === 'textarea' && field.requiredWhen?.(answers) === true);
+      const required =
+        field.required || (field.type === 'textarea' && field.requiredWhen?.(answers) === true);
       if (!value) return required ? { error: field.messages.required } : { value: '' };
-      if (value.length > field.maxLength) return { value, error: field.messages.tooLong ?? field.messages.required };
+      if (value.length > field.maxLength)
+        return { value, error: field.messages.tooLong ?? field.messages.required };
       return { value };
     }
     case 'postcode': {
       const value = text(body, field.name);
       if (!value) return field.required ? { error: field.messages.required } : { value: '' };
       const postcode = normalisePostcode(value);
-      return postcode ? { value: postcode } : { value, error: field.messages.invalid ?? field.messages.required };
+      return postcode
+        ? { value: postcode }
+        : { value, error: field.messages.invalid ?? field.messages.required };
     }
     case 'date': {
-      const parsed = parseDateParts(text(body, `${field.name}-day`), text(body, `${field.name}-month`), text(body, `${field.name}-year`));
+      const parsed = parseDateParts(
+        text(body, `${field.name}-day`),
+        text(body, `${field.name}-month`),
+        text(body, `${field.name}-year`),
+      );
       if ('problem' in parsed) {
         if (parsed.problem === 'required' && !field.required) return { value: '' };
-        return { error: field.messages[parsed.problem] ?? field.messages.invalid ?? field.messages.required };
+        return {
+          error:
+            field.messages[parsed.problem] ?? field.messages.invalid ?? field.messages.required,
+        };
       }
       const broken = field.rule?.(parsed.date, today);
       return broken ? { value: parsed.date, error: broken } : { value: parsed.date };
@@ -68,7 +88,11 @@ export function validatePage(
   for (const field of page.fields) {
     const result = checkField(field, body, { ...earlierAnswers, ...answers }, today);
     if (result.value !== undefined) answers[field.name] = result.value;
-    if (result.error) errors.push({ field: field.type === 'date' ? `${field.name}-day` : field.name, message: result.error });
+    if (result.error)
+      errors.push({
+        field: field.type === 'date' ? `${field.name}-day` : field.name,
+        message: result.error,
+      });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, answers };
 }
@@ -80,7 +104,11 @@ export function pageComplete(page: FormPageDefinition, answers: Answers, today: 
     const value = answers[field.name];
     if (field.type === 'date' && typeof value === 'string' && value) {
       const [y, m, d] = value.split('-');
-      Object.assign(body, { [`${field.name}-day`]: d, [`${field.name}-month`]: m, [`${field.name}-year`]: y });
+      Object.assign(body, {
+        [`${field.name}-day`]: d,
+        [`${field.name}-month`]: m,
+        [`${field.name}-year`]: y,
+      });
     } else if (value !== undefined) body[field.name] = value;
     else return false;
   }
@@ -91,7 +119,11 @@ export function pageComplete(page: FormPageDefinition, answers: Answers, today: 
  * The first page still to answer, or undefined when the form is complete. A person may not
  * jump ahead of it: the journey's guard sends them back here.
  */
-export function firstIncompletePage(form: FormDefinition, answers: Answers, today: string): FormPageDefinition | undefined {
+export function firstIncompletePage(
+  form: FormDefinition,
+  answers: Answers,
+  today: string,
+): FormPageDefinition | undefined {
   return form.pages.find((page) => !pageComplete(page, answers, today));
 }
 
@@ -110,18 +142,49 @@ export interface AnswerSummaryRow {
 
 function displayDate(iso: string, locale: Locale): string {
   const months = {
-    en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
-    cy: ['Ionawr', 'Chwefror', 'Mawrth', 'Ebrill', 'Mai', 'Mehefin', 'Gorffennaf', 'Awst', 'Medi', 'Hydref', 'Tachwedd', 'Rhagfyr'],
+    en: [
+      'January',
+      'February',
+      'March',
+      'April',
+      'May',
+      'June',
+      'July',
+      'August',
+      'September',
+      'October',
+      'November',
+      'December',
+    ],
+    cy: [
+      'Ionawr',
+      'Chwefror',
+      'Mawrth',
+      'Ebrill',
+      'Mai',
+      'Mehefin',
+      'Gorffennaf',
+      'Awst',
+      'Medi',
+      'Hydref',
+      'Tachwedd',
+      'Rhagfyr',
+    ],
   }[locale];
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  const weekday = new Intl.DateTimeFormat(locale === 'cy' ? 'cy-GB' : 'en-GB', { weekday: 'long', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(y, m - 1, d)),
-  );
+  const weekday = new Intl.DateTimeFormat(locale === 'cy' ? 'cy-GB' : 'en-GB', {
+    weekday: 'long',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(y, m - 1, d)));
   return `${weekday} ${d} ${months[m - 1]} ${y}`;
 }
 
 /** The answers in words, question by question, in one language. */
-export function summariseAnswers(form: FormDefinition, answers: Answers, locale: Locale): AnswerSummaryRow[] {
+export function summariseAnswers(
+  form: FormDefinition,
+  answers: Answers,
+  locale: Locale,
+): AnswerSummaryRow[] {
   const rows: AnswerSummaryRow[] = [];
   for (const page of form.pages) {
     for (const field of page.fields) {
@@ -129,8 +192,11 @@ export function summariseAnswers(form: FormDefinition, answers: Answers, locale:
       let answer = '';
       if (field.type === 'checkboxes' || field.type === 'radios') {
         const picked = Array.isArray(value) ? value : value ? [value] : [];
-        answer = picked.map((v) => field.options.find((o) => o.value === v)?.label[locale] ?? v).join(', ');
-      } else if (field.type === 'date') answer = typeof value === 'string' && value ? displayDate(value, locale) : '';
+        answer = picked
+          .map((v) => field.options.find((o) => o.value === v)?.label[locale] ?? v)
+          .join(', ');
+      } else if (field.type === 'date')
+        answer = typeof value === 'string' && value ? displayDate(value, locale) : '';
       else answer = typeof value === 'string' ? value : '';
       rows.push({ pageId: page.id, field: field.name, question: field.label[locale], answer });
     }

@@ -5,5 +5,11 @@ import { journeyRoutes } from './pages/routes.js';
 export const formsModule: ModuleManifest = {
   name: 'forms',
   routes: journeyRoutes,
-  personalData: [{ table: 'form_drafts', description: 'Answers to applications you have started but not sent', retention: '30 days' }],
+  personalData: [
+    {
+      table: 'form_drafts',
+      description: 'Answers to applications you have started but not sent',
+      retention: '30 days',
+    },
+  ],
 };

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { daysBetween, isWeekday, normalisePostcode, parseDateParts, ukToday } from './validators.js';
+import {
+  daysBetween,
+  isWeekday,
+  normalisePostcode,
+  parseDateParts,
+  ukToday,
+} from './validators.js';
 
 describe('normalisePostcode', () => {
   it('puts real postcodes in standard form however they are typed', () => {
@@ -43,18 +49,23 @@ describe('parseDateParts', () => {
 
   it('round-trips every real date', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1900-01-01'), max: new Date('2200-12-31'), noInvalidDate: true }), (d) => {
-        const iso = d.toISOString().slice(0, 10);
-        const [y, m, day] = iso.split('-');
-        expect(parseDateParts(String(Number(day)), String(Number(m)), y!)).toEqual({ date: iso });
-      }),
+      fc.property(
+        fc.date({ min: new Date('1900-01-01'), max: new Date('2200-12-31'), noInvalidDate: true }),
+        (d) => {
+          const iso = d.toISOString().slice(0, 10);
+          const [y, m, day] = iso.split('-');
+          expect(parseDateParts(String(Number(day)), String(Number(m)), y!)).toEqual({ date: iso });
+        },
+      ),
     );
   });
 
   it('never throws on any input', () => {
-    fc.assert(fc.property(fc.string(), fc.string(), fc.string(), (a, b, c) => {
-      parseDateParts(a, b, c);
-    }));
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.string(), (a, b, c) => {
+        parseDateParts(a, b, c);
+      }),
+    );
   });
 });
 

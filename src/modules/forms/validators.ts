@@ -19,7 +19,11 @@ export type DateProblem = 'required' | 'incomplete' | 'invalid';
  * Reads the three boxes of the GOV.UK date input. Returns the ISO date (YYYY-MM-DD) or
  * what is wrong: nothing given, a part missing, or not a real date (31 February).
  */
-export function parseDateParts(day: string, month: string, year: string): { date: string } | { problem: DateProblem } {
+export function parseDateParts(
+  day: string,
+  month: string,
+  year: string,
+): { date: string } | { problem: DateProblem } {
   const parts = [day.trim(), month.trim(), year.trim()];
   if (parts.every((p) => p === '')) return { problem: 'required' };
   if (parts.some((p) => p === '')) return { problem: 'incomplete' };

@@ -1,6 +1,11 @@
 /** The identity module: accounts, sign-in, sessions and the role policies every module uses. */
 export { identityModule } from './module.js';
-export { authenticate, createStaffUser, registerCitizen, type Registration } from './commands/accounts.js';
+export {
+  authenticate,
+  createStaffUser,
+  registerCitizen,
+  type Registration,
+} from './commands/accounts.js';
 export { startSession, SESSION_COOKIE } from './commands/sessions.js';
 export { countUsers, findUserById } from './queries/users.js';
 export { requireSignIn } from './guards.js';

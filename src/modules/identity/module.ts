@@ -13,7 +13,11 @@ export const identityModule: ModuleManifest = {
   },
   routes: identityRoutes,
   personalData: [
-    { table: 'users', description: 'Your name, e-mail address and password (hashed)', retention: 'Until you delete your account' },
+    {
+      table: 'users',
+      description: 'Your name, e-mail address and password (hashed)',
+      retention: 'Until you delete your account',
+    },
     { table: 'sessions', description: 'When you signed in', retention: '12 hours' },
   ],
 };

@@ -9,7 +9,8 @@ const OUTBOX = 'modules/operations/pages/outbox/outbox.njk';
 
 function requirePlatformAdmin(request: FastifyRequest, reply: FastifyReply) {
   const user = requireSignIn(request, reply);
-  if (user && !isPlatformAdmin(user)) throw notFound({ reason: 'not a platform admin', userId: user.id });
+  if (user && !isPlatformAdmin(user))
+    throw notFound({ reason: 'not a platform admin', userId: user.id });
   return user;
 }
 
@@ -36,12 +37,21 @@ export const operationsModule: ModuleManifest = {
       const retried = await db.transaction().execute(async (trx) => {
         const done = await retryDeadLetter(trx, id);
         if (done) {
-          await recordAudit(trx, { userId: user.id, organisationId: user.organisationId, role: 'platform-admin', requestId: request.id }, {
-            action: 'outbox.retried',
-            resourceType: 'outbox',
-            resourceId: String(id),
-            subjectUserId: null,
-          });
+          await recordAudit(
+            trx,
+            {
+              userId: user.id,
+              organisationId: user.organisationId,
+              role: 'platform-admin',
+              requestId: request.id,
+            },
+            {
+              action: 'outbox.retried',
+              resourceType: 'outbox',
+              resourceId: String(id),
+              subjectUserId: null,
+            },
+          );
         }
         return done;
       });

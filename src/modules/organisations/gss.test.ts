@@ -6,7 +6,10 @@ describe('lookupGssCode', () => {
     expect(lookupGssCode('E07000082')).toEqual({ name: 'Stroud', types: ['district'] });
     expect(lookupGssCode('E10000013')).toEqual({ name: 'Gloucestershire', types: ['county'] });
     expect(lookupGssCode('E06000023')?.types).toEqual(['unitary']);
-    expect(lookupGssCode('W06000015')).toEqual({ name: 'Cardiff', types: ['welsh-principal-area'] });
+    expect(lookupGssCode('W06000015')).toEqual({
+      name: 'Cardiff',
+      types: ['welsh-principal-area'],
+    });
   });
 
   it('does not know a code ONS does not have', () => {

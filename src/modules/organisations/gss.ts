@@ -5,7 +5,9 @@ import type { OrganisationType } from './db/tables.js';
 type CodeList = Record<string, string>;
 
 function load(name: string): CodeList {
-  return JSON.parse(readFileSync(projectPath('reference-data', 'ons', `${name}.json`), 'utf8')) as CodeList;
+  return JSON.parse(
+    readFileSync(projectPath('reference-data', 'ons', `${name}.json`), 'utf8'),
+  ) as CodeList;
 }
 
 let cache: { districts: CodeList; counties: CodeList } | undefined;
@@ -20,7 +22,9 @@ function lists() {
  *
  * @example lookupGssCode('E07000082') // { name: 'Stroud', types: ['district'] }
  */
-export function lookupGssCode(code: string): { name: string; types: OrganisationType[] } | undefined {
+export function lookupGssCode(
+  code: string,
+): { name: string; types: OrganisationType[] } | undefined {
   const { districts, counties } = lists();
   const name = districts[code] ?? counties[code];
   if (!name) return undefined;

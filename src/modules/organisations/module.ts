@@ -24,7 +24,13 @@ export const organisationsModule: ModuleManifest = {
       async handler() {
         const rows = await listOrganisations(db);
         return {
-          organisations: rows.map((o) => ({ slug: o.slug, name: o.name, name_cy: o.name_cy, type: o.type, gss_code: o.gss_code })),
+          organisations: rows.map((o) => ({
+            slug: o.slug,
+            name: o.name,
+            name_cy: o.name_cy,
+            type: o.type,
+            gss_code: o.gss_code,
+          })),
         };
       },
     });

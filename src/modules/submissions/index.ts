@@ -1,7 +1,16 @@
 /** The submissions module: applications to public bodies, their delivery, status and decisions. */
 export { submissionsModule } from './module.js';
-export { createSubmission, recordDecision, type Decision, type NewSubmission } from './commands/submissions.js';
-export { findSubmissionByDraftId, listForOrganisation, viewAsStaff } from './queries/submissions.js';
+export {
+  createSubmission,
+  recordDecision,
+  type Decision,
+  type NewSubmission,
+} from './commands/submissions.js';
+export {
+  findSubmissionByDraftId,
+  listForOrganisation,
+  viewAsStaff,
+} from './queries/submissions.js';
 export { answerRows, describeHistory, nameLookup } from './pages/routes.js';
 export { canStaffWork } from './policies/submissions.js';
 export { parseReference } from './reference.js';

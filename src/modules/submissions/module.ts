@@ -10,7 +10,15 @@ export const submissionsModule: ModuleManifest = {
   outboxHandlers: ({ config }) => submissionHandlers(config),
   navigation: [{ text: 'submissions.nav', href: '/applications', visibleTo: isCitizen }],
   personalData: [
-    { table: 'submissions', description: 'Your applications and your answers', retention: '6 years after the decision' },
-    { table: 'submission_events', description: 'What has happened to each application', retention: 'As the application' },
+    {
+      table: 'submissions',
+      description: 'Your applications and your answers',
+      retention: '6 years after the decision',
+    },
+    {
+      table: 'submission_events',
+      description: 'What has happened to each application',
+      retention: 'As the application',
+    },
   ],
 };

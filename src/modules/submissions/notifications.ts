@@ -11,9 +11,15 @@ import { DECIDED_TOPIC, markReceived, SUBMITTED_TOPIC } from './commands/submiss
 import { eventsFor, findSubmissionById } from './queries/submissions.js';
 
 /** The e-mail text in English then Welsh: one message every reader can use. */
-async function bilingual(messages: Messages, key: string, values: (locale: 'en' | 'cy') => Promise<Record<string, string>>) {
+async function bilingual(
+  messages: Messages,
+  key: string,
+  values: (locale: 'en' | 'cy') => Promise<Record<string, string>>,
+) {
   const parts = await Promise.all(
-    (['en', 'cy'] as const).map(async (locale) => translator(messages, locale)(key, await values(locale))),
+    (['en', 'cy'] as const).map(async (locale) =>
+      translator(messages, locale)(key, await values(locale)),
+    ),
   );
   return parts.join('\n\n———\n\n');
 }
@@ -62,15 +68,27 @@ export function submissionHandlers(config: Config): Record<string, OutboxHandler
       const submissionId = String(payload.submissionId);
       const { submission, applicant, names } = await context(db, submissionId);
       if (!applicant) return;
-      const decision = (await eventsFor(db, submission.id)).findLast((e) => e.status === submission.status);
-      const text = await bilingual(await loaded(), `submissions.mail.${submission.status}`, async (locale) => ({
-        ...(await names(locale)),
-        date: decision?.details.collectionDate ? formatDate(decision.details.collectionDate, locale) : '',
-        reason: decision?.details.reason ?? '',
-      }));
+      const decision = (await eventsFor(db, submission.id)).findLast(
+        (e) => e.status === submission.status,
+      );
+      const text = await bilingual(
+        await loaded(),
+        `submissions.mail.${submission.status}`,
+        async (locale) => ({
+          ...(await names(locale)),
+          date: decision?.details.collectionDate
+            ? formatDate(decision.details.collectionDate, locale)
+            : '',
+          reason: decision?.details.reason ?? '',
+        }),
+      );
       await enqueue(db, {
         topic: MAIL_TOPIC,
-        payload: { to: applicant.email, subject: `${submission.reference}: ${(await names('en')).service}`, text },
+        payload: {
+          to: applicant.email,
+          subject: `${submission.reference}: ${(await names('en')).service}`,
+          text,
+        },
         idempotencyKey: `${idempotencyKey}:mail`,
       });
     },

@@ -33,31 +33,43 @@ describe('application references', () => {
 
   it('catch every single mistyped character', () => {
     fc.assert(
-      fc.property(reference, fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: 28 }), (ref, position, shift) => {
-        const chars = ref.replace(/-/g, '').slice(2).split('');
-        const at = REFERENCE_ALPHABET.indexOf(chars[position]!);
-        chars[position] = REFERENCE_ALPHABET[(at + shift) % REFERENCE_ALPHABET.length]!;
-        expect(parseReference(`JU${chars.join('')}`)).toBeUndefined();
-      }),
+      fc.property(
+        reference,
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 1, max: 28 }),
+        (ref, position, shift) => {
+          const chars = ref.replace(/-/g, '').slice(2).split('');
+          const at = REFERENCE_ALPHABET.indexOf(chars[position]!);
+          chars[position] = REFERENCE_ALPHABET[(at + shift) % REFERENCE_ALPHABET.length]!;
+          expect(parseReference(`JU${chars.join('')}`)).toBeUndefined();
+        },
+      ),
     );
   });
 
   it('catch every swap of two different characters', () => {
     fc.assert(
-      fc.property(reference, fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 7 }), (ref, i, j) => {
-        const chars = ref.replace(/-/g, '').slice(2).split('');
-        fc.pre(chars[i] !== chars[j]);
-        [chars[i], chars[j]] = [chars[j]!, chars[i]!];
-        expect(parseReference(`JU${chars.join('')}`)).toBeUndefined();
-      }),
+      fc.property(
+        reference,
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 0, max: 7 }),
+        (ref, i, j) => {
+          const chars = ref.replace(/-/g, '').slice(2).split('');
+          fc.pre(chars[i] !== chars[j]);
+          [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+          expect(parseReference(`JU${chars.join('')}`)).toBeUndefined();
+        },
+      ),
     );
   });
 
   it('refuse anything else without throwing', () => {
-    fc.assert(fc.property(fc.string(), (text) => {
-      const parsed = parseReference(text);
-      expect(parsed === undefined || /^JU-/.test(parsed)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const parsed = parseReference(text);
+        expect(parsed === undefined || /^JU-/.test(parsed)).toBe(true);
+      }),
+    );
     expect(parseReference('JU-7K4M-92Q')).toBeUndefined();
     expect(parseReference('XX-7K4M-92QD')).toBeUndefined();
   });

@@ -22,7 +22,8 @@ function checkCharacter(body: string): string {
  */
 export function newReference(random: (max: number) => number = randomInt): string {
   let body = '';
-  for (let i = 0; i < BODY_LENGTH; i++) body += REFERENCE_ALPHABET[random(REFERENCE_ALPHABET.length)];
+  for (let i = 0; i < BODY_LENGTH; i++)
+    body += REFERENCE_ALPHABET[random(REFERENCE_ALPHABET.length)];
   const all = body + checkCharacter(body);
   return `JU-${all.slice(0, 4)}-${all.slice(4)}`;
 }
@@ -38,6 +39,7 @@ export function parseReference(input: string): string | undefined {
   if (!compact.startsWith('JU') || compact.length !== 2 + BODY_LENGTH + 1) return undefined;
   const characters = compact.slice(2);
   if ([...characters].some((ch) => !REFERENCE_ALPHABET.includes(ch))) return undefined;
-  if (checkCharacter(characters.slice(0, BODY_LENGTH)) !== characters[BODY_LENGTH]) return undefined;
+  if (checkCharacter(characters.slice(0, BODY_LENGTH)) !== characters[BODY_LENGTH])
+    return undefined;
   return `JU-${characters.slice(0, 4)}-${characters.slice(4)}`;
 }

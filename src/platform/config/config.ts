@@ -58,7 +58,9 @@ export class ConfigError extends Error {
  * @example const config = loadConfig(process.env);
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
@@ -69,7 +71,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     warnings.push('SESSION_SECRET is the development default: set your own before real use.');
   }
   if (!values.SMTP_URL) {
-    warnings.push(`SMTP_URL is not set: e-mail goes to the development mailbox in ${values.DATA_DIR}/mailbox.`);
+    warnings.push(
+      `SMTP_URL is not set: e-mail goes to the development mailbox in ${values.DATA_DIR}/mailbox.`,
+    );
   }
   const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, '');
   return Object.freeze({ ...values, baseUrl, warnings: Object.freeze(warnings) });

@@ -6,7 +6,12 @@ import { AppError } from '../errors/errors.js';
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One API endpoint: its zod schemas validate requests and write its part of the OpenAPI document. */
-export interface ApiRouteDefinition<P extends ZodType, Q extends ZodType, B extends ZodType, R extends ZodType> {
+export interface ApiRouteDefinition<
+  P extends ZodType,
+  Q extends ZodType,
+  B extends ZodType,
+  R extends ZodType,
+> {
   method: HttpMethod;
   /** Fastify path, e.g. `/api/v1/services/:slug` */
   url: string;
@@ -45,7 +50,11 @@ export class ApiValidationError extends AppError {
   }
 }
 
-function parseOrThrow<T extends ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> {
+function parseOrThrow<T extends ZodType>(
+  schema: T | undefined,
+  value: unknown,
+  where: string,
+): z.infer<T> {
   if (!schema) return undefined as z.infer<T>;
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
@@ -64,14 +73,19 @@ function parseOrThrow<T extends ZodType>(schema: T | undefined, value: unknown, 
  * apiRoute(app, { method: 'GET', url: '/api/v1/organisations', summary: 'List public bodies',
  *   tag: 'Organisations', response: OrganisationList, handler: async () => listOrganisations(db) });
  */
-export function apiRoute<P extends ZodType, Q extends ZodType, B extends ZodType, R extends ZodType>(
-  app: FastifyInstance,
-  definition: ApiRouteDefinition<P, Q, B, R>,
-): void {
+export function apiRoute<
+  P extends ZodType,
+  Q extends ZodType,
+  B extends ZodType,
+  R extends ZodType,
+>(app: FastifyInstance, definition: ApiRouteDefinition<P, Q, B, R>): void {
   const root = rootOf(app);
   const list = registries.get(root) ?? [];
   registries.set(root, list);
-  list.push({ ...definition, successStatus: definition.successStatus ?? (definition.method === 'POST' ? 201 : 200) });
+  list.push({
+    ...definition,
+    successStatus: definition.successStatus ?? (definition.method === 'POST' ? 201 : 200),
+  });
   app.route({
     method: definition.method,
     url: definition.url,
@@ -97,13 +111,20 @@ function rootOf(app: FastifyInstance): FastifyInstance {
 }
 
 function jsonSchema(schema: ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  });
   return rest;
 }
 
 function parametersOf(schema: ZodType | undefined, location: 'path' | 'query') {
   if (!schema) return [];
-  const described = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
+  const described = jsonSchema(schema) as {
+    properties?: Record<string, unknown>;
+    required?: string[];
+  };
   return Object.entries(described.properties ?? {}).map(([name, property]) => ({
     name,
     in: location,
@@ -123,14 +144,21 @@ export function openApiDocument(app: FastifyInstance, config: Config): Record<st
       tags: [route.tag],
       parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
       ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(route.body) } },
+            },
+          }
         : {}),
       responses: {
         [String(route.successStatus)]: {
           description: 'Success',
           content: { 'application/json': { schema: jsonSchema(route.response) } },
         },
-        '400': { description: 'The request is not valid: each error names the field and the reason' },
+        '400': {
+          description: 'The request is not valid: each error names the field and the reason',
+        },
       },
     };
   }
@@ -139,7 +167,8 @@ export function openApiDocument(app: FastifyInstance, config: Config): Record<st
     info: {
       title: `${config.BRAND_NAME} API`,
       version: '1',
-      description: 'The public API of Joinedup: every public body, service and channel on one gateway.',
+      description:
+        'The public API of Joinedup: every public body, service and channel on one gateway.',
     },
     servers: [{ url: config.baseUrl }],
     paths,

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -23,7 +28,10 @@ export const LANGUAGE_COOKIE = 'ju_lang';
  * Builds the one Fastify app that serves every page and API of every module.
  * It does not listen: the caller (web entry, tests, bench) decides the port.
  */
-export async function buildApp(context: AppContext, modules: ModuleManifest[]): Promise<FastifyInstance> {
+export async function buildApp(
+  context: AppContext,
+  modules: ModuleManifest[],
+): Promise<FastifyInstance> {
   const { config } = context;
   const secure = context.config.baseUrl.startsWith('https://');
   const app = Fastify({
@@ -61,8 +69,15 @@ export async function buildApp(context: AppContext, modules: ModuleManifest[]): 
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure },
     getToken: (request) => (request.body as { _csrf?: string } | undefined)?._csrf,
   });
-  await app.register(fastifyRateLimit, { global: false, store: databaseRateLimitStore(context.db) });
-  await app.register(fastifyStatic, { root: projectPath('public'), prefix: '/assets/', index: false });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    store: databaseRateLimitStore(context.db),
+  });
+  await app.register(fastifyStatic, {
+    root: projectPath('public'),
+    prefix: '/assets/',
+    index: false,
+  });
 
   const messages = await loadMessages();
   app.addHook('onRequest', async (request, reply) => {
@@ -80,7 +95,11 @@ export async function buildApp(context: AppContext, modules: ModuleManifest[]): 
   });
 
   for (const module of modules) await module.hooks?.(app, context);
-  await registerViews(app, config, modules.flatMap((m) => m.navigation ?? []));
+  await registerViews(
+    app,
+    config,
+    modules.flatMap((m) => m.navigation ?? []),
+  );
   registerErrorPages(app);
   registerHealth(app, context);
   registerMetrics(app, context);
@@ -107,33 +126,61 @@ function chooseLocale(request: FastifyRequest, reply: FastifyReply, secure: bool
 }
 
 function wantsJson(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/') || request.url.startsWith('/healthz') || request.url.startsWith('/readyz');
+  return (
+    request.url.startsWith('/api/') ||
+    request.url.startsWith('/healthz') ||
+    request.url.startsWith('/readyz')
+  );
 }
 
 function registerErrorPages(app: FastifyInstance): void {
   app.setNotFoundHandler(async (request, reply) => {
     request.log.info({ url: request.url }, 'not found');
     if (wantsJson(request)) {
-      return reply.code(404).send({ status_code: 404, errors: [{ error: 'NotFound', message: 'Not found' }] });
+      return reply
+        .code(404)
+        .send({ status_code: 404, errors: [{ error: 'NotFound', message: 'Not found' }] });
     }
     return reply.code(404).view('platform/views/errors/404.njk');
   });
 
-  app.setErrorHandler(async (error: Error & { code?: string; statusCode?: number }, request, reply) => {
-    const status = errorStatus(error);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: error.code, detail: error instanceof AppError ? error.detail : undefined }, error.message);
-    const code = error instanceof AppError ? error.code : publicCode(error, status);
-    const message = status >= 500 ? 'Sorry, there is a problem with the service' : error.message;
-    if (wantsJson(request)) {
-      return reply.code(status).send({ status_code: status, errors: [{ error: code, message }], request_id: request.id });
-    }
-    if (!request.t) request.t = (key) => key;
-    if (!reply.locals?.t) setPageLocals(request, reply);
-    const template =
-      status === 404 ? '404' : code === 'csrf_invalid' ? 'csrf' : status === 429 ? '429' : status >= 500 ? '500' : '400';
-    return reply.code(status).view(`platform/views/errors/${template}.njk`, { requestId: request.id, message });
-  });
+  app.setErrorHandler(
+    async (error: Error & { code?: string; statusCode?: number }, request, reply) => {
+      const status = errorStatus(error);
+      if (status >= 500) request.log.error({ err: error }, 'request failed');
+      else
+        request.log.info(
+          { code: error.code, detail: error instanceof AppError ? error.detail : undefined },
+          error.message,
+        );
+      const code = error instanceof AppError ? error.code : publicCode(error, status);
+      const message = status >= 500 ? 'Sorry, there is a problem with the service' : error.message;
+      if (wantsJson(request)) {
+        return reply
+          .code(status)
+          .send({
+            status_code: status,
+            errors: [{ error: code, message }],
+            request_id: request.id,
+          });
+      }
+      if (!request.t) request.t = (key) => key;
+      if (!reply.locals?.t) setPageLocals(request, reply);
+      const template =
+        status === 404
+          ? '404'
+          : code === 'csrf_invalid'
+            ? 'csrf'
+            : status === 429
+              ? '429'
+              : status >= 500
+                ? '500'
+                : '400';
+      return reply
+        .code(status)
+        .view(`platform/views/errors/${template}.njk`, { requestId: request.id, message });
+    },
+  );
 }
 
 function errorStatus(error: { statusCode?: number }): number {
@@ -143,7 +190,8 @@ function errorStatus(error: { statusCode?: number }): number {
 }
 
 function publicCode(error: { code?: string }, status: number): string {
-  if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') return 'csrf_invalid';
+  if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET')
+    return 'csrf_invalid';
   if (status === 429) return 'rate_limited';
   if (status === 413) return 'too_large';
   if (status >= 500) return 'internal_error';

@@ -4,11 +4,20 @@ import { errorView, formText, safeReturnPath } from './forms.js';
 
 describe('safeReturnPath', () => {
   it('keeps a path on this site', () => {
-    expect(safeReturnPath('/services/bulky-waste/start?x=1')).toBe('/services/bulky-waste/start?x=1');
+    expect(safeReturnPath('/services/bulky-waste/start?x=1')).toBe(
+      '/services/bulky-waste/start?x=1',
+    );
   });
 
   it('refuses other sites, protocol-relative and backslash tricks', () => {
-    for (const bad of ['https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '', 42]) {
+    for (const bad of [
+      'https://evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      '',
+      42,
+    ]) {
       expect(safeReturnPath(bad, '/home')).toBe('/home');
     }
   });

@@ -36,7 +36,10 @@ export function databaseRateLimitStore(db: Kysely<Database>): FastifyRateLimitSt
             window_ends_at: sql`case when rate_limits.window_ends_at <= now() then ${windowEnd} else rate_limits.window_ends_at end`,
           }),
         )
-        .returning(['hits', sql<number>`greatest(0, extract(epoch from window_ends_at - now()) * 1000)`.as('ttl')])
+        .returning([
+          'hits',
+          sql<number>`greatest(0, extract(epoch from window_ends_at - now()) * 1000)`.as('ttl'),
+        ])
         .executeTakeFirstOrThrow()
         .then((row) => callback(null, { current: row.hits, ttl: Math.ceil(Number(row.ttl)) }))
         .catch((error: Error) => callback(error));

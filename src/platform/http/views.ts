@@ -24,8 +24,12 @@ export async function registerViews(
       throwOnUndefined: false,
       noCache: false,
       onConfigure: (env: nunjucks.Environment) => {
-        env.addFilter('date', (value: Date | string, locale: 'en' | 'cy') => formatDate(value, locale));
-        env.addFilter('dateTime', (value: Date | string, locale: 'en' | 'cy') => formatDateTime(value, locale));
+        env.addFilter('date', (value: Date | string, locale: 'en' | 'cy') =>
+          formatDate(value, locale),
+        );
+        env.addFilter('dateTime', (value: Date | string, locale: 'en' | 'cy') =>
+          formatDateTime(value, locale),
+        );
         env.addGlobal('brandName', config.BRAND_NAME);
       },
     },
@@ -44,15 +48,15 @@ export function setPageLocals(
 ): void {
   const user = request.user;
   reply.locals = {
-      lang: request.locale,
-      t: request.t,
-      user,
-      currentPath: request.url.split('?')[0],
-      switchLanguageHref: languageSwitchHref(request.url, request.locale === 'cy' ? 'en' : 'cy'),
-      navigation: navigation.filter((item) => item.visibleTo(user)),
-      cspNonce: reply.cspNonce?.script,
-      csrfToken: () => reply.generateCsrf(),
-    };
+    lang: request.locale,
+    t: request.t,
+    user,
+    currentPath: request.url.split('?')[0],
+    switchLanguageHref: languageSwitchHref(request.url, request.locale === 'cy' ? 'en' : 'cy'),
+    navigation: navigation.filter((item) => item.visibleTo(user)),
+    cspNonce: reply.cspNonce?.script,
+    csrfToken: () => reply.generateCsrf(),
+  };
 }
 
 /** The current address with `lang` set to the other language, keeping any other query. */

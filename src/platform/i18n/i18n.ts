@@ -54,8 +54,34 @@ export function translator(messages: Messages, locale: Locale): Translate {
 }
 
 const MONTHS: Record<Locale, string[]> = {
-  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
-  cy: ['Ionawr', 'Chwefror', 'Mawrth', 'Ebrill', 'Mai', 'Mehefin', 'Gorffennaf', 'Awst', 'Medi', 'Hydref', 'Tachwedd', 'Rhagfyr'],
+  en: [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ],
+  cy: [
+    'Ionawr',
+    'Chwefror',
+    'Mawrth',
+    'Ebrill',
+    'Mai',
+    'Mehefin',
+    'Gorffennaf',
+    'Awst',
+    'Medi',
+    'Hydref',
+    'Tachwedd',
+    'Rhagfyr',
+  ],
 };
 
 /** "24 November 2026" / "24 Tachwedd 2026" in UK time, as GOV.UK writes dates. */
@@ -71,7 +97,10 @@ export function formatDateTime(value: Date | string, locale: Locale): string {
 }
 
 function londonParts(value: Date | string) {
-  const date = typeof value === 'string' ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value) : value;
+  const date =
+    typeof value === 'string'
+      ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value)
+      : value;
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', {
       timeZone: 'Europe/London',

@@ -42,8 +42,14 @@ export function createMailer(config: Config): Mailer {
     };
   }
   const directory =
-    config.DATA_DIR === ':memory:' ? path.join(tmpdir(), 'joinedup-mailbox') : path.resolve(config.DATA_DIR, 'mailbox');
-  const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    config.DATA_DIR === ':memory:'
+      ? path.join(tmpdir(), 'joinedup-mailbox')
+      : path.resolve(config.DATA_DIR, 'mailbox');
+  const stream = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  });
   return {
     async send(message) {
       const info = await stream.sendMail({

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { freshDatabase } from '../../../test/helpers/database.js';
 import type { DatabaseHandle } from '../db/connect.js';
-import { backoffMs, enqueue, listDeadLetters, OutboxWorker, outboxSummary, retryDeadLetter, type OutboxHandler } from './outbox.js';
+import {
+  backoffMs,
+  enqueue,
+  listDeadLetters,
+  OutboxWorker,
+  outboxSummary,
+  retryDeadLetter,
+  type OutboxHandler,
+} from './outbox.js';
 
 const silent = pino({ level: 'silent' });
 let database: DatabaseHandle;
@@ -14,7 +22,11 @@ afterAll(async () => {
 });
 
 function worker(handlers: Record<string, OutboxHandler>, maxAttempts = 3) {
-  return new OutboxWorker(database.db, new Map(Object.entries(handlers)), silent, { pollMs: 50, maxAttempts, backoffBaseMs: 1 });
+  return new OutboxWorker(database.db, new Map(Object.entries(handlers)), silent, {
+    pollMs: 50,
+    maxAttempts,
+    backoffBaseMs: 1,
+  });
 }
 
 const waitForBackoff = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -27,7 +39,11 @@ describe('the transactional outbox', () => {
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    const found = await database.db.selectFrom('outbox').select('id').where('idempotency_key', '=', 'rollback-1').execute();
+    const found = await database.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('idempotency_key', '=', 'rollback-1')
+      .execute();
     expect(found).toHaveLength(0);
   });
 
@@ -35,7 +51,9 @@ describe('the transactional outbox', () => {
     await enqueue(database.db, { topic: 'test.once', payload: { n: 1 }, idempotencyKey: 'once-1' });
     await enqueue(database.db, { topic: 'test.once', payload: { n: 2 }, idempotencyKey: 'once-1' });
     const seen: unknown[] = [];
-    await worker({ 'test.once': async (payload, context) => void seen.push([payload, context.idempotencyKey]) }).drain();
+    await worker({
+      'test.once': async (payload, context) => void seen.push([payload, context.idempotencyKey]),
+    }).drain();
     expect(seen).toEqual([[{ n: 1 }, 'once-1']]);
   });
 
@@ -55,7 +73,9 @@ describe('the transactional outbox', () => {
     }
     expect(calls).toBe(3);
     const dead = await listDeadLetters(database.db);
-    expect(dead.map((m) => [m.idempotency_key, m.attempts, m.last_error])).toEqual([['flaky-1', 3, 'receiver is down']]);
+    expect(dead.map((m) => [m.idempotency_key, m.attempts, m.last_error])).toEqual([
+      ['flaky-1', 3, 'receiver is down'],
+    ]);
     expect((await outboxSummary(database.db)).dead).toBe(1);
 
     await flaky.drain();
@@ -69,20 +89,33 @@ describe('the transactional outbox', () => {
   });
 
   it('hands each message to one worker only, even with several draining at once', async () => {
-    for (let i = 0; i < 40; i++) await enqueue(database.db, { topic: 'test.count', payload: { i }, idempotencyKey: `count-${i}` });
+    for (let i = 0; i < 40; i++)
+      await enqueue(database.db, {
+        topic: 'test.count',
+        payload: { i },
+        idempotencyKey: `count-${i}`,
+      });
     const handled: number[] = [];
     const handler: OutboxHandler = async (payload) => {
       handled.push(Number(payload.i));
       await new Promise((resolve) => setTimeout(resolve, 1));
     };
-    await Promise.all([worker({ 'test.count': handler }).drain(), worker({ 'test.count': handler }).drain(), worker({ 'test.count': handler }).drain()]);
+    await Promise.all([
+      worker({ 'test.count': handler }).drain(),
+      worker({ 'test.count': handler }).drain(),
+      worker({ 'test.count': handler }).drain(),
+    ]);
     expect(handled.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
   it('marks a message with no handler as failed rather than losing it', async () => {
     await enqueue(database.db, { topic: 'test.unknown', payload: {}, idempotencyKey: 'unknown-1' });
     await worker({}, 1).drain();
-    const [row] = await database.db.selectFrom('outbox').selectAll().where('idempotency_key', '=', 'unknown-1').execute();
+    const [row] = await database.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('idempotency_key', '=', 'unknown-1')
+      .execute();
     expect(row).toMatchObject({ status: 'dead', last_error: 'No handler for topic test.unknown' });
   });
 });

@@ -7,7 +7,11 @@ export interface OutboxTable {
   topic: string;
   payload: ColumnType<Record<string, unknown>, string, string>;
   idempotency_key: string;
-  status: ColumnType<'pending' | 'done' | 'dead', 'pending' | undefined, 'pending' | 'done' | 'dead'>;
+  status: ColumnType<
+    'pending' | 'done' | 'dead',
+    'pending' | undefined,
+    'pending' | 'done' | 'dead'
+  >;
   attempts: Generated<number>;
   available_at: ColumnType<Date, Date | undefined, Date | ReturnType<typeof sql>>;
   locked_until: ColumnType<Date | null, never, Date | null | ReturnType<typeof sql>>;
@@ -33,7 +37,10 @@ export interface DeliveryContext {
 }
 
 /** Handles one topic. It must be idempotent: after a crash the same message may come again. */
-export type OutboxHandler = (payload: Record<string, unknown>, context: DeliveryContext) => Promise<void>;
+export type OutboxHandler = (
+  payload: Record<string, unknown>,
+  context: DeliveryContext,
+) => Promise<void>;
 
 /**
  * Writes a message to the outbox in the caller's transaction, so it exists if and only if the
@@ -146,7 +153,9 @@ export class OutboxWorker {
         .select('id')
         .where('status', '=', 'pending')
         .where('available_at', '<=', sql<Date>`now()`)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', sql<Date>`now()`)]))
+        .where((eb) =>
+          eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', sql<Date>`now()`)]),
+        )
         .orderBy('id')
         .limit(this.options.batchSize ?? 20)
         .forUpdate()
@@ -171,7 +180,11 @@ export class OutboxWorker {
 
   private async handle(message: OutboxMessage): Promise<void> {
     const handler = this.handlers.get(message.topic);
-    const log = this.logger.child({ outboxId: message.id, topic: message.topic, attempt: message.attempts });
+    const log = this.logger.child({
+      outboxId: message.id,
+      topic: message.topic,
+      attempt: message.attempts,
+    });
     try {
       if (!handler) throw new Error(`No handler for topic ${message.topic}`);
       await handler(message.payload, {
@@ -206,7 +219,9 @@ export class OutboxWorker {
 }
 
 /** Dead letters and pending counts, for the admin page and /metrics. */
-export async function outboxSummary(db: Db): Promise<{ pending: number; dead: number; done: number }> {
+export async function outboxSummary(
+  db: Db,
+): Promise<{ pending: number; dead: number; done: number }> {
   const rows = await db
     .selectFrom('outbox')
     .select(['status', (eb) => eb.fn.countAll<number>().as('count')])

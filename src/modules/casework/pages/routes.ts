@@ -26,7 +26,12 @@ function requireCaseworker(request: FastifyRequest, reply: FastifyReply): Curren
 }
 
 function actorOf(request: FastifyRequest, user: CurrentUser) {
-  return { userId: user.id, organisationId: user.organisationId, role: 'caseworker', requestId: request.id };
+  return {
+    userId: user.id,
+    organisationId: user.organisationId,
+    role: 'caseworker',
+    requestId: request.id,
+  };
 }
 
 /** The back office: an organisation's queue of applications, each opened, read and decided. */
@@ -35,15 +40,29 @@ export function caseworkRoutes(app: FastifyInstance, { db, wakeOutbox }: AppCont
     const user = requireCaseworker(request, reply);
     if (!user) return reply;
     const view = (request.query as { view?: string }).view === 'decided' ? 'decided' : 'open';
-    const rows = await listForOrganisation(db, user, view === 'open' ? ['received', 'submitted'] : ['approved', 'rejected']);
+    const rows = await listForOrganisation(
+      db,
+      user,
+      view === 'open' ? ['received', 'submitted'] : ['approved', 'rejected'],
+    );
     const names = nameLookup(db, request.locale);
     const cases = await Promise.all(
-      rows.map(async (s) => ({ reference: s.reference, status: s.status, submittedAt: s.submitted_at, serviceTitle: await names.service(s.service_id) })),
+      rows.map(async (s) => ({
+        reference: s.reference,
+        status: s.status,
+        submittedAt: s.submitted_at,
+        serviceTitle: await names.service(s.service_id),
+      })),
     );
     return reply.view(QUEUE, { cases, view });
   });
 
-  async function renderCase(request: FastifyRequest, reply: FastifyReply, user: CurrentUser, extra: Record<string, unknown> = {}) {
+  async function renderCase(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: CurrentUser,
+    extra: Record<string, unknown> = {},
+  ) {
     const { reference } = request.params as { reference: string };
     const { submission, events } = await viewAsStaff(db, user, reference, actorOf(request, user));
     const names = nameLookup(db, request.locale);
@@ -81,13 +100,20 @@ export function caseworkRoutes(app: FastifyInstance, { db, wakeOutbox }: AppCont
     const body = (request.body ?? {}) as Record<string, unknown>;
     const read = readDecision(body, ukToday());
     if (!read.ok) {
-      return renderCase(request, reply.code(400), user, { values: body, ...errorView(read.errors, request.t) });
+      return renderCase(request, reply.code(400), user, {
+        values: body,
+        ...errorView(read.errors, request.t),
+      });
     }
     const outcome = await db.transaction().execute(async (trx) => {
       const { submission } = await viewAsStaff(trx, user, reference, actorOf(request, user));
       return recordDecision(trx, submission, read.decision, actorOf(request, user));
     });
-    if (!outcome.ok) return renderCase(request, reply.code(409), user, { values: body, ...errorView(outcome.errors, request.t) });
+    if (!outcome.ok)
+      return renderCase(request, reply.code(409), user, {
+        values: body,
+        ...errorView(outcome.errors, request.t),
+      });
     wakeOutbox();
     return reply.redirect(`/casework/${outcome.submission.reference}`, 303);
   });

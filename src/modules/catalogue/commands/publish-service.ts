@@ -16,14 +16,28 @@ export interface NewService {
 }
 
 /** Publishes a service of one organisation, in English and Welsh. The slug is its address. */
-export async function publishService(db: Db, input: NewService): Promise<Outcome<{ service: ServiceRow }>> {
+export async function publishService(
+  db: Db,
+  input: NewService,
+): Promise<Outcome<{ service: ServiceRow }>> {
   const errors: FieldError[] = [];
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(input.slug)) errors.push({ field: 'slug', message: 'Slug must be lower-case words joined by hyphens' });
-  for (const [field, value] of Object.entries({ title: input.title, titleCy: input.titleCy, summary: input.summary, summaryCy: input.summaryCy })) {
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(input.slug))
+    errors.push({ field: 'slug', message: 'Slug must be lower-case words joined by hyphens' });
+  for (const [field, value] of Object.entries({
+    title: input.title,
+    titleCy: input.titleCy,
+    summary: input.summary,
+    summaryCy: input.summaryCy,
+  })) {
     if (!value.trim()) errors.push({ field, message: `${field} is required` });
   }
-  const taken = await db.selectFrom('services').select('id').where('slug', '=', input.slug).executeTakeFirst();
-  if (taken) errors.push({ field: 'slug', message: `A service already uses the slug ${input.slug}` });
+  const taken = await db
+    .selectFrom('services')
+    .select('id')
+    .where('slug', '=', input.slug)
+    .executeTakeFirst();
+  if (taken)
+    errors.push({ field: 'slug', message: `A service already uses the slug ${input.slug}` });
   if (errors.length > 0) return { ok: false, errors };
   const service = await db
     .insertInto('services')

@@ -12,7 +12,10 @@ export interface ServiceTable {
   body_cy: string;
   keywords: Generated<string>;
   form_key: string | null;
-  status: ColumnType<'draft' | 'published' | 'withdrawn', 'draft' | 'published' | 'withdrawn' | undefined>;
+  status: ColumnType<
+    'draft' | 'published' | 'withdrawn',
+    'draft' | 'published' | 'withdrawn' | undefined
+  >;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

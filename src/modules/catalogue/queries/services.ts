@@ -67,16 +67,26 @@ export async function searchServices(db: Db, locale: Locale, text = ''): Promise
       sql<boolean>`lower(services.title || ' ' || services.title_cy || ' ' || services.summary || ' ' || services.summary_cy || ' ' || services.keywords || ' ' || organisations.name) like ${pattern}`,
     );
   }
-  const rows = await query.orderBy(locale === 'cy' ? 'services.title_cy' : 'services.title').execute();
+  const rows = await query
+    .orderBy(locale === 'cy' ? 'services.title_cy' : 'services.title')
+    .execute();
   return rows.map((row) => toPublic(row, locale));
 }
 
-export async function findPublishedService(db: Db, slug: string, locale: Locale): Promise<PublicService | undefined> {
+export async function findPublishedService(
+  db: Db,
+  slug: string,
+  locale: Locale,
+): Promise<PublicService | undefined> {
   const row = await baseQuery(db).where('services.slug', '=', slug).executeTakeFirst();
   return row ? toPublic(row, locale) : undefined;
 }
 
-export async function findPublishedServiceById(db: Db, id: string, locale: Locale): Promise<PublicService | undefined> {
+export async function findPublishedServiceById(
+  db: Db,
+  id: string,
+  locale: Locale,
+): Promise<PublicService | undefined> {
   const row = await baseQuery(db).where('services.id', '=', id).executeTakeFirst();
   return row ? toPublic(row, locale) : undefined;
 }

@@ -18,31 +18,47 @@ export const bulkyWasteForm: FormDefinition = {
           name: 'items',
           required: true,
           label: { en: 'What do you want collected?', cy: 'Beth ydych chi eisiau i ni ei gasglu?' },
-          hint: { en: 'Select all that apply. We collect up to 6 items.', cy: 'Dewiswch bob un sy’n berthnasol. Rydym yn casglu hyd at 6 eitem.' },
+          hint: {
+            en: 'Select all that apply. We collect up to 6 items.',
+            cy: 'Dewiswch bob un sy’n berthnasol. Rydym yn casglu hyd at 6 eitem.',
+          },
           options: [
             { value: 'sofa', label: { en: 'Sofa or armchair', cy: 'Soffa neu gadair freichiau' } },
             { value: 'fridge', label: { en: 'Fridge or freezer', cy: 'Oergell neu rewgell' } },
             { value: 'mattress', label: { en: 'Mattress', cy: 'Matres' } },
             { value: 'bed', label: { en: 'Bed frame', cy: 'Ffrâm gwely' } },
-            { value: 'wardrobe', label: { en: 'Wardrobe or chest of drawers', cy: 'Cwpwrdd dillad neu gist ddroriau' } },
-            { value: 'washing-machine', label: { en: 'Washing machine or cooker', cy: 'Peiriant golchi neu ffwrn' } },
+            {
+              value: 'wardrobe',
+              label: { en: 'Wardrobe or chest of drawers', cy: 'Cwpwrdd dillad neu gist ddroriau' },
+            },
+            {
+              value: 'washing-machine',
+              label: { en: 'Washing machine or cooker', cy: 'Peiriant golchi neu ffwrn' },
+            },
             { value: 'table', label: { en: 'Table or chairs', cy: 'Bwrdd neu gadeiriau' } },
             { value: 'other', label: { en: 'Something else', cy: 'Rhywbeth arall' } },
           ],
-          messages: { required: 'forms.bulkyWaste.items.required', invalid: 'forms.bulkyWaste.items.required' },
+          messages: {
+            required: 'forms.bulkyWaste.items.required',
+            invalid: 'forms.bulkyWaste.items.required',
+          },
         },
         {
           type: 'textarea',
           name: 'itemDetails',
           required: false,
-          requiredWhen: (answers) => Array.isArray(answers.items) && answers.items.includes('other'),
+          requiredWhen: (answers) =>
+            Array.isArray(answers.items) && answers.items.includes('other'),
           maxLength: 500,
           label: { en: 'Describe the items', cy: 'Disgrifiwch yr eitemau' },
           hint: {
             en: 'Tell us how many there are, and what ‘something else’ is. We cannot take building rubble or asbestos.',
             cy: 'Dywedwch wrthym faint sydd, a beth yw ‘rhywbeth arall’. Ni allwn gymryd rwbel adeiladu nac asbestos.',
           },
-          messages: { required: 'forms.bulkyWaste.itemDetails.required', tooLong: 'forms.bulkyWaste.itemDetails.tooLong' },
+          messages: {
+            required: 'forms.bulkyWaste.itemDetails.required',
+            tooLong: 'forms.bulkyWaste.itemDetails.tooLong',
+          },
         },
       ],
     },
@@ -57,7 +73,10 @@ export const bulkyWasteForm: FormDefinition = {
           maxLength: 100,
           autocomplete: 'address-line1',
           label: { en: 'Address line 1', cy: 'Llinell gyntaf y cyfeiriad' },
-          messages: { required: 'forms.address.line1.required', tooLong: 'forms.address.line1.tooLong' },
+          messages: {
+            required: 'forms.address.line1.required',
+            tooLong: 'forms.address.line1.tooLong',
+          },
         },
         {
           type: 'text',
@@ -66,7 +85,10 @@ export const bulkyWasteForm: FormDefinition = {
           maxLength: 100,
           autocomplete: 'address-line2',
           label: { en: 'Address line 2 (optional)', cy: 'Ail linell y cyfeiriad (dewisol)' },
-          messages: { required: 'forms.address.line2.tooLong', tooLong: 'forms.address.line2.tooLong' },
+          messages: {
+            required: 'forms.address.line2.tooLong',
+            tooLong: 'forms.address.line2.tooLong',
+          },
         },
         {
           type: 'text',
@@ -76,14 +98,20 @@ export const bulkyWasteForm: FormDefinition = {
           autocomplete: 'address-level2',
           width: 'two-thirds',
           label: { en: 'Town or city', cy: 'Tref neu ddinas' },
-          messages: { required: 'forms.address.town.required', tooLong: 'forms.address.town.tooLong' },
+          messages: {
+            required: 'forms.address.town.required',
+            tooLong: 'forms.address.town.tooLong',
+          },
         },
         {
           type: 'postcode',
           name: 'postcode',
           required: true,
           label: { en: 'Postcode', cy: 'Cod post' },
-          messages: { required: 'forms.address.postcode.required', invalid: 'forms.address.postcode.invalid' },
+          messages: {
+            required: 'forms.address.postcode.required',
+            invalid: 'forms.address.postcode.invalid',
+          },
         },
       ],
     },

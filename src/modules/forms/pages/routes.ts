@@ -18,7 +18,12 @@ const CHECK = 'modules/forms/pages/check-answers/check-answers.njk';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function actorOf(request: FastifyRequest, user: CurrentUser): Actor {
-  return { userId: user.id, organisationId: user.organisationId, role: user.kind, requestId: request.id };
+  return {
+    userId: user.id,
+    organisationId: user.organisationId,
+    role: user.kind,
+    requestId: request.id,
+  };
 }
 
 /**
@@ -35,16 +40,36 @@ export function journeyRoutes(app: FastifyInstance, { db, wakeOutbox }: AppConte
     const form = formFor(service?.formKey ?? null);
     if (!service || !form) throw notFound({ slug });
     const draft = await findDraft(db, user.id, service.id);
-    return { user, service, form, draft, answers: draft?.answers ?? {}, base: `/services/${service.slug}/apply` };
+    return {
+      user,
+      service,
+      form,
+      draft,
+      answers: draft?.answers ?? {},
+      base: `/services/${service.slug}/apply`,
+    };
   }
 
-  function guard(form: FormDefinition, answers: Record<string, string | string[]>, pageIndex: number) {
+  function guard(
+    form: FormDefinition,
+    answers: Record<string, string | string[]>,
+    pageIndex: number,
+  ) {
     const first = firstIncompletePage(form, answers, ukToday());
     const firstIndex = first ? form.pages.indexOf(first) : form.pages.length;
     return pageIndex > firstIndex ? first : undefined;
   }
 
-  function renderPage(reply: FastifyReply, request: FastifyRequest, service: PublicService, base: string, page: FormDefinition['pages'][number], values: Record<string, unknown>, errors: { field: string; message: string }[], backLink: string) {
+  function renderPage(
+    reply: FastifyReply,
+    request: FastifyRequest,
+    service: PublicService,
+    base: string,
+    page: FormDefinition['pages'][number],
+    values: Record<string, unknown>,
+    errors: { field: string; message: string }[],
+    backLink: string,
+  ) {
     const errorFields = new Set(errors.map((e) => e.field));
     return reply.view(QUESTION, {
       service,
@@ -67,27 +92,52 @@ export function journeyRoutes(app: FastifyInstance, { db, wakeOutbox }: AppConte
     if (!loaded) return reply;
     const { form, answers, base, service, draft } = loaded;
     const missing = firstIncompletePage(form, answers, ukToday());
-    if (missing || !draft) return reply.redirect(`${base}/${missing?.id ?? form.pages[0]!.id}`, 303);
+    if (missing || !draft)
+      return reply.redirect(`${base}/${missing?.id ?? form.pages[0]!.id}`, 303);
     const rows = summariseAnswers(form, answers, request.locale).map((row) => ({
       key: { text: row.question },
       value: { text: row.answer || '—' },
-      actions: { items: [{ href: `${base}/${row.pageId}`, text: request.t('forms.check.change'), visuallyHiddenText: row.question }] },
+      actions: {
+        items: [
+          {
+            href: `${base}/${row.pageId}`,
+            text: request.t('forms.check.change'),
+            visuallyHiddenText: row.question,
+          },
+        ],
+      },
     }));
     const lastPage = form.pages[form.pages.length - 1]!;
-    return reply.view(CHECK, { service, rows, draftId: draft.id, backLink: `${base}/${lastPage.id}` });
+    return reply.view(CHECK, {
+      service,
+      rows,
+      draftId: draft.id,
+      backLink: `${base}/${lastPage.id}`,
+    });
   });
 
   app.get('/services/:slug/apply/:pageId', async (request, reply) => {
     const loaded = await load(request, reply);
     if (!loaded) return reply;
     const { form, answers, base, service } = loaded;
-    const index = form.pages.findIndex((p) => p.id === (request.params as { pageId: string }).pageId);
+    const index = form.pages.findIndex(
+      (p) => p.id === (request.params as { pageId: string }).pageId,
+    );
     if (index < 0) throw notFound();
     const earlier = guard(form, answers, index);
     if (earlier) return reply.redirect(`${base}/${earlier.id}`, 303);
     const page = form.pages[index]!;
     const back = index === 0 ? `/services/${service.slug}` : `${base}/${form.pages[index - 1]!.id}`;
-    return renderPage(reply, request, service, base, page, valuesFromAnswers(page, answers), [], back);
+    return renderPage(
+      reply,
+      request,
+      service,
+      base,
+      page,
+      valuesFromAnswers(page, answers),
+      [],
+      back,
+    );
   });
 
   app.post('/services/:slug/apply/:pageId', async (request, reply) => {
@@ -104,7 +154,8 @@ export function journeyRoutes(app: FastifyInstance, { db, wakeOutbox }: AppConte
     const body = (request.body ?? {}) as Record<string, unknown>;
     const result = validatePage(page, body, answers, ukToday());
     if (!result.ok) {
-      const back = index === 0 ? `/services/${service.slug}` : `${base}/${form.pages[index - 1]!.id}`;
+      const back =
+        index === 0 ? `/services/${service.slug}` : `${base}/${form.pages[index - 1]!.id}`;
       return renderPage(reply.code(400), request, service, base, page, body, result.errors, back);
     }
     await saveAnswers(db, user.id, service.id, result.answers);
@@ -119,7 +170,13 @@ export function journeyRoutes(app: FastifyInstance, { db, wakeOutbox }: AppConte
    * message, and deleted, in one transaction; a second click finds the submission made by
    * the first and shows the same confirmation.
    */
-  async function submit(request: FastifyRequest, reply: FastifyReply, service: PublicService, user: CurrentUser, base: string) {
+  async function submit(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    service: PublicService,
+    user: CurrentUser,
+    base: string,
+  ) {
     const draftId = formText(request.body, 'draftId');
     const form = formFor(service.formKey)!;
     if (!UUID.test(draftId)) return reply.redirect(`${base}/check-answers`, 303);
@@ -127,9 +184,12 @@ export function journeyRoutes(app: FastifyInstance, { db, wakeOutbox }: AppConte
       const draft = await lockDraft(trx, draftId, user.id);
       if (!draft) {
         const earlier = await findSubmissionByDraftId(trx, draftId);
-        return earlier && earlier.applicant_user_id === user.id ? { reference: earlier.reference } : { incomplete: true as const };
+        return earlier && earlier.applicant_user_id === user.id
+          ? { reference: earlier.reference }
+          : { incomplete: true as const };
       }
-      if (draft.service_id !== service.id || firstIncompletePage(form, draft.answers, ukToday())) return { incomplete: true as const };
+      if (draft.service_id !== service.id || firstIncompletePage(form, draft.answers, ukToday()))
+        return { incomplete: true as const };
       const submission = await createSubmission(
         trx,
         {
@@ -139,7 +199,10 @@ export function journeyRoutes(app: FastifyInstance, { db, wakeOutbox }: AppConte
           applicantUserId: user.id,
           answers: {
             values: draft.answers,
-            summary: { en: summariseAnswers(form, draft.answers, 'en'), cy: summariseAnswers(form, draft.answers, 'cy') },
+            summary: {
+              en: summariseAnswers(form, draft.answers, 'en'),
+              cy: summariseAnswers(form, draft.answers, 'cy'),
+            },
           },
         },
         actorOf(request, user),

@@ -24,23 +24,43 @@ export function valuesFromAnswers(page: FormPageDefinition, answers: Answers): V
 }
 
 /** One page of a form, in the reader's language, with the values to show in each field. */
-export function pageView(page: FormPageDefinition, values: Values, locale: Locale, errorFields: Set<string>) {
+export function pageView(
+  page: FormPageDefinition,
+  values: Values,
+  locale: Locale,
+  errorFields: Set<string>,
+) {
   return {
     id: page.id,
     title: page.title[locale],
     fields: page.fields.map((field) => {
-      const base = { type: field.type, name: field.name, label: field.label[locale], hint: field.hint?.[locale] };
+      const base = {
+        type: field.type,
+        name: field.name,
+        label: field.label[locale],
+        hint: field.hint?.[locale],
+      };
       switch (field.type) {
         case 'checkboxes':
         case 'radios': {
           const picked = asList(values[field.name]);
-          return { ...base, items: field.options.map((o) => ({ value: o.value, text: o.label[locale], checked: picked.includes(o.value) })) };
+          return {
+            ...base,
+            items: field.options.map((o) => ({
+              value: o.value,
+              text: o.label[locale],
+              checked: picked.includes(o.value),
+            })),
+          };
         }
         case 'date': {
           const part = (name: string, label: string, width: number) => ({
             name,
             label,
-            value: typeof values[`${field.name}-${name}`] === 'string' ? values[`${field.name}-${name}`] : '',
+            value:
+              typeof values[`${field.name}-${name}`] === 'string'
+                ? values[`${field.name}-${name}`]
+                : '',
             classes: `govuk-input--width-${width}${errorFields.has(`${field.name}-day`) ? ' govuk-input--error' : ''}`,
           });
           return {
@@ -53,7 +73,13 @@ export function pageView(page: FormPageDefinition, values: Values, locale: Local
           };
         }
         case 'text':
-          return { ...base, value: values[field.name], maxLength: field.maxLength, autocomplete: field.autocomplete, width: field.width };
+          return {
+            ...base,
+            value: values[field.name],
+            maxLength: field.maxLength,
+            autocomplete: field.autocomplete,
+            width: field.width,
+          };
         case 'textarea':
           return { ...base, value: values[field.name], maxLength: field.maxLength };
         case 'postcode':

@@ -30,7 +30,8 @@ export interface Registration {
 function registrationErrors(input: Registration): FieldError[] {
   const errors: FieldError[] = [];
   if (!input.displayName) errors.push({ field: 'displayName', message: 'identity.name.missing' });
-  else if (input.displayName.length > 100) errors.push({ field: 'displayName', message: 'identity.name.tooLong' });
+  else if (input.displayName.length > 100)
+    errors.push({ field: 'displayName', message: 'identity.name.tooLong' });
   const emailError = emailProblem(input.email);
   if (emailError) errors.push({ field: 'email', message: emailError });
   const passwordError = passwordProblem(input.password);
@@ -39,7 +40,10 @@ function registrationErrors(input: Registration): FieldError[] {
 }
 
 /** Creates a citizen's account. The e-mail must be new; the password passes the NCSC checks. */
-export async function registerCitizen(db: Db, input: Registration): Promise<Outcome<{ user: UserRow }>> {
+export async function registerCitizen(
+  db: Db,
+  input: Registration,
+): Promise<Outcome<{ user: UserRow }>> {
   const errors = registrationErrors(input);
   if (errors.length === 0 && (await emailTaken(db, input.email))) {
     errors.push({ field: 'email', message: 'identity.email.taken' });
@@ -103,7 +107,12 @@ export async function authenticate(
     .where(sql`lower(email)`, '=', email.toLowerCase())
     .executeTakeFirst();
   const valid = await verifyPassword(user?.password_hash ?? (await decoyHash()), password);
-  if (!user || !valid) return { ok: false, errors: [{ field: 'email', message: 'identity.signIn.wrong' }] };
-  await db.updateTable('users').set({ last_signed_in_at: new Date() }).where('id', '=', user.id).execute();
+  if (!user || !valid)
+    return { ok: false, errors: [{ field: 'email', message: 'identity.signIn.wrong' }] };
+  await db
+    .updateTable('users')
+    .set({ last_signed_in_at: new Date() })
+    .where('id', '=', user.id)
+    .execute();
   return { ok: true, user };
 }

@@ -11,10 +11,16 @@ function hashToken(token: string): string {
 }
 
 /** Starts a session; the token goes in the cookie, only its hash in the database. */
-export async function startSession(db: Db, userId: string): Promise<{ token: string; expiresAt: Date }> {
+export async function startSession(
+  db: Db,
+  userId: string,
+): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000);
-  await db.insertInto('sessions').values({ id_hash: hashToken(token), user_id: userId, expires_at: expiresAt }).execute();
+  await db
+    .insertInto('sessions')
+    .values({ id_hash: hashToken(token), user_id: userId, expires_at: expiresAt })
+    .execute();
   return { token, expiresAt };
 }
 

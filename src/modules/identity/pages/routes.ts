@@ -34,53 +34,58 @@ export function identityRoutes(app: FastifyInstance, { db, config }: AppContext)
     max: config.SIGN_IN_ATTEMPTS_PER_MINUTE,
     timeWindow: 60_000,
     hook: 'preHandler' as const, // after the body is parsed, so the e-mail is known
-    keyGenerator: (request: FastifyRequest) => `${request.ip}:${formText(request.body, 'email').toLowerCase()}`,
+    keyGenerator: (request: FastifyRequest) =>
+      `${request.ip}:${formText(request.body, 'email').toLowerCase()}`,
   };
 
-  app.post(
-    '/sign-in',
-    { config: { rateLimit: perAccount } },
-    async (request, reply) => {
-      const email = formText(request.body, 'email');
-      const password = (request.body as { password?: unknown }).password;
-      const returnTo = safeReturnPath(formText(request.body, 'returnTo'));
-      const outcome =
-        email && typeof password === 'string' && password
-          ? await authenticate(db, email, password)
-          : {
-              ok: false as const,
-              errors: [
-                ...(email ? [] : [{ field: 'email', message: 'identity.email.missing' }]),
-                ...(typeof password === 'string' && password ? [] : [{ field: 'password', message: 'identity.password.missing' }]),
-              ],
-            };
-      if (!outcome.ok) {
-        return reply.code(400).view(SIGN_IN, { returnTo, values: { email }, ...errorView(outcome.errors, request.t) });
-      }
-      request.log.info({ userId: outcome.user.id }, 'signed in');
-      return signInAs(reply, outcome.user.id, returnTo);
-    },
-  );
+  app.post('/sign-in', { config: { rateLimit: perAccount } }, async (request, reply) => {
+    const email = formText(request.body, 'email');
+    const password = (request.body as { password?: unknown }).password;
+    const returnTo = safeReturnPath(formText(request.body, 'returnTo'));
+    const outcome =
+      email && typeof password === 'string' && password
+        ? await authenticate(db, email, password)
+        : {
+            ok: false as const,
+            errors: [
+              ...(email ? [] : [{ field: 'email', message: 'identity.email.missing' }]),
+              ...(typeof password === 'string' && password
+                ? []
+                : [{ field: 'password', message: 'identity.password.missing' }]),
+            ],
+          };
+    if (!outcome.ok) {
+      return reply
+        .code(400)
+        .view(SIGN_IN, { returnTo, values: { email }, ...errorView(outcome.errors, request.t) });
+    }
+    request.log.info({ userId: outcome.user.id }, 'signed in');
+    return signInAs(reply, outcome.user.id, returnTo);
+  });
 
   app.get('/register', async (request, reply) => {
     const returnTo = safeReturnPath((request.query as { returnTo?: string }).returnTo);
     return reply.view(REGISTER, { returnTo, values: {}, fieldErrors: {} });
   });
 
-  app.post(
-    '/register',
-    { config: { rateLimit: perAccount } },
-    async (request, reply) => {
-      const values = { displayName: formText(request.body, 'displayName'), email: formText(request.body, 'email') };
-      const password = (request.body as { password?: unknown }).password;
-      const returnTo = safeReturnPath(formText(request.body, 'returnTo'));
-      const outcome = await registerCitizen(db, { ...values, password: typeof password === 'string' ? password : '' });
-      if (!outcome.ok) {
-        return reply.code(400).view(REGISTER, { returnTo, values, ...errorView(outcome.errors, request.t) });
-      }
-      return signInAs(reply, outcome.user.id, returnTo);
-    },
-  );
+  app.post('/register', { config: { rateLimit: perAccount } }, async (request, reply) => {
+    const values = {
+      displayName: formText(request.body, 'displayName'),
+      email: formText(request.body, 'email'),
+    };
+    const password = (request.body as { password?: unknown }).password;
+    const returnTo = safeReturnPath(formText(request.body, 'returnTo'));
+    const outcome = await registerCitizen(db, {
+      ...values,
+      password: typeof password === 'string' ? password : '',
+    });
+    if (!outcome.ok) {
+      return reply
+        .code(400)
+        .view(REGISTER, { returnTo, values, ...errorView(outcome.errors, request.t) });
+    }
+    return signInAs(reply, outcome.user.id, returnTo);
+  });
 
   app.post('/sign-out', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];

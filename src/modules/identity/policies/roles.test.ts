@@ -11,7 +11,12 @@ const staff = (roles: string[], organisationId = 'org-a'): CurrentUser => ({
   organisationName: 'A',
   roles,
 });
-const citizen: CurrentUser = { ...staff([]), kind: 'citizen', organisationId: null, organisationName: null };
+const citizen: CurrentUser = {
+  ...staff([]),
+  kind: 'citizen',
+  organisationId: null,
+  organisationName: null,
+};
 
 describe('role policies', () => {
   it('lets a caseworker act for their own organisation only', () => {

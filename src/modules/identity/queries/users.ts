@@ -7,6 +7,9 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | undefi
 
 /** Staff and citizens, for the CLI's start-up listing; never exposes password hashes. */
 export async function countUsers(db: Db): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }

@@ -22,7 +22,10 @@ export async function createOrganisation(
 ): Promise<Outcome<{ organisation: OrganisationRow }>> {
   const errors: { field: string; message: string }[] = [];
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(input.slug)) {
-    errors.push({ field: 'slug', message: 'Slug must be lower-case letters, digits and single hyphens' });
+    errors.push({
+      field: 'slug',
+      message: 'Slug must be lower-case letters, digits and single hyphens',
+    });
   }
   if (!input.name.trim()) errors.push({ field: 'name', message: 'Enter the organisation’s name' });
   if (!ORGANISATION_TYPES.includes(input.type)) {
@@ -30,22 +33,41 @@ export async function createOrganisation(
   }
   if (input.gssCode) {
     const known = lookupGssCode(input.gssCode);
-    if (!known) errors.push({ field: 'gssCode', message: `ONS has no area with GSS code ${input.gssCode}` });
+    if (!known)
+      errors.push({ field: 'gssCode', message: `ONS has no area with GSS code ${input.gssCode}` });
     else if (!known.types.includes(input.type)) {
-      errors.push({ field: 'gssCode', message: `GSS code ${input.gssCode} is a ${known.types.join('/')}, not a ${input.type}` });
+      errors.push({
+        field: 'gssCode',
+        message: `GSS code ${input.gssCode} is a ${known.types.join('/')}, not a ${input.type}`,
+      });
     }
-  } else if (input.type !== 'central-department' && input.type !== 'executive-agency' && input.type !== 'other' && input.type !== 'fire-authority' && input.type !== 'police-authority') {
+  } else if (
+    input.type !== 'central-department' &&
+    input.type !== 'executive-agency' &&
+    input.type !== 'other' &&
+    input.type !== 'fire-authority' &&
+    input.type !== 'police-authority'
+  ) {
     errors.push({ field: 'gssCode', message: 'A local authority needs its GSS code' });
   }
   let parentId: string | null = null;
   if (input.parentSlug) {
-    const parent = await db.selectFrom('organisations').select(['id', 'type']).where('slug', '=', input.parentSlug).executeTakeFirst();
-    if (!parent) errors.push({ field: 'parentSlug', message: `No organisation ${input.parentSlug}` });
+    const parent = await db
+      .selectFrom('organisations')
+      .select(['id', 'type'])
+      .where('slug', '=', input.parentSlug)
+      .executeTakeFirst();
+    if (!parent)
+      errors.push({ field: 'parentSlug', message: `No organisation ${input.parentSlug}` });
     else if (input.type === 'district' && parent.type !== 'county') {
       errors.push({ field: 'parentSlug', message: 'A district’s parent must be a county' });
     } else parentId = parent.id;
   }
-  const taken = await db.selectFrom('organisations').select('id').where('slug', '=', input.slug).executeTakeFirst();
+  const taken = await db
+    .selectFrom('organisations')
+    .select('id')
+    .where('slug', '=', input.slug)
+    .executeTakeFirst();
   if (taken) errors.push({ field: 'slug', message: `Slug ${input.slug} is already taken` });
   if (errors.length > 0) return { ok: false, errors };
 

@@ -5,11 +5,17 @@ export async function listOrganisations(db: Db): Promise<OrganisationRow[]> {
   return db.selectFrom('organisations').selectAll().orderBy('name').execute();
 }
 
-export async function findOrganisationBySlug(db: Db, slug: string): Promise<OrganisationRow | undefined> {
+export async function findOrganisationBySlug(
+  db: Db,
+  slug: string,
+): Promise<OrganisationRow | undefined> {
   return db.selectFrom('organisations').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
-export async function findOrganisationById(db: Db, id: string): Promise<OrganisationRow | undefined> {
+export async function findOrganisationById(
+  db: Db,
+  id: string,
+): Promise<OrganisationRow | undefined> {
   return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

@@ -22,10 +22,18 @@ export interface NewSubmission {
  * Records an application, its first status and the outbox message that delivers it, all in
  * the caller's transaction: if any part fails, none happened. One draft makes one submission.
  */
-export async function createSubmission(trx: Db, input: NewSubmission, actor: Actor): Promise<SubmissionRow> {
+export async function createSubmission(
+  trx: Db,
+  input: NewSubmission,
+  actor: Actor,
+): Promise<SubmissionRow> {
   for (let attempt = 0; ; attempt++) {
     const reference = newReference();
-    const clash = await trx.selectFrom('submissions').select('id').where('reference', '=', reference).executeTakeFirst();
+    const clash = await trx
+      .selectFrom('submissions')
+      .select('id')
+      .where('reference', '=', reference)
+      .executeTakeFirst();
     if (clash && attempt < 5) continue;
     const submission = await trx
       .insertInto('submissions')
@@ -42,7 +50,12 @@ export async function createSubmission(trx: Db, input: NewSubmission, actor: Act
       .executeTakeFirstOrThrow();
     await trx
       .insertInto('submission_events')
-      .values({ submission_id: submission.id, status: 'submitted', actor_user_id: input.applicantUserId, actor_organisation_id: null })
+      .values({
+        submission_id: submission.id,
+        status: 'submitted',
+        actor_user_id: input.applicantUserId,
+        actor_organisation_id: null,
+      })
       .execute();
     await enqueue(trx, {
       topic: SUBMITTED_TOPIC,
@@ -64,7 +77,10 @@ export async function createSubmission(trx: Db, input: NewSubmission, actor: Act
  * Marks a submission as received by the body that provides the service. Idempotent: a second
  * delivery of the same message finds it already received and changes nothing.
  */
-export async function markReceived(trx: Db, submissionId: string): Promise<SubmissionRow | undefined> {
+export async function markReceived(
+  trx: Db,
+  submissionId: string,
+): Promise<SubmissionRow | undefined> {
   const updated = await trx
     .updateTable('submissions')
     .set({ status: 'received', updated_at: sql<Date>`now()` })
@@ -75,14 +91,18 @@ export async function markReceived(trx: Db, submissionId: string): Promise<Submi
   if (!updated) return undefined;
   await trx
     .insertInto('submission_events')
-    .values({ submission_id: submissionId, status: 'received', actor_user_id: null, actor_organisation_id: updated.organisation_id })
+    .values({
+      submission_id: submissionId,
+      status: 'received',
+      actor_user_id: null,
+      actor_organisation_id: updated.organisation_id,
+    })
     .execute();
   return updated;
 }
 
 export type Decision =
-  | { outcome: 'approved'; collectionDate: string }
-  | { outcome: 'rejected'; reason: string };
+  { outcome: 'approved'; collectionDate: string } | { outcome: 'rejected'; reason: string };
 
 /**
  * Records a caseworker's decision on a received submission of their own organisation. The
@@ -101,8 +121,15 @@ export async function recordDecision(
     .where('status', '=', 'received')
     .returningAll()
     .executeTakeFirst();
-  if (!updated) return { ok: false, errors: [{ field: 'outcome', message: 'casework.decision.alreadyDecided' }] };
-  const details = decision.outcome === 'approved' ? { collectionDate: decision.collectionDate } : { reason: decision.reason };
+  if (!updated)
+    return {
+      ok: false,
+      errors: [{ field: 'outcome', message: 'casework.decision.alreadyDecided' }],
+    };
+  const details =
+    decision.outcome === 'approved'
+      ? { collectionDate: decision.collectionDate }
+      : { reason: decision.reason };
   await trx
     .insertInto('submission_events')
     .values({

@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditEntry } from '../../../platform/audit/audit.js';
-import { formatDate, formatDateTime, type Locale, type Translate } from '../../../platform/i18n/i18n.js';
+import {
+  formatDate,
+  formatDateTime,
+  type Locale,
+  type Translate,
+} from '../../../platform/i18n/i18n.js';
 import type { AppContext } from '../../../platform/http/types.js';
 import { findPublishedServiceById } from '../../catalogue/index.js';
 import { requireSignIn } from '../../identity/index.js';
@@ -19,12 +24,21 @@ export function nameLookup(db: Db, locale: Locale) {
   const organisations = new Map<string, Promise<string>>();
   return {
     service(id: string) {
-      if (!services.has(id)) services.set(id, findPublishedServiceById(db, id, locale).then((s) => s?.title ?? '—'));
+      if (!services.has(id))
+        services.set(
+          id,
+          findPublishedServiceById(db, id, locale).then((s) => s?.title ?? '—'),
+        );
       return services.get(id)!;
     },
     organisation(id: string) {
       if (!organisations.has(id)) {
-        organisations.set(id, findOrganisationById(db, id).then((o) => (locale === 'cy' ? o?.name_cy : null) ?? o?.name ?? '—'));
+        organisations.set(
+          id,
+          findOrganisationById(db, id).then(
+            (o) => (locale === 'cy' ? o?.name_cy : null) ?? o?.name ?? '—',
+          ),
+        );
       }
       return organisations.get(id)!;
     },
@@ -32,26 +46,46 @@ export function nameLookup(db: Db, locale: Locale) {
 }
 
 /** The status history in words: "Received by Stroud District Council", "Approved: collection on …". */
-export async function describeHistory(events: SubmissionEventRow[], names: ReturnType<typeof nameLookup>, t: Translate, locale: Locale) {
+export async function describeHistory(
+  events: SubmissionEventRow[],
+  names: ReturnType<typeof nameLookup>,
+  t: Translate,
+  locale: Locale,
+) {
   return Promise.all(
     events.map(async (event) => {
-      const organisation = event.actor_organisation_id ? await names.organisation(event.actor_organisation_id) : '';
+      const organisation = event.actor_organisation_id
+        ? await names.organisation(event.actor_organisation_id)
+        : '';
       let detail = '';
       if (event.status === 'approved' && event.details.collectionDate) {
-        detail = t('submissions.history.collectionDate', { date: formatDate(event.details.collectionDate, locale) });
+        detail = t('submissions.history.collectionDate', {
+          date: formatDate(event.details.collectionDate, locale),
+        });
       } else if (event.status === 'rejected' && event.details.reason) {
         detail = t('submissions.history.reason', { reason: event.details.reason });
       }
-      return { title: t(`submissions.history.${event.status}`, { organisation }), detail, occurredAt: event.occurred_at };
+      return {
+        title: t(`submissions.history.${event.status}`, { organisation }),
+        detail,
+        occurredAt: event.occurred_at,
+      };
     }),
   );
 }
 
-async function describeViews(views: AuditEntry[], names: ReturnType<typeof nameLookup>, t: Translate, locale: Locale) {
+async function describeViews(
+  views: AuditEntry[],
+  names: ReturnType<typeof nameLookup>,
+  t: Translate,
+  locale: Locale,
+) {
   return Promise.all(
     views.map(async (view) =>
       t('submissions.detail.viewedBy', {
-        organisation: view.actor_organisation_id ? await names.organisation(view.actor_organisation_id) : '—',
+        organisation: view.actor_organisation_id
+          ? await names.organisation(view.actor_organisation_id)
+          : '—',
         role: t(`roles.${view.actor_role ?? 'caseworker'}`),
         when: formatDateTime(view.occurred_at, locale),
       }),
@@ -107,6 +141,9 @@ export function submissionRoutes(app: FastifyInstance, { db }: AppContext): void
     const { reference } = request.params as { reference: string };
     const { submission } = await getForApplicant(db, user, reference);
     const names = nameLookup(db, request.locale);
-    return reply.view(CONFIRMATION, { submission, organisationName: await names.organisation(submission.organisation_id) });
+    return reply.view(CONFIRMATION, {
+      submission,
+      organisationName: await names.organisation(submission.organisation_id),
+    });
   });
 }

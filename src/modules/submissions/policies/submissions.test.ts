@@ -2,8 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { CurrentUser } from '../../../platform/http/types.js';
 import { canApplicantSee, canStaffWork } from './submissions.js';
 
-const citizen = (id: string): CurrentUser => ({ id, email: 'c@x', displayName: 'C', kind: 'citizen', organisationId: null, organisationName: null, roles: [] });
-const staff = (organisationId: string, roles: string[]): CurrentUser => ({ id: 's', email: 's@x', displayName: 'S', kind: 'staff', organisationId, organisationName: 'O', roles });
+const citizen = (id: string): CurrentUser => ({
+  id,
+  email: 'c@x',
+  displayName: 'C',
+  kind: 'citizen',
+  organisationId: null,
+  organisationName: null,
+  roles: [],
+});
+const staff = (organisationId: string, roles: string[]): CurrentUser => ({
+  id: 's',
+  email: 's@x',
+  displayName: 'S',
+  kind: 'staff',
+  organisationId,
+  organisationName: 'O',
+  roles,
+});
 const submission = { applicant_user_id: 'alice', organisation_id: 'stroud' };
 
 describe('submission policies', () => {

@@ -6,8 +6,15 @@ import type { SubmissionEventRow, SubmissionRow, SubmissionStatus } from '../db/
 import { canApplicantSee, canStaffWork } from '../policies/submissions.js';
 import { parseReference } from '../reference.js';
 
-export async function findSubmissionByDraftId(db: Db, draftId: string): Promise<SubmissionRow | undefined> {
-  return db.selectFrom('submissions').selectAll().where('draft_id', '=', draftId).executeTakeFirst();
+export async function findSubmissionByDraftId(
+  db: Db,
+  draftId: string,
+): Promise<SubmissionRow | undefined> {
+  return db
+    .selectFrom('submissions')
+    .selectAll()
+    .where('draft_id', '=', draftId)
+    .executeTakeFirst();
 }
 
 export async function findSubmissionById(db: Db, id: string): Promise<SubmissionRow | undefined> {
@@ -17,11 +24,20 @@ export async function findSubmissionById(db: Db, id: string): Promise<Submission
 async function findByReference(db: Db, reference: string): Promise<SubmissionRow | undefined> {
   const standard = parseReference(reference);
   if (!standard) return undefined;
-  return db.selectFrom('submissions').selectAll().where('reference', '=', standard).executeTakeFirst();
+  return db
+    .selectFrom('submissions')
+    .selectAll()
+    .where('reference', '=', standard)
+    .executeTakeFirst();
 }
 
 export async function eventsFor(db: Db, submissionId: string): Promise<SubmissionEventRow[]> {
-  return db.selectFrom('submission_events').selectAll().where('submission_id', '=', submissionId).orderBy('id').execute();
+  return db
+    .selectFrom('submission_events')
+    .selectAll()
+    .where('submission_id', '=', submissionId)
+    .orderBy('id')
+    .execute();
 }
 
 /** A person's own applications, newest first. */
@@ -42,14 +58,22 @@ export async function listForApplicant(db: Db, userId: string): Promise<Submissi
 export async function getForApplicant(db: Db, user: CurrentUser | null, reference: string) {
   const submission = await findByReference(db, reference);
   if (!submission || !canApplicantSee(user, submission)) throw notFound({ reference });
-  const [events, audit] = await Promise.all([eventsFor(db, submission.id), auditForResource(db, 'submission', submission.id)]);
+  const [events, audit] = await Promise.all([
+    eventsFor(db, submission.id),
+    auditForResource(db, 'submission', submission.id),
+  ]);
   const views = audit.filter((entry) => entry.action === 'submission.viewed');
   return { submission, events, views };
 }
 
 /** The queue: an organisation's submissions in a state, oldest first (first come, first served). */
-export async function listForOrganisation(db: Db, user: CurrentUser, statuses: SubmissionStatus[]): Promise<SubmissionRow[]> {
-  if (!user.organisationId || !canStaffWork(user, { organisation_id: user.organisationId })) return [];
+export async function listForOrganisation(
+  db: Db,
+  user: CurrentUser,
+  statuses: SubmissionStatus[],
+): Promise<SubmissionRow[]> {
+  if (!user.organisationId || !canStaffWork(user, { organisation_id: user.organisationId }))
+    return [];
   return db
     .selectFrom('submissions')
     .selectAll()
@@ -78,7 +102,12 @@ export async function viewAsStaff(db: Db, user: CurrentUser, reference: string, 
     });
   }
   if (!submission || !canStaffWork(user, submission)) {
-    throw notFound({ reference, userId: user.id, organisationId: user.organisationId, reason: 'not this organisation’s submission' });
+    throw notFound({
+      reference,
+      userId: user.id,
+      organisationId: user.organisationId,
+      reason: 'not this organisation’s submission',
+    });
   }
   await recordAudit(db, actor, {
     action: 'submission.viewed',
