@@ -156,13 +156,11 @@ function registerErrorPages(app: FastifyInstance): void {
       const code = error instanceof AppError ? error.code : publicCode(error, status);
       const message = status >= 500 ? 'Sorry, there is a problem with the service' : error.message;
       if (wantsJson(request)) {
-        return reply
-          .code(status)
-          .send({
-            status_code: status,
-            errors: [{ error: code, message }],
-            request_id: request.id,
-          });
+        return reply.code(status).send({
+          status_code: status,
+          errors: [{ error: code, message }],
+          request_id: request.id,
+        });
       }
       if (!request.t) request.t = (key) => key;
       if (!reply.locals?.t) setPageLocals(request, reply);
