@@ -73,7 +73,9 @@ async function measure(
     if (check(status, (headers ?? {}) as Record<string, string | string[]>)) counted.expected++;
     else counted.other.set(String(status), (counted.other.get(String(status)) ?? 0) + 1);
   };
-  progress(`${scenario}: ${options.warmup !== false && WARMUP > 0 ? `${WARMUP} s warm-up, then ` : ''}${SECONDS} s`);
+  progress(
+    `${scenario}: ${options.warmup !== false && WARMUP > 0 ? `${WARMUP} s warm-up, then ` : ''}${SECONDS} s`,
+  );
   if (options.warmup !== false && WARMUP > 0) {
     await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, requests: [request] });
   }
@@ -119,10 +121,15 @@ class Visitor {
       const pair = line.split(';', 1)[0]!;
       const at = pair.indexOf('=');
       const [name, value] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name);
+      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line))
+        this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    return { status: response.status, location: response.headers.get('location') ?? '', html: await response.text() };
+    return {
+      status: response.status,
+      location: response.headers.get('location') ?? '',
+      html: await response.text(),
+    };
   }
 }
 
@@ -135,14 +142,32 @@ function encodeForm(form: Record<string, string | string[]>): string {
 }
 
 function hiddenInput(html: string, name: string): string {
-  const match = new RegExp(`name="${name}"\\s+value="([^"]+)"`).exec(html) ?? new RegExp(`value="([^"]+)"\\s+name="${name}"`).exec(html);
+  const match =
+    new RegExp(`name="${name}"\\s+value="([^"]+)"`).exec(html) ??
+    new RegExp(`value="([^"]+)"\\s+name="${name}"`).exec(html);
   if (!match) throw new Error(`No hidden input ${name} in the page`);
-  return match[1]!.replace(/&#x2F;|&#47;/g, '/').replace(/&#x3D;|&#61;/g, '=').replace(/&#43;/g, '+').replace(/&amp;/g, '&');
+  return match[1]!
+    .replace(/&#x2F;|&#47;/g, '/')
+    .replace(/&#x3D;|&#61;/g, '=')
+    .replace(/&#43;/g, '+')
+    .replace(/&amp;/g, '&');
 }
 
-function expectStatus(response: { status: number; location: string }, status: number, location: RegExp | string, what: string) {
-  const ok = response.status === status && (typeof location === 'string' ? response.location === location : location.test(response.location));
-  if (!ok) throw new Error(`${what}: expected ${status} → ${location}, got ${response.status} → ${response.location || '(no location)'}`);
+function expectStatus(
+  response: { status: number; location: string },
+  status: number,
+  location: RegExp | string,
+  what: string,
+) {
+  const ok =
+    response.status === status &&
+    (typeof location === 'string'
+      ? response.location === location
+      : location.test(response.location));
+  if (!ok)
+    throw new Error(
+      `${what}: expected ${status} → ${location}, got ${response.status} → ${response.location || '(no location)'}`,
+    );
 }
 
 /** A weekday 7 to 13 days from today (UK time): a date the bulky waste form accepts. */
@@ -150,7 +175,11 @@ function collectionDate(): { day: string; month: string; year: string } {
   const date = new Date(`${ukToday()}T12:00:00Z`);
   date.setUTCDate(date.getUTCDate() + 7);
   while (!isWeekday(date.toISOString().slice(0, 10))) date.setUTCDate(date.getUTCDate() + 1);
-  return { day: String(date.getUTCDate()), month: String(date.getUTCMonth() + 1), year: String(date.getUTCFullYear()) };
+  return {
+    day: String(date.getUTCDate()),
+    month: String(date.getUTCMonth() + 1),
+    year: String(date.getUTCFullYear()),
+  };
 }
 
 /** Lets requests the load generator abandoned at the end of a run finish on the server. */
@@ -174,8 +203,11 @@ async function main(): Promise<void> {
   try {
     // (a) The baseline: Fastify with one route and nothing else.
     baseline = Fastify({ logger: false });
-    const smallPage = '<!doctype html><html lang="en"><head><title>Hello</title></head><body><p>Hello, world</p></body></html>';
-    baseline.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(smallPage));
+    const smallPage =
+      '<!doctype html><html lang="en"><head><title>Hello</title></head><body><p>Hello, world</p></body></html>';
+    baseline.get('/', async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send(smallPage),
+    );
     const baselineUrl = await listen(baseline);
 
     // (b) The real platform, as `joinedup serve` builds it.
@@ -193,56 +225,100 @@ async function main(): Promise<void> {
     const slug = BULKY_WASTE_SLUG;
     const apply = `/services/${slug}/apply`;
 
-    progress(`platform listening on ${base} (${platform.database.kind}); signing in and answering the form`);
+    progress(
+      `platform listening on ${base} (${platform.database.kind}); signing in and answering the form`,
+    );
     // Set the scene through the real pages: sign in as the demo citizen and answer every page.
     const citizen = DEMO_ACCOUNTS.find((a) => a.organisation === null)!;
     const visitor = new Visitor(base);
     const signInPage = await visitor.send('GET', '/sign-in');
     const csrfToken = hiddenInput(signInPage.html, '_csrf');
     expectStatus(
-      await visitor.send('POST', '/sign-in', { email: citizen.email, password: citizen.password, _csrf: csrfToken, returnTo: '/' }),
+      await visitor.send('POST', '/sign-in', {
+        email: citizen.email,
+        password: citizen.password,
+        _csrf: csrfToken,
+        returnTo: '/',
+      }),
       303,
       /.*/,
       'sign in',
     );
     const csrfCookie = visitor.cookies.get('_csrf');
     const citizenSession = visitor.cookies.get('ju_session');
-    if (!csrfCookie || !citizenSession) throw new Error('Signing in did not set the _csrf and ju_session cookies');
+    if (!csrfCookie || !citizenSession)
+      throw new Error('Signing in did not set the _csrf and ju_session cookies');
     const date = collectionDate();
     const pages: [string, Record<string, string | string[]>][] = [
-      ['items', { items: ['sofa', 'mattress'], itemDetails: 'One three-seater sofa and a double mattress' }],
-      ['address', { addressLine1: '1 High Street', addressLine2: '', town: 'Stroud', postcode: 'GL5 1AA' }],
-      ['date', { 'preferredDate-day': date.day, 'preferredDate-month': date.month, 'preferredDate-year': date.year }],
+      [
+        'items',
+        { items: ['sofa', 'mattress'], itemDetails: 'One three-seater sofa and a double mattress' },
+      ],
+      [
+        'address',
+        { addressLine1: '1 High Street', addressLine2: '', town: 'Stroud', postcode: 'GL5 1AA' },
+      ],
+      [
+        'date',
+        {
+          'preferredDate-day': date.day,
+          'preferredDate-month': date.month,
+          'preferredDate-year': date.year,
+        },
+      ],
     ];
     for (const [pageId, answers] of pages) {
-      const response = await visitor.send('POST', `${apply}/${pageId}`, { ...answers, _csrf: csrfToken });
-      if (response.status !== 303) throw new Error(`Answering ${pageId}: expected 303, got ${response.status}`);
+      const response = await visitor.send('POST', `${apply}/${pageId}`, {
+        ...answers,
+        _csrf: csrfToken,
+      });
+      if (response.status !== 303)
+        throw new Error(`Answering ${pageId}: expected 303, got ${response.status}`);
     }
     const check = await visitor.send('GET', `${apply}/check-answers`);
-    if (check.status !== 200) throw new Error(`Check answers: expected 200, got ${check.status} → ${check.location}`);
+    if (check.status !== 200)
+      throw new Error(`Check answers: expected 200, got ${check.status} → ${check.location}`);
     const draft = await db
       .selectFrom('form_drafts')
       .innerJoin('users', 'users.id', 'form_drafts.user_id')
-      .select(['form_drafts.id', 'form_drafts.service_id', 'form_drafts.answers', 'users.password_hash'])
+      .select([
+        'form_drafts.id',
+        'form_drafts.service_id',
+        'form_drafts.answers',
+        'users.password_hash',
+      ])
       .where('users.email', '=', citizen.email)
       .executeTakeFirstOrThrow();
     // One real submission through the page, to be sure the submit scenario measures a success path.
     expectStatus(
-      await visitor.send('POST', `${apply}/submit`, { _csrf: csrfToken, draftId: hiddenInput(check.html, 'draftId') }),
+      await visitor.send('POST', `${apply}/submit`, {
+        _csrf: csrfToken,
+        draftId: hiddenInput(check.html, 'draftId'),
+      }),
       303,
       /^\/applications\/[^/]+\/confirmation$/,
       'submit',
     );
 
     const cookie = `_csrf=${csrfCookie}; ju_session=${citizenSession}`;
-    const itemsBody = encodeForm({ items: ['sofa', 'mattress'], itemDetails: 'One sofa and a mattress', _csrf: csrfToken });
+    const itemsBody = encodeForm({
+      items: ['sofa', 'mattress'],
+      itemDetails: 'One sofa and a mattress',
+      _csrf: csrfToken,
+    });
     const redirectTo =
       (pattern: RegExp): Check =>
       (status, headers) =>
         status === 303 && pattern.test(String(headers.location ?? ''));
 
     rows.push(
-      await measure(baselineUrl, 'baseline', 'bare Fastify, one route returning a small HTML string', { method: 'GET', path: '/' }, (s) => s === 200),
+      await measure(
+        baselineUrl,
+        'baseline',
+        'bare Fastify, one route returning a small HTML string',
+        { method: 'GET', path: '/' },
+        (s) => s === 200,
+      ),
     );
     rows.push(
       await measure(
@@ -265,7 +341,10 @@ async function main(): Promise<void> {
     // Submit: every request needs its own completed draft, and a person has one draft per service,
     // so prepare a pool of citizens, each with a session and a completed draft (the answers the
     // real pages above accepted). Sized from the form page rate; if it runs out, the run stops early.
-    const poolSize = Math.min(50_000, Math.max(200, Math.ceil(items.reqPerSec * (SECONDS + WARMUP) * 1.5) + 2 * CONNECTIONS));
+    const poolSize = Math.min(
+      50_000,
+      Math.max(200, Math.ceil(items.reqPerSec * (SECONDS + WARMUP) * 1.5) + 2 * CONNECTIONS),
+    );
     progress(`submit: preparing ${poolSize} citizens, each with a session and a completed draft`);
     const preparedAt = performance.now();
     const pool: { cookie: string; body: string }[] = [];
@@ -285,17 +364,29 @@ async function main(): Promise<void> {
         .execute();
       const drafts = await db
         .insertInto('form_drafts')
-        .values(users.map((u) => ({ user_id: u.id, service_id: draft.service_id, answers: JSON.stringify(draft.answers) })))
+        .values(
+          users.map((u) => ({
+            user_id: u.id,
+            service_id: draft.service_id,
+            answers: JSON.stringify(draft.answers),
+          })),
+        )
         .returning(['id', 'user_id'])
         .execute();
       for (const d of drafts) {
         const session = await startSession(db, d.user_id);
-        pool.push({ cookie: `_csrf=${csrfCookie}; ju_session=${session.token}`, body: encodeForm({ _csrf: csrfToken, draftId: d.id }) });
+        pool.push({
+          cookie: `_csrf=${csrfCookie}; ju_session=${session.token}`,
+          body: encodeForm({ _csrf: csrfToken, draftId: d.id }),
+        });
       }
     }
     const prepareSeconds = (performance.now() - preparedAt) / 1000;
     const countSubmissions = async () =>
-      Number((await sql<{ n: number }>`select count(*)::int as n from submissions`.execute(db)).rows[0]!.n);
+      Number(
+        (await sql<{ n: number }>`select count(*)::int as n from submissions`.execute(db)).rows[0]!
+          .n,
+      );
     let next = 0;
     let exhausted = false;
     const submitRequest: autocannon.Request = {
@@ -305,14 +396,24 @@ async function main(): Promise<void> {
         const entry = pool[next++];
         if (!entry) {
           exhausted = true;
-          return { ...request, headers: { ...FORM, cookie: pool.at(-1)!.cookie }, body: pool.at(-1)!.body };
+          return {
+            ...request,
+            headers: { ...FORM, cookie: pool.at(-1)!.cookie },
+            body: pool.at(-1)!.body,
+          };
         }
         return { ...request, headers: { ...FORM, cookie: entry.cookie }, body: entry.body };
       },
     };
     // Warm up on part of the pool, then measure at most what is left of it.
     if (WARMUP > 0) {
-      await autocannon({ url: base, connections: CONNECTIONS, duration: WARMUP, maxOverallRequests: Math.floor(poolSize / 3), requests: [submitRequest] });
+      await autocannon({
+        url: base,
+        connections: CONNECTIONS,
+        duration: WARMUP,
+        maxOverallRequests: Math.floor(poolSize / 3),
+        requests: [submitRequest],
+      });
     }
     await settle();
     const before = await countSubmissions();
@@ -337,7 +438,8 @@ async function main(): Promise<void> {
     // Requests still in flight when autocannon stops are finished by the server but not counted by
     // autocannon, so there may be up to one more application per connection than confirmations.
     const consistent = created >= submit.expected && created <= submit.expected + CONNECTIONS;
-    if (!consistent) notes.push(`MISMATCH: ${submit.expected} confirmations but ${created} applications`);
+    if (!consistent)
+      notes.push(`MISMATCH: ${submit.expected} confirmations but ${created} applications`);
     submit.note = [submit.note, ...notes].filter(Boolean).join('; ');
     rows.push(submit);
     if (!consistent || submit.expected !== submit.requests) process.exitCode = 1;
@@ -370,7 +472,10 @@ function printTable(rows: Row[], kind: string): void {
   }));
   const columns = Object.keys(table[0]!) as (keyof (typeof table)[number])[];
   const widths = columns.map((c) => Math.max(c.length, ...table.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ');
   console.log(
     `\nJoinedup bench: ${SECONDS} s per scenario after ${WARMUP} s warm-up, ${CONNECTIONS} connections, ` +
       `database ${kind}, Node ${process.version}, ${os.cpus().length} CPUs; load generator in the same process.\n`,
@@ -379,7 +484,8 @@ function printTable(rows: Row[], kind: string): void {
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const row of table) console.log(line(columns.map((c) => row[c])));
   console.log('\nWhat each scenario measures:');
-  for (const row of rows) console.log(`  ${row.scenario}: ${row.measures}${row.note ? `\n    (${row.note})` : ''}`);
+  for (const row of rows)
+    console.log(`  ${row.scenario}: ${row.measures}${row.note ? `\n    (${row.note})` : ''}`);
   console.log(
     '\n"ratio to baseline" is req/s divided by the baseline\'s req/s; "as expected" counts responses that were the\n' +
       'intended outcome (200, or 303 to the right page). Timings vary by machine and load; nothing here is asserted.',

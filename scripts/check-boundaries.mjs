@@ -72,7 +72,8 @@ function isInside(file, dir) {
 }
 
 const problems = [];
-const report = (file, line, message) => problems.push(`${path.relative(root, file)}:${line}: ${message}`);
+const report = (file, line, message) =>
+  problems.push(`${path.relative(root, file)}:${line}: ${message}`);
 
 for (const file of tsFiles(modulesDir)) {
   const own = moduleOf(file);
@@ -84,7 +85,11 @@ for (const file of tsFiles(modulesDir)) {
     if (other === undefined || other === own) continue;
     const inside = path.relative(path.join(modulesDir, other), target).split(path.sep).join('/');
     if (inside !== 'index.js' && inside !== 'index.ts') {
-      report(file, line, `module '${own}' imports '${specifier}' from inside module '${other}': use ${other}/index.js`);
+      report(
+        file,
+        line,
+        `module '${own}' imports '${specifier}' from inside module '${other}': use ${other}/index.js`,
+      );
     }
   }
 }
@@ -94,7 +99,11 @@ for (const file of tsFiles(platformDir)) {
     if (!specifier.startsWith('.')) continue;
     const target = path.resolve(path.dirname(file), specifier);
     if (isInside(target, modulesDir)) {
-      report(file, line, `the platform imports '${specifier}' from src/modules: modules use the platform, never the reverse`);
+      report(
+        file,
+        line,
+        `the platform imports '${specifier}' from src/modules: modules use the platform, never the reverse`,
+      );
     }
   }
 }

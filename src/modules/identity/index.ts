@@ -12,3 +12,11 @@ export { requireSignIn } from './guards.js';
 export { hasRole, isCitizen, isPlatformAdmin, isStaffOf } from './policies/roles.js';
 export { STAFF_ROLES, type StaffRole, type UserRow } from './db/tables.js';
 export { passwordProblem } from './passwords.js';
+export { aCitizen, aStaffMember } from './factories.js';
+export {
+  assuranceLevel,
+  requireLevel,
+  stepUpPath,
+  vectorOfTrust,
+  type AssuranceLevel,
+} from './assurance.js';

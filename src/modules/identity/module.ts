@@ -1,6 +1,15 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
 import { SESSION_COOKIE, userForSession } from './commands/sessions.js';
-import { identityRoutes } from './pages/routes.js';
+import { registerRoutes } from './pages/register/routes.js';
+import { signInRoutes } from './pages/sign-in/routes.js';
+import type { AppContext } from '../../platform/http/types.js';
+import type { FastifyInstance } from 'fastify';
+
+/** Each page group registers its own routes; add a group here. */
+const ROUTE_GROUPS: ((app: FastifyInstance, context: AppContext) => void | Promise<void>)[] = [
+  signInRoutes,
+  registerRoutes,
+];
 
 /** Accounts, sign-in and sessions (kept in the database so any node can serve any request). */
 export const identityModule: ModuleManifest = {
@@ -11,7 +20,9 @@ export const identityModule: ModuleManifest = {
       request.user = token ? await userForSession(db, token) : null;
     });
   },
-  routes: identityRoutes,
+  async routes(app, context) {
+    for (const register of ROUTE_GROUPS) await register(app, context);
+  },
   personalData: [
     {
       table: 'users',

@@ -15,6 +15,10 @@ export interface CurrentUser {
   organisationId: string | null;
   organisationName: string | null;
   roles: string[];
+  /** What this session proved: `Cl` password, `Cl.Cm` password and a second factor. */
+  credentialLevel: 'Cl' | 'Cl.Cm';
+  /** What is known of the person: `P0` nothing checked, `P2` identity verified. */
+  identityLevel: 'P0' | 'P2';
 }
 
 /** What the platform hands every module when it starts. */

@@ -12,11 +12,12 @@ export function isLocale(value: unknown): value is Locale {
 
 export type Messages = Record<Locale, Record<string, string>>;
 
-/** Every `locales/en.json` and `locales/cy.json` under src/, merged; keys are namespaced by file. */
+/** Every `locales/[topic.]en.json` and `locales/[topic.]cy.json` under src/, merged; keys are namespaced. */
 export async function loadMessages(root = projectPath('src')): Promise<Messages> {
   const messages: Messages = { en: {}, cy: {} };
   for (const file of await findLocaleFiles(root)) {
-    const locale = path.basename(file, '.json');
+    // `en.json`, or `<topic>.en.json` so one module's messages can sit in several files.
+    const locale = path.basename(file, '.json').split('.').at(-1);
     if (!isLocale(locale)) continue;
     const entries = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
     for (const [key, value] of Object.entries(entries)) {

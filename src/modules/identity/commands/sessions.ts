@@ -41,6 +41,8 @@ export async function userForSession(db: Db, token: string): Promise<CurrentUser
       'users.kind',
       'users.organisation_id',
       'users.roles',
+      'users.identity_level',
+      'sessions.credential_level',
       'organisations.name as organisation_name',
     ])
     .where('sessions.id_hash', '=', hashToken(token))
@@ -55,5 +57,7 @@ export async function userForSession(db: Db, token: string): Promise<CurrentUser
     organisationId: row.organisation_id,
     organisationName: row.organisation_name,
     roles: row.roles,
+    credentialLevel: row.credential_level,
+    identityLevel: row.identity_level,
   };
 }

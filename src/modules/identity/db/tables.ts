@@ -13,6 +13,8 @@ export interface UserTable {
   roles: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Generated<Date>;
   last_signed_in_at: ColumnType<Date | null, never, Date>;
+  identity_level: ColumnType<'P0' | 'P2', 'P0' | 'P2' | undefined, 'P0' | 'P2'>;
+  email_verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface SessionTable {
@@ -20,6 +22,8 @@ export interface SessionTable {
   user_id: string;
   created_at: Generated<Date>;
   expires_at: Date;
+  credential_level: ColumnType<'Cl' | 'Cl.Cm', 'Cl' | 'Cl.Cm' | undefined, 'Cl' | 'Cl.Cm'>;
+  last_seen_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 declare module '../../../platform/db/database.js' {

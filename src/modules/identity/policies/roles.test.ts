@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CurrentUser } from '../../../platform/http/types.js';
+import { aCitizen, aStaffMember } from '../factories.js';
 import { hasRole, isCitizen, isPlatformAdmin, isStaffOf } from './roles.js';
 
-const staff = (roles: string[], organisationId = 'org-a'): CurrentUser => ({
-  id: 'u',
-  email: 'e@x.gov.uk',
-  displayName: 'S',
-  kind: 'staff',
-  organisationId,
-  organisationName: 'A',
-  roles,
-});
-const citizen: CurrentUser = {
-  ...staff([]),
-  kind: 'citizen',
-  organisationId: null,
-  organisationName: null,
-};
+const staff = (roles: string[], organisationId = 'org-a') => aStaffMember(organisationId, roles);
+const citizen = aCitizen();
 
 describe('role policies', () => {
   it('lets a caseworker act for their own organisation only', () => {

@@ -1,0 +1,13 @@
+-- Assurance: what a session proved (credential level, RFC 8485 / One Login vectors) and
+-- what is known of the person (identity confidence). Level 0 anonymous, 1 = Cl,
+-- 2 = Cl.Cm, 3 = Cl.Cm with P2.
+alter table sessions
+  add column credential_level text not null default 'Cl' check (credential_level in ('Cl', 'Cl.Cm')),
+  add column last_seen_at timestamptz not null default now();
+
+alter table users
+  add column identity_level text not null default 'P0' check (identity_level in ('P0', 'P2')),
+  add column email_verified_at timestamptz;
+
+-- Accounts made before e-mail confirmation existed were made by staff or the demo seed.
+update users set email_verified_at = created_at;
