@@ -20,3 +20,4 @@ export {
   vectorOfTrust,
   type AssuranceLevel,
 } from './assurance.js';
+export { checkCode, issueCode, MAX_CODE_ATTEMPTS, type CodeCheck } from './commands/codes.js';
