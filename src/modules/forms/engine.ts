@@ -1,5 +1,5 @@
 import type { FieldError } from '../../platform/errors/errors.js';
-import type { Locale } from '../../platform/i18n/i18n.js';
+import { formatDate, type Locale } from '../../platform/i18n/i18n.js';
 import type { Answers, FieldDefinition, FormDefinition, FormPageDefinition } from './definition.js';
 import { normalisePostcode, parseDateParts } from './validators.js';
 
@@ -140,45 +140,6 @@ export interface AnswerSummaryRow {
   answer: string;
 }
 
-function displayDate(iso: string, locale: Locale): string {
-  const months = {
-    en: [
-      'January',
-      'February',
-      'March',
-      'April',
-      'May',
-      'June',
-      'July',
-      'August',
-      'September',
-      'October',
-      'November',
-      'December',
-    ],
-    cy: [
-      'Ionawr',
-      'Chwefror',
-      'Mawrth',
-      'Ebrill',
-      'Mai',
-      'Mehefin',
-      'Gorffennaf',
-      'Awst',
-      'Medi',
-      'Hydref',
-      'Tachwedd',
-      'Rhagfyr',
-    ],
-  }[locale];
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  const weekday = new Intl.DateTimeFormat(locale === 'cy' ? 'cy-GB' : 'en-GB', {
-    weekday: 'long',
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(y, m - 1, d)));
-  return `${weekday} ${d} ${months[m - 1]} ${y}`;
-}
-
 /** The answers in words, question by question, in one language. */
 export function summariseAnswers(
   form: FormDefinition,
@@ -196,7 +157,8 @@ export function summariseAnswers(
           .map((v) => field.options.find((o) => o.value === v)?.label[locale] ?? v)
           .join(', ');
       } else if (field.type === 'date')
-        answer = typeof value === 'string' && value ? displayDate(value, locale) : '';
+        answer =
+          typeof value === 'string' && value ? formatDate(value, locale, { weekday: true }) : '';
       else answer = typeof value === 'string' ? value : '';
       rows.push({ pageId: page.id, field: field.name, question: field.label[locale], answer });
     }

@@ -21,6 +21,8 @@ describe('dates', () => {
   it('writes dates as GOV.UK does, in UK time, in both languages', () => {
     expect(formatDate('2026-12-03', 'en')).toBe('3 December 2026');
     expect(formatDate('2026-12-03', 'cy')).toBe('3 Rhagfyr 2026');
+    expect(formatDate('2026-12-01', 'en', { weekday: true })).toBe('Tuesday 1 December 2026');
+    expect(formatDate('2026-12-01', 'cy', { weekday: true })).toBe('Dydd Mawrth 1 Rhagfyr 2026');
     expect(formatDateTime(new Date('2026-11-24T10:02:00Z'), 'en')).toBe('24 November 2026, 10:02');
     expect(formatDateTime(new Date('2026-07-01T23:30:00Z'), 'en')).toBe('2 July 2026, 00:30');
   });

@@ -85,10 +85,23 @@ const MONTHS: Record<Locale, string[]> = {
   ],
 };
 
-/** "24 November 2026" / "24 Tachwedd 2026" in UK time, as GOV.UK writes dates. */
-export function formatDate(value: Date | string, locale: Locale): string {
+/**
+ * "24 November 2026" / "24 Tachwedd 2026" in UK time, as GOV.UK writes dates; with
+ * `weekday`, "Tuesday 24 November 2026" / "Dydd Mawrth 24 Tachwedd 2026".
+ */
+export function formatDate(
+  value: Date | string,
+  locale: Locale,
+  options: { weekday?: boolean } = {},
+): string {
   const parts = londonParts(value);
-  return `${parts.day} ${MONTHS[locale][parts.month - 1]} ${parts.year}`;
+  const date = `${parts.day} ${MONTHS[locale][parts.month - 1]} ${parts.year}`;
+  if (!options.weekday) return date;
+  const weekday = new Intl.DateTimeFormat(locale === 'cy' ? 'cy-GB' : 'en-GB', {
+    weekday: 'long',
+    timeZone: 'Europe/London',
+  }).format(toDate(value));
+  return `${weekday} ${date}`;
 }
 
 /** "24 November 2026, 10:02" in UK time. */
@@ -97,11 +110,15 @@ export function formatDateTime(value: Date | string, locale: Locale): string {
   return `${formatDate(value, locale)}, ${parts.hour}:${parts.minute}`;
 }
 
+/** A date-only string (YYYY-MM-DD) means that day in the UK: noon UTC is on that day all year. */
+function toDate(value: Date | string): Date {
+  return typeof value === 'string'
+    ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value)
+    : value;
+}
+
 function londonParts(value: Date | string) {
-  const date =
-    typeof value === 'string'
-      ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value)
-      : value;
+  const date = toDate(value);
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', {
       timeZone: 'Europe/London',
