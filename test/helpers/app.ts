@@ -1,6 +1,8 @@
 import { loadConfig } from '../../src/platform/config/config.js';
 import { createPlatform, type Platform } from '../../src/main/platform.js';
 import { seedDemo } from '../../src/main/seed.js';
+import { MODULES } from '../../src/main/modules.js';
+import type { ModuleManifest } from '../../src/platform/http/types.js';
 import { freshDatabase } from './database.js';
 
 export interface TestApp {
@@ -13,7 +15,10 @@ export interface TestApp {
  * The real app on a random port over a fresh database (PGlite, or PostgreSQL with
  * DATABASE_URL), seeded with the demo. The worker is off: tests drain the outbox when they mean to.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  extraModules: ModuleManifest[] = [],
+): Promise<TestApp> {
   const database = await freshDatabase();
   const config = loadConfig({
     DATA_DIR: ':memory:',
@@ -22,7 +27,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     SIGN_IN_ATTEMPTS_PER_MINUTE: '30',
     ...env,
   });
-  const platform = await createPlatform(config, { database });
+  const platform = await createPlatform(config, {
+    database,
+    modules: [...MODULES, ...extraModules],
+  });
   await seedDemo(database.db);
   await platform.app.listen({ port: 0, host: '127.0.0.1' });
   const address = platform.app.server.address();
