@@ -10,6 +10,8 @@ import {
   formatOrganisationLine,
   listOrganisations,
 } from '../modules/organisations/index.js';
+import { notifyKeyCreate, notifyTemplateCreate } from '../modules/notify/index.js';
+import { oidcClientCreate, oidcKeysRotate, type CommandResult } from '../modules/sso/index.js';
 import { createLogger, createPlatform } from './platform.js';
 import { DEMO_ACCOUNTS, isEmpty, seedDemo } from './seed.js';
 
@@ -23,6 +25,17 @@ const USAGE = `Usage: joinedup <command>
   user:create --email E --role R [--role R2] [--org SLUG] [--name N] [--password P]
                              create a staff user (with --org) or a citizen (without)
   org:list                   list organisations: slug, GSS code, name (tab-separated)
+  oidc:client:create --name N --redirect-uri U [--redirect-uri U2] [--post-logout-redirect-uri U]
+                     [--backchannel-logout-uri U] [--auth private_key_jwt|client_secret_post]
+                     [--jwks-uri U | --jwks-file F] [--sector S]
+                             register a single sign-on relying party; prints its client_id
+                             (and, for client_secret_post, its secret, once)
+  oidc:keys:rotate           new OIDC signing keys; old ones stay published for a day
+  notify:key:create --org <slug or GSS code> --type live|team|test [--name N]
+                             issue a GOV.UK Notify-compatible API key; prints it, once
+  notify:template:create --org <slug or GSS code> --type email|sms|letter --name N
+                     [--subject S] --body B
+                             add a notification template; prints its id
 `;
 
 async function withDatabase<T>(
@@ -139,6 +152,14 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'user:create':
       return createUser(config, rest);
+    case 'oidc:client:create':
+      return withDatabase(config, async (db) => printed(await oidcClientCreate(db, rest)));
+    case 'oidc:keys:rotate':
+      return withDatabase(config, async (db) => printed(await oidcKeysRotate(db)));
+    case 'notify:key:create':
+      return withDatabase(config, async (db) => printed(await notifyKeyCreate(db, config, rest)));
+    case 'notify:template:create':
+      return withDatabase(config, async (db) => printed(await notifyTemplateCreate(db, rest)));
     case 'org:list':
       return withDatabase(config, async (db) => {
         for (const organisation of await listOrganisations(db))
@@ -197,6 +218,12 @@ async function createUser(config: Config, args: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+function printed(result: CommandResult): number {
+  for (const line of result.out) console.log(line);
+  for (const line of result.err) console.error(line);
+  return result.code;
+}
 
 main(process.argv.slice(2))
   .then((code) => {

@@ -1,19 +1,29 @@
 import type { ModuleManifest } from '../platform/http/types.js';
+import { agentsModule } from '../modules/agents/index.js';
 import { catalogueModule } from '../modules/catalogue/index.js';
 import { caseworkModule } from '../modules/casework/index.js';
+import { enrolmentModule } from '../modules/enrolment/index.js';
 import { formsModule } from '../modules/forms/index.js';
 import { identityModule } from '../modules/identity/index.js';
+import { notifyModule } from '../modules/notify/index.js';
 import { operationsModule } from '../modules/operations/index.js';
 import { organisationsModule } from '../modules/organisations/index.js';
+import { registersModule } from '../modules/registers/index.js';
+import { ssoModule } from '../modules/sso/index.js';
 import { submissionsModule } from '../modules/submissions/index.js';
 
 /** Every capability the platform runs, in the order their hooks and routes are registered. */
 export const MODULES: ModuleManifest[] = [
   identityModule,
+  agentsModule, // its hook reads the session the identity hook resolved
   organisationsModule,
+  registersModule,
   catalogueModule,
   formsModule,
   submissionsModule,
   caseworkModule,
+  enrolmentModule,
+  ssoModule,
   operationsModule,
+  notifyModule,
 ];

@@ -5,8 +5,10 @@ import { openDatabase, type DatabaseHandle } from '../platform/db/connect.js';
 import { migrate } from '../platform/db/migrator.js';
 import { buildApp } from '../platform/http/app.js';
 import type { AppContext, ModuleManifest } from '../platform/http/types.js';
+import { LETTER_TOPIC, letterOutboxHandler } from '../platform/letters/letters.js';
 import { createMailer, MAIL_TOPIC, mailOutboxHandler } from '../platform/mail/mailer.js';
 import { OutboxWorker, type OutboxHandler } from '../platform/outbox/outbox.js';
+import { createSmsSender, SMS_TOPIC, smsOutboxHandler } from '../platform/sms/sms.js';
 import { MODULES } from './modules.js';
 
 export interface Platform {
@@ -24,13 +26,15 @@ export function createLogger(config: Config): Logger {
   });
 }
 
-/** Every topic's handler: the platform's own (e-mail) and each module's. */
+/** Every topic's handler: the platform's own (e-mail, text messages, letters) and each module's. */
 export function outboxHandlers(
   context: AppContext,
   modules: ModuleManifest[],
 ): Map<string, OutboxHandler> {
   const handlers = new Map<string, OutboxHandler>([
     [MAIL_TOPIC, mailOutboxHandler(createMailer(context.config))],
+    [LETTER_TOPIC, letterOutboxHandler(context.config)],
+    [SMS_TOPIC, smsOutboxHandler(createSmsSender(context.config))],
   ]);
   for (const module of modules) {
     for (const [topic, handler] of Object.entries(module.outboxHandlers?.(context) ?? {}))

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/database.js';
+import { createDemoAgency } from '../modules/agents/index.js';
 import { publishService } from '../modules/catalogue/index.js';
+import { demoRegisterPeople, loadRegister } from '../modules/registers/index.js';
+import { seedEnrolmentRecords } from '../modules/enrolment/index.js';
 import { countUsers, createStaffUser, registerCitizen } from '../modules/identity/index.js';
 import {
   createOrganisation,
@@ -92,13 +95,35 @@ export const DEMO_ACCOUNTS = [
     roles: ['service-owner'],
   },
   {
+    email: 'counter@stroud.example.gov.uk',
+    password: 'demo-stroud-counter-adviser',
+    displayName: 'Robin Adviser',
+    organisation: 'stroud',
+    roles: ['counter-adviser'],
+  },
+  {
     email: 'admin@cabinet-office.example.gov.uk',
     password: 'demo-platform-admin',
     displayName: 'Morgan Admin',
     organisation: 'cabinet-office',
     roles: ['platform-admin'],
   },
+  {
+    email: 'agent@cotswold-accountants.example.com',
+    password: 'demo-agent-password',
+    displayName: 'Chris Agent',
+    organisation: null,
+    roles: [],
+  },
 ] as const;
+
+/** The demo agent business; the demo citizen has given it authority for bulky waste. */
+export const DEMO_AGENCY = {
+  name: 'Cotswold Accountants LLP',
+  companiesHouseNumber: 'OC301234',
+  agentEmail: 'agent@cotswold-accountants.example.com',
+  clientEmail: 'citizen@example.com',
+};
 
 export const BULKY_WASTE_SLUG = 'request-a-bulky-waste-collection';
 
@@ -124,7 +149,11 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
     for (const organisation of DEMO_ORGANISATIONS)
       unwrap(await createOrganisation(trx, organisation), organisation.slug);
     const stroud = (await findOrganisationBySlug(trx, 'stroud'))!;
-    unwrap(
+    // DWP's benefits register of 1,000 people, to prove identity online (README: "Proving identity").
+    await loadRegister(trx, (await findOrganisationBySlug(trx, 'dwp'))!.id, demoRegisterPeople());
+    // Stroud's Council Tax and business rates registers, for enrolment (README: "Enrolment").
+    await seedEnrolmentRecords(trx, stroud.id);
+    const bulkyWaste = unwrap(
       await publishService(trx, {
         organisationId: stroud.id,
         slug: BULKY_WASTE_SLUG,
@@ -158,5 +187,6 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
         );
       }
     }
+    await createDemoAgency(trx, { ...DEMO_AGENCY, serviceIds: [bulkyWaste.service.id] });
   });
 }

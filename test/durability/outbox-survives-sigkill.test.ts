@@ -46,10 +46,11 @@ function statusOf(html: string): string | undefined {
   return /<strong class="govuk-tag[^"]*">\s*([^<]*?)\s*<\/strong>/.exec(html)?.[1];
 }
 
+/** E-mails about applications (security e-mails about signing in are left out). */
 async function mailFiles(dataDir: string): Promise<string[]> {
   const mailbox = path.join(dataDir, 'mailbox');
   if (!existsSync(mailbox)) return [];
-  return (await readdir(mailbox)).filter((name) => name.endsWith('.eml')).sort();
+  return (await readdir(mailbox)).filter((name) => name.startsWith('submission.') && name.endsWith('.eml')).sort();
 }
 
 describe('the outbox survives SIGKILL between submitted and delivered', () => {

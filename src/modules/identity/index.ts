@@ -7,6 +7,8 @@ export {
   type Registration,
 } from './commands/accounts.js';
 export { startSession, SESSION_COOKIE } from './commands/sessions.js';
+/** Ends a Joinedup session by its cookie token (single sign-on's RP-initiated logout uses it). */
+export { endSession } from './commands/sessions.js';
 export { countUsers, findUserById } from './queries/users.js';
 export { requireSignIn } from './guards.js';
 export { hasRole, isCitizen, isPlatformAdmin, isStaffOf } from './policies/roles.js';
@@ -21,3 +23,37 @@ export {
   type AssuranceLevel,
 } from './assurance.js';
 export { checkCode, issueCode, MAX_CODE_ATTEMPTS, type CodeCheck } from './commands/codes.js';
+export {
+  currentTotp,
+  SIGN_IN_CODE,
+  type CodeMethod,
+} from './commands/second-factor.js';
+export { SECOND_FACTORS, type SecondFactor } from './db/tables.js';
+export {
+  IDENTITY_DOCUMENTS,
+  MAX_FAILED_VERIFICATIONS,
+  mayVerifyFaceToFace,
+  verificationLockedUntil,
+  verifyFaceToFace,
+  verifyOnline,
+  type DocumentSeen,
+  type OnlineVerification,
+} from './commands/verification.js';
+/** Sessions and protection: rotation on step-up, sign out everywhere, security e-mails. */
+export {
+  endAllSessions,
+  IDLE_MINUTES,
+  rotateSession,
+  SESSION_HOURS,
+  sessionOrigin,
+  type SessionOrigin,
+} from './commands/sessions.js';
+export { LOCK_MINUTES, MAX_FAILED_SIGN_INS } from './commands/accounts.js';
+export { SECURITY_MAIL_KINDS, sendSecurityMail, type SecurityMailKind } from './security-mail.js';
+export {
+  CODE_MINUTES,
+  isEmailConfirmed,
+  normaliseUkMobile,
+  resendConfirmationCode,
+} from './commands/account-lifecycle.js';
+export { hashSessionToken } from './commands/sessions.js';

@@ -1,7 +1,15 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
-import { SESSION_COOKIE, userForSession } from './commands/sessions.js';
+import { sessionHook } from './commands/sessions.js';
 import { registerRoutes } from './pages/register/routes.js';
+import { confirmEmailRoutes } from './pages/confirm-email/routes.js';
+import { forgotPasswordRoutes } from './pages/forgot-password/routes.js';
+import { accountRoutes } from './pages/account/routes.js';
 import { signInRoutes } from './pages/sign-in/routes.js';
+import { secondFactorRoutes } from './pages/second-factor/routes.js';
+import { securityRoutes } from './pages/security/routes.js';
+import { signedOutRoutes } from './pages/signed-out/routes.js';
+import { verifyRoutes } from './pages/verify/routes.js';
+import { counterRoutes } from './pages/verify/counter/routes.js';
 import type { AppContext } from '../../platform/http/types.js';
 import type { FastifyInstance } from 'fastify';
 
@@ -9,26 +17,67 @@ import type { FastifyInstance } from 'fastify';
 const ROUTE_GROUPS: ((app: FastifyInstance, context: AppContext) => void | Promise<void>)[] = [
   signInRoutes,
   registerRoutes,
+  confirmEmailRoutes,
+  forgotPasswordRoutes,
+  accountRoutes,
+  secondFactorRoutes,
+  securityRoutes,
+  signedOutRoutes,
+  counterRoutes, // before verifyRoutes: /verify/counter is not a journey step
+  verifyRoutes,
 ];
 
 /** Accounts, sign-in and sessions (kept in the database so any node can serve any request). */
 export const identityModule: ModuleManifest = {
   name: 'identity',
   hooks(app, { db }) {
-    app.addHook('onRequest', async (request) => {
-      const token = request.cookies[SESSION_COOKIE];
-      request.user = token ? await userForSession(db, token) : null;
-    });
+    // Sets request.user; an idle or expired session is ended and the page says so.
+    app.addHook('onRequest', sessionHook(db));
   },
   async routes(app, context) {
     for (const register of ROUTE_GROUPS) await register(app, context);
   },
+  navigation: [
+    { text: 'identity.account.nav', href: '/account', visibleTo: (user) => user !== null },
+    {
+      text: 'identity.security.nav',
+      href: '/account/security',
+      visibleTo: (user) => user !== null,
+    },
+  ],
   personalData: [
     {
       table: 'users',
-      description: 'Your name, e-mail address and password (hashed)',
+      description:
+        'Your name, e-mail address, password (hashed), phone number and second factor (an authenticator app key, encrypted)',
       retention: 'Until you delete your account',
     },
-    { table: 'sessions', description: 'When you signed in', retention: '12 hours' },
+    {
+      table: 'sessions',
+      description: 'When you signed in, when you last used the service, and your browser',
+      retention: '8 hours, or 30 minutes unused',
+    },
+    {
+      table: 'pending_sign_ins',
+      description: 'A sign-in waiting for your second factor',
+      retention: '15 minutes',
+    },
+    {
+      table: 'identity_verification_journeys',
+      description:
+        'The name, date of birth, National Insurance number and postcode you are typing to prove your identity',
+      retention: 'Until the check is done, or 1 hour',
+    },
+    {
+      table: 'identity_verification_attempts',
+      description: 'When you tried to prove your identity online and whether your details matched',
+      retention: 'Until you delete your account',
+    },
+    {
+      table: 'identity_document_checks',
+      description:
+        'Which identity documents an adviser saw when you proved your identity in person (type and last 4 characters of the number only), and who saw them',
+      retention: 'Until you delete your account',
+    },
   ],
 };

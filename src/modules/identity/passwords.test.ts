@@ -4,7 +4,7 @@ import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 describe('passwords', () => {
   it('accepts a long phrase with no composition rules', () => {
     expect(passwordProblem('correct horse battery staple')).toBeUndefined();
-    expect(passwordProblem('abcdefgh')).toBeUndefined();
+    expect(passwordProblem('mqzhvtbk')).toBeUndefined();
   });
 
   it('refuses short, overlong and common passwords', () => {

@@ -1,57 +1,32 @@
+import { readFileSync } from 'node:fs';
 import { hash, verify } from '@node-rs/argon2';
+import { projectPath } from '../../platform/paths.js';
 
-// A short deny-list of the passwords most often seen in breaches (NCSC: block common passwords,
-// don't impose composition rules). The full list arrives with the Gateway issue.
-const COMMON_PASSWORDS = new Set([
-  '12345678',
-  '123456789',
-  '1234567890',
-  'password',
-  'password1',
-  'password12',
-  'password123',
-  'qwertyuiop',
-  'qwerty123',
-  'iloveyou',
-  '11111111',
-  '00000000',
-  'abc12345',
-  'abcd1234',
-  'sunshine',
-  'princess',
-  'football',
-  'baseball',
-  'welcome1',
-  'welcome123',
-  'letmein1',
-  'liverpool',
-  'chelsea1',
-  'arsenal1',
-  'monkey123',
-  'dragon123',
-  'passw0rd',
-  'p@ssw0rd',
-  'trustno1',
-  'superman',
-  'starwars',
-  'whatever',
-  'qwerty12',
-  'asdfghjk',
-  'zaq12wsx',
-  '1q2w3e4r',
-  '1qaz2wsx',
-  'changeme',
-  'computer',
-  'internet',
-  'michelle',
-  'jennifer',
-]);
+/** The deny-list beside this file: one password a line, `#` lines are notes. */
+export const COMMON_PASSWORDS_FILE = projectPath('src/modules/identity/common-passwords.txt');
+
+let common: ReadonlySet<string> | undefined;
+
+/**
+ * The 10,000 passwords most often found in breaches, lower-cased (read once, on first use).
+ * NCSC guidance: block the passwords attackers try first instead of imposing composition rules.
+ */
+export function commonPasswords(): ReadonlySet<string> {
+  common ??= new Set(
+    readFileSync(COMMON_PASSWORDS_FILE, 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => line.toLowerCase()),
+  );
+  return common;
+}
 
 /** NCSC-style password check: at least 8 characters, at most 256, not a well-known password. */
 export function passwordProblem(password: string): string | undefined {
   if (password.length < 8) return 'identity.password.tooShort';
   if (password.length > 256) return 'identity.password.tooLong';
-  if (COMMON_PASSWORDS.has(password.toLowerCase())) return 'identity.password.common';
+  if (commonPasswords().has(password.toLowerCase())) return 'identity.password.common';
   return undefined;
 }
 

@@ -26,6 +26,8 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().default('Joinedup <no-reply@joinedup.invalid>'),
+  /** Where text messages are POSTed as JSON; unset, they go to the development SMS log. */
+  SMS_URL: z.url().optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SESSION_SECRET),
   BRAND_NAME: z.string().min(1).max(60).default('Joinedup'),
   BRAND_COLOUR: z
@@ -73,6 +75,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!values.SMTP_URL) {
     warnings.push(
       `SMTP_URL is not set: e-mail goes to the development mailbox in ${values.DATA_DIR}/mailbox.`,
+    );
+  }
+  if (!values.SMS_URL) {
+    warnings.push(
+      `SMS_URL is not set: text messages go to the development SMS log in ${values.DATA_DIR}/sms.`,
     );
   }
   const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, '');

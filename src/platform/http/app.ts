@@ -88,7 +88,13 @@ export async function buildApp(
 
   // Pages and forms are protected against cross-site request forgery; the API uses bearer tokens.
   app.addHook('preHandler', (request, reply, done) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.url.startsWith('/api/')) {
+    if (
+      request.method === 'GET' ||
+      request.method === 'HEAD' ||
+      request.url.startsWith('/api/') ||
+      request.url.startsWith('/oidc/') ||
+      request.url.startsWith('/v2/')
+    ) {
       return done();
     }
     app.csrfProtection(request, reply, done);

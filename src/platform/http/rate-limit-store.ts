@@ -45,8 +45,10 @@ export function databaseRateLimitStore(db: Kysely<Database>): FastifyRateLimitSt
         .catch((error: Error) => callback(error));
     }
 
-    child(routeOptions: { path: string; method: string | string[] }): FastifyRateLimitStore {
-      return new DatabaseStore(`${String(routeOptions.method)} ${routeOptions.path}:`);
+    /** One counter per route: @fastify/rate-limit passes the route as `routeInfo`. */
+    child(options: Parameters<FastifyRateLimitStore['child']>[0]): FastifyRateLimitStore {
+      const route = (options as { routeInfo?: { method?: string | string[]; url?: string } }).routeInfo ?? {};
+      return new DatabaseStore(`${String(route.method ?? '*')} ${route.url ?? '*'}:`);
     }
   }
   return DatabaseStore as unknown as FastifyRateLimitStoreCtor;

@@ -19,6 +19,8 @@ export interface CurrentUser {
   credentialLevel: 'Cl' | 'Cl.Cm';
   /** What is known of the person: `P0` nothing checked, `P2` identity verified. */
   identityLevel: 'P0' | 'P2';
+  /** Set when an agent's session acts for a client (the agents module); null or absent otherwise. */
+  actingFor?: { userId: string; displayName: string } | null;
 }
 
 /** What the platform hands every module when it starts. */

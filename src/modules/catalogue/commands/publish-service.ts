@@ -1,6 +1,6 @@
 import type { Db } from '../../../platform/db/database.js';
 import type { FieldError, Outcome } from '../../../platform/errors/errors.js';
-import type { ServiceRow } from '../db/tables.js';
+import type { ServiceLevel, ServiceRow } from '../db/tables.js';
 
 export interface NewService {
   organisationId: string;
@@ -13,6 +13,8 @@ export interface NewService {
   bodyCy: string;
   keywords?: string;
   formKey?: string | null;
+  /** The assurance level applying needs; 1 (a password) unless said. */
+  requiredLevel?: ServiceLevel;
 }
 
 /** Publishes a service of one organisation, in English and Welsh. The slug is its address. */
@@ -38,6 +40,8 @@ export async function publishService(
     .executeTakeFirst();
   if (taken)
     errors.push({ field: 'slug', message: `A service already uses the slug ${input.slug}` });
+  if (input.requiredLevel !== undefined && ![0, 1, 2, 3].includes(input.requiredLevel))
+    errors.push({ field: 'requiredLevel', message: 'Required level must be 0, 1, 2 or 3' });
   if (errors.length > 0) return { ok: false, errors };
   const service = await db
     .insertInto('services')
@@ -52,6 +56,7 @@ export async function publishService(
       body_cy: input.bodyCy,
       keywords: input.keywords ?? '',
       form_key: input.formKey ?? null,
+      required_level: input.requiredLevel ?? 1,
       status: 'published',
     })
     .returningAll()

@@ -12,6 +12,8 @@ export interface ServiceTable {
   body_cy: string;
   keywords: Generated<string>;
   form_key: string | null;
+  /** The assurance level applying needs: 0 anonymous … 3 identity verified (see identity's assurance.ts). */
+  required_level: ColumnType<ServiceLevel, ServiceLevel | undefined, ServiceLevel>;
   status: ColumnType<
     'draft' | 'published' | 'withdrawn',
     'draft' | 'published' | 'withdrawn' | undefined
@@ -25,5 +27,8 @@ declare module '../../../platform/db/database.js' {
     services: ServiceTable;
   }
 }
+
+/** The seeds' four levels of authentication, as a service declares the one it needs. */
+export type ServiceLevel = 0 | 1 | 2 | 3;
 
 export type ServiceRow = Selectable<ServiceTable>;

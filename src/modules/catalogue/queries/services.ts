@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import type { Locale } from '../../../platform/i18n/i18n.js';
+import type { ServiceLevel } from '../db/tables.js';
 
 /** A published service as the public sees it, in their language. */
 export interface PublicService {
@@ -10,6 +11,8 @@ export interface PublicService {
   summary: string;
   body: string;
   formKey: string | null;
+  /** The assurance level applying needs (0–3); the journey steps a lower session up. */
+  requiredLevel: ServiceLevel;
   organisation: { id: string; slug: string; name: string };
 }
 
@@ -27,6 +30,7 @@ function baseQuery(db: Db) {
       'services.body',
       'services.body_cy',
       'services.form_key',
+      'services.required_level',
       'organisations.id as organisation_id',
       'organisations.slug as organisation_slug',
       'organisations.name as organisation_name',
@@ -46,6 +50,7 @@ function toPublic(row: Row, locale: Locale): PublicService {
     summary: cy ? row.summary_cy : row.summary,
     body: cy ? row.body_cy : row.body,
     formKey: row.form_key,
+    requiredLevel: row.required_level,
     organisation: {
       id: row.organisation_id,
       slug: row.organisation_slug,

@@ -4,7 +4,7 @@ import { notFound } from '../../../platform/errors/errors.js';
 import { errorView, formText } from '../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../platform/http/types.js';
 import { findPublishedService, type PublicService } from '../../catalogue/index.js';
-import { requireSignIn } from '../../identity/index.js';
+import { requireLevel } from '../../identity/index.js';
 import { createSubmission, findSubmissionByDraftId } from '../../submissions/index.js';
 import type { FormDefinition } from '../definition.js';
 import { deleteDraft, findDraft, lockDraft, saveAnswers } from '../drafts.js';
@@ -33,12 +33,14 @@ function actorOf(request: FastifyRequest, user: CurrentUser): Actor {
  */
 export function journeyRoutes(app: FastifyInstance, { db, wakeOutbox }: AppContext): void {
   async function load(request: FastifyRequest, reply: FastifyReply) {
-    const user = requireSignIn(request, reply);
-    if (!user) return undefined;
     const { slug } = request.params as { slug: string };
     const service = await findPublishedService(db, slug, request.locale);
     const form = formFor(service?.formKey ?? null);
     if (!service || !form) throw notFound({ slug });
+    // Applying always needs an account (requireLevel signs in first, even for level 0); a
+    // service may need more, and a lower session is stepped up in place and brought back here.
+    const user = requireLevel(request, reply, service.requiredLevel);
+    if (!user) return undefined;
     const draft = await findDraft(db, user.id, service.id);
     return {
       user,

@@ -2,7 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../platform/config/config.js';
 import type { Db } from '../../../platform/db/database.js';
 import { formText } from '../../../platform/http/forms.js';
-import { SESSION_COOKIE, SESSION_HOURS, startSession } from '../commands/sessions.js';
+import {
+  SESSION_COOKIE,
+  SESSION_HOURS,
+  sessionOrigin,
+  startSession,
+} from '../commands/sessions.js';
 
 /** Starts a session for the user, sets its cookie and sends them on to where they were going. */
 export async function signInAs(
@@ -12,7 +17,7 @@ export async function signInAs(
   userId: string,
   returnTo: string,
 ) {
-  const session = await startSession(db, userId);
+  const session = await startSession(db, userId, sessionOrigin(reply.request));
   reply.setCookie(SESSION_COOKIE, session.token, {
     path: '/',
     httpOnly: true,

@@ -1,14 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { errorView, formText, safeReturnPath } from '../../../../platform/http/forms.js';
 import type { AppContext } from '../../../../platform/http/types.js';
+import { resendConfirmationCode } from '../../commands/account-lifecycle.js';
 import { authenticate } from '../../commands/accounts.js';
+import { confirmPath } from '../confirm-email/routes.js';
 import { endSession, SESSION_COOKIE } from '../../commands/sessions.js';
 import { perAccountRateLimit, signInAs } from '../shared.js';
+import { holdForSecondFactor, secondFactorSignInRoutes } from './second-factor.js';
 
 const SIGN_IN = 'modules/identity/pages/sign-in/sign-in.njk';
 
 /** Sign in and sign out. */
-export function signInRoutes(app: FastifyInstance, { db, config }: AppContext): void {
+export function signInRoutes(app: FastifyInstance, context: AppContext): void {
+  const { db, config } = context;
   app.get('/sign-in', async (request, reply) => {
     const returnTo = safeReturnPath((request.query as { returnTo?: string }).returnTo);
     return reply.view(SIGN_IN, { returnTo, values: {}, fieldErrors: {} });
@@ -22,7 +26,10 @@ export function signInRoutes(app: FastifyInstance, { db, config }: AppContext): 
     const returnTo = safeReturnPath(formText(request.body, 'returnTo'));
     const outcome =
       email && typeof password === 'string' && password
-        ? await authenticate(db, email, password)
+        ? await authenticate(db, email, password, {
+            baseUrl: config.baseUrl,
+            requestId: request.id,
+          })
         : {
             ok: false as const,
             errors: [
@@ -37,13 +44,24 @@ export function signInRoutes(app: FastifyInstance, { db, config }: AppContext): 
         .code(400)
         .view(SIGN_IN, { returnTo, values: { email }, ...errorView(outcome.errors, request.t) });
     }
+    // An address never confirmed gets a fresh code and no session until it is entered.
+    if (!outcome.user.email_verified_at) {
+      await resendConfirmationCode(db, outcome.user.email);
+      context.wakeOutbox();
+      return reply.redirect(confirmPath(outcome.user.email, returnTo), 303);
+    }
     request.log.info({ userId: outcome.user.id }, 'signed in');
+    // With a second factor, no session until the code is given (level 2 from the start).
+    if (outcome.user.second_factor !== 'none')
+      return holdForSecondFactor(context, request, reply, outcome.user, returnTo);
     return signInAs(db, config, reply, outcome.user.id, returnTo);
   });
 
+  secondFactorSignInRoutes(app, context);
+
   app.post('/sign-out', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await endSession(db, token);
+    if (token) await endSession(db, token, { requestId: request.id });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/', 303);
   });

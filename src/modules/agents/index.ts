@@ -1,0 +1,17 @@
+/**
+ * The agents module: business and charity accounts with several users, and agents acting for
+ * clients in named services. Forms and submissions use `canActFor`, `actingAuditDetails` and
+ * `actingDescription` when a signed-in agent has `user.actingFor` set.
+ */
+export { agentsModule } from './module.js';
+export { canActFor } from './policies/agents.js';
+export {
+  actingAuditDetails,
+  actingDescription,
+  actingEntryOf,
+  type ActingEntry,
+} from './commands/acting.js';
+export { createBusiness, type NewBusiness } from './commands/businesses.js';
+export { approveAuthority, requestAuthority } from './commands/authorities.js';
+export { BUSINESS_TYPES, type BusinessType, type MemberRole } from './db/tables.js';
+export { createDemoAgency } from './commands/demo.js';

@@ -1,0 +1,107 @@
+import type { Db } from '../../../platform/db/database.js';
+import type { EnrolableService } from '../db/tables.js';
+
+/** A register a person can enrol into: one body's records of one service. */
+export interface EnrolableRegister {
+  organisationId: string;
+  organisationSlug: string;
+  organisationName: string;
+  organisationNameCy: string | null;
+  service: EnrolableService;
+}
+
+/** Every register that holds at least one record, by body then service. */
+export async function enrolableRegisters(db: Db): Promise<EnrolableRegister[]> {
+  const rows = await db
+    .selectFrom('enrolment_records as r')
+    .innerJoin('organisations as o', 'o.id', 'r.held_by')
+    .select([
+      'o.id as organisationId',
+      'o.slug as organisationSlug',
+      'o.name as organisationName',
+      'o.name_cy as organisationNameCy',
+      'r.service',
+    ])
+    .distinct()
+    .orderBy('o.name')
+    .orderBy('r.service')
+    .execute();
+  return rows;
+}
+
+/** One register by the body's slug and the service, or undefined. */
+export async function findRegister(
+  db: Db,
+  organisationSlug: string,
+  service: string,
+): Promise<EnrolableRegister | undefined> {
+  return (await enrolableRegisters(db)).find(
+    (r) => r.organisationSlug === organisationSlug && r.service === service,
+  );
+}
+
+/** A person's enrolment with what the page and other modules need to show it. */
+export interface EnrolmentView {
+  id: string;
+  status: 'pending' | 'active';
+  service: EnrolableService;
+  reference: string;
+  organisationId: string;
+  organisationName: string;
+  organisationNameCy: string | null;
+  requestedAt: Date;
+  codeExpiresAt: Date;
+  activatedAt: Date | null;
+}
+
+function enrolmentsOf(db: Db, userId: string) {
+  return db
+    .selectFrom('enrolments as e')
+    .innerJoin('enrolment_records as r', 'r.id', 'e.record_id')
+    .innerJoin('organisations as o', 'o.id', 'r.held_by')
+    .select([
+      'e.id',
+      'e.status',
+      'r.service',
+      'r.reference',
+      'o.id as organisationId',
+      'o.name as organisationName',
+      'o.name_cy as organisationNameCy',
+      'e.requested_at as requestedAt',
+      'e.code_expires_at as codeExpiresAt',
+      'e.activated_at as activatedAt',
+    ])
+    .where('e.user_id', '=', userId);
+}
+
+/** A person's enrolments, active and pending, newest first. */
+export async function listEnrolments(db: Db, userId: string): Promise<EnrolmentView[]> {
+  return enrolmentsOf(db, userId).orderBy('e.requested_at', 'desc').orderBy('e.id').execute();
+}
+
+/**
+ * The services a person has proved they hold a record in: what the personal home page and
+ * other modules may rely on.
+ *
+ * @example const councilTax = (await activeEnrolments(db, user.id)).find((e) => e.service === 'council-tax');
+ */
+export async function activeEnrolments(db: Db, userId: string): Promise<EnrolmentView[]> {
+  return enrolmentsOf(db, userId)
+    .where('e.status', '=', 'active')
+    .orderBy('e.activated_at', 'desc')
+    .execute();
+}
+
+/** One of a person's enrolments, or undefined if it is not theirs or does not exist. */
+export async function findEnrolment(
+  db: Db,
+  userId: string,
+  id: string,
+): Promise<EnrolmentView | undefined> {
+  if (!isUuid(id)) return undefined;
+  return enrolmentsOf(db, userId).where('e.id', '=', id).executeTakeFirst();
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

@@ -1,0 +1,36 @@
+import type { EnrolableService } from './db/tables.js';
+
+/** The shape of each service's reference, so a typing slip is caught before it counts as a guess. */
+const REFERENCE_FORMATS: Record<EnrolableService, RegExp> = {
+  // Council tax account numbers are 8 digits.
+  'council-tax': /^\d{8}$/,
+  // Business rates account numbers are 'BR' and 7 digits.
+  'business-rates': /^BR\d{7}$/,
+};
+
+/** True when the string names a service a body can hold records for. */
+export function isEnrolableService(value: string): value is EnrolableService {
+  return Object.hasOwn(REFERENCE_FORMATS, value);
+}
+
+/** A reference as typed, tidied: spaces and dashes gone, letters in capitals. */
+export function normaliseReference(value: string): string {
+  return value.replace(/[\s-]+/g, '').toUpperCase();
+}
+
+/** True when a tidied reference has the service's shape. */
+export function referenceHasFormat(service: EnrolableService, reference: string): boolean {
+  return REFERENCE_FORMATS[service].test(reference);
+}
+
+/**
+ * A UK postcode in capitals with one space before the inward code, or null if it is not
+ * shaped like one.
+ *
+ * @example normalisePostcode('gl54ub') // 'GL5 4UB'
+ */
+export function normalisePostcode(value: string): string | null {
+  const compact = value.replace(/\s+/g, '').toUpperCase();
+  if (!/^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$/.test(compact)) return null;
+  return `${compact.slice(0, -3)} ${compact.slice(-3)}`;
+}

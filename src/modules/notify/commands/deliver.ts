@@ -1,0 +1,223 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../../../platform/config/config.js';
+import type { Database, Db } from '../../../platform/db/database.js';
+import { queueLetter } from '../../../platform/letters/letters.js';
+import { createMailer, type Mailer } from '../../../platform/mail/mailer.js';
+import { enqueue, type OutboxHandler } from '../../../platform/outbox/outbox.js';
+import { SMS_TOPIC } from '../../../platform/sms/sms.js';
+import { unseal } from '../crypto.js';
+import type { NotificationStatus, NotifyNotificationRow } from '../db/tables.js';
+import { notifyDate } from '../queries/templates.js';
+import { normaliseUkMobile } from '../recipients.js';
+import { renderLetterPdf } from './letter-pdf.js';
+
+/** The outbox topic that POSTs one delivery-status callback; payload `{ serviceId, body }`. */
+export const CALLBACK_TOPIC = 'notify.callback';
+
+/** Statuses after which a notification is not delivered again. */
+const SETTLED = new Set<NotificationStatus>([
+  'delivered',
+  'permanent-failure',
+  'sent',
+  'received',
+  'cancelled',
+  'validation-failed',
+  'virus-scan-failed',
+  'returned-letter',
+]);
+
+/** Statuses the body is told about by callback. */
+const REPORTED = new Set<NotificationStatus>(['delivered', 'permanent-failure', 'technical-failure', 'received']);
+
+async function setStatus(
+  db: Kysely<Database>,
+  notification: NotifyNotificationRow,
+  status: NotificationStatus,
+  extra: { failureReason?: string | null; sent?: boolean; completed?: boolean } = {},
+): Promise<void> {
+  const now = new Date();
+  await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('notify_notifications')
+      .set({
+        status,
+        updated_at: now,
+        failure_reason: extra.failureReason ?? null,
+        ...(extra.sent && !notification.sent_at ? { sent_at: now } : {}),
+        ...(extra.completed ? { completed_at: now } : {}),
+      })
+      .where('id', '=', notification.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (REPORTED.has(status)) await queueCallback(trx, updated);
+  });
+}
+
+/** Queues the delivery-status callback Notify would send, when the service has a callback URL. */
+async function queueCallback(trx: Db, notification: NotifyNotificationRow): Promise<void> {
+  const service = await trx
+    .selectFrom('notify_services')
+    .select('callback_url')
+    .where('id', '=', notification.service_id)
+    .executeTakeFirstOrThrow();
+  if (!service.callback_url) return;
+  const body = {
+    id: notification.id,
+    reference: notification.reference,
+    to: notification.recipient,
+    status: notification.status,
+    created_at: notifyDate(notification.created_at),
+    completed_at: notifyDate(notification.completed_at),
+    sent_at: notifyDate(notification.sent_at),
+    notification_type: notification.type,
+    template_id: notification.template_id,
+    template_version: notification.template_version,
+  };
+  await enqueue(trx, {
+    topic: CALLBACK_TOPIC,
+    payload: { serviceId: notification.service_id, body },
+    idempotencyKey: `${CALLBACK_TOPIC}:${notification.id}:${notification.status}`,
+  });
+}
+
+/** An SMTP answer in the 5xx range: the receiving server refuses the message for good. */
+function isPermanent(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+function reason(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 500);
+}
+
+async function deliverEmail(
+  db: Kysely<Database>,
+  mailer: Mailer,
+  notification: NotifyNotificationRow,
+  attempt: { number: number; last: boolean },
+  log: Logger,
+): Promise<void> {
+  if (notification.status !== 'sending') await setStatus(db, notification, 'sending', { sent: true });
+  try {
+    await mailer.send({
+      to: notification.recipient,
+      subject: notification.subject ?? '',
+      text: notification.body,
+      idempotencyKey: `notify:${notification.id}`,
+    });
+  } catch (error) {
+    if (isPermanent(error)) {
+      log.warn({ notificationId: notification.id, err: error }, 'e-mail refused for good');
+      await setStatus(db, notification, 'permanent-failure', { failureReason: reason(error), completed: true });
+      return;
+    }
+    // A dropped connection or a 4xx answer: the outbox tries again with backoff; after the
+    // last attempt the notification is a technical failure and the message a dead letter.
+    await setStatus(db, notification, attempt.last ? 'technical-failure' : 'temporary-failure', {
+      failureReason: reason(error),
+      completed: attempt.last,
+    });
+    throw error;
+  }
+  await setStatus(db, notification, 'delivered', { completed: true });
+}
+
+/**
+ * The outbox handlers that deliver notifications: e-mail through the platform mailer (SMTP when
+ * SMTP_URL is set), text messages handed to the `sms.send` topic, letters to the letter topic as
+ * PDFs; test-key notifications are marked delivered without sending anything. Status callbacks
+ * are POSTed to the body's URL with its bearer token, retried on 5xx and 429.
+ */
+export function notifyOutboxHandlers(
+  config: Config,
+  sealingKey: Buffer,
+  mailer: Mailer = createMailer(config),
+): Record<string, OutboxHandler> {
+  const deliver: OutboxHandler = async (payload, context) => {
+    const id = String(payload.notificationId);
+    const notification = await context.db
+      .selectFrom('notify_notifications')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!notification || SETTLED.has(notification.status)) return;
+    const db = context.db;
+    if (notification.key_type === 'test') {
+      await setStatus(db, notification, notification.type === 'letter' ? 'received' : 'delivered', {
+        sent: true,
+        completed: true,
+      });
+      return;
+    }
+    if (notification.type === 'email') {
+      await deliverEmail(
+        db,
+        mailer,
+        notification,
+        { number: context.attempt, last: context.attempt >= config.OUTBOX_MAX_ATTEMPTS },
+        context.logger,
+      );
+      return;
+    }
+    if (notification.sent_at) return; // already handed on (the hand-over is idempotent anyway)
+    await db.transaction().execute(async (trx) => {
+      if (notification.type === 'sms') {
+        const phone = normaliseUkMobile(notification.recipient);
+        await enqueue(trx, {
+          topic: SMS_TOPIC,
+          payload: { to: phone.ok ? phone.number : notification.recipient, text: notification.body },
+          idempotencyKey: `notify.sms:${notification.id}`,
+        });
+      } else {
+        const pdf = notification.precompiled_pdf
+          ? Buffer.from(notification.precompiled_pdf)
+          : renderLetterPdf({
+              addressLines: notification.address_lines ?? [],
+              subject: notification.subject,
+              body: notification.body,
+              date: notification.created_at,
+            });
+        const lines = notification.address_lines ?? [];
+        await queueLetter(
+          trx,
+          { to: { name: lines[0] ?? 'Provided as PDF', lines: lines.slice(1) }, pdf },
+          `notify.letter:${notification.id}`,
+        );
+      }
+      // Text messages stay `sending` until a provider reports delivery; letters are `accepted`
+      // once handed to the printer.
+      await trx
+        .updateTable('notify_notifications')
+        .set({
+          status: notification.type === 'sms' ? 'sending' : 'accepted',
+          sent_at: new Date(),
+          updated_at: new Date(),
+        })
+        .where('id', '=', notification.id)
+        .execute();
+    });
+  };
+
+  const callback: OutboxHandler = async (payload, context) => {
+    const service = await context.db
+      .selectFrom('notify_services')
+      .select(['callback_url', 'callback_token_sealed'])
+      .where('id', '=', String(payload.serviceId))
+      .executeTakeFirst();
+    if (!service?.callback_url) return;
+    const token = service.callback_token_sealed ? unseal(sealingKey, service.callback_token_sealed) : '';
+    const response = await fetch(service.callback_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(payload.body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (response.status >= 500 || response.status === 429)
+      throw new Error(`Delivery-status callback answered ${response.status}`);
+    if (!response.ok)
+      context.logger.warn({ status: response.status }, 'delivery-status callback refused; not retried');
+  };
+
+  return { 'notify.deliver': deliver, [CALLBACK_TOPIC]: callback };
+}

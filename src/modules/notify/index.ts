@@ -1,0 +1,12 @@
+/**
+ * The notify module: a GOV.UK Notify-compatible notification service. Other modules import only
+ * from here.
+ */
+export { notifyModule } from './module.js';
+export { notifyKeyCreate, notifyTemplateCreate, type NotifyCommandResult } from './commands/cli.js';
+export { createApiKey, ensureService, revokeApiKey, setDeliveryCallback } from './commands/services.js';
+export { createTemplate, updateTemplate, type TemplateInput } from './commands/templates.js';
+export { notifySealingKey } from './crypto.js';
+export { consumeRateLimit } from './rate-limit.js';
+export { smsFragments, fill, missingPersonalisation } from './templates/render.js';
+export type { KeyType, NotificationStatus, NotificationType } from './db/tables.js';

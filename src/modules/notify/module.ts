@@ -1,0 +1,27 @@
+import type { ModuleManifest } from '../../platform/http/types.js';
+import { notifyApiRoutes } from './api/routes.js';
+import { notifyOutboxHandlers } from './commands/deliver.js';
+import { notifySealingKey } from './crypto.js';
+
+/**
+ * Notifications, compatible with GOV.UK Notify: each organisation's service, API keys and
+ * templates, the `/v2` API that the official Notify clients work against, and the delivery of
+ * e-mails, text messages and letters through the outbox.
+ */
+export const notifyModule: ModuleManifest = {
+  name: 'notify',
+  routes(app, context) {
+    notifyApiRoutes(app, context, notifySealingKey(context.config.SESSION_SECRET));
+  },
+  outboxHandlers(context) {
+    return notifyOutboxHandlers(context.config, notifySealingKey(context.config.SESSION_SECRET));
+  },
+  personalData: [
+    {
+      table: 'notify_notifications',
+      description:
+        'E-mails, text messages and letters public bodies sent you through Joinedup: the address or number, the message and its delivery status',
+      retention: 'Kept for now: no retention period (Notify keeps 7 days) is applied yet',
+    },
+  ],
+};

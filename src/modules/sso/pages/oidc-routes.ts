@@ -1,0 +1,132 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { AppContext } from '../../../platform/http/types.js';
+import {
+  assuranceLevel,
+  stepUpPath,
+  vectorOfTrust,
+  type AssuranceLevel,
+} from '../../identity/index.js';
+import { attachState, OIDC_PREFIX, type ProviderHolder } from '../provider.js';
+import { parseVtr } from '../vectors.js';
+
+const ERROR = 'modules/sso/pages/errors/error.njk';
+
+/** Hands the Fastify side's view of the request (person, language, page renderer) to oidc-provider. */
+function handOver(request: FastifyRequest, reply: FastifyReply): void {
+  attachState(request.raw, {
+    user: request.user,
+    locale: request.locale,
+    t: request.t,
+    requestId: request.id,
+    render: (template, data) => reply.viewAsync(template, data),
+  });
+}
+
+/** Headers our own pages get from helmet, for the responses oidc-provider writes itself. */
+function secureHeaders(res: ServerResponse): void {
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader(
+    'content-security-policy',
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
+  );
+}
+
+/** The first of the `ui_locales` we speak, if any. */
+function uiLocale(value: unknown): 'en' | 'cy' | null {
+  if (typeof value !== 'string') return null;
+  for (const tag of value.split(' ')) {
+    const language = tag.toLowerCase().split('-')[0];
+    if (language === 'en' || language === 'cy') return language;
+  }
+  return null;
+}
+
+/**
+ * The provider's own endpoints under /oidc (discovery, JWKS, authorize, token, userinfo,
+ * logout…), the trustmark, and the interaction that signs a person in with their Joinedup
+ * session, stepping it up first when the relying party asked for more.
+ */
+export async function oidcRoutes(
+  app: FastifyInstance,
+  _context: AppContext,
+  holder: ProviderHolder,
+): Promise<void> {
+  app.get(`${OIDC_PREFIX}/trustmark`, async () => {
+    const { issuer } = await holder.get();
+    return {
+      idp: issuer,
+      trustmark_provider: issuer,
+      C: ['Cl', 'Cl.Cm'],
+      P: ['P0', 'P2'],
+    };
+  });
+
+  app.get(`${OIDC_PREFIX}/interaction/:uid`, async (request, reply) => {
+    const { provider } = await holder.get();
+    handOver(request, reply);
+    let details;
+    try {
+      details = await provider.interactionDetails(request.raw, reply.raw);
+    } catch (error) {
+      request.log.info({ err: error }, 'oidc interaction not found');
+      return reply
+        .code(400)
+        .view(ERROR, { code: 'session_not_found', known: true, requestId: request.id });
+    }
+    const { uid, prompt, params } = details;
+    const here = `${OIDC_PREFIX}/interaction/${uid}`;
+    if ((request.params as { uid: string }).uid !== uid) {
+      return reply
+        .code(400)
+        .view(ERROR, { code: 'session_not_found', known: true, requestId: request.id });
+    }
+    // The relying party's ui_locales choose the language of every page that follows.
+    const language = uiLocale(params.ui_locales);
+    if (language && language !== request.locale && !(request.query as { lang?: string }).lang)
+      return reply.redirect(`${here}?lang=${language}`, 303);
+
+    if (prompt.name !== 'login' && prompt.name !== 'consent') {
+      return reply
+        .code(400)
+        .view(ERROR, { code: 'invalid_request', known: true, requestId: request.id });
+    }
+    const user = request.user;
+    if (!user) return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(here)}`, 303);
+    const asked = parseVtr(params.vtr);
+    const needed = asked.ok ? asked.level : 3;
+    const achieved = assuranceLevel(user);
+    if (achieved < needed) {
+      // A second factor comes before identity: one step at a time, back here after each.
+      const next = (achieved < 2 ? 2 : needed) as AssuranceLevel;
+      return reply.redirect(stepUpPath(next, here), 303);
+    }
+    const redirectTo = await provider.interactionResult(request.raw, reply.raw, {
+      login: {
+        accountId: user.id,
+        acr: vectorOfTrust(user),
+        amr: achieved >= 2 ? ['pwd', 'mfa'] : ['pwd'],
+      },
+    });
+    return reply.redirect(redirectTo, 303);
+  });
+
+  // Everything else under /oidc is oidc-provider's. It reads request bodies itself, so in
+  // this scope no parser touches them; CSRF is its own business there (app.ts skips /oidc/).
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    scope.all(`${OIDC_PREFIX}/*`, async (request, reply) => {
+      const { provider } = await holder.get();
+      handOver(request, reply);
+      reply.hijack();
+      const raw = request.raw as typeof request.raw & { originalUrl?: string };
+      raw.originalUrl = raw.url;
+      raw.url = raw.url!.slice(OIDC_PREFIX.length) || '/';
+      secureHeaders(reply.raw);
+      await holder.handler(provider)(raw, reply.raw);
+    });
+  });
+}
