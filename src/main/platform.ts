@@ -57,7 +57,15 @@ export async function createPlatform(
     (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   await migrate(database.db);
   const modules = options.modules ?? MODULES;
-  const context: AppContext = { config, db: database.db, logger, wakeOutbox: () => worker.wake() };
+  const context: AppContext = {
+    config,
+    db: database.db,
+    logger,
+    wakeOutbox: () => worker.wake(),
+    async accountEvent(trx, event) {
+      for (const module of modules) await module.onAccountEvent?.(trx, event);
+    },
+  };
   const worker: OutboxWorker = new OutboxWorker(
     database.db,
     outboxHandlers(context, modules),

@@ -22,6 +22,17 @@ export const agentsModule: ModuleManifest = {
       else user.actingFor = null;
     });
   },
+  // A deleted account can no longer be acted for, nor act for anyone.
+  async onAccountEvent(trx, event) {
+    if (event.type !== 'deleted') return;
+    await trx
+      .updateTable('agent_authorities')
+      .set({ status: 'revoked', ended_at: new Date() })
+      .where('client_user_id', '=', event.userId)
+      .where('status', 'in', ['requested', 'approved'])
+      .execute();
+    await trx.deleteFrom('business_members').where('user_id', '=', event.userId).execute();
+  },
   async routes(app, context) {
     businessRoutes(app, context);
     agentRoutes(app, context);

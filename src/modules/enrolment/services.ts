@@ -1,4 +1,5 @@
 import type { EnrolableService } from './db/tables.js';
+import { normalisePostcode as standardPostcode } from '../../platform/validation/validators.js';
 
 /** The shape of each service's reference, so a typing slip is caught before it counts as a guess. */
 const REFERENCE_FORMATS: Record<EnrolableService, RegExp> = {
@@ -24,13 +25,10 @@ export function referenceHasFormat(service: EnrolableService, reference: string)
 }
 
 /**
- * A UK postcode in capitals with one space before the inward code, or null if it is not
- * shaped like one.
+ * A UK postcode in capitals with one space before the inward code, or null if it is not one.
  *
  * @example normalisePostcode('gl54ub') // 'GL5 4UB'
  */
 export function normalisePostcode(value: string): string | null {
-  const compact = value.replace(/\s+/g, '').toUpperCase();
-  if (!/^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$/.test(compact)) return null;
-  return `${compact.slice(0, -3)} ${compact.slice(-3)}`;
+  return standardPostcode(value) ?? null;
 }

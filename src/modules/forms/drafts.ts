@@ -54,3 +54,8 @@ export async function lockDraft(
 export async function deleteDraft(trx: Db, draftId: string): Promise<void> {
   await trx.deleteFrom('form_drafts').where('id', '=', draftId).execute();
 }
+
+/** Every unfinished application of a person, for when they delete their account. */
+export async function deleteDraftsOf(trx: Db, userId: string): Promise<void> {
+  await trx.deleteFrom('form_drafts').where('user_id', '=', userId).execute();
+}

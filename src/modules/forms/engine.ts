@@ -1,7 +1,7 @@
 import type { FieldError } from '../../platform/errors/errors.js';
 import { formatDate, type Locale } from '../../platform/i18n/i18n.js';
 import type { Answers, FieldDefinition, FormDefinition, FormPageDefinition } from './definition.js';
-import { normalisePostcode, parseDateParts } from './validators.js';
+import { normalisePostcode, parseDateParts } from '../../platform/validation/validators.js';
 
 type Body = Record<string, unknown>;
 

@@ -7,5 +7,5 @@ export {
   ukToday,
   daysBetween,
   normalisePostcode,
-} from './validators.js';
+} from '../../platform/validation/validators.js';
 export type { Answers, FormDefinition } from './definition.js';

@@ -23,11 +23,7 @@ export {
   type AssuranceLevel,
 } from './assurance.js';
 export { checkCode, issueCode, MAX_CODE_ATTEMPTS, type CodeCheck } from './commands/codes.js';
-export {
-  currentTotp,
-  SIGN_IN_CODE,
-  type CodeMethod,
-} from './commands/second-factor.js';
+export { currentTotp, SIGN_IN_CODE, type CodeMethod } from './commands/second-factor.js';
 export { SECOND_FACTORS, type SecondFactor } from './db/tables.js';
 export {
   IDENTITY_DOCUMENTS,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseOptions } from '@node-rs/argon2';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 
 describe('passwords', () => {
@@ -16,6 +17,8 @@ describe('passwords', () => {
   it('hashes with argon2id and verifies only the right password', async () => {
     const stored = await hashPassword('a good long password');
     expect(stored.startsWith('$argon2id$')).toBe(true);
+    // The cost chosen in docs/adr/0006-argon2id-parameters.md travels with the hash.
+    expect(parseOptions(stored)).toMatchObject({ memoryCost: 65536, timeCost: 2, parallelism: 1 });
     expect(await verifyPassword(stored, 'a good long password')).toBe(true);
     expect(await verifyPassword(stored, 'a good long passworD')).toBe(false);
     expect(await verifyPassword('not a hash', 'x')).toBe(false);

@@ -30,9 +30,22 @@ export function passwordProblem(password: string): string | undefined {
   return undefined;
 }
 
-/** argon2id with the library's defaults (m=19 MiB, t=2, p=1: OWASP's recommended minimum). */
+/**
+ * argon2id cost for new password hashes (the library's default algorithm is argon2id):
+ * memory in KiB, passes, lanes. Chosen so one hash takes 20–50 ms on one core, above OWASP's
+ * minimum (m=19 MiB, t=2, p=1) and favouring memory; see docs/adr/0006-argon2id-parameters.md
+ * and re-tune with `npx tsx bench/argon2-cost.ts`. Every hash carries its own parameters, so
+ * changing these leaves older hashes verifiable.
+ */
+export const PASSWORD_HASH_OPTIONS = Object.freeze({
+  memoryCost: 64 * 1024, // 64 MiB: about 27 ms a hash at t=2 where the ADR measured it
+  timeCost: 2,
+  parallelism: 1,
+});
+
+/** Hashes a password with argon2id at {@link PASSWORD_HASH_OPTIONS}. */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password);
+  return hash(password, PASSWORD_HASH_OPTIONS);
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
@@ -46,6 +59,6 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 /** A hash of nothing, verified against when no account matches, so timing does not tell. */
 let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
-  decoy ??= hash('joinedup-decoy-password');
+  decoy ??= hash('joinedup-decoy-password', PASSWORD_HASH_OPTIONS);
   return decoy;
 }

@@ -1,4 +1,7 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { enqueue } from '../../platform/outbox/outbox.js';
+
+const BACKCHANNEL_LOGOUT_TOPIC = 'sso.backchannel-logout';
 import { isPlatformAdmin, SESSION_COOKIE } from '../identity/index.js';
 import { registerHolder, signOutOfRelyingParties } from './commands/logout.js';
 import { adminRoutes } from './pages/admin/routes.js';
@@ -27,6 +30,20 @@ export const ssoModule: ModuleManifest = {
       }
     });
   },
+  // Signing out everywhere or deleting the account also signs the person out of every relying
+  // party: through the outbox, since it calls their back-channel URIs and must not hold a transaction.
+  async onAccountEvent(trx, event) {
+    await enqueue(trx, {
+      topic: BACKCHANNEL_LOGOUT_TOPIC,
+      payload: { userId: event.userId },
+      idempotencyKey: `${BACKCHANNEL_LOGOUT_TOPIC}:${event.type}:${event.userId}:${Date.now()}`,
+    });
+  },
+  outboxHandlers: ({ db }) => ({
+    async [BACKCHANNEL_LOGOUT_TOPIC](payload) {
+      await signOutOfRelyingParties(db, String(payload.userId));
+    },
+  }),
   async routes(app, context) {
     const holder = new ProviderHolder(
       {

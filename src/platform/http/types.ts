@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import type { Database } from '../db/database.js';
+import type { Database, Db } from '../db/database.js';
 import type { Locale, Translate } from '../i18n/i18n.js';
 import type { OutboxHandler } from '../outbox/outbox.js';
 
@@ -23,8 +23,18 @@ export interface CurrentUser {
   actingFor?: { userId: string; displayName: string } | null;
 }
 
+/**
+ * Something that happened to a person's account that other modules holding their data must act
+ * on, in the same transaction: a deleted account's drafts go, an agent's authority ends …
+ */
+export type AccountEvent =
+  | { type: 'deleted'; userId: string }
+  | { type: 'signed-out-everywhere'; userId: string };
+
 /** What the platform hands every module when it starts. */
 export interface AppContext {
+  /** Tells every module of an account event, in the caller's transaction. */
+  accountEvent(trx: Db, event: AccountEvent): Promise<void>;
   config: Config;
   db: Kysely<Database>;
   logger: Logger;
@@ -51,6 +61,8 @@ export interface ModuleManifest {
   hooks?(app: FastifyInstance, context: AppContext): void | Promise<void>;
   routes?(app: FastifyInstance, context: AppContext): void | Promise<void>;
   outboxHandlers?(context: AppContext): Record<string, OutboxHandler>;
+  /** Acts on an account event for the data this module holds; only `trx` may be used. */
+  onAccountEvent?(trx: Db, event: AccountEvent): Promise<void>;
   navigation?: NavigationItem[];
   /** The personal data this module holds, for "Your data" and retention. */
   personalData?: { table: string; description: string; retention: string }[];

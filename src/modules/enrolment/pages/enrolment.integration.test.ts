@@ -249,11 +249,11 @@ describe('enrolment refusals', () => {
       visitor,
       COUNCIL_TAX,
       DEMO_COUNCIL_TAX.reference,
-      'GL5 4UC',
+      'GL5 4UD',
     );
     expect(wrongPostcode.status).toBe(400);
     expect(wrongPostcode.html).toContain('The details you entered do not match our records');
-    expect(wrongPostcode.html).toContain('value="GL5 4UC"');
+    expect(wrongPostcode.html).toContain('value="GL5 4UD"');
     const unknown = await askToEnrol(visitor, COUNCIL_TAX, '49999999', DEMO_COUNCIL_TAX.postcode);
     expect(unknown.status).toBe(400);
     expect(unknown.html).toContain('The details you entered do not match our records');

@@ -1,5 +1,5 @@
 import type { FormDefinition } from '../definition.js';
-import { daysBetween, isWeekday } from '../validators.js';
+import { daysBetween, isWeekday } from '../../../platform/validation/validators.js';
 
 /** Earliest and latest collection: crews are planned 3 days ahead and up to 8 weeks out. */
 export const BULKY_WASTE_EARLIEST_DAYS = 3;

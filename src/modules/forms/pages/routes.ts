@@ -10,7 +10,7 @@ import type { FormDefinition } from '../definition.js';
 import { deleteDraft, findDraft, lockDraft, saveAnswers } from '../drafts.js';
 import { firstIncompletePage, pageAfter, summariseAnswers, validatePage } from '../engine.js';
 import { formFor } from '../registry.js';
-import { ukToday } from '../validators.js';
+import { ukToday } from '../../../platform/validation/validators.js';
 import { pageView, valuesFromAnswers } from './view-model.js';
 
 const QUESTION = 'modules/forms/pages/question/question.njk';

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
 import { hashSessionToken } from './sessions.js';
+import type { AppContext } from '../../../platform/http/types.js';
 import type { Db } from '../../../platform/db/database.js';
 import type { FieldError, Outcome } from '../../../platform/errors/errors.js';
 import { loadMessages, translator, type Messages } from '../../../platform/i18n/i18n.js';
@@ -36,6 +37,8 @@ const PURPOSE = {
 export interface LifecycleContext {
   baseUrl: string;
   requestId?: string | undefined;
+  /** Tells the other modules (drafts, agents, single sign-on) of a deleted account. */
+  accountEvent?: AppContext['accountEvent'];
 }
 
 // ——— helpers ———
@@ -642,8 +645,8 @@ export async function deleteAccount(
       .execute();
     await endSessionsOf(trx, user.id);
     await trx.deleteFrom('one_time_codes').where('user_id', '=', user.id).execute();
-    // TODO: delete the person's form drafts through the forms module once it offers a command
-    // for it (identity must not touch form_drafts itself).
+    await trx.deleteFrom('identity_verification_journeys').where('user_id', '=', user.id).execute();
+    await ctx.accountEvent?.(trx, { type: 'deleted', userId: user.id });
     await audit(trx, selfActor(user, ctx), 'account.deleted', user.id);
   });
   return { ok: true };

@@ -46,7 +46,11 @@ function registrationErrors(input: Registration): FieldError[] {
 /** Inserts an account made by someone who vouches for its address: an operator, the seed, a test. */
 async function insertAccount(
   db: Db,
-  input: Registration & { kind: 'citizen' | 'staff'; organisationId: string | null; roles: string[] },
+  input: Registration & {
+    kind: 'citizen' | 'staff';
+    organisationId: string | null;
+    roles: string[];
+  },
 ): Promise<UserRow> {
   return db
     .insertInto('users')
@@ -77,7 +81,12 @@ export async function registerCitizen(
     errors.push({ field: 'email', message: 'identity.email.taken' });
   }
   if (errors.length > 0) return { ok: false, errors };
-  const user = await insertAccount(db, { ...input, kind: 'citizen', organisationId: null, roles: [] });
+  const user = await insertAccount(db, {
+    ...input,
+    kind: 'citizen',
+    organisationId: null,
+    roles: [],
+  });
   return { ok: true, user };
 }
 

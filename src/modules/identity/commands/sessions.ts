@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import { AppError } from '../../../platform/errors/errors.js';
-import type { CurrentUser } from '../../../platform/http/types.js';
+import type { AppContext, CurrentUser } from '../../../platform/http/types.js';
 import { sendNewSignInMail, shortUserAgent } from '../security-mail.js';
 import { checkCode } from './codes.js';
 
@@ -175,10 +175,11 @@ export async function endSession(
 export async function endAllSessions(
   db: Db,
   userId: string,
-  origin: { requestId?: string | undefined } = {},
+  origin: { requestId?: string | undefined; accountEvent?: AppContext['accountEvent'] } = {},
 ): Promise<number> {
   return inTransaction(db, async (trx) => {
     const ended = await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    await origin.accountEvent?.(trx, { type: 'signed-out-everywhere', userId });
     const count = ended.reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
     await recordAudit(
       trx,

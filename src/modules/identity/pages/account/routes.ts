@@ -33,10 +33,14 @@ function password(request: FastifyRequest, name = 'password'): string {
  * sent to the new one), the mobile number (confirmed by a code sent by text), the password,
  * and deleting the account.
  */
-export function accountRoutes(app: FastifyInstance, { db, config, wakeOutbox }: AppContext): void {
+export function accountRoutes(
+  app: FastifyInstance,
+  { db, config, wakeOutbox, accountEvent }: AppContext,
+): void {
   const context = (request: FastifyRequest): LifecycleContext => ({
     baseUrl: config.baseUrl,
     requestId: request.id,
+    accountEvent,
   });
   const attempts = { config: { rateLimit: signedInAttemptLimit(config) } };
   const sending = { config: { rateLimit: sendingRateLimit() } };

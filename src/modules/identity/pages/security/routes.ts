@@ -18,7 +18,10 @@ const UNLOCK = 'modules/identity/pages/security/unlock.njk';
  * The person's Security page (their sessions and security events, and "sign out everywhere"),
  * the "stay signed in" link, and the unlock link e-mailed when an account is locked.
  */
-export function securityRoutes(app: FastifyInstance, { db }: AppContext): void {
+export function securityRoutes(
+  app: FastifyInstance,
+  { db, accountEvent, wakeOutbox }: AppContext,
+): void {
   app.get('/account/security', async (request, reply) => {
     const user = requireSignIn(request, reply);
     if (!user) return reply;
@@ -32,7 +35,8 @@ export function securityRoutes(app: FastifyInstance, { db }: AppContext): void {
   app.post('/account/security/sign-out-everywhere', async (request, reply) => {
     const user = requireSignIn(request, reply);
     if (!user) return reply;
-    const ended = await endAllSessions(db, user.id, { requestId: request.id });
+    const ended = await endAllSessions(db, user.id, { requestId: request.id, accountEvent });
+    wakeOutbox();
     request.log.info({ userId: user.id, sessions: ended }, 'signed out everywhere');
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/signed-out?reason=everywhere', 303);

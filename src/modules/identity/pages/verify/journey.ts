@@ -1,5 +1,6 @@
 import type { FieldError } from '../../../../platform/errors/errors.js';
 import { normalisePostcode, parseNino } from '../../../registers/index.js';
+import { parseDateParts } from '../../../../platform/validation/validators.js';
 
 /**
  * Online identity verification as a state machine: one question a page, then "check your
@@ -141,22 +142,12 @@ export function readStep(
   }
 }
 
-/**
- * The three boxes of the GOV.UK date input as YYYY-MM-DD, or what is wrong. (The forms module
- * has the same reader for application forms; identity cannot depend on forms, which depends on it.)
- */
+/** The three boxes of the GOV.UK date input as YYYY-MM-DD, or what is wrong. */
 export function readDate(
   day: string,
   month: string,
   year: string,
 ): string | { problem: 'required' | 'incomplete' | 'invalid' } {
-  const parts = [day.trim(), month.trim(), year.trim()];
-  if (parts.every((p) => p === '')) return { problem: 'required' };
-  if (parts.some((p) => p === '')) return { problem: 'incomplete' };
-  if (!parts.every((p) => /^\d+$/.test(p)) || parts[2]!.length !== 4) return { problem: 'invalid' };
-  const [d, m, y] = parts.map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d)
-    return { problem: 'invalid' };
-  return date.toISOString().slice(0, 10);
+  const read = parseDateParts(day, month, year);
+  return 'date' in read ? read.date : read;
 }

@@ -1,3 +1,4 @@
+/** Checks on what people type that every module shares: postcodes and dates. */
 /**
  * A UK postcode in its standard form ("GL5 4UB"), or undefined. Accepts any case and spacing,
  * as people type them.
