@@ -1,5 +1,5 @@
 import type { FieldError } from '../../../platform/errors/errors.js';
-import { daysBetween, isWeekday, parseDateParts } from '../../forms/index.js';
+import { daysBetween, isWeekday, parseDateParts } from '../../../platform/validation/validators.js';
 import type { Decision } from '../../submissions/index.js';
 
 /** Reads the decision form: approve with a weekday collection date from today on, or reject with a reason. */

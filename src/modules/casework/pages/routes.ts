@@ -3,7 +3,7 @@ import { notFound } from '../../../platform/errors/errors.js';
 import { errorView } from '../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../platform/http/types.js';
 import { formatDate } from '../../../platform/i18n/i18n.js';
-import { ukToday } from '../../forms/index.js';
+import { ukToday } from '../../../platform/validation/validators.js';
 import { hasRole, requireSignIn } from '../../identity/index.js';
 import {
   answerRows,

@@ -1,6 +1,6 @@
 import type { FieldError } from '../../../../platform/errors/errors.js';
-import { normalisePostcode, parseNino } from '../../../registers/index.js';
-import { parseDateParts } from '../../../../platform/validation/validators.js';
+import { parseNino } from '../../../registers/index.js';
+import { normalisePostcode, parseDateParts } from '../../../../platform/validation/validators.js';
 
 /**
  * Online identity verification as a state machine: one question a page, then "check your
