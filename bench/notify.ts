@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    disableReverseLookup: true,
     onData(stream, _session, callback) {
       let data = '';
       stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
   const config = loadConfig({
     DATA_DIR: ':memory:',
     LOG_LEVEL: 'silent',
-    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    // nodemailer opens a connection a message unless pooled: about 105 ms against 12 ms here.
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}?pool=true`,
     WORKER_POLL_MS: '50',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   });

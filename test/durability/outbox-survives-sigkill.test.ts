@@ -50,7 +50,9 @@ function statusOf(html: string): string | undefined {
 async function mailFiles(dataDir: string): Promise<string[]> {
   const mailbox = path.join(dataDir, 'mailbox');
   if (!existsSync(mailbox)) return [];
-  return (await readdir(mailbox)).filter((name) => name.startsWith('submission.') && name.endsWith('.eml')).sort();
+  return (await readdir(mailbox))
+    .filter((name) => name.startsWith('submission.') && name.endsWith('.eml'))
+    .sort();
 }
 
 describe('the outbox survives SIGKILL between submitted and delivered', () => {

@@ -54,7 +54,8 @@ export async function authenticate(
   } catch {
     throw authError(GENERAL_TOKEN_ERROR);
   }
-  if (claims.iss === undefined || claims.iss === null) throw authError('Invalid token: iss field not provided');
+  if (claims.iss === undefined || claims.iss === null)
+    throw authError('Invalid token: iss field not provided');
   if (!isUuid(claims.iss)) throw authError('Invalid token: service id is not the right data type');
   const service = await db
     .selectFrom('notify_services')

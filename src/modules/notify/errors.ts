@@ -38,6 +38,7 @@ export function validationError(messages: string[]): NotifyError {
 export const badRequest = (message: string, status = 400) =>
   new NotifyError(status, 'BadRequestError', message);
 
-export const authError = (message: string, status = 403) => new NotifyError(status, 'AuthError', message);
+export const authError = (message: string, status = 403) =>
+  new NotifyError(status, 'AuthError', message);
 
 export const noResultFound = () => new NotifyError(404, 'NoResultFound', 'No result found');

@@ -4,7 +4,12 @@
  */
 export { notifyModule } from './module.js';
 export { notifyKeyCreate, notifyTemplateCreate, type NotifyCommandResult } from './commands/cli.js';
-export { createApiKey, ensureService, revokeApiKey, setDeliveryCallback } from './commands/services.js';
+export {
+  createApiKey,
+  ensureService,
+  revokeApiKey,
+  setDeliveryCallback,
+} from './commands/services.js';
 export { createTemplate, updateTemplate, type TemplateInput } from './commands/templates.js';
 export { notifySealingKey } from './crypto.js';
 export { consumeRateLimit } from './rate-limit.js';

@@ -30,7 +30,9 @@ export function normaliseEmailAddress(raw: string): string | null {
  * "Must not contain letters or symbols", "Not a UK mobile number", "Too many digits",
  * "Not enough digits".
  */
-export function normaliseUkMobile(raw: string): { ok: true; number: string } | { ok: false; reason: string } {
+export function normaliseUkMobile(
+  raw: string,
+): { ok: true; number: string } | { ok: false; reason: string } {
   const stripped = raw.replace(/[\s()+-]/g, '');
   if (!/^\d*$/.test(stripped)) return { ok: false, reason: 'Must not contain letters or symbols' };
   let national = stripped;
@@ -50,7 +52,9 @@ const POSTCODE = /^(GIR0AA|[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}|BFPO[0-9]{1,4})
 export function normalisePostcode(raw: string): string | null {
   const compact = raw.replace(/\s/g, '').toUpperCase();
   if (!POSTCODE.test(compact)) return null;
-  return compact.startsWith('BFPO') ? `BFPO ${compact.slice(4)}` : `${compact.slice(0, -3)} ${compact.slice(-3)}`;
+  return compact.startsWith('BFPO')
+    ? `BFPO ${compact.slice(4)}`
+    : `${compact.slice(0, -3)} ${compact.slice(-3)}`;
 }
 
 export const MIN_ADDRESS_LINES = 3;
@@ -65,11 +69,16 @@ export function postalAddress(
 ): { ok: true; lines: string[] } | { ok: false; reason: string } {
   const keys = [1, 2, 3, 4, 5, 6, 7].map((n) => `addressline${n}`).concat('postcode');
   const byKey = new Map(
-    Object.entries(personalisation).map(([key, value]) => [key.replace(/[\s_-]/g, '').toLowerCase(), value]),
+    Object.entries(personalisation).map(([key, value]) => [
+      key.replace(/[\s_-]/g, '').toLowerCase(),
+      value,
+    ]),
   );
   const lines = keys
     .map((key) => byKey.get(key))
-    .filter((value): value is string | number => typeof value === 'string' || typeof value === 'number')
+    .filter(
+      (value): value is string | number => typeof value === 'string' || typeof value === 'number',
+    )
     .map((value) => String(value).trim())
     .filter(Boolean);
   if (lines.length < MIN_ADDRESS_LINES)

@@ -143,13 +143,11 @@ function registerErrorPages(app: FastifyInstance): void {
   app.setNotFoundHandler(async (request, reply) => {
     request.log.info({ url: request.url }, 'not found');
     if (wantsJson(request)) {
-      return reply
-        .code(404)
-        .send({
-          status_code: 404,
-          errors: [{ error: 'not_found', message: 'Not found' }],
-          request_id: request.id,
-        });
+      return reply.code(404).send({
+        status_code: 404,
+        errors: [{ error: 'not_found', message: 'Not found' }],
+        request_id: request.id,
+      });
     }
     return reply.code(404).view('platform/views/errors/404.njk');
   });

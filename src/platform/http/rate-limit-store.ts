@@ -47,7 +47,8 @@ export function databaseRateLimitStore(db: Kysely<Database>): FastifyRateLimitSt
 
     /** One counter per route: @fastify/rate-limit passes the route as `routeInfo`. */
     child(options: Parameters<FastifyRateLimitStore['child']>[0]): FastifyRateLimitStore {
-      const route = (options as { routeInfo?: { method?: string | string[]; url?: string } }).routeInfo ?? {};
+      const route =
+        (options as { routeInfo?: { method?: string | string[]; url?: string } }).routeInfo ?? {};
       return new DatabaseStore(`${String(route.method ?? '*')} ${route.url ?? '*'}:`);
     }
   }

@@ -28,8 +28,7 @@ export interface CurrentUser {
  * on, in the same transaction: a deleted account's drafts go, an agent's authority ends …
  */
 export type AccountEvent =
-  | { type: 'deleted'; userId: string }
-  | { type: 'signed-out-everywhere'; userId: string };
+  { type: 'deleted'; userId: string } | { type: 'signed-out-everywhere'; userId: string };
 
 /** What the platform hands every module when it starts. */
 export interface AppContext {

@@ -86,7 +86,10 @@ export interface OutboxWorkerOptions {
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** Not polling (never started, or stopped); wake() does nothing then. */
   private stopped = true;
+  /** stop() was called: a drain in progress ends after its current batch. */
+  private stopRequested = false;
   private wakeRequested = false;
 
   constructor(
@@ -98,6 +101,7 @@ export class OutboxWorker {
 
   start(): void {
     this.stopped = false;
+    this.stopRequested = false;
     this.schedule(0);
   }
 
@@ -113,6 +117,7 @@ export class OutboxWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopRequested = true;
     clearTimeout(this.timer);
     await this.running;
   }
@@ -141,7 +146,7 @@ export class OutboxWorker {
       if (batch.length === 0) return total;
       for (const message of batch) await this.handle(message);
       total += batch.length;
-      if (this.stopped) return total;
+      if (this.stopRequested) return total;
     }
   }
 

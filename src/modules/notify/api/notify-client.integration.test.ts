@@ -31,7 +31,13 @@ beforeAll(async () => {
     '# Your collection\n\nDear ((name)),\n\nWe will collect on ((date)).((urgent?? Please leave items out the night before.))',
     'Collection on ((date))',
   );
-  smsTemplate = await addTemplate(db(), 'stroud', 'sms', 'Reminder', 'Hello ((name)), your bin goes out tomorrow.');
+  smsTemplate = await addTemplate(
+    db(),
+    'stroud',
+    'sms',
+    'Reminder',
+    'Hello ((name)), your bin goes out tomorrow.',
+  );
   letterTemplate = await addTemplate(
     db(),
     'stroud',
@@ -90,18 +96,34 @@ describe('the official notifications-node-client against our /v2 API', () => {
     });
     expect(after.data.completed_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     // With no SMTP_URL the platform mailer writes the development mailbox.
-    expect(existsSync(path.join(tmpdir(), 'joinedup-mailbox', `notify_${sent.data.id}.eml`))).toBe(true);
+    expect(existsSync(path.join(tmpdir(), 'joinedup-mailbox', `notify_${sent.data.id}.eml`))).toBe(
+      true,
+    );
   });
 
   it('sends a text message by handing it to the sms.send topic with the number in E.164', async () => {
-    const sent = await client.sendSms(smsTemplate, '07700 900123', { personalisation: { name: 'Sam' } });
+    const sent = await client.sendSms(smsTemplate, '07700 900123', {
+      personalisation: { name: 'Sam' },
+    });
     expect(sent.status).toBe(201);
-    expect(sent.data.content).toEqual({ body: 'Hello Sam, your bin goes out tomorrow.', from_number: 'Joinedup' });
+    expect(sent.data.content).toEqual({
+      body: 'Hello Sam, your bin goes out tomorrow.',
+      from_number: 'Joinedup',
+    });
     await app.platform.worker.drain();
-    const sms = (await outboxFor('sms.send')).find((m) => m.idempotency_key === `notify.sms:${sent.data.id}`);
-    expect(sms?.payload).toEqual({ to: '+447700900123', text: 'Hello Sam, your bin goes out tomorrow.' });
+    const sms = (await outboxFor('sms.send')).find(
+      (m) => m.idempotency_key === `notify.sms:${sent.data.id}`,
+    );
+    expect(sms?.payload).toEqual({
+      to: '+447700900123',
+      text: 'Hello Sam, your bin goes out tomorrow.',
+    });
     const read = await client.getNotificationById(sent.data.id);
-    expect(read.data).toMatchObject({ type: 'sms', status: 'sending', phone_number: '07700 900123' });
+    expect(read.data).toMatchObject({
+      type: 'sms',
+      status: 'sending',
+      phone_number: '07700 900123',
+    });
     expect(read.data.cost_details).toMatchObject({ billable_sms_fragments: 1 });
   });
 
@@ -111,10 +133,18 @@ describe('the official notifications-node-client against our /v2 API', () => {
       reference: 'tax-7',
     });
     expect(sent.status).toBe(201);
-    expect(sent.data.content).toEqual({ body: 'Dear Sam,\n\nYour new bill is enclosed.', subject: 'Your council tax bill' });
+    expect(sent.data.content).toEqual({
+      body: 'Dear Sam,\n\nYour new bill is enclosed.',
+      subject: 'Your council tax bill',
+    });
     await app.platform.worker.drain();
-    const letter = (await outboxFor('letter.send')).find((m) => m.idempotency_key === `notify.letter:${sent.data.id}`);
-    expect(letter?.payload.to).toEqual({ name: 'Sam Smith', lines: ['1 High Street', 'Stroud', 'GL5 1AA'] });
+    const letter = (await outboxFor('letter.send')).find(
+      (m) => m.idempotency_key === `notify.letter:${sent.data.id}`,
+    );
+    expect(letter?.payload.to).toEqual({
+      name: 'Sam Smith',
+      lines: ['1 High Street', 'Stroud', 'GL5 1AA'],
+    });
     const pdf = Buffer.from(String(letter?.payload.pdfBase64), 'base64');
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const read = await client.getNotificationById(sent.data.id);
@@ -134,10 +164,18 @@ describe('the official notifications-node-client against our /v2 API', () => {
     const pdf = renderTextPdf([{ text: 'Sam Smith' }, { text: 'A precompiled letter' }]);
     const sent = await client.sendPrecompiledLetter('precompiled-1', pdf, 'first');
     expect(sent.status).toBe(201);
-    expect(sent.data).toEqual({ id: expect.any(String), reference: 'precompiled-1', postage: 'first' });
-    expect((await client.getNotificationById(sent.data.id)).data.status).toBe('pending-virus-check');
+    expect(sent.data).toEqual({
+      id: expect.any(String),
+      reference: 'precompiled-1',
+      postage: 'first',
+    });
+    expect((await client.getNotificationById(sent.data.id)).data.status).toBe(
+      'pending-virus-check',
+    );
     await app.platform.worker.drain();
-    const letter = (await outboxFor('letter.send')).find((m) => m.idempotency_key === `notify.letter:${sent.data.id}`);
+    const letter = (await outboxFor('letter.send')).find(
+      (m) => m.idempotency_key === `notify.letter:${sent.data.id}`,
+    );
     expect(Buffer.from(String(letter?.payload.pdfBase64), 'base64').equals(pdf)).toBe(true);
     expect((await client.getNotificationById(sent.data.id)).data.status).toBe('accepted');
   });
@@ -187,7 +225,11 @@ describe('the official notifications-node-client against our /v2 API', () => {
           trx,
           service.id,
           emailTemplate,
-          { name: 'Collection booked', subject: 'Your collection on ((date))', body: 'Dear ((name)), see you on ((date)).' },
+          {
+            name: 'Collection booked',
+            subject: 'Your collection on ((date))',
+            body: 'Dear ((name)), see you on ((date)).',
+          },
           { userId: null, organisationId: service.id, role: 'test' },
         );
       });
@@ -203,7 +245,10 @@ describe('the official notifications-node-client against our /v2 API', () => {
     expect(sms.data.templates.map((t) => t.id)).toEqual([smsTemplate]);
     expect((await client.getAllTemplates()).data.templates).toHaveLength(3); // not the hidden precompiled one
 
-    const preview = await client.previewTemplateById(emailTemplate, { name: 'Sam <b>', date: 'Friday' });
+    const preview = await client.previewTemplateById(emailTemplate, {
+      name: 'Sam <b>',
+      date: 'Friday',
+    });
     expect(preview.data).toMatchObject({
       id: emailTemplate,
       type: 'email',
@@ -219,7 +264,10 @@ describe('the official notifications-node-client against our /v2 API', () => {
       .where('resource_id', '=', emailTemplate)
       .orderBy('id')
       .execute();
-    expect(audit.map((a) => a.action)).toEqual(['notify.template.created', 'notify.template.updated']);
+    expect(audit.map((a) => a.action)).toEqual([
+      'notify.template.created',
+      'notify.template.updated',
+    ]);
   });
 
   it('simulates delivery for a test key: delivered, nothing sent, and kept apart from live listings', async () => {
@@ -228,9 +276,15 @@ describe('the official notifications-node-client against our /v2 API', () => {
     });
     await app.platform.worker.drain();
     expect((await testClient.getNotificationById(sent.data.id)).data.status).toBe('delivered');
-    expect(existsSync(path.join(tmpdir(), 'joinedup-mailbox', `notify_${sent.data.id}.eml`))).toBe(false);
-    expect((await testClient.getNotifications()).data.notifications.map((n) => n.id)).toEqual([sent.data.id]);
-    expect((await client.getNotifications()).data.notifications.map((n) => n.id)).not.toContain(sent.data.id);
+    expect(existsSync(path.join(tmpdir(), 'joinedup-mailbox', `notify_${sent.data.id}.eml`))).toBe(
+      false,
+    );
+    expect((await testClient.getNotifications()).data.notifications.map((n) => n.id)).toEqual([
+      sent.data.id,
+    ]);
+    expect((await client.getNotifications()).data.notifications.map((n) => n.id)).not.toContain(
+      sent.data.id,
+    );
   });
 
   it('lets a team key send only to the organisation’s staff', async () => {
@@ -239,12 +293,19 @@ describe('the official notifications-node-client against our /v2 API', () => {
     });
     expect(ok.status).toBe(201);
     const refused = await teamClient
-      .sendEmail(emailTemplate, 'citizen@example.com', { personalisation: { name: 'Sam', date: 'Friday' } })
+      .sendEmail(emailTemplate, 'citizen@example.com', {
+        personalisation: { name: 'Sam', date: 'Friday' },
+      })
       .catch((error: { response: { status: number; data: unknown } }) => error.response);
     expect(refused.status).toBe(400);
     expect(refused.data).toEqual({
       status_code: 400,
-      errors: [{ error: 'BadRequestError', message: 'Can’t send to this recipient using a team-only API key' }],
+      errors: [
+        {
+          error: 'BadRequestError',
+          message: 'Can’t send to this recipient using a team-only API key',
+        },
+      ],
     });
   });
 

@@ -3,7 +3,12 @@ import type { AppContext } from '../../../platform/http/types.js';
 import { authenticate, isUuid, type ApiCaller } from '../auth.js';
 import { renderLetterPdf } from '../commands/letter-pdf.js';
 import { sendNotification } from '../commands/send.js';
-import { NOTIFICATION_STATUSES, NOTIFICATION_TYPES, type NotificationStatus, type NotificationType } from '../db/tables.js';
+import {
+  NOTIFICATION_STATUSES,
+  NOTIFICATION_TYPES,
+  type NotificationStatus,
+  type NotificationType,
+} from '../db/tables.js';
 import { badRequest, noResultFound, NotifyError, validationError } from '../errors.js';
 import {
   findNotification,
@@ -11,7 +16,12 @@ import {
   serializeNotification,
 } from '../queries/notifications.js';
 import { findTemplate, listTemplates } from '../queries/templates.js';
-import { emailHtml, fill, missingPersonalisation, type Personalisation } from '../templates/render.js';
+import {
+  emailHtml,
+  fill,
+  missingPersonalisation,
+  type Personalisation,
+} from '../templates/render.js';
 
 /** A precompiled letter of 5 MB is about 6.7 MB in base64. */
 const LETTER_BODY_LIMIT = 8 * 1024 * 1024;
@@ -29,7 +39,11 @@ function origin(request: FastifyRequest): string {
  * The GOV.UK Notify-compatible API at `/v2`, in its own encapsulated plugin so its errors keep
  * Notify's envelope (`{"status_code", "errors": [{"error", "message"}]}`) rather than the app's.
  */
-export function notifyApiRoutes(app: FastifyInstance, context: AppContext, sealingKey: Buffer): void {
+export function notifyApiRoutes(
+  app: FastifyInstance,
+  context: AppContext,
+  sealingKey: Buffer,
+): void {
   const callers = new WeakMap<FastifyRequest, ApiCaller>();
   const caller = (request: FastifyRequest) => callers.get(request)!;
 
@@ -44,25 +58,35 @@ export function notifyApiRoutes(app: FastifyInstance, context: AppContext, seali
         if (status === 400 && error.code?.startsWith('FST_ERR_CTP'))
           return reply.code(400).send(badRequest('Invalid JSON supplied in POST data').envelope());
         if (status === 413)
-          return reply.code(413).send(new NotifyError(413, 'BadRequestError', 'Request is too large').envelope());
+          return reply
+            .code(413)
+            .send(new NotifyError(413, 'BadRequestError', 'Request is too large').envelope());
         if (status === 415)
-          return reply.code(415).send(badRequest('Content type must be application/json', 415).envelope());
+          return reply
+            .code(415)
+            .send(badRequest('Content type must be application/json', 415).envelope());
         if (status >= 400 && status < 500)
           return reply.code(status).send(badRequest(error.message, status).envelope());
         request.log.error({ err: error }, 'notify api failed');
-        return reply
-          .code(500)
-          .send({ status_code: 500, errors: [{ error: 'Exception', message: 'Internal server error' }] });
+        return reply.code(500).send({
+          status_code: 500,
+          errors: [{ error: 'Exception', message: 'Internal server error' }],
+        });
       });
       v2.setNotFoundHandler((_request, reply) =>
         reply.code(404).send({
           status_code: 404,
-          errors: [{ error: 'NotFound', message: 'The requested URL was not found on the server.' }],
+          errors: [
+            { error: 'NotFound', message: 'The requested URL was not found on the server.' },
+          ],
         }),
       );
       // Before the body is read, as Notify authenticates before it parses anything.
       v2.addHook('onRequest', async (request) => {
-        callers.set(request, await authenticate(context.db, sealingKey, request.headers.authorization));
+        callers.set(
+          request,
+          await authenticate(context.db, sealingKey, request.headers.authorization),
+        );
       });
 
       for (const type of NOTIFICATION_TYPES) {
@@ -74,7 +98,12 @@ export function notifyApiRoutes(app: FastifyInstance, context: AppContext, seali
             if (!body || typeof body !== 'object' || Array.isArray(body))
               throw badRequest('Invalid JSON supplied in POST data');
             const response = await sendNotification(
-              { db: context.db, config: context.config, baseUrl: origin(request), wakeOutbox: context.wakeOutbox },
+              {
+                db: context.db,
+                config: context.config,
+                baseUrl: origin(request),
+                wakeOutbox: context.wakeOutbox,
+              },
               caller(request),
               type,
               body as Record<string, unknown>,
@@ -87,7 +116,11 @@ export function notifyApiRoutes(app: FastifyInstance, context: AppContext, seali
       v2.get('/notifications/:id', async (request) => {
         const { id } = request.params as { id: string };
         if (!isUuid(id)) throw validationError(['notification_id is not a valid UUID']);
-        const row = await findNotification(context.db, caller(request).service.id, id.toLowerCase());
+        const row = await findNotification(
+          context.db,
+          caller(request).service.id,
+          id.toLowerCase(),
+        );
         if (!row) throw noResultFound();
         return serializeNotification(row, origin(request));
       });
@@ -126,7 +159,8 @@ export function notifyApiRoutes(app: FastifyInstance, context: AppContext, seali
           if (!(NOTIFICATION_STATUSES as readonly string[]).includes(s))
             problems.push(`status ${s} is not one of [${NOTIFICATION_STATUSES.join(', ')}]`);
         const olderThan = list(query.older_than)[0];
-        if (olderThan !== undefined && !isUuid(olderThan)) problems.push('older_than is not a valid UUID');
+        if (olderThan !== undefined && !isUuid(olderThan))
+          problems.push('older_than is not a valid UUID');
         if (problems.length) throw validationError(problems);
         const reference = list(query.reference)[0];
         const { service, key } = caller(request);
@@ -149,13 +183,20 @@ export function notifyApiRoutes(app: FastifyInstance, context: AppContext, seali
         };
         const links: Record<string, string> = { current: link() };
         if (rows.length) links.next = link(rows.at(-1)!.id);
-        return { notifications: rows.map((row) => serializeNotification(row, origin(request))), links };
+        return {
+          notifications: rows.map((row) => serializeNotification(row, origin(request))),
+          links,
+        };
       });
 
       v2.get('/template/:id', async (request) => {
         const { id } = request.params as { id: string };
         if (!isUuid(id)) throw validationError(['id is not a valid UUID']);
-        const template = await findTemplate(context.db, caller(request).service.id, id.toLowerCase());
+        const template = await findTemplate(
+          context.db,
+          caller(request).service.id,
+          id.toLowerCase(),
+        );
         if (!template) throw noResultFound();
         const { archived: _archived, ...response } = template;
         return response;
@@ -165,9 +206,15 @@ export function notifyApiRoutes(app: FastifyInstance, context: AppContext, seali
         const { id, version } = request.params as { id: string; version: string };
         const problems: string[] = [];
         if (!isUuid(id)) problems.push('id is not a valid UUID');
-        if (!/^\d+$/.test(version)) problems.push(`version ${version} is not of type integer, null`);
+        if (!/^\d+$/.test(version))
+          problems.push(`version ${version} is not of type integer, null`);
         if (problems.length) throw validationError(problems);
-        const template = await findTemplate(context.db, caller(request).service.id, id.toLowerCase(), Number(version));
+        const template = await findTemplate(
+          context.db,
+          caller(request).service.id,
+          id.toLowerCase(),
+          Number(version),
+        );
         if (!template) throw noResultFound();
         const { archived: _archived, ...response } = template;
         return response;
@@ -177,7 +224,13 @@ export function notifyApiRoutes(app: FastifyInstance, context: AppContext, seali
         const type = list((request.query as Record<string, unknown>).type)[0];
         if (type !== undefined && !(NOTIFICATION_TYPES as readonly string[]).includes(type))
           throw validationError([`type ${type} is not one of [${NOTIFICATION_TYPES.join(', ')}]`]);
-        return { templates: await listTemplates(context.db, caller(request).service.id, type as NotificationType) };
+        return {
+          templates: await listTemplates(
+            context.db,
+            caller(request).service.id,
+            type as NotificationType,
+          ),
+        };
       });
 
       v2.post('/template/:id/preview', async (request) => {
@@ -185,9 +238,19 @@ export function notifyApiRoutes(app: FastifyInstance, context: AppContext, seali
         if (!isUuid(id)) throw validationError(['id is not a valid UUID']);
         const body = (request.body ?? {}) as Record<string, unknown>;
         const personalisation = body.personalisation ?? {};
-        if (personalisation === null || typeof personalisation !== 'object' || Array.isArray(personalisation))
-          throw validationError([`personalisation ${JSON.stringify(personalisation)} is not of type object`]);
-        const template = await findTemplate(context.db, caller(request).service.id, id.toLowerCase());
+        if (
+          personalisation === null ||
+          typeof personalisation !== 'object' ||
+          Array.isArray(personalisation)
+        )
+          throw validationError([
+            `personalisation ${JSON.stringify(personalisation)} is not of type object`,
+          ]);
+        const template = await findTemplate(
+          context.db,
+          caller(request).service.id,
+          id.toLowerCase(),
+        );
         if (!template) throw noResultFound();
         const values = personalisation as Personalisation;
         const missing = missingPersonalisation(values, template.subject, template.body);

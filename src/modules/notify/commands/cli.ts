@@ -20,7 +20,9 @@ async function organisationFor(db: Kysely<Database>, slugOrCode: string) {
   return db
     .selectFrom('organisations')
     .select(['id', 'name'])
-    .where((eb) => eb.or([eb('slug', '=', slugOrCode), eb('gss_code', '=', slugOrCode.toUpperCase())]))
+    .where((eb) =>
+      eb.or([eb('slug', '=', slugOrCode), eb('gss_code', '=', slugOrCode.toUpperCase())]),
+    )
     .executeTakeFirst();
 }
 
@@ -28,30 +30,48 @@ async function organisationFor(db: Kysely<Database>, slugOrCode: string) {
  * `joinedup notify:key:create --org <slug or GSS code> --type live|team|test [--name N]`: issues
  * a Notify API key for the organisation's service and prints it, this once.
  */
-export async function notifyKeyCreate(db: Kysely<Database>, config: Config, args: string[]): Promise<NotifyCommandResult> {
+export async function notifyKeyCreate(
+  db: Kysely<Database>,
+  config: Config,
+  args: string[],
+): Promise<NotifyCommandResult> {
   const { values } = parseArgs({
     args,
     options: { org: { type: 'string' }, type: { type: 'string' }, name: { type: 'string' } },
   });
   if (!values.org || !values.type)
-    return { code: 64, out: [], err: ['notify:key:create needs --org <slug or GSS code> and --type live|team|test'] };
+    return {
+      code: 64,
+      out: [],
+      err: ['notify:key:create needs --org <slug or GSS code> and --type live|team|test'],
+    };
   const keyType = keyTypeFromName(values.type);
   if (!keyType) return { code: 64, out: [], err: ['--type must be live, team or test'] };
   const organisation = await organisationFor(db, values.org);
-  if (!organisation) return { code: 1, out: [], err: [`No organisation with slug or GSS code ${values.org}; see joinedup org:list`] };
+  if (!organisation)
+    return {
+      code: 1,
+      out: [],
+      err: [`No organisation with slug or GSS code ${values.org}; see joinedup org:list`],
+    };
   const name = values.name ?? `${values.type} key`;
-  const created = await db
-    .transaction()
-    .execute((trx) =>
-      createApiKey(trx, notifySealingKey(config.SESSION_SECRET), { organisationId: organisation.id, name, keyType }, {
+  const created = await db.transaction().execute((trx) =>
+    createApiKey(
+      trx,
+      notifySealingKey(config.SESSION_SECRET),
+      { organisationId: organisation.id, name, keyType },
+      {
         ...CLI_ACTOR,
         organisationId: organisation.id,
-      }),
-    );
+      },
+    ),
+  );
   return {
     code: 0,
     out: [created.key],
-    err: [`${values.type} key "${name}" for ${organisation.name} (service ${created.serviceId}). It is shown only now: keep it safe.`],
+    err: [
+      `${values.type} key "${name}" for ${organisation.name} (service ${created.serviceId}). It is shown only now: keep it safe.`,
+    ],
   };
 }
 
@@ -59,7 +79,10 @@ export async function notifyKeyCreate(db: Kysely<Database>, config: Config, args
  * `joinedup notify:template:create --org <code> --type email|sms|letter --name <name> [--subject <text>] --body <text>`:
  * adds a template to the organisation's service and prints its id.
  */
-export async function notifyTemplateCreate(db: Kysely<Database>, args: string[]): Promise<NotifyCommandResult> {
+export async function notifyTemplateCreate(
+  db: Kysely<Database>,
+  args: string[],
+): Promise<NotifyCommandResult> {
   const { values } = parseArgs({
     args,
     options: {
@@ -74,20 +97,33 @@ export async function notifyTemplateCreate(db: Kysely<Database>, args: string[])
     return {
       code: 64,
       out: [],
-      err: ['notify:template:create needs --org, --type email|sms|letter, --name and --body (and --subject for e-mail and letters)'],
+      err: [
+        'notify:template:create needs --org, --type email|sms|letter, --name and --body (and --subject for e-mail and letters)',
+      ],
     };
   if (!(NOTIFICATION_TYPES as readonly string[]).includes(values.type))
     return { code: 64, out: [], err: ['--type must be email, sms or letter'] };
   const organisation = await organisationFor(db, values.org);
-  if (!organisation) return { code: 1, out: [], err: [`No organisation with slug or GSS code ${values.org}; see joinedup org:list`] };
+  if (!organisation)
+    return {
+      code: 1,
+      out: [],
+      err: [`No organisation with slug or GSS code ${values.org}; see joinedup org:list`],
+    };
   const outcome = await db.transaction().execute((trx) =>
     createTemplate(
       trx,
       organisation.id,
-      { type: values.type as NotificationType, name: values.name!, subject: values.subject ?? null, body: values.body! },
+      {
+        type: values.type as NotificationType,
+        name: values.name!,
+        subject: values.subject ?? null,
+        body: values.body!,
+      },
       { ...CLI_ACTOR, organisationId: organisation.id },
     ),
   );
-  if (!outcome.ok) return { code: 1, out: [], err: outcome.errors.map((e) => `${e.field}: ${e.message}`) };
+  if (!outcome.ok)
+    return { code: 1, out: [], err: outcome.errors.map((e) => `${e.field}: ${e.message}`) };
   return { code: 0, out: [outcome.id], err: [] };
 }

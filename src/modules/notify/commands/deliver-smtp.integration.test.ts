@@ -1,5 +1,14 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
-import { createServer as createTcpServer, connect, type Server as TcpServer, type Socket } from 'node:net';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+} from 'node:http';
+import {
+  createServer as createTcpServer,
+  connect,
+  type Server as TcpServer,
+  type Socket,
+} from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { NotifyClient } from 'notifications-node-client';
@@ -83,21 +92,43 @@ beforeAll(async () => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      callbacks.push({ authorization: request.headers.authorization, body: JSON.parse(body) as Record<string, unknown> });
+      callbacks.push({
+        authorization: request.headers.authorization,
+        body: JSON.parse(body) as Record<string, unknown>,
+      });
       response.statusCode = hookAnswers.shift() ?? 200;
       response.end();
     });
   });
   const hookPort = await listen(hook);
 
-  app = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${proxyPort}`, OUTBOX_MAX_ATTEMPTS: '3' });
+  // One connection per message (pool=false), so "the server drops connections" reaches every send.
+  app = await startTestApp({
+    SMTP_URL: `smtp://127.0.0.1:${proxyPort}?pool=false`,
+    OUTBOX_MAX_ATTEMPTS: '3',
+  });
   client = new NotifyClient(app.baseUrl, await issueKey(db(), 'stroud', 'live'));
-  template = await addTemplate(db(), 'stroud', 'email', 'Receipt', 'Dear ((name)),\n\nThank you.', 'Receipt for ((name))');
-  const organisation = await db().selectFrom('organisations').select('id').where('slug', '=', 'stroud').executeTakeFirstOrThrow();
+  template = await addTemplate(
+    db(),
+    'stroud',
+    'email',
+    'Receipt',
+    'Dear ((name)),\n\nThank you.',
+    'Receipt for ((name))',
+  );
+  const organisation = await db()
+    .selectFrom('organisations')
+    .select('id')
+    .where('slug', '=', 'stroud')
+    .executeTakeFirstOrThrow();
   const outcome = await setDeliveryCallback(
     db(),
     notifySealingKey(testConfig.SESSION_SECRET),
-    { organisationId: organisation.id, url: `http://127.0.0.1:${hookPort}/notify-status`, bearerToken: 'callback-token-123' },
+    {
+      organisationId: organisation.id,
+      url: `http://127.0.0.1:${hookPort}/notify-status`,
+      bearerToken: 'callback-token-123',
+    },
     { userId: null, organisationId: organisation.id, role: 'test' },
   );
   expect(outcome).toEqual({ ok: true });
@@ -121,7 +152,11 @@ async function drain() {
 
 /** Makes messages that are waiting out their backoff due now, then drains the outbox. */
 async function retryNow() {
-  await db().updateTable('outbox').set({ available_at: sql`now()` }).where('status', '=', 'pending').execute();
+  await db()
+    .updateTable('outbox')
+    .set({ available_at: sql`now()` })
+    .where('status', '=', 'pending')
+    .execute();
   await drain();
 }
 
@@ -158,7 +193,9 @@ describe('e-mail delivery over SMTP', () => {
   });
 
   it('marks a message the server refuses with 550 a permanent failure, without retrying', async () => {
-    const sent = await client.sendEmail(template, 'nobody@example.com', { personalisation: { name: 'X' } });
+    const sent = await client.sendEmail(template, 'nobody@example.com', {
+      personalisation: { name: 'X' },
+    });
     await drain();
     expect((await status(sent.data.id)).status).toBe('permanent-failure');
     const deliver = await db()
@@ -168,11 +205,15 @@ describe('e-mail delivery over SMTP', () => {
       .executeTakeFirstOrThrow();
     expect(deliver).toEqual({ status: 'done', attempts: 1 });
     expect(received.some((m) => m.to.includes('nobody@example.com'))).toBe(false);
-    expect(callbacks.find((c) => c.body.id === sent.data.id)?.body.status).toBe('permanent-failure');
+    expect(callbacks.find((c) => c.body.id === sent.data.id)?.body.status).toBe(
+      'permanent-failure',
+    );
   });
 
   it('retries when the connection drops: temporary failure, then delivered once the server is back', async () => {
-    const sent = await client.sendEmail(template, 'later@example.com', { personalisation: { name: 'Lee' } });
+    const sent = await client.sendEmail(template, 'later@example.com', {
+      personalisation: { name: 'Lee' },
+    });
     dropConnections = true;
     await drain();
     expect((await status(sent.data.id)).status).toBe('temporary-failure');
@@ -191,7 +232,9 @@ describe('e-mail delivery over SMTP', () => {
   });
 
   it('gives up after the last attempt as a technical failure, keeping the message as a dead letter', async () => {
-    const sent = await client.sendEmail(template, 'never@example.com', { personalisation: { name: 'N' } });
+    const sent = await client.sendEmail(template, 'never@example.com', {
+      personalisation: { name: 'N' },
+    });
     dropConnections = true;
     await drain();
     await retryNow();
@@ -208,7 +251,9 @@ describe('e-mail delivery over SMTP', () => {
 
   it('retries a callback the body’s server answers with 500 or 429', async () => {
     hookAnswers = [500, 429];
-    const sent = await client.sendEmail(template, 'twice@example.com', { personalisation: { name: 'T' } });
+    const sent = await client.sendEmail(template, 'twice@example.com', {
+      personalisation: { name: 'T' },
+    });
     await drain();
     await retryNow();
     await retryNow();

@@ -28,7 +28,12 @@ const SETTLED = new Set<NotificationStatus>([
 ]);
 
 /** Statuses the body is told about by callback. */
-const REPORTED = new Set<NotificationStatus>(['delivered', 'permanent-failure', 'technical-failure', 'received']);
+const REPORTED = new Set<NotificationStatus>([
+  'delivered',
+  'permanent-failure',
+  'technical-failure',
+  'received',
+]);
 
 async function setStatus(
   db: Kysely<Database>,
@@ -98,7 +103,8 @@ async function deliverEmail(
   attempt: { number: number; last: boolean },
   log: Logger,
 ): Promise<void> {
-  if (notification.status !== 'sending') await setStatus(db, notification, 'sending', { sent: true });
+  if (notification.status !== 'sending')
+    await setStatus(db, notification, 'sending', { sent: true });
   try {
     await mailer.send({
       to: notification.recipient,
@@ -109,7 +115,10 @@ async function deliverEmail(
   } catch (error) {
     if (isPermanent(error)) {
       log.warn({ notificationId: notification.id, err: error }, 'e-mail refused for good');
-      await setStatus(db, notification, 'permanent-failure', { failureReason: reason(error), completed: true });
+      await setStatus(db, notification, 'permanent-failure', {
+        failureReason: reason(error),
+        completed: true,
+      });
       return;
     }
     // A dropped connection or a 4xx answer: the outbox tries again with backoff; after the
@@ -166,7 +175,10 @@ export function notifyOutboxHandlers(
         const phone = normaliseUkMobile(notification.recipient);
         await enqueue(trx, {
           topic: SMS_TOPIC,
-          payload: { to: phone.ok ? phone.number : notification.recipient, text: notification.body },
+          payload: {
+            to: phone.ok ? phone.number : notification.recipient,
+            text: notification.body,
+          },
           idempotencyKey: `notify.sms:${notification.id}`,
         });
       } else {
@@ -206,7 +218,9 @@ export function notifyOutboxHandlers(
       .where('id', '=', String(payload.serviceId))
       .executeTakeFirst();
     if (!service?.callback_url) return;
-    const token = service.callback_token_sealed ? unseal(sealingKey, service.callback_token_sealed) : '';
+    const token = service.callback_token_sealed
+      ? unseal(sealingKey, service.callback_token_sealed)
+      : '';
     const response = await fetch(service.callback_url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -216,7 +230,10 @@ export function notifyOutboxHandlers(
     if (response.status >= 500 || response.status === 429)
       throw new Error(`Delivery-status callback answered ${response.status}`);
     if (!response.ok)
-      context.logger.warn({ status: response.status }, 'delivery-status callback refused; not retried');
+      context.logger.warn(
+        { status: response.status },
+        'delivery-status callback refused; not retried',
+      );
   };
 
   return { 'notify.deliver': deliver, [CALLBACK_TOPIC]: callback };

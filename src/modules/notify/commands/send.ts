@@ -5,12 +5,22 @@ import type { Database, Db } from '../../../platform/db/database.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import type { ApiCaller } from '../auth.js';
 import { isUuid } from '../auth.js';
-import { POSTAGE, type NotificationStatus, type NotificationType, type Postage } from '../db/tables.js';
+import {
+  POSTAGE,
+  type NotificationStatus,
+  type NotificationType,
+  type Postage,
+} from '../db/tables.js';
 import { badRequest, NotifyError, validationError } from '../errors.js';
 import { findTemplate } from '../queries/templates.js';
 import { consumeRateLimit } from '../rate-limit.js';
 import { normaliseEmailAddress, normaliseUkMobile, postalAddress } from '../recipients.js';
-import { fill, missingPersonalisation, SMS_CHAR_LIMIT, type Personalisation } from '../templates/render.js';
+import {
+  fill,
+  missingPersonalisation,
+  SMS_CHAR_LIMIT,
+  type Personalisation,
+} from '../templates/render.js';
 import { precompiledLetterTemplate } from './templates.js';
 
 /** The outbox topic that delivers one notification; payload `{ notificationId }`. */
@@ -46,18 +56,23 @@ function validateRequest(type: NotificationType, body: Record<string, unknown>):
     }
   }
   const personalisation = body.personalisation;
-  if (type === 'letter' && personalisation === undefined) problems.push('personalisation is a required property');
+  if (type === 'letter' && personalisation === undefined)
+    problems.push('personalisation is a required property');
   if (
     personalisation !== undefined &&
-    (personalisation === null || typeof personalisation !== 'object' || Array.isArray(personalisation))
+    (personalisation === null ||
+      typeof personalisation !== 'object' ||
+      Array.isArray(personalisation))
   )
     problems.push(`personalisation ${typeName(personalisation)} is not of type object`);
   else if (type === 'letter' && personalisation) {
     for (const line of ['address_line_1', 'address_line_2'])
-      if (!(line in (personalisation as object))) problems.push(`personalisation ${line} is a required property`);
+      if (!(line in (personalisation as object)))
+        problems.push(`personalisation ${line} is a required property`);
   }
   if (body.reference !== undefined && body.reference !== null) {
-    if (typeof body.reference !== 'string') problems.push(`reference ${typeName(body.reference)} is not of type string`);
+    if (typeof body.reference !== 'string')
+      problems.push(`reference ${typeName(body.reference)} is not of type string`);
     else if (body.reference.length > 1000) problems.push('reference is too long');
   }
   return problems;
@@ -80,7 +95,12 @@ function fromAddress(config: Config): string {
 
 async function checkRequestRateLimit(db: Db, caller: ApiCaller): Promise<void> {
   const { service, key } = caller;
-  const limit = await consumeRateLimit(db, `notify:rate:${service.id}:${key.key_type}`, service.rate_limit, 60_000);
+  const limit = await consumeRateLimit(
+    db,
+    `notify:rate:${service.id}:${key.key_type}`,
+    service.rate_limit,
+    60_000,
+  );
   if (!limit.allowed)
     throw new NotifyError(
       429,
@@ -101,11 +121,20 @@ async function checkDailyLimit(trx: Db, caller: ApiCaller, now = new Date()): Pr
     midnight - now.getTime(),
   );
   if (!limit.allowed)
-    throw new NotifyError(429, 'TooManyRequestsError', `Exceeded send limits (${caller.service.message_limit}) for today`);
+    throw new NotifyError(
+      429,
+      'TooManyRequestsError',
+      `Exceeded send limits (${caller.service.message_limit}) for today`,
+    );
 }
 
 /** Whether a team key may send to this recipient: only the organisation's own staff. */
-async function isTeamMember(db: Db, organisationId: string, type: 'email' | 'sms', recipient: string): Promise<boolean> {
+async function isTeamMember(
+  db: Db,
+  organisationId: string,
+  type: 'email' | 'sms',
+  recipient: string,
+): Promise<boolean> {
   const staff = await db
     .selectFrom('users')
     .select(['email', 'phone'])
@@ -169,7 +198,13 @@ async function insertAndQueue(
   context.wakeOutbox();
 }
 
-function notificationLinks(context: SendContext, caller: ApiCaller, id: string, templateId: string, version: number) {
+function notificationLinks(
+  context: SendContext,
+  caller: ApiCaller,
+  id: string,
+  templateId: string,
+  version: number,
+) {
   return {
     id,
     uri: `${context.baseUrl}/v2/notifications/${id}`,
@@ -200,7 +235,8 @@ export async function sendNotification(
 
   const template = await findTemplate(context.db, caller.service.id, body.template_id as string);
   if (!template) throw badRequest('Template not found');
-  if (template.type !== type) throw badRequest(`${template.type} template is not suitable for ${type} notification`);
+  if (template.type !== type)
+    throw badRequest(`${template.type} template is not suitable for ${type} notification`);
   if (template.archived) throw badRequest('Template has been deleted');
 
   const personalisation = (body.personalisation ?? {}) as Personalisation;
@@ -217,7 +253,8 @@ export async function sendNotification(
   const id = randomUUID();
 
   if (type === 'letter') {
-    if (caller.key.key_type === 'team') throw badRequest('Cannot send letters with a team api key', 403);
+    if (caller.key.key_type === 'team')
+      throw badRequest('Cannot send letters with a team api key', 403);
     const address = postalAddress(personalisation);
     if (!address.ok) throw validationError([address.reason]);
     await insertAndQueue(context, caller, {
@@ -245,7 +282,10 @@ export async function sendNotification(
     type === 'email'
       ? normaliseEmailAddress(body.email_address as string)!
       : (normaliseUkMobile(body.phone_number as string) as { number: string }).number;
-  if (caller.key.key_type === 'team' && !(await isTeamMember(context.db, caller.service.organisation_id, type, recipient)))
+  if (
+    caller.key.key_type === 'team' &&
+    !(await isTeamMember(context.db, caller.service.organisation_id, type, recipient))
+  )
     throw badRequest('Can’t send to this recipient using a team-only API key');
   await insertAndQueue(context, caller, {
     id,
@@ -263,8 +303,16 @@ export async function sendNotification(
   });
   const links = notificationLinks(context, caller, id, template.id, template.version);
   if (type === 'email')
-    return { ...links, reference, content: { body: content, subject, from_email: fromAddress(context.config) } };
-  return { ...links, reference, content: { body: content, from_number: context.config.BRAND_NAME } };
+    return {
+      ...links,
+      reference,
+      content: { body: content, subject, from_email: fromAddress(context.config) },
+    };
+  return {
+    ...links,
+    reference,
+    content: { body: content, from_number: context.config.BRAND_NAME },
+  };
 }
 
 /** The largest precompiled PDF Notify accepts. */
@@ -277,19 +325,23 @@ async function sendPrecompiledLetter(
 ): Promise<SendResponse> {
   const problems: string[] = [];
   if (!('reference' in body)) problems.push('reference is a required property');
-  else if (typeof body.reference !== 'string') problems.push(`reference ${typeName(body.reference)} is not of type string`);
-  if (typeof body.content !== 'string') problems.push(`content ${typeName(body.content)} is not of type string`);
+  else if (typeof body.reference !== 'string')
+    problems.push(`reference ${typeName(body.reference)} is not of type string`);
+  if (typeof body.content !== 'string')
+    problems.push(`content ${typeName(body.content)} is not of type string`);
   if (body.postage !== undefined && !(POSTAGE as readonly unknown[]).includes(body.postage))
     problems.push('postage invalid. It must be first, second, economy, europe or rest-of-world.');
   if (problems.length) throw validationError(problems);
   await checkRequestRateLimit(context.db, caller);
-  if (caller.key.key_type === 'team') throw badRequest('Cannot send letters with a team api key', 403);
+  if (caller.key.key_type === 'team')
+    throw badRequest('Cannot send letters with a team api key', 403);
   const content = body.content as string;
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(content.replace(/\s/g, '')))
     throw badRequest('Cannot decode letter content (invalid base64 encoding)');
   const pdf = Buffer.from(content, 'base64');
   if (pdf.length > MAX_PDF_BYTES) throw badRequest('Letter content is too large');
-  if (!pdf.subarray(0, 5).equals(Buffer.from('%PDF-'))) throw badRequest('Letter content is not a valid PDF');
+  if (!pdf.subarray(0, 5).equals(Buffer.from('%PDF-')))
+    throw badRequest('Letter content is not a valid PDF');
   const template = await precompiledLetterTemplate(context.db, caller.service.id);
   const id = randomUUID();
   const postage = (body.postage as Postage | undefined) ?? 'second';

@@ -42,7 +42,13 @@ export function keyTypeFromName(name: string): KeyType | null {
 
 /** How a key's name appears at the start of the key text (`{key_name}-{service_id}-{secret}`). */
 export function keyNameSlug(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'key';
+  return (
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'key'
+  );
 }
 
 /**
@@ -77,7 +83,11 @@ export async function createApiKey(
     subjectUserId: null,
     details: { serviceId: service.id, name: input.name, keyType: input.keyType },
   });
-  return { id: row.id, key: `${keyNameSlug(input.name)}-${service.id}-${secret}`, serviceId: service.id };
+  return {
+    id: row.id,
+    key: `${keyNameSlug(input.name)}-${service.id}-${secret}`,
+    serviceId: service.id,
+  };
 }
 
 /** Revokes a key of the organisation's service; tokens it signs get "API key revoked" from then on. */
@@ -133,7 +143,8 @@ export async function setDeliveryCallback(
     .updateTable('notify_services')
     .set({
       callback_url: input.url,
-      callback_token_sealed: input.url && input.bearerToken ? seal(sealingKey, input.bearerToken) : null,
+      callback_token_sealed:
+        input.url && input.bearerToken ? seal(sealingKey, input.bearerToken) : null,
     })
     .where('id', '=', service.id)
     .execute();

@@ -19,10 +19,14 @@ function check(input: TemplateInput): { field: string; message: string }[] {
   if (!(NOTIFICATION_TYPES as readonly string[]).includes(input.type))
     errors.push({ field: 'type', message: 'Choose e-mail, text message or letter' });
   if (!input.name.trim()) errors.push({ field: 'name', message: 'Enter a template name' });
-  if (input.name.length > 255) errors.push({ field: 'name', message: 'Template name must be 255 characters or fewer' });
+  if (input.name.length > 255)
+    errors.push({ field: 'name', message: 'Template name must be 255 characters or fewer' });
   if (!input.body.trim()) errors.push({ field: 'body', message: 'Enter the message' });
   if (input.type !== 'sms' && !input.subject?.trim())
-    errors.push({ field: 'subject', message: input.type === 'email' ? 'Enter a subject line' : 'Enter a heading' });
+    errors.push({
+      field: 'subject',
+      message: input.type === 'email' ? 'Enter a subject line' : 'Enter a heading',
+    });
   if (input.postage && !(POSTAGE as readonly string[]).includes(input.postage))
     errors.push({ field: 'postage', message: `Postage must be one of ${POSTAGE.join(', ')}` });
   return errors;
@@ -54,7 +58,10 @@ export async function createTemplate(
     .values({ service_id: service.id, type: input.type, ...values })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db.insertInto('notify_template_versions').values({ template_id: row.id, version: 1, ...values }).execute();
+  await db
+    .insertInto('notify_template_versions')
+    .values({ template_id: row.id, version: 1, ...values })
+    .execute();
   await recordAudit(db, actor, {
     action: 'notify.template.created',
     resourceType: 'notify_template',
@@ -82,7 +89,8 @@ export async function updateTemplate(
     .where('hidden', '=', false)
     .forUpdate()
     .executeTakeFirst();
-  if (!template) return { ok: false, errors: [{ field: 'template', message: 'Template not found' }] };
+  if (!template)
+    return { ok: false, errors: [{ field: 'template', message: 'Template not found' }] };
   const errors = check({ ...input, type: template.type });
   if (errors.length) return { ok: false, errors };
   const version = template.version + 1;
@@ -112,7 +120,10 @@ export async function updateTemplate(
 }
 
 /** The service's hidden template that precompiled PDF letters are recorded against, as in Notify. */
-export async function precompiledLetterTemplate(db: Db, serviceId: string): Promise<{ id: string; version: number }> {
+export async function precompiledLetterTemplate(
+  db: Db,
+  serviceId: string,
+): Promise<{ id: string; version: number }> {
   const existing = await db
     .selectFrom('notify_templates')
     .select(['id', 'version'])
@@ -120,12 +131,21 @@ export async function precompiledLetterTemplate(db: Db, serviceId: string): Prom
     .where('hidden', '=', true)
     .executeTakeFirst();
   if (existing) return existing;
-  const values = { name: 'Pre-compiled PDF', subject: 'Pre-compiled PDF', body: '', postage: 'second' as const, created_by: null };
+  const values = {
+    name: 'Pre-compiled PDF',
+    subject: 'Pre-compiled PDF',
+    body: '',
+    postage: 'second' as const,
+    created_by: null,
+  };
   const row = await db
     .insertInto('notify_templates')
     .values({ service_id: serviceId, type: 'letter', hidden: true, ...values })
     .returning(['id', 'version'])
     .executeTakeFirstOrThrow();
-  await db.insertInto('notify_template_versions').values({ template_id: row.id, version: 1, ...values }).execute();
+  await db
+    .insertInto('notify_template_versions')
+    .values({ template_id: row.id, version: 1, ...values })
+    .execute();
   return row;
 }

@@ -1,6 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
-import type { KeyType, NotificationStatus, NotificationType, NotifyNotificationRow } from '../db/tables.js';
+import type {
+  KeyType,
+  NotificationStatus,
+  NotificationType,
+  NotifyNotificationRow,
+} from '../db/tables.js';
 import { smsFragments } from '../templates/render.js';
 import { notifyDate } from './templates.js';
 
@@ -45,13 +50,19 @@ function base(db: Db) {
   return db
     .selectFrom('notify_notifications as n')
     .leftJoin('notify_template_versions as v', (join) =>
-      join.onRef('v.template_id', '=', 'n.template_id').onRef('v.version', '=', 'n.template_version'),
+      join
+        .onRef('v.template_id', '=', 'n.template_id')
+        .onRef('v.version', '=', 'n.template_version'),
     )
     .select(COLUMNS);
 }
 
 /** One of the service's notifications, whichever key sent it (as Notify's `GET /v2/notifications/{id}`). */
-export async function findNotification(db: Db, serviceId: string, id: string): Promise<Row | undefined> {
+export async function findNotification(
+  db: Db,
+  serviceId: string,
+  id: string,
+): Promise<Row | undefined> {
   return base(db).where('n.id', '=', id).where('n.service_id', '=', serviceId).executeTakeFirst();
 }
 
@@ -93,7 +104,10 @@ export async function listNotifications(
 export function serializeNotification(row: Row, baseUrl: string): Record<string, unknown> {
   const lines = row.address_lines ?? [];
   const letterLines = Object.fromEntries(
-    [1, 2, 3, 4, 5, 6, 7].map((n) => [`line_${n}`, row.type === 'letter' ? (lines[n - 1] ?? null) : null]),
+    [1, 2, 3, 4, 5, 6, 7].map((n) => [
+      `line_${n}`,
+      row.type === 'letter' ? (lines[n - 1] ?? null) : null,
+    ]),
   );
   return {
     id: row.id,
@@ -123,7 +137,11 @@ export function serializeNotification(row: Row, baseUrl: string): Record<string,
     cost_in_pounds: 0,
     cost_details:
       row.type === 'sms'
-        ? { billable_sms_fragments: smsFragments(row.body).fragments, international_rate_multiplier: 1, sms_rate: 0 }
+        ? {
+            billable_sms_fragments: smsFragments(row.body).fragments,
+            international_rate_multiplier: 1,
+            sms_rate: 0,
+          }
         : row.type === 'letter'
           ? { billable_sheets_of_paper: 1, postage: row.postage }
           : {},

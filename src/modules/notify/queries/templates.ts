@@ -39,7 +39,11 @@ export async function findTemplate(
     .innerJoin('notify_template_versions as v', (join) =>
       join
         .onRef('v.template_id', '=', 't.id')
-        .on((eb) => (version === undefined ? eb('v.version', '=', eb.ref('t.version')) : eb('v.version', '=', version))),
+        .on((eb) =>
+          version === undefined
+            ? eb('v.version', '=', eb.ref('t.version'))
+            : eb('v.version', '=', version),
+        ),
     )
     .leftJoin('users as u', 'u.id', 'v.created_by')
     .select([
@@ -77,7 +81,11 @@ export async function findTemplate(
 }
 
 /** The service's current templates, optionally of one type, newest first (`GET /v2/templates`). */
-export async function listTemplates(db: Db, serviceId: string, type?: NotificationType): Promise<TemplateResponse[]> {
+export async function listTemplates(
+  db: Db,
+  serviceId: string,
+  type?: NotificationType,
+): Promise<TemplateResponse[]> {
   let query = db
     .selectFrom('notify_templates as t')
     .innerJoin('notify_template_versions as v', (join) =>

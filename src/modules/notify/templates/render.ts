@@ -109,11 +109,16 @@ export function emailHtml(body: string, values: Personalisation): string {
     if (/^-{3,}$|^\*{3,}$/.test(block)) html.push('<hr>');
     else if (block.startsWith('## ')) html.push(`<h3>${inline(block.slice(3))}</h3>`);
     else if (block.startsWith('# ')) html.push(`<h2>${inline(block.slice(2))}</h2>`);
-    else if (block.startsWith('^')) html.push(`<blockquote>${inline(block.slice(1).trim())}</blockquote>`);
+    else if (block.startsWith('^'))
+      html.push(`<blockquote>${inline(block.slice(1).trim())}</blockquote>`);
     else if (lines.every((line) => /^[*•-]\s/.test(line)))
-      html.push(`<ul>${lines.map((l) => `<li>${inline(l.replace(/^[*•-]\s+/, ''))}</li>`).join('')}</ul>`);
+      html.push(
+        `<ul>${lines.map((l) => `<li>${inline(l.replace(/^[*•-]\s+/, ''))}</li>`).join('')}</ul>`,
+      );
     else if (lines.every((line) => /^\d+\.\s/.test(line)))
-      html.push(`<ol>${lines.map((l) => `<li>${inline(l.replace(/^\d+\.\s+/, ''))}</li>`).join('')}</ol>`);
+      html.push(
+        `<ol>${lines.map((l) => `<li>${inline(l.replace(/^\d+\.\s+/, ''))}</li>`).join('')}</ol>`,
+      );
     else html.push(`<p>${lines.map(inline).join('<br>')}</p>`);
   }
   return html.join('\n');
@@ -131,7 +136,11 @@ const GSM_EXTENDED = '^{}\\[~]|€';
  * fragment and 153 in each of several (extended characters count twice); anything else is sent
  * as Unicode, 70 in one and 67 in each of several.
  */
-export function smsFragments(body: string): { characters: number; fragments: number; unicode: boolean } {
+export function smsFragments(body: string): {
+  characters: number;
+  fragments: number;
+  unicode: boolean;
+} {
   let gsmLength = 0;
   let unicode = false;
   for (const char of body) {

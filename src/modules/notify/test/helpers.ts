@@ -14,7 +14,13 @@ export async function issueKey(
   type: 'live' | 'team' | 'test',
   name?: string,
 ): Promise<string> {
-  const result = await notifyKeyCreate(db, testConfig, ['--org', org, '--type', type, ...(name ? ['--name', name] : [])]);
+  const result = await notifyKeyCreate(db, testConfig, [
+    '--org',
+    org,
+    '--type',
+    type,
+    ...(name ? ['--name', name] : []),
+  ]);
   if (result.code !== 0) throw new Error(result.err.join('\n'));
   return result.out[0]!;
 }
@@ -36,7 +42,11 @@ export async function addTemplate(
 }
 
 /** A Notify JWT for a key text, with an `iat` of our choosing. */
-export function tokenFor(apiKey: string, iat = Math.round(Date.now() / 1000), iss?: string): string {
+export function tokenFor(
+  apiKey: string,
+  iat = Math.round(Date.now() / 1000),
+  iss?: string,
+): string {
   const secret = apiKey.slice(-36);
   const serviceId = iss ?? apiKey.slice(-73, -37);
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
