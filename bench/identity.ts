@@ -299,6 +299,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'silent',
       PORT: '0',
       SIGN_IN_ATTEMPTS_PER_MINUTE: String(SIGN_IN_LIMIT),
+      SIGN_IN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: '100000',
       ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     });
     platform = await createPlatform(config);

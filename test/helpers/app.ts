@@ -25,6 +25,7 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     WORKER: 'off',
     SIGN_IN_ATTEMPTS_PER_MINUTE: '30',
+    SIGN_IN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: '100000',
     ...env,
   });
   const platform = await createPlatform(config, {

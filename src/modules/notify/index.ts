@@ -12,6 +12,5 @@ export {
 } from './commands/services.js';
 export { createTemplate, updateTemplate, type TemplateInput } from './commands/templates.js';
 export { notifySealingKey } from './crypto.js';
-export { consumeRateLimit } from './rate-limit.js';
 export { smsFragments, fill, missingPersonalisation } from './templates/render.js';
 export type { KeyType, NotificationStatus, NotificationType } from './db/tables.js';

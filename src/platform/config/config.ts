@@ -40,7 +40,11 @@ const schema = z.object({
   WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  SIGN_IN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** A session unused for this long ends; the time-out warning shows SESSION_WARNING_SECONDS before. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(480).default(30),
+  SESSION_WARNING_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
 });
 
 export type Config = Readonly<
@@ -68,6 +72,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const values = parsed.data;
+  if (values.SESSION_WARNING_SECONDS >= values.SESSION_IDLE_MINUTES * 60) {
+    throw new ConfigError([
+      'SESSION_WARNING_SECONDS: must be shorter than SESSION_IDLE_MINUTES, or the warning shows at once',
+    ]);
+  }
   const warnings: string[] = [];
   if (values.SESSION_SECRET === DEV_SESSION_SECRET) {
     warnings.push('SESSION_SECRET is the development default: set your own before real use.');

@@ -13,7 +13,7 @@ import {
 } from '../db/tables.js';
 import { badRequest, NotifyError, validationError } from '../errors.js';
 import { findTemplate } from '../queries/templates.js';
-import { consumeRateLimit } from '../rate-limit.js';
+import { consumeRateLimit } from '../../../platform/http/rate-limit-store.js';
 import { normaliseEmailAddress, normaliseUkMobile, postalAddress } from '../recipients.js';
 import {
   fill,

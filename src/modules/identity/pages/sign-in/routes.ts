@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errorView, formText, safeReturnPath } from '../../../../platform/http/forms.js';
+import { AppError } from '../../../../platform/errors/errors.js';
+import { consumeRateLimit } from '../../../../platform/http/rate-limit-store.js';
 import type { AppContext } from '../../../../platform/http/types.js';
 import { resendConfirmationCode } from '../../commands/account-lifecycle.js';
 import { authenticate } from '../../commands/accounts.js';
@@ -24,6 +26,17 @@ export function signInRoutes(app: FastifyInstance, context: AppContext): void {
     const email = formText(request.body, 'email');
     const password = (request.body as { password?: unknown }).password;
     const returnTo = safeReturnPath(formText(request.body, 'returnTo'));
+    // Besides the per-account limit: one address trying many accounts is slowed too.
+    const fromAddress = await consumeRateLimit(
+      db,
+      `sign-in:address:${request.ip}`,
+      config.SIGN_IN_ATTEMPTS_PER_ADDRESS_PER_MINUTE,
+      60_000,
+    );
+    if (!fromAddress.allowed) {
+      reply.header('retry-after', Math.ceil(fromAddress.resetInMs / 1000));
+      throw new AppError('rate_limited', 429, 'Too many attempts', { ip: request.ip });
+    }
     const outcome =
       email && typeof password === 'string' && password
         ? await authenticate(db, email, password, {
