@@ -53,3 +53,10 @@ export {
   resendConfirmationCode,
 } from './commands/account-lifecycle.js';
 export { hashSessionToken } from './commands/sessions.js';
+/** The identity a person proved at P2 (name, date of birth, address), for single sign-on. */
+export {
+  findVerifiedIdentity,
+  type KeptVerifiedIdentity,
+  type VerifiedIdentity,
+} from './commands/verified-identity.js';
+export type { VerifiedAddress } from './db/tables.js';

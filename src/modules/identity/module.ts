@@ -7,6 +7,7 @@ import { accountRoutes } from './pages/account/routes.js';
 import { signInRoutes } from './pages/sign-in/routes.js';
 import { secondFactorRoutes } from './pages/second-factor/routes.js';
 import { securityRoutes } from './pages/security/routes.js';
+import { timeoutWarningHook } from './pages/security/timeout-warning.js';
 import { signedOutRoutes } from './pages/signed-out/routes.js';
 import { verifyRoutes } from './pages/verify/routes.js';
 import { counterRoutes } from './pages/verify/counter/routes.js';
@@ -30,9 +31,11 @@ const ROUTE_GROUPS: ((app: FastifyInstance, context: AppContext) => void | Promi
 /** Accounts, sign-in and sessions (kept in the database so any node can serve any request). */
 export const identityModule: ModuleManifest = {
   name: 'identity',
-  hooks(app, { db }) {
+  hooks(app, { db, config }) {
     // Sets request.user; an idle or expired session is ended and the page says so.
-    app.addHook('onRequest', sessionHook(db));
+    app.addHook('onRequest', sessionHook(db, config.SESSION_IDLE_MINUTES));
+    // Pages of a signed-in person carry the "You're about to be signed out" dialog.
+    app.addHook('preHandler', timeoutWarningHook(config));
   },
   async routes(app, context) {
     for (const register of ROUTE_GROUPS) await register(app, context);
@@ -78,6 +81,12 @@ export const identityModule: ModuleManifest = {
       description:
         'Which identity documents an adviser saw when you proved your identity in person (type and last 4 characters of the number only), and who saw them',
       retention: 'Until you delete your account',
+    },
+    {
+      table: 'verified_identities',
+      description:
+        'The name, date of birth and address you proved your identity with (from the benefits register, or confirmed by an adviser), which services you sign in to with a verified identity may receive',
+      retention: 'Until you delete your account, or replaced when you prove your identity again',
     },
   ],
 };

@@ -6,6 +6,7 @@ export {
   type KnownFacts,
   type MatchResult,
 } from './queries/match.js';
+export { matchedPersonDetails, type MatchedPersonDetails } from './queries/person.js';
 export { loadRegister } from './commands/load-register.js';
 export {
   DEMO_CITIZEN_FACTS,

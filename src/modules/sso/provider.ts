@@ -15,7 +15,12 @@ import type { Config } from '../../platform/config/config.js';
 import type { Database } from '../../platform/db/database.js';
 import type { Locale, Translate } from '../../platform/i18n/i18n.js';
 import type { CurrentUser } from '../../platform/http/types.js';
-import { endSession, SESSION_COOKIE } from '../identity/index.js';
+import {
+  endSession,
+  findVerifiedIdentity,
+  SESSION_COOKIE,
+  type KeptVerifiedIdentity,
+} from '../identity/index.js';
 import { databaseAdapter, purgeExpiredPayloads } from './db/adapter.js';
 import { ensureSigningKeys, publishedKeys, sharedSecret } from './keys.js';
 import { levelOfVector, parseVtr } from './vectors.js';
@@ -150,11 +155,21 @@ export async function buildProvider(
       clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256'],
       requestObjectSigningAlgValues: ['ES256', 'RS256', 'PS256'],
     },
-    scopes: ['openid', 'email', 'phone'],
+    scopes: [...OIDC_SCOPES],
     claims: {
       openid: ['sub', 'vot', 'vtm'],
       email: ['email', 'email_verified'],
       phone: ['phone_number', 'phone_number_verified'],
+      // The verified identity: released only for a P2 sign-in (see findAccount).
+      profile: [...PROFILE_CLAIMS],
+      address: ['address'],
+    },
+    // Userinfo has no session to look at: each access token remembers the vector its sign-in
+    // achieved (kept with the token in the database, never shown to the relying party).
+    async extraTokenClaims(ctx, token) {
+      if (token.kind !== 'AccessToken') return undefined;
+      const vot = ctx.oidc.entities.AuthorizationCode?.acr;
+      return typeof vot === 'string' ? { vot } : undefined;
     },
     // vot and vtm belong in the ID token; findAccount gives each claim only where it belongs.
     conformIdTokenClaims: false,
@@ -181,6 +196,7 @@ export async function buildProvider(
     features: {
       devInteractions: { enabled: false },
       requestObjects: { enabled: true },
+      claimsParameter: { enabled: true },
       revocation: { enabled: true },
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
@@ -215,9 +231,12 @@ export async function buildProvider(
       grant.addOIDCScope(
         scope
           .split(' ')
-          .filter((s) => ['openid', 'email', 'phone'].includes(s))
+          .filter((s) => (OIDC_SCOPES as readonly string[]).includes(s))
           .join(' '),
       );
+      // Claims asked for one by one with the `claims` parameter (e.g. birthdate alone).
+      const asked = ctx.oidc.params?.claims ? [...ctx.oidc.requestParamClaims] : [];
+      if (asked.length > 0) grant.addOIDCClaims(asked);
       await grant.save();
       return grant;
     },
@@ -225,12 +244,21 @@ export async function buildProvider(
       const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       const user = row as Record<string, unknown> | undefined;
       if (!user || user.deleted_at) return undefined;
+      // The vector the sign-in achieved: the code's (ID token), the access token's (userinfo).
+      const source = token as { acr?: string; extra?: { vot?: unknown } } | undefined;
+      const achieved = source?.acr ?? source?.extra?.vot ?? ctx.oidc.session?.acr;
+      // The verified identity is read only for a P2 sign-in, and released only then.
+      const verified = achieved === 'Cl.Cm.P2' ? await findVerifiedIdentity(db, id) : undefined;
       const account: Account = {
         accountId: id,
-        claims(use) {
+        claims(use, _scope, requested) {
           if (use === 'id_token') {
             const vot = (token as { acr?: string } | undefined)?.acr ?? ctx.oidc.session?.acr;
-            return { sub: id, ...(vot ? { vot } : {}), vtm: trustmarkUrl(issuer) };
+            // In the ID token only what the `claims` parameter asked for there by name.
+            const asked = verified
+              ? pick(identityClaims(verified), Object.keys(requested ?? {}))
+              : {};
+            return { sub: id, ...(vot ? { vot } : {}), vtm: trustmarkUrl(issuer), ...asked };
           }
           // Phone columns come with the second-factor work; read them only if they exist.
           const phone = typeof user.phone === 'string' && user.phone ? user.phone : undefined;
@@ -241,6 +269,7 @@ export async function buildProvider(
             ...(phone
               ? { phone_number: phone, phone_number_verified: Boolean(user.phone_verified_at) }
               : {}),
+            ...(verified ? identityClaims(verified) : {}),
           };
         },
       };
@@ -298,6 +327,40 @@ export async function buildProvider(
   });
   const keyFingerprint = fingerprint(keys.map((k) => k.kid));
   return { provider, keyFingerprint, salt };
+}
+
+/** The scopes a relying party may ask for. */
+const OIDC_SCOPES = ['openid', 'email', 'phone', 'profile', 'address'] as const;
+/** The standard claims of the `profile` scope that Joinedup has: those of a verified identity. */
+const PROFILE_CLAIMS = ['name', 'given_name', 'family_name', 'birthdate'] as const;
+
+/**
+ * A verified identity as standard OpenID Connect claims (Core §5.1): `address` is structured,
+ * with `formatted` as lines separated by newlines.
+ *
+ * @example identityClaims(sam).address.postal_code // 'GL5 4UB'
+ */
+export function identityClaims(identity: KeptVerifiedIdentity) {
+  const { lines, town, postcode, country } = identity.address;
+  return {
+    name: `${identity.givenName} ${identity.familyName}`,
+    given_name: identity.givenName,
+    family_name: identity.familyName,
+    birthdate: identity.birthdate,
+    address: {
+      formatted: [...lines, town, postcode].join('\n'),
+      street_address: lines.join('\n'),
+      locality: town,
+      postal_code: postcode,
+      country,
+    },
+  };
+}
+
+function pick<T extends Record<string, unknown>>(from: T, keys: string[]): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(from).filter(([key]) => keys.includes(key)),
+  ) as Partial<T>;
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);

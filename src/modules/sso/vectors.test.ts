@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { levelOfVector, parseVector, parseVtr } from './vectors.js';
+import { grantedVector, levelOfVector, parseVector, parseVtr } from './vectors.js';
 
 describe('vectors of trust', () => {
   it('reads a single vector as its level', () => {
@@ -40,5 +40,12 @@ describe('vectors of trust', () => {
     expect(levelOfVector('Cl.Cm.P2')).toBe(3);
     expect(levelOfVector('nonsense')).toBe(1);
     expect(levelOfVector(undefined)).toBe(1);
+  });
+
+  it('grants the strongest asked-for vector the session meets, never more than asked', () => {
+    expect(grantedVector(['Cl.Cm'], 3)).toBe('Cl.Cm');
+    expect(grantedVector(['Cl', 'Cl.Cm.P2'], 3)).toBe('Cl.Cm.P2');
+    expect(grantedVector(['Cl', 'Cl.Cm.P2'], 2)).toBe('Cl');
+    expect(grantedVector(['Cl.Cm.P2'], 3)).toBe('Cl.Cm.P2');
   });
 });

@@ -68,3 +68,16 @@ export function parseVtr(value: unknown): VtrOutcome {
   const level = Math.min(...vectors.map((v) => LEVEL_OF[v])) as VectorLevel;
   return { ok: true, level, vectors };
 }
+
+/**
+ * The vector to put in `vot`: the strongest of those the relying party asked for that the
+ * session meets, as One Login answers, so a P2 session asked only for `Cl.Cm` gives `Cl.Cm` and
+ * releases no identity claims the relying party did not ask to rely on.
+ *
+ * @example grantedVector(['Cl', 'Cl.Cm'], 3) // 'Cl.Cm'
+ */
+export function grantedVector(asked: Vector[], achieved: VectorLevel): Vector {
+  const met = asked.filter((vector) => LEVEL_OF[vector] <= achieved);
+  if (met.length === 0) return VECTOR_OF[achieved];
+  return VECTOR_OF[Math.max(...met.map((vector) => LEVEL_OF[vector])) as VectorLevel];
+}

@@ -635,6 +635,7 @@ export async function deleteAccount(
         phone: null,
         phone_verified_at: null,
         email_verified_at: null,
+        identity_level: 'P0',
         second_factor: 'none',
         totp_secret: null,
         totp_pending_secret: null,
@@ -646,6 +647,8 @@ export async function deleteAccount(
     await endSessionsOf(trx, user.id);
     await trx.deleteFrom('one_time_codes').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('identity_verification_journeys').where('user_id', '=', user.id).execute();
+    // The verified name, date of birth and address go too: single sign-on can release nothing.
+    await trx.deleteFrom('verified_identities').where('user_id', '=', user.id).execute();
     await ctx.accountEvent?.(trx, { type: 'deleted', userId: user.id });
     await audit(trx, selfActor(user, ctx), 'account.deleted', user.id);
   });

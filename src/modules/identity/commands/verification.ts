@@ -7,10 +7,12 @@ import { findOrganisationBySlug } from '../../organisations/index.js';
 import {
   IDENTITY_REGISTER_HOLDER,
   maskNino,
+  matchedPersonDetails,
   matchPerson,
   type KnownFacts,
 } from '../../registers/index.js';
 import type { UserRow } from '../db/tables.js';
+import { addressFrom, keepVerifiedIdentity, type VerifiedIdentity } from './verified-identity.js';
 
 /** Failed online attempts allowed per account in 24 hours; the next failure locks for 24 hours. */
 export const MAX_FAILED_VERIFICATIONS = 3;
@@ -104,6 +106,15 @@ export async function verifyOnline(
   });
 
   if (result.matched) {
+    // What the register holds (not what was typed) is the identity single sign-on releases.
+    const details = await matchedPersonDetails(db, holder.id, result.personId);
+    if (!details) throw new Error('A matched register record could not be read');
+    await keepVerifiedIdentity(db, userId, 'online-known-facts', {
+      givenName: details.givenName,
+      familyName: details.familyName,
+      birthdate: details.dateOfBirth,
+      address: addressFrom(details),
+    });
     await db
       .updateTable('users')
       .set({
@@ -264,14 +275,15 @@ export function readDocumentsSeen(input: {
 
 /**
  * Raises a citizen to P2 on a counter adviser's word: the documents they saw are kept (type
- * and last 4 characters only) and the audit entry names the adviser as actor and the person as
- * subject. The caller opens the transaction.
+ * and last 4 characters only), with the name, date of birth and address the adviser confirmed
+ * from them (the verified identity single sign-on releases), and the audit entry names the
+ * adviser as actor and the person as subject. The caller opens the transaction.
  */
 export async function verifyFaceToFace(
   db: Db,
   adviser: CurrentUser,
   requestId: string,
-  input: { userId: string; documents: DocumentSeen[] },
+  input: { userId: string; documents: DocumentSeen[]; identity: VerifiedIdentity },
 ): Promise<Outcome<{ user: UserRow }>> {
   if (!mayVerifyFaceToFace(adviser) || !adviser.organisationId)
     return {
@@ -293,6 +305,7 @@ export async function verifyFaceToFace(
       documents: JSON.stringify(input.documents),
     })
     .execute();
+  await keepVerifiedIdentity(db, person.id, 'face-to-face', input.identity);
   const user = await db
     .updateTable('users')
     .set({

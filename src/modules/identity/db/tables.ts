@@ -76,6 +76,27 @@ export interface IdentityDocumentCheckTable {
   checked_at: Generated<Date>;
 }
 
+/** A postal address as a verified identity holds it (0013). */
+export interface VerifiedAddress {
+  lines: string[];
+  town: string;
+  postcode: string;
+  /** ISO 3166-1 alpha-2; always 'GB' for now. */
+  country: string;
+}
+
+/** The identity a person proved at P2, which single sign-on releases at P2 only (0013). */
+export interface VerifiedIdentityTable {
+  user_id: string;
+  given_name: string;
+  family_name: string;
+  /** Written as YYYY-MM-DD; read back with to_char so no time zone can move the day. */
+  birthdate: ColumnType<Date, string, string>;
+  address: ColumnType<VerifiedAddress, string, string>;
+  method: IdentityMethod;
+  verified_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export const SECOND_FACTORS = ['none', 'totp', 'sms', 'email'] as const;
 export type SecondFactor = (typeof SECOND_FACTORS)[number];
 
@@ -107,6 +128,7 @@ declare module '../../../platform/db/database.js' {
     identity_verification_journeys: IdentityVerificationJourneyTable;
     identity_verification_attempts: IdentityVerificationAttemptTable;
     identity_document_checks: IdentityDocumentCheckTable;
+    verified_identities: VerifiedIdentityTable;
   }
 }
 

@@ -8,7 +8,7 @@ import {
   type AssuranceLevel,
 } from '../../identity/index.js';
 import { attachState, OIDC_PREFIX, type ProviderHolder } from '../provider.js';
-import { parseVtr } from '../vectors.js';
+import { grantedVector, parseVtr, type VectorLevel } from '../vectors.js';
 
 const ERROR = 'modules/sso/pages/errors/error.njk';
 
@@ -106,7 +106,7 @@ export async function oidcRoutes(
     const redirectTo = await provider.interactionResult(request.raw, reply.raw, {
       login: {
         accountId: user.id,
-        acr: vectorOfTrust(user),
+        acr: asked.ok ? grantedVector(asked.vectors, achieved as VectorLevel) : vectorOfTrust(user),
         amr: achieved >= 2 ? ['pwd', 'mfa'] : ['pwd'],
       },
     });

@@ -325,6 +325,15 @@ describe('proving identity face to face at a counter', () => {
       'last4-driving-licence': 'j9 9a',
       'last4-biometric-residence-permit': '',
       confirmed: 'yes',
+      // The details the adviser copies from the documents (the verified identity).
+      givenName: 'Alex',
+      familyName: 'Example',
+      'dateOfBirth-day': '2',
+      'dateOfBirth-month': '3',
+      'dateOfBirth-year': '1990',
+      addressLine1: '2 Church Lane',
+      town: 'Stroud',
+      postcode: 'gl5 1aa',
     });
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get('location')).toBe(`/verify/counter/${id}/done`);

@@ -12,6 +12,21 @@ import {
   readDocumentsSeen,
   verifyFaceToFace,
 } from '../../../commands/verification.js';
+import { readConfirmedIdentity } from '../../../commands/verified-identity.js';
+import { ukToday } from '../../../../../platform/validation/validators.js';
+
+/** The fields in which the adviser confirms the person's name, date of birth and address. */
+const IDENTITY_FIELDS = [
+  'givenName',
+  'familyName',
+  'dateOfBirth-day',
+  'dateOfBirth-month',
+  'dateOfBirth-year',
+  'addressLine1',
+  'addressLine2',
+  'town',
+  'postcode',
+] as const;
 
 const VIEWS = 'modules/identity/pages/verify/counter';
 const SEARCH = `${VIEWS}/search.njk`;
@@ -83,20 +98,32 @@ export function counterRoutes(app: FastifyInstance, { db }: AppContext): void {
       IDENTITY_DOCUMENTS.map((d) => [d, formText(request.body, `last4-${d}`)]),
     );
     const confirmed = formText(request.body, 'confirmed') === 'yes';
+    const typed = Object.fromEntries(
+      IDENTITY_FIELDS.map((name) => [name, formText(request.body, name)]),
+    );
+    const identity = readConfirmedIdentity(typed, ukToday());
     const reading = readDocumentsSeen({ documents, last4, confirmed });
-    const outcome = reading.ok
-      ? await db.transaction().execute((trx) =>
-          verifyFaceToFace(trx, adviser, request.id, {
-            userId: person.id,
-            documents: reading.documents,
-          }),
-        )
-      : reading;
+    const outcome =
+      reading.ok && identity.ok
+        ? await db.transaction().execute((trx) =>
+            verifyFaceToFace(trx, adviser, request.id, {
+              userId: person.id,
+              documents: reading.documents,
+              identity: identity.identity,
+            }),
+          )
+        : {
+            ok: false as const,
+            errors: [
+              ...(identity.ok ? [] : identity.errors),
+              ...(reading.ok ? [] : reading.errors),
+            ],
+          };
     if (!outcome.ok) {
       return reply.code(400).view(RECORD, {
         person,
         documents: IDENTITY_DOCUMENTS,
-        values: { documents, last4, confirmed },
+        values: { ...typed, documents, last4, confirmed },
         backLink: '/verify/counter',
         ...errorView(outcome.errors, request.t),
       });
