@@ -12,7 +12,8 @@ export const formsModule: ModuleManifest = {
   personalData: [
     {
       table: 'form_drafts',
-      description: 'Answers to applications you have started but not sent',
+      description:
+        'Answers to applications you (or an agent acting for you) have started but not sent',
       retention: '30 days',
     },
   ],

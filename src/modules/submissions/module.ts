@@ -12,7 +12,8 @@ export const submissionsModule: ModuleManifest = {
   personalData: [
     {
       table: 'submissions',
-      description: 'Your applications and your answers',
+      description:
+        'Your applications and your answers, including any an agent sent on your behalf; as an agent, the applications you sent for clients',
       retention: '6 years after the decision',
     },
     {

@@ -50,7 +50,16 @@ export function submissionHandlers(config: Config): Record<string, OutboxHandler
     async [SUBMITTED_TOPIC](payload, { db, idempotencyKey }) {
       const submissionId = String(payload.submissionId);
       const { submission, applicant, names } = await context(db, submissionId);
-      const text = await bilingual(await loaded(), 'submissions.mail.received', names);
+      // Sent by an agent: the receipt still goes to the applicant (the client), and says who sent it.
+      const sent = (await eventsFor(db, submission.id)).find((e) => e.status === 'submitted');
+      const agent = sent?.details.agent_name;
+      const text = agent
+        ? await bilingual(await loaded(), 'submissions.mail.receivedOnBehalf', async (locale) => ({
+            ...(await names(locale)),
+            agent,
+            business: sent.details.agent_business_name ?? '',
+          }))
+        : await bilingual(await loaded(), 'submissions.mail.received', names);
       const subject = `${submission.reference}: ${(await names('en')).service}`;
       // Everything read first: inside the transaction only trx may be used (PGlite has one connection).
       await db.transaction().execute(async (trx) => {

@@ -4,7 +4,7 @@ import { errorView } from '../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../platform/http/types.js';
 import { formatDate } from '../../../platform/i18n/i18n.js';
 import { ukToday } from '../../../platform/validation/validators.js';
-import { hasRole, requireSignIn } from '../../identity/index.js';
+import { findUserById, hasRole, requireSignIn } from '../../identity/index.js';
 import {
   answerRows,
   describeHistory,
@@ -72,7 +72,10 @@ export function caseworkRoutes(app: FastifyInstance, { db, wakeOutbox }: AppCont
       submission,
       serviceTitle: await names.service(submission.service_id),
       answerRows: answerRows(submission, request.locale),
-      history: await describeHistory(events, names, request.t, request.locale),
+      // "Sent by Sam Citizen", or "Sent by Chris Agent (Cotswold Accountants LLP) on behalf of Sam Citizen".
+      history: await describeHistory(events, names, request.t, request.locale, {
+        applicantName: (await findUserById(db, submission.applicant_user_id))?.display_name ?? '—',
+      }),
       preferredDate: typeof preferred === 'string' ? formatDate(preferred, request.locale) : '—',
       dateItems: ['day', 'month', 'year'].map((part) => ({
         name: part,

@@ -16,17 +16,32 @@ export interface NewSubmission {
   organisationId: string;
   applicantUserId: string;
   answers: SubmittedAnswers;
+  /** Set when an agent acting for the applicant sends it; the names are kept as they were then. */
+  agent?: SubmittingAgent | null;
+}
+
+/** The agent who sends an application for a client, and the agent business they act through. */
+export interface SubmittingAgent {
+  userId: string;
+  name: string;
+  businessId: string;
+  businessName: string;
 }
 
 /**
  * Records an application, its first status and the outbox message that delivers it, all in
  * the caller's transaction: if any part fails, none happened. One draft makes one submission.
+ * When an agent sends it, the applicant is still the client; the agent is the actor of the
+ * "submitted" event and of the audit entry, whose details get `auditDetails` (the caller passes
+ * the agents module's `actingAuditDetails(user)`: `on_behalf_of`, `agent_business_id`).
  */
 export async function createSubmission(
   trx: Db,
   input: NewSubmission,
   actor: Actor,
+  auditDetails: Record<string, unknown> = {},
 ): Promise<SubmissionRow> {
+  const agent = input.agent ?? null;
   for (let attempt = 0; ; attempt++) {
     const reference = newReference();
     const clash = await trx
@@ -43,6 +58,8 @@ export async function createSubmission(
         service_id: input.serviceId,
         organisation_id: input.organisationId,
         applicant_user_id: input.applicantUserId,
+        submitted_by_user_id: agent?.userId ?? input.applicantUserId,
+        agent_business_id: agent?.businessId ?? null,
         answers: JSON.stringify(input.answers),
         status: 'submitted',
       })
@@ -53,7 +70,15 @@ export async function createSubmission(
       .values({
         submission_id: submission.id,
         status: 'submitted',
-        actor_user_id: input.applicantUserId,
+        details: agent
+          ? JSON.stringify({
+              on_behalf_of: input.applicantUserId,
+              agent_name: agent.name,
+              agent_business_id: agent.businessId,
+              agent_business_name: agent.businessName,
+            })
+          : undefined,
+        actor_user_id: agent?.userId ?? input.applicantUserId,
         actor_organisation_id: null,
       })
       .execute();
@@ -67,7 +92,7 @@ export async function createSubmission(
       resourceType: 'submission',
       resourceId: submission.id,
       subjectUserId: input.applicantUserId,
-      details: { reference },
+      details: { reference, ...auditDetails },
     });
     return submission;
   }

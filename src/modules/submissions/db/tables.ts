@@ -21,6 +21,10 @@ export interface SubmissionTable {
   service_id: string;
   organisation_id: string;
   applicant_user_id: string;
+  /** Who sent it: the applicant, or an agent acting for them (null if that account is gone). */
+  submitted_by_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The agent business the sender acted through; null when the applicant sent it themselves. */
+  agent_business_id: ColumnType<string | null, string | null | undefined, string | null>;
   answers: ColumnType<SubmittedAnswers, string, string>;
   status: SubmissionStatus;
   submitted_at: Generated<Date>;

@@ -8,11 +8,12 @@ import {
 } from '../../../platform/i18n/i18n.js';
 import type { AppContext } from '../../../platform/http/types.js';
 import { findPublishedServiceById } from '../../catalogue/index.js';
-import { requireSignIn } from '../../identity/index.js';
+import { actingEntryOf } from '../../agents/index.js';
+import { findUserById, requireSignIn } from '../../identity/index.js';
 import { findOrganisationById } from '../../organisations/index.js';
 import type { Db } from '../../../platform/db/database.js';
 import type { SubmissionEventRow, SubmissionRow } from '../db/tables.js';
-import { getForApplicant, listForApplicant } from '../queries/submissions.js';
+import { getForApplicant, listForActingAgent, listForApplicant } from '../queries/submissions.js';
 
 const LIST = 'modules/submissions/pages/applications/applications.njk';
 const DETAIL = 'modules/submissions/pages/application/application.njk';
@@ -45,12 +46,37 @@ export function nameLookup(db: Db, locale: Locale) {
   };
 }
 
-/** The status history in words: "Received by Stroud District Council", "Approved: collection on …". */
+/**
+ * Who sent it, in words. To the applicant: "You sent your application", or "Sent by Chris Agent
+ * (Cotswold Accountants LLP) on behalf of you". To anyone else (a caseworker, the agent), pass
+ * `applicantName`: "Sent by Sam Citizen", or "Sent by Chris Agent (…) on behalf of Sam Citizen".
+ */
+function describeSending(
+  event: SubmissionEventRow,
+  t: Translate,
+  applicantName: string | undefined,
+): string {
+  const agent = event.details.agent_name;
+  const business = event.details.agent_business_name ?? '';
+  if (applicantName === undefined)
+    return agent
+      ? t('submissions.history.submittedByAgent', { agent, business })
+      : t('submissions.history.submitted');
+  return agent
+    ? t('submissions.history.submittedByAgentFor', { agent, business, applicant: applicantName })
+    : t('submissions.history.submittedBy', { applicant: applicantName });
+}
+
+/**
+ * The status history in words: "Received by Stroud District Council", "Approved: collection
+ * on …". Written to the applicant unless `options.applicantName` is given (staff, an agent).
+ */
 export async function describeHistory(
   events: SubmissionEventRow[],
   names: ReturnType<typeof nameLookup>,
   t: Translate,
   locale: Locale,
+  options: { applicantName?: string } = {},
 ) {
   return Promise.all(
     events.map(async (event) => {
@@ -66,7 +92,10 @@ export async function describeHistory(
         detail = t('submissions.history.reason', { reason: event.details.reason });
       }
       return {
-        title: t(`submissions.history.${event.status}`, { organisation }),
+        title:
+          event.status === 'submitted'
+            ? describeSending(event, t, options.applicantName)
+            : t(`submissions.history.${event.status}`, { organisation }),
         detail,
         occurredAt: event.occurred_at,
       };
@@ -100,13 +129,18 @@ export function answerRows(submission: SubmissionRow, locale: Locale) {
   }));
 }
 
-/** "Your applications": a person's own submissions, each with its history and who has looked at it. */
+/**
+ * "Your applications": a person's own submissions, each with its history and who has looked at
+ * it. An agent acting for a client sees the client's, in the services the authority covers.
+ */
 export function submissionRoutes(app: FastifyInstance, { db }: AppContext): void {
   app.get('/applications', async (request, reply) => {
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     const names = nameLookup(db, request.locale);
-    const rows = await listForApplicant(db, user.id);
+    const rows = user.actingFor
+      ? await listForActingAgent(db, user)
+      : await listForApplicant(db, user.id);
     const applications = await Promise.all(
       rows.map(async (s) => ({
         reference: s.reference,
@@ -116,19 +150,31 @@ export function submissionRoutes(app: FastifyInstance, { db }: AppContext): void
         organisationName: await names.organisation(s.organisation_id),
       })),
     );
-    return reply.view(LIST, { applications });
+    return reply.view(LIST, { applications, client: user.actingFor?.displayName ?? null });
   });
 
   app.get('/applications/:reference', async (request, reply) => {
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     const { reference } = request.params as { reference: string };
-    const { submission, events, views } = await getForApplicant(db, user, reference);
+    const { submission, events, views, asAgent } = await getForApplicant(db, user, reference, {
+      userId: user.id,
+      organisationId: null,
+      role: 'agent',
+      requestId: request.id,
+    });
     const names = nameLookup(db, request.locale);
     return reply.view(DETAIL, {
       submission,
       serviceTitle: await names.service(submission.service_id),
-      history: await describeHistory(events, names, request.t, request.locale),
+      client: asAgent ? user.actingFor!.displayName : null,
+      history: await describeHistory(
+        events,
+        names,
+        request.t,
+        request.locale,
+        asAgent ? { applicantName: user.actingFor!.displayName } : {},
+      ),
       views: await describeViews(views, names, request.t, request.locale),
       answerRows: answerRows(submission, request.locale),
       backLink: '/applications',
@@ -139,11 +185,16 @@ export function submissionRoutes(app: FastifyInstance, { db }: AppContext): void
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     const { reference } = request.params as { reference: string };
-    const { submission } = await getForApplicant(db, user, reference);
+    const { submission, asAgent } = await getForApplicant(db, user, reference);
     const names = nameLookup(db, request.locale);
+    // The receipt goes to the applicant: the client, when an agent sent it for them.
+    const applicant = asAgent ? await findUserById(db, submission.applicant_user_id) : null;
+    const entry = asAgent ? actingEntryOf(user) : null;
     return reply.view(CONFIRMATION, {
       submission,
       organisationName: await names.organisation(submission.organisation_id),
+      email: applicant?.email ?? user.email,
+      acting: entry ? { client: entry.clientName, business: entry.agentBusinessName } : null,
     });
   });
 }

@@ -3,7 +3,8 @@ import type { Db } from '../../../platform/db/database.js';
 import { notFound } from '../../../platform/errors/errors.js';
 import type { CurrentUser } from '../../../platform/http/types.js';
 import type { SubmissionEventRow, SubmissionRow, SubmissionStatus } from '../db/tables.js';
-import { canApplicantSee, canStaffWork } from '../policies/submissions.js';
+import { actingAuditDetails, canActFor } from '../../agents/index.js';
+import { canAgentSee, canApplicantSee, canStaffWork } from '../policies/submissions.js';
 import { parseReference } from '../reference.js';
 
 export async function findSubmissionByDraftId(
@@ -52,18 +53,58 @@ export async function listForApplicant(db: Db, userId: string): Promise<Submissi
 }
 
 /**
- * One of a person's own applications, with its history and every staff view of it.
- * Someone else's reference is "not found", so references cannot be probed.
+ * The applications an agent acting for a client may see: the client's, only in the services
+ * the client's authority covers (checked service by service, on this request).
  */
-export async function getForApplicant(db: Db, user: CurrentUser | null, reference: string) {
+export async function listForActingAgent(db: Db, user: CurrentUser): Promise<SubmissionRow[]> {
+  const clientId = user.actingFor?.userId;
+  if (!clientId) return [];
+  const rows = await listForApplicant(db, clientId);
+  const covered = new Map<string, boolean>();
+  for (const serviceId of new Set(rows.map((row) => row.service_id)))
+    covered.set(serviceId, await canActFor(db, user, clientId, serviceId));
+  return rows.filter((row) => canAgentSee(user, row, covered.get(row.service_id) === true));
+}
+
+/**
+ * One of a person's own applications, with its history and every staff view of it; or one of
+ * a client's, for an agent acting for them in its service (the look is audited "by the agent
+ * on behalf of the client"). Anyone else's reference is "not found", so references cannot be
+ * probed.
+ */
+export async function getForApplicant(
+  db: Db,
+  user: CurrentUser | null,
+  reference: string,
+  actor?: Actor,
+) {
   const submission = await findByReference(db, reference);
-  if (!submission || !canApplicantSee(user, submission)) throw notFound({ reference });
+  if (!submission) throw notFound({ reference });
+  const own = canApplicantSee(user, submission);
+  const asAgent =
+    !own &&
+    user?.actingFor?.userId === submission.applicant_user_id &&
+    canAgentSee(
+      user,
+      submission,
+      await canActFor(db, user, submission.applicant_user_id, submission.service_id),
+    );
+  if (!own && !asAgent) throw notFound({ reference });
+  if (asAgent && actor) {
+    await recordAudit(db, actor, {
+      action: 'submission.viewed_by_agent',
+      resourceType: 'submission',
+      resourceId: submission.id,
+      subjectUserId: submission.applicant_user_id,
+      details: { reference: submission.reference, ...actingAuditDetails(user) },
+    });
+  }
   const [events, audit] = await Promise.all([
     eventsFor(db, submission.id),
     auditForResource(db, 'submission', submission.id),
   ]);
   const views = audit.filter((entry) => entry.action === 'submission.viewed');
-  return { submission, events, views };
+  return { submission, events, views, asAgent };
 }
 
 /** The queue: an organisation's submissions in a state, oldest first (first come, first served). */
