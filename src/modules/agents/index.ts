@@ -15,3 +15,6 @@ export { createBusiness, type NewBusiness } from './commands/businesses.js';
 export { approveAuthority, requestAuthority } from './commands/authorities.js';
 export { BUSINESS_TYPES, type BusinessType, type MemberRole } from './db/tables.js';
 export { createDemoAgency } from './commands/demo.js';
+// For enrolment: a business's services are linked by its administrators and seen by its members.
+export { membershipOf } from './policies/businesses.js';
+export { businessesOf } from './queries/businesses.js';

@@ -10,9 +10,12 @@ const WORDING = {
     account: {
       'council-tax': 'council tax account',
       'business-rates': 'business rates account',
+      'trade-waste': 'trade waste account',
     } satisfies Record<EnrolableService, string>,
     asked:
       'Someone asked to link your {account} {reference} with {organisation} to an online account with {brand}. To finish, they must sign in and enter the activation code below at {url}.',
+    askedBusiness:
+      'Someone asked to link your {account} {reference} with {organisation} to the business account "{business}" with {brand}. To finish, an administrator of that business account must sign in and enter the activation code below at {url}.',
     code: 'Activation code: {code}',
     expires: 'The code expires on {date}.',
     notYou:
@@ -24,9 +27,12 @@ const WORDING = {
     account: {
       'council-tax': 'cyfrif treth gyngor',
       'business-rates': 'cyfrif ardrethi busnes',
+      'trade-waste': 'cyfrif gwastraff masnachol',
     } satisfies Record<EnrolableService, string>,
     asked:
       'Gofynnodd rhywun am gysylltu eich {account} {reference} gyda {organisation} â chyfrif ar-lein gyda {brand}. I orffen, rhaid iddyn nhw fewngofnodi a rhoi’r cod actifadu isod yn {url}.',
+    askedBusiness:
+      'Gofynnodd rhywun am gysylltu eich {account} {reference} gyda {organisation} â’r cyfrif busnes "{business}" gyda {brand}. I orffen, rhaid i weinyddwr y cyfrif busnes hwnnw fewngofnodi a rhoi’r cod actifadu isod yn {url}.',
     code: 'Cod actifadu: {code}',
     expires: 'Bydd y cod yn dod i ben ar {date}.',
     notYou:
@@ -49,6 +55,8 @@ export interface ActivationLetter {
   expiresAt: Date;
   sentAt: Date;
   brandName: string;
+  /** The business account asking, when a business enrols; the letter names it. */
+  businessName?: string | null;
   activateUrl: string;
 }
 
@@ -81,6 +89,7 @@ export function renderActivationLetter(letter: ActivationLetter): Buffer {
           ? (letter.organisation.nameCy ?? letter.organisation.name)
           : letter.organisation.name,
       brand: letter.brandName,
+      business: letter.businessName ?? '',
       url: letter.activateUrl,
       code: letter.code,
       date: formatDate(letter.expiresAt, locale),
@@ -88,7 +97,10 @@ export function renderActivationLetter(letter: ActivationLetter): Buffer {
     blocks.push(
       { text: words.heading, size: 14, bold: true, spaceAfter: 8 },
       { text: fill(words.dear, values), spaceAfter: 8 },
-      { text: fill(words.asked, values), spaceAfter: 10 },
+      {
+        text: fill(letter.businessName ? words.askedBusiness : words.asked, values),
+        spaceAfter: 10,
+      },
       { text: fill(words.code, values), size: 16, bold: true, spaceAfter: 10 },
       { text: fill(words.expires, values), spaceAfter: 8 },
       { text: fill(words.notYou, values), spaceAfter: 30 },

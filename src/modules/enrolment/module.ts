@@ -4,7 +4,9 @@ import { enrolmentRoutes } from './pages/routes.js';
 
 /**
  * Enrolment: a person links their account to a record a public body holds (a Council Tax or
- * business rates account) by known facts and an activation code posted to the record's address.
+ * business rates account) by known facts and an activation code posted to the record's address;
+ * an administrator of a business account does the same for the business (business rates, trade
+ * waste), and every member of the business sees what it has linked.
  */
 export const enrolmentModule: ModuleManifest = {
   name: 'enrolment',
@@ -13,7 +15,8 @@ export const enrolmentModule: ModuleManifest = {
   personalData: [
     {
       table: 'enrolments',
-      description: 'The accounts with public bodies you have linked to your online account',
+      description:
+        'The accounts with public bodies you have linked to your online account, and those you asked to link to a business account',
       retention: 'Until you remove them or delete your account',
     },
     {

@@ -31,6 +31,15 @@ export const DEMO_BUSINESS_RATES: DemoRecord = {
   postcode: 'GL5 1AA',
 };
 
+/** The same bakery's trade waste collection account at Stroud, which only a business may enrol. */
+export const DEMO_TRADE_WASTE: DemoRecord = {
+  service: 'trade-waste',
+  reference: 'TW104522',
+  holderName: 'Five Valleys Bakery Ltd',
+  addressLines: ['12 Kendrick Street', 'Stroud'],
+  postcode: 'GL5 1AA',
+};
+
 /** mulberry32, so the same seed gives the same records on every machine. */
 function prng(seed: number): () => number {
   let state = seed >>> 0;
@@ -103,13 +112,18 @@ const BUSINESSES = [
 const INWARD_LETTERS = 'ABDEFGHJLNPQRSTUWXYZ';
 
 /**
- * Stroud District Council's demo registers: 30 council tax accounts (8-digit numbers) and 10
- * business rates accounts, the same on every run, including the two demo records above.
+ * Stroud District Council's demo registers: 30 council tax accounts (8-digit numbers), 10
+ * business rates accounts and 10 trade waste accounts, the same on every run, including the
+ * demo records above. (Trade waste comes last, so the earlier records are as they always were.)
  */
 export function demoRecords(): DemoRecord[] {
   const random = prng(20_260_301);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
-  const used = new Set([DEMO_COUNCIL_TAX.reference, DEMO_BUSINESS_RATES.reference]);
+  const used = new Set([
+    DEMO_COUNCIL_TAX.reference,
+    DEMO_BUSINESS_RATES.reference,
+    DEMO_TRADE_WASTE.reference,
+  ]);
   const unique = (make: () => string) => {
     let value = make();
     while (used.has(value)) value = make();
@@ -136,6 +150,14 @@ export function demoRecords(): DemoRecord[] {
     records.push({
       service: 'business-rates',
       reference: unique(() => `BR${String(Math.floor(random() * 9_999_999)).padStart(7, '0')}`),
+      holderName: `${pick(FAMILY)} ${pick(BUSINESSES)} Ltd`,
+      ...address(),
+    });
+  records.push(DEMO_TRADE_WASTE);
+  for (let i = 0; i < 9; i++)
+    records.push({
+      service: 'trade-waste',
+      reference: unique(() => `TW${String(Math.floor(random() * 999_999)).padStart(6, '0')}`),
       holderName: `${pick(FAMILY)} ${pick(BUSINESSES)} Ltd`,
       ...address(),
     });

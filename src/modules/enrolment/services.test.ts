@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  enrolableBy,
   isEnrolableService,
   normalisePostcode,
   normaliseReference,
@@ -20,6 +21,21 @@ describe('enrolment facts', () => {
     expect(referenceHasFormat('council-tax', normaliseReference('4001234'))).toBe(false);
     expect(referenceHasFormat('business-rates', normaliseReference('br-1234567'))).toBe(true);
     expect(referenceHasFormat('business-rates', '12345678')).toBe(false);
+  });
+
+  it('accepts trade waste account numbers of TW and 6 digits', () => {
+    expect(referenceHasFormat('trade-waste', normaliseReference('tw 104522'))).toBe(true);
+    expect(referenceHasFormat('trade-waste', 'TW1045')).toBe(false);
+    expect(referenceHasFormat('trade-waste', 'BR1045220')).toBe(false);
+  });
+
+  it('lets people enrol into council tax and business rates, and businesses into business rates and trade waste', () => {
+    expect(enrolableBy('council-tax', 'person')).toBe(true);
+    expect(enrolableBy('council-tax', 'business')).toBe(false);
+    expect(enrolableBy('business-rates', 'person')).toBe(true);
+    expect(enrolableBy('business-rates', 'business')).toBe(true);
+    expect(enrolableBy('trade-waste', 'business')).toBe(true);
+    expect(enrolableBy('trade-waste', 'person')).toBe(false);
   });
 
   it('knows which services can be enrolled into', () => {

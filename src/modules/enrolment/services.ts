@@ -7,7 +7,25 @@ const REFERENCE_FORMATS: Record<EnrolableService, RegExp> = {
   'council-tax': /^\d{8}$/,
   // Business rates account numbers are 'BR' and 7 digits.
   'business-rates': /^BR\d{7}$/,
+  // Trade waste collection accounts are 'TW' and 6 digits.
+  'trade-waste': /^TW\d{6}$/,
 };
+
+/** Who may hold each kind of record: council tax is a person's, trade waste a business's. */
+const HOLDERS: Record<EnrolableService, readonly EnrolmentHolder[]> = {
+  'council-tax': ['person'],
+  // Sole traders pay business rates in their own name, companies in the business's.
+  'business-rates': ['person', 'business'],
+  'trade-waste': ['business'],
+};
+
+/** Whether an enrolment is for the person themself or for a business account they belong to. */
+export type EnrolmentHolder = 'person' | 'business';
+
+/** True when a person (or a business, as asked) may enrol into this kind of record. */
+export function enrolableBy(service: EnrolableService, holder: EnrolmentHolder): boolean {
+  return HOLDERS[service].includes(holder);
+}
 
 /** True when the string names a service a body can hold records for. */
 export function isEnrolableService(value: string): value is EnrolableService {

@@ -2,16 +2,26 @@ import { sql } from 'kysely';
 import type { Actor } from '../../../platform/audit/audit.js';
 import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
-import type { FieldError, Outcome } from '../../../platform/errors/errors.js';
+import { notFound, type FieldError, type Outcome } from '../../../platform/errors/errors.js';
 import type { CurrentUser } from '../../../platform/http/types.js';
 import { queueLetter } from '../../../platform/letters/letters.js';
+import { businessesOf, membershipOf, type MemberRole } from '../../agents/index.js';
 import { checkCode, issueCode } from '../../identity/index.js';
 import { findOrganisationById } from '../../organisations/index.js';
 import type { EnrolableService } from '../db/tables.js';
 import { renderActivationLetter } from '../letter.js';
-import { canManageEnrolment } from '../policies/enrolments.js';
+import {
+  canEnrolBusiness,
+  canManageEnrolment,
+  canSeeBusinessEnrolments,
+} from '../policies/enrolments.js';
 import { isUuid } from '../queries/enrolments.js';
-import { normalisePostcode, normaliseReference, referenceHasFormat } from '../services.js';
+import {
+  enrolableBy,
+  normalisePostcode,
+  normaliseReference,
+  referenceHasFormat,
+} from '../services.js';
 
 /** The one-time code purpose for activation codes; the destination is the enrolment's id. */
 export const ACTIVATION_PURPOSE = 'enrolment-activation';
@@ -26,8 +36,26 @@ export interface LetterSettings {
   baseUrl: string;
 }
 
-function actorOf(user: CurrentUser, requestId?: string): Actor {
-  return { userId: user.id, organisationId: user.organisationId, role: null, requestId };
+function actorOf(user: CurrentUser, requestId?: string, role: MemberRole | null = null): Actor {
+  return { userId: user.id, organisationId: user.organisationId, role, requestId };
+}
+
+/** What the audit log says about whose enrolment it is: nothing extra for a person's own. */
+function businessDetails(businessAccountId: string | null): Record<string, string> {
+  return businessAccountId ? { business_account_id: businessAccountId } : {};
+}
+
+/**
+ * The business a person asks to enrol for, when they may: a non-member (or a business that
+ * does not exist) is "not found", and so is an assistant, who may look but not enrol.
+ */
+async function businessToEnrol(trx: Db, user: CurrentUser, businessAccountId: string) {
+  const business = (await businessesOf(trx, user.id)).find((b) => b.id === businessAccountId);
+  if (!business || !canSeeBusinessEnrolments(business.role))
+    throw notFound({ business: businessAccountId });
+  if (!canEnrolBusiness(user, business.role))
+    throw notFound({ business: businessAccountId, reason: 'not an administrator' });
+  return business;
 }
 
 function problem(field: string, message: string): { ok: false; errors: FieldError[] } {
@@ -35,12 +63,15 @@ function problem(field: string, message: string): { ok: false; errors: FieldErro
 }
 
 /**
- * A person asks to enrol into a body's register with a reference and postcode. The facts are
- * checked against the register; on a match a pending enrolment is made (or a pending one
- * renewed) and an activation code is posted to the address the register holds, never one the
- * person typed. Failed matches are counted, and after {@link MAX_FAILED_MATCHES_PER_DAY} in a
- * day the account may not try again until the oldest is a day old. Run it in a transaction:
- * the attempt, the enrolment, the code, the letter and the audit entry are committed together.
+ * A person asks to enrol into a body's register with a reference and postcode, for themself or
+ * (with `businessAccountId`, administrators only) for a business account they belong to. The
+ * facts are checked against the register; on a match a pending enrolment is made (or a pending
+ * one renewed) and an activation code is posted to the name and address the register holds,
+ * never one the person typed — for a business, its registered business address. Failed matches
+ * are counted against the person asking, and after {@link MAX_FAILED_MATCHES_PER_DAY} in a
+ * day they may not try again until the oldest is a day old. Run it in a transaction: the
+ * attempt, the enrolment, the code, the letter and the audit entry are committed together.
+ * Throws "not found" for a business the person may not enrol, or a service its holder may not have.
  */
 export async function requestEnrolment(
   trx: Db,
@@ -50,6 +81,7 @@ export async function requestEnrolment(
     service: EnrolableService;
     reference: string;
     postcode: string;
+    businessAccountId?: string | null;
     requestId?: string;
   },
   settings: LetterSettings,
@@ -57,6 +89,13 @@ export async function requestEnrolment(
   | Outcome<{ enrolmentId: string; expiresAt: Date }>
   | { ok: false; errors: FieldError[]; tooManyAttempts: true }
 > {
+  const business = input.businessAccountId
+    ? await businessToEnrol(trx, user, input.businessAccountId)
+    : null;
+  if (!enrolableBy(input.service, business ? 'business' : 'person'))
+    throw notFound({ service: input.service, business: business?.id });
+  const businessAccountId = business?.id ?? null;
+  const actor = actorOf(user, input.requestId, business?.role ?? null);
   const reference = normaliseReference(input.reference);
   const postcode = normalisePostcode(input.postcode);
   const errors: FieldError[] = [];
@@ -86,7 +125,7 @@ export async function requestEnrolment(
     .where('attempted_at', '>', sql<Date>`now() - interval '1 day'`)
     .executeTakeFirstOrThrow();
   if (Number(failures.n) >= MAX_FAILED_MATCHES_PER_DAY) {
-    await recordAudit(trx, actorOf(user, input.requestId), {
+    await recordAudit(trx, actor, {
       action: 'enrolment.refused',
       resourceType: 'user',
       resourceId: user.id,
@@ -95,6 +134,7 @@ export async function requestEnrolment(
         service: input.service,
         organisationId: input.organisationId,
         reason: 'too-many-attempts',
+        ...businessDetails(businessAccountId),
       },
     });
     return {
@@ -122,12 +162,17 @@ export async function requestEnrolment(
     })
     .execute();
   if (!matched) {
-    await recordAudit(trx, actorOf(user, input.requestId), {
+    await recordAudit(trx, actor, {
       action: 'enrolment.refused',
       resourceType: 'user',
       resourceId: user.id,
       subjectUserId: user.id,
-      details: { service: input.service, organisationId: input.organisationId, reason: 'no-match' },
+      details: {
+        service: input.service,
+        organisationId: input.organisationId,
+        reason: 'no-match',
+        ...businessDetails(businessAccountId),
+      },
     });
     return problem('reference', 'enrolment.errors.noMatch');
   }
@@ -135,11 +180,18 @@ export async function requestEnrolment(
   const existing = await trx
     .selectFrom('enrolments')
     .selectAll()
-    .where('user_id', '=', user.id)
     .where('record_id', '=', record.id)
+    .where((eb) =>
+      businessAccountId
+        ? eb('business_account_id', '=', businessAccountId)
+        : eb.and([eb('user_id', '=', user.id), eb('business_account_id', 'is', null)]),
+    )
     .executeTakeFirst();
   if (existing?.status === 'active')
-    return problem('reference', 'enrolment.errors.alreadyEnrolled');
+    return problem(
+      'reference',
+      business ? 'enrolment.errors.businessAlreadyEnrolled' : 'enrolment.errors.alreadyEnrolled',
+    );
   const enrolmentId =
     existing?.id ??
     (
@@ -147,6 +199,7 @@ export async function requestEnrolment(
         .insertInto('enrolments')
         .values({
           user_id: user.id,
+          business_account_id: businessAccountId,
           record_id: record.id,
           status: 'pending',
           code_expires_at: new Date(Date.now() + ACTIVATION_DAYS * 86_400_000),
@@ -164,9 +217,10 @@ export async function requestEnrolment(
     minutes: ACTIVATION_DAYS * 24 * 60,
     digits: 8,
   });
+  // A renewal records who asked this time: the letter's code is theirs to pass on.
   await trx
     .updateTable('enrolments')
-    .set({ code_expires_at: code.expiresAt, requested_at: new Date() })
+    .set({ code_expires_at: code.expiresAt, requested_at: new Date(), user_id: user.id })
     .where('id', '=', enrolmentId)
     .execute();
 
@@ -182,14 +236,15 @@ export async function requestEnrolment(
     expiresAt: code.expiresAt,
     sentAt: new Date(),
     brandName: settings.brandName,
-    activateUrl: `${settings.baseUrl}/enrol/activate`,
+    businessName: business?.name ?? null,
+    activateUrl: `${settings.baseUrl}/enrol/activate${business ? `?business=${business.id}` : ''}`,
   });
   await queueLetter(
     trx,
     { to: { name: record.holder_name, lines: addressLines }, pdf },
     `letter:${ACTIVATION_PURPOSE}:${code.id}`,
   );
-  await recordAudit(trx, actorOf(user, input.requestId), {
+  await recordAudit(trx, actor, {
     action: 'enrolment.requested',
     resourceType: 'enrolment',
     resourceId: enrolmentId,
@@ -199,6 +254,7 @@ export async function requestEnrolment(
       organisationId: record.held_by,
       reference: record.reference,
       renewed: existing !== undefined,
+      ...businessDetails(businessAccountId),
     },
   });
   return { ok: true, enrolmentId, expiresAt: code.expiresAt };
@@ -212,27 +268,35 @@ const CODE_REASONS = {
   'too-many': 'enrolment.errors.codeTooMany',
 } as const;
 
-async function ownEnrolment(trx: Db, user: CurrentUser, id: string) {
+/** The enrolment with the person's role in its business (null for a person's own), if they may manage it. */
+async function manageableEnrolment(trx: Db, user: CurrentUser, id: string) {
   if (!isUuid(id)) return undefined;
   const enrolment = await trx
     .selectFrom('enrolments')
     .selectAll()
     .where('id', '=', id)
     .executeTakeFirst();
-  return enrolment && canManageEnrolment(user, enrolment) ? enrolment : undefined;
+  if (!enrolment) return undefined;
+  const role = enrolment.business_account_id
+    ? await membershipOf(trx, enrolment.business_account_id, user.id)
+    : null;
+  return canManageEnrolment(user, enrolment, role) ? { enrolment, role } : undefined;
 }
 
 /**
  * A person enters the code from the letter. The right code, within 30 days and not used
  * before, makes the enrolment active; each wrong try counts against the code (five spend it).
- * Run it in a transaction; a refusal is committed too, so the wrong try is counted.
+ * A business's enrolment may be activated by any of its administrators, not only the one who
+ * asked (the letter goes to the business's address, not to the person). Run it in a
+ * transaction; a refusal is committed too, so the wrong try is counted.
  */
 export async function activateEnrolment(
   trx: Db,
   user: CurrentUser,
   input: { enrolmentId: string; code: string; requestId?: string },
 ): Promise<Outcome<{ enrolmentId: string }>> {
-  const enrolment = await ownEnrolment(trx, user, input.enrolmentId);
+  const found = await manageableEnrolment(trx, user, input.enrolmentId);
+  const enrolment = found?.enrolment;
   const code = input.code.replace(/[\s-]+/g, '');
   const errors: FieldError[] = [];
   if (!enrolment) errors.push({ field: 'enrolment', message: 'enrolment.errors.chooseEnrolment' });
@@ -241,15 +305,19 @@ export async function activateEnrolment(
     errors.push({ field: 'code', message: 'enrolment.errors.codeFormat' });
   if (errors.length || !enrolment) return { ok: false, errors };
 
+  const forBusiness = enrolment.business_account_id !== null;
+  const actor = actorOf(user, input.requestId, found?.role ?? null);
+  // The subject is whoever asked: the person themself, or the member who asked for the business.
+  const subjectUserId = enrolment.user_id;
   const check = await checkCode(trx, ACTIVATION_PURPOSE, enrolment.id, code);
-  if (!check.ok || check.userId !== user.id) {
+  if (!check.ok || (!forBusiness && check.userId !== user.id)) {
     const reason = check.ok ? 'wrong' : check.reason;
-    await recordAudit(trx, actorOf(user, input.requestId), {
+    await recordAudit(trx, actor, {
       action: 'enrolment.activation-refused',
       resourceType: 'enrolment',
       resourceId: enrolment.id,
-      subjectUserId: user.id,
-      details: { reason },
+      subjectUserId,
+      details: { reason, ...businessDetails(enrolment.business_account_id) },
     });
     return problem('code', CODE_REASONS[reason]);
   }
@@ -258,26 +326,28 @@ export async function activateEnrolment(
     .set({ status: 'active', activated_at: new Date() })
     .where('id', '=', enrolment.id)
     .execute();
-  await recordAudit(trx, actorOf(user, input.requestId), {
+  await recordAudit(trx, actor, {
     action: 'enrolment.activated',
     resourceType: 'enrolment',
     resourceId: enrolment.id,
-    subjectUserId: user.id,
+    subjectUserId,
+    ...(forBusiness ? { details: businessDetails(enrolment.business_account_id) } : {}),
   });
   return { ok: true, enrolmentId: enrolment.id };
 }
 
 /**
- * A person removes one of their enrolments, active or pending; any code still in the post
- * stops working with it.
+ * A person removes one of their enrolments, active or pending (or an administrator one of
+ * their business's); any code still in the post stops working with it.
  */
 export async function removeEnrolment(
   trx: Db,
   user: CurrentUser,
   input: { enrolmentId: string; requestId?: string },
-): Promise<Outcome<{ enrolmentId: string }>> {
-  const enrolment = await ownEnrolment(trx, user, input.enrolmentId);
-  if (!enrolment) return problem('enrolment', 'enrolment.errors.chooseEnrolment');
+): Promise<Outcome<{ enrolmentId: string; businessAccountId: string | null }>> {
+  const found = await manageableEnrolment(trx, user, input.enrolmentId);
+  if (!found) return problem('enrolment', 'enrolment.errors.chooseEnrolment');
+  const { enrolment, role } = found;
   await trx.deleteFrom('enrolments').where('id', '=', enrolment.id).execute();
   await trx
     .updateTable('one_time_codes')
@@ -286,12 +356,20 @@ export async function removeEnrolment(
     .where('destination', '=', enrolment.id)
     .where('used_at', 'is', null)
     .execute();
-  await recordAudit(trx, actorOf(user, input.requestId), {
+  await recordAudit(trx, actorOf(user, input.requestId, role), {
     action: 'enrolment.removed',
     resourceType: 'enrolment',
     resourceId: enrolment.id,
-    subjectUserId: user.id,
-    details: { status: enrolment.status, recordId: enrolment.record_id },
+    subjectUserId: enrolment.user_id,
+    details: {
+      status: enrolment.status,
+      recordId: enrolment.record_id,
+      ...businessDetails(enrolment.business_account_id),
+    },
   });
-  return { ok: true, enrolmentId: enrolment.id };
+  return {
+    ok: true,
+    enrolmentId: enrolment.id,
+    businessAccountId: enrolment.business_account_id,
+  };
 }

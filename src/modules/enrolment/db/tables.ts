@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-/** The kinds of record a body can hold that a person may enrol into. */
-export const ENROLABLE_SERVICES = ['council-tax', 'business-rates'] as const;
+/** The kinds of record a body can hold that a person or a business may enrol into. */
+export const ENROLABLE_SERVICES = ['council-tax', 'business-rates', 'trade-waste'] as const;
 export type EnrolableService = (typeof ENROLABLE_SERVICES)[number];
 
 /** A body's register entry: the facts a person must know, and the address its letters go to. */
@@ -16,10 +16,14 @@ export interface EnrolmentRecordTable {
   created_at: Generated<Date>;
 }
 
-/** A person's link to a record: pending until the code from the letter is entered. */
+/**
+ * A link to a record, pending until the code from the letter is entered. A person's own when
+ * `business_account_id` is null; otherwise the business's, and `user_id` is the member who asked.
+ */
 export interface EnrolmentTable {
   id: Generated<string>;
   user_id: string;
+  business_account_id: ColumnType<string | null, string | null | undefined, string | null>;
   record_id: string;
   status: 'pending' | 'active';
   requested_at: Generated<Date>;

@@ -40,9 +40,13 @@ export async function findRegister(
   );
 }
 
-/** A person's enrolment with what the page and other modules need to show it. */
+/** An enrolment (a person's or a business's) with what the pages and other modules need to show it. */
 export interface EnrolmentView {
   id: string;
+  /** The person who enrolled, or for a business the member who asked. */
+  userId: string;
+  /** Null for a person's own enrolment. */
+  businessAccountId: string | null;
   status: 'pending' | 'active';
   service: EnrolableService;
   reference: string;
@@ -54,13 +58,15 @@ export interface EnrolmentView {
   activatedAt: Date | null;
 }
 
-function enrolmentsOf(db: Db, userId: string) {
+function allEnrolments(db: Db) {
   return db
     .selectFrom('enrolments as e')
     .innerJoin('enrolment_records as r', 'r.id', 'e.record_id')
     .innerJoin('organisations as o', 'o.id', 'r.held_by')
     .select([
       'e.id',
+      'e.user_id as userId',
+      'e.business_account_id as businessAccountId',
       'e.status',
       'r.service',
       'r.reference',
@@ -70,8 +76,18 @@ function enrolmentsOf(db: Db, userId: string) {
       'e.requested_at as requestedAt',
       'e.code_expires_at as codeExpiresAt',
       'e.activated_at as activatedAt',
-    ])
-    .where('e.user_id', '=', userId);
+    ]);
+}
+
+/** A person's own enrolments; those they asked for on a business's behalf are the business's. */
+function enrolmentsOf(db: Db, userId: string) {
+  return allEnrolments(db)
+    .where('e.user_id', '=', userId)
+    .where('e.business_account_id', 'is', null);
+}
+
+function businessEnrolmentsOf(db: Db, businessAccountId: string) {
+  return allEnrolments(db).where('e.business_account_id', '=', businessAccountId);
 }
 
 /** A person's enrolments, active and pending, newest first. */
@@ -92,7 +108,42 @@ export async function activeEnrolments(db: Db, userId: string): Promise<Enrolmen
     .execute();
 }
 
-/** One of a person's enrolments, or undefined if it is not theirs or does not exist. */
+/** A business account's enrolments, active and pending, newest first. */
+export async function listBusinessEnrolments(
+  db: Db,
+  businessAccountId: string,
+): Promise<EnrolmentView[]> {
+  if (!isUuid(businessAccountId)) return [];
+  return businessEnrolmentsOf(db, businessAccountId)
+    .orderBy('e.requested_at', 'desc')
+    .orderBy('e.id')
+    .execute();
+}
+
+/**
+ * The services a business account has proved it holds a record in (activated by one of its
+ * administrators with the code posted to the registered business address).
+ *
+ * @example const rates = (await activeBusinessEnrolments(db, businessId)).filter((e) => e.service === 'business-rates');
+ */
+export async function activeBusinessEnrolments(
+  db: Db,
+  businessAccountId: string,
+): Promise<EnrolmentView[]> {
+  if (!isUuid(businessAccountId)) return [];
+  return businessEnrolmentsOf(db, businessAccountId)
+    .where('e.status', '=', 'active')
+    .orderBy('e.activated_at', 'desc')
+    .execute();
+}
+
+/** Any enrolment by id, a person's or a business's, for the caller to check who may see it. */
+export async function findAnyEnrolment(db: Db, id: string): Promise<EnrolmentView | undefined> {
+  if (!isUuid(id)) return undefined;
+  return allEnrolments(db).where('e.id', '=', id).executeTakeFirst();
+}
+
+/** One of a person's own enrolments, or undefined if it is not theirs or does not exist. */
 export async function findEnrolment(
   db: Db,
   userId: string,
