@@ -3,6 +3,7 @@
 //   public/app.css                 GOV.UK Frontend in Joinedup's neutral brand, plus app- styles
 //   public/favicon.svg             our mark (not the crown)
 //   public/govuk-frontend.min.js   GOV.UK Frontend's JavaScript, for progressive enhancement
+//   public/timeout-warning.js      the "You're about to be signed out" dialog (identity module)
 //
 // Usage: node scripts/build-css.mjs   (exits non-zero if anything fails)
 import { Buffer } from 'node:buffer';
@@ -51,11 +52,15 @@ try {
     at('node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js'),
     path.join(output, 'govuk-frontend.min.js'),
   );
+  copyFileSync(
+    at('src/modules/identity/assets/timeout-warning.js'),
+    path.join(output, 'timeout-warning.js'),
+  );
 
   const kb = (Buffer.byteLength(result.css) / 1024).toFixed(0);
   const ms = Math.round(performance.now() - started);
   process.stdout.write(
-    `Built public/app.css (${kb} kB), favicon.svg, govuk-frontend.min.js in ${ms} ms\n`,
+    `Built public/app.css (${kb} kB), favicon.svg, govuk-frontend.min.js, timeout-warning.js in ${ms} ms\n`,
   );
 } catch (error) {
   process.stderr.write(

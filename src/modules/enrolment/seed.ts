@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db/database.js';
 import type { EnrolableService } from './db/tables.js';
+import { seededRandom as prng } from '../../platform/demo/random.js';
 
 /** One record as a body's register holds it. */
 export interface DemoRecord {
@@ -39,18 +40,6 @@ export const DEMO_TRADE_WASTE: DemoRecord = {
   addressLines: ['12 Kendrick Street', 'Stroud'],
   postcode: 'GL5 1AA',
 };
-
-/** mulberry32, so the same seed gives the same records on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GIVEN = [
   'Olivia',

@@ -11,7 +11,7 @@ import { checkCode } from './codes.js';
 export const SESSION_COOKIE = 'ju_session';
 /** Absolute lifetime: a session ends this long after sign-in, however active. */
 export const SESSION_HOURS = 8;
-/** A session not used for this long ends. */
+/** A session not used for this long ends: the default of `SESSION_IDLE_MINUTES`. */
 export const IDLE_MINUTES = 30;
 /** last_seen_at is written at most this often per session, not on every request. */
 export const TOUCH_SECONDS = 60;
@@ -211,13 +211,14 @@ export async function activeSessions(
   db: Db,
   userId: string,
   currentToken?: string,
+  idleMinutes = IDLE_MINUTES,
 ): Promise<ActiveSession[]> {
   const rows = await db
     .selectFrom('sessions')
     .select(['id_hash', 'created_at', 'last_seen_at', 'user_agent', 'credential_level'])
     .where('user_id', '=', userId)
     .where('expires_at', '>', sql<Date>`now()`)
-    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${IDLE_MINUTES})`)
+    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
     .orderBy('created_at', 'desc')
     .execute();
   const currentHash = currentToken ? hashSessionToken(currentToken) : undefined;
@@ -230,8 +231,10 @@ export async function activeSessions(
   }));
 }
 
+/** A live session's person and the whole seconds until it goes idle if unused; or why there is none. */
 export type SessionLookup =
-  { user: CurrentUser } | { user: null; ended: 'idle' | 'expired' | 'unknown' };
+  | { user: CurrentUser; idleSecondsLeft: number }
+  | { user: null; ended: 'idle' | 'expired' | 'unknown' };
 
 /**
  * The person a session token belongs to. A session past its absolute expiry or idle for
@@ -241,8 +244,9 @@ export type SessionLookup =
 export async function resolveSession(
   db: Db,
   token: string,
-  options: { touch?: 'throttled' | 'always'; requestId?: string } = {},
+  options: { touch?: 'throttled' | 'always'; requestId?: string; idleMinutes?: number } = {},
 ): Promise<SessionLookup> {
+  const idleMinutes = options.idleMinutes ?? IDLE_MINUTES;
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -259,8 +263,11 @@ export async function resolveSession(
       'sessions.credential_level',
       'organisations.name as organisation_name',
       sql<boolean>`sessions.expires_at <= now()`.as('expired'),
-      sql<boolean>`sessions.last_seen_at <= now() - make_interval(mins => ${IDLE_MINUTES})`.as(
+      sql<boolean>`sessions.last_seen_at <= now() - make_interval(mins => ${idleMinutes})`.as(
         'idle',
+      ),
+      sql<number>`cast(extract(epoch from sessions.last_seen_at + make_interval(mins => ${idleMinutes}) - now()) as double precision)`.as(
+        'idle_seconds_left',
       ),
       sql<boolean>`sessions.last_seen_at <= now() - make_interval(secs => ${TOUCH_SECONDS})`.as(
         'stale',
@@ -274,7 +281,8 @@ export async function resolveSession(
     await endSession(db, token, { reason, requestId: options.requestId });
     return { user: null, ended: reason };
   }
-  if (row.stale || options.touch === 'always') {
+  const touch = row.stale || options.touch === 'always';
+  if (touch) {
     await db
       .updateTable('sessions')
       .set({ last_seen_at: sql<Date>`now()` as never })
@@ -293,6 +301,10 @@ export async function resolveSession(
       credentialLevel: row.credential_level,
       identityLevel: row.identity_level,
     },
+    // Rounded up, so a page counting down reaches zero no sooner than the session goes idle.
+    idleSecondsLeft: touch
+      ? idleMinutes * 60
+      : Math.max(0, Math.ceil(Number(row.idle_seconds_left))),
   };
 }
 
@@ -305,19 +317,32 @@ export async function userForSession(db: Db, token: string): Promise<CurrentUser
 const NO_SIGNED_OUT_REDIRECT =
   /^\/(api|assets|healthz|readyz|metrics|oidc|\.well-known|sign-in|signed-out|unlock)(\/|\?|$)/;
 
+const idleSecondsLeftOf = new WeakMap<FastifyRequest, number>();
+
+/**
+ * How many seconds the request's session has before it goes idle if unused (null when signed
+ * out): the time-out warning counts down from it.
+ */
+export function sessionIdleSecondsLeft(request: FastifyRequest): number | null {
+  return idleSecondsLeftOf.get(request) ?? null;
+}
+
 /**
  * The onRequest hook that sets `request.user` from the session cookie. When the cookie's
  * session turns out idle or expired, the cookie is cleared and a page request (GET, not an
  * API) goes to `/signed-out?reason=idle|expired` to say why; anything else carries on signed out.
+ *
+ * @example app.addHook('onRequest', sessionHook(db, config.SESSION_IDLE_MINUTES));
  */
-export function sessionHook(db: Db) {
+export function sessionHook(db: Db, idleMinutes = IDLE_MINUTES) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     request.user = null;
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
-    const found = await resolveSession(db, token, { requestId: request.id });
+    const found = await resolveSession(db, token, { requestId: request.id, idleMinutes });
     if (found.user) {
       request.user = found.user;
+      idleSecondsLeftOf.set(request, found.idleSecondsLeft);
       return;
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -332,9 +357,13 @@ export function sessionHook(db: Db) {
   };
 }
 
-/** Marks the session as used now, whatever the throttle: the "stay signed in" link. */
-export async function touchSession(db: Db, token: string): Promise<void> {
-  await resolveSession(db, token, { touch: 'always' });
+/** Marks the session as used now, whatever the throttle: the "stay signed in" link and button. */
+export async function touchSession(
+  db: Db,
+  token: string,
+  idleMinutes = IDLE_MINUTES,
+): Promise<void> {
+  await resolveSession(db, token, { touch: 'always', idleMinutes });
 }
 
 /** The one-time code purpose of the link that unlocks a locked account (destination: user id). */

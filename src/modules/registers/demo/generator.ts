@@ -1,4 +1,5 @@
 import { isValidNinoPrefix } from '../nino.js';
+import { seededRandom as prng } from '../../../platform/demo/random.js';
 
 /** A person's facts as a register holds them, before they are stored. */
 export interface RegisterPerson {
@@ -30,18 +31,6 @@ export const DEMO_CITIZEN_FACTS: RegisterPerson = {
 
 /** How many people the demo benefits register holds. */
 export const DEMO_REGISTER_SIZE = 1000;
-
-/** mulberry32: a small, fast PRNG; the same seed gives the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GIVEN_NAMES = [
   'Oliver',

@@ -20,13 +20,14 @@ const UNLOCK = 'modules/identity/pages/security/unlock.njk';
  */
 export function securityRoutes(
   app: FastifyInstance,
-  { db, accountEvent, wakeOutbox }: AppContext,
+  { db, accountEvent, wakeOutbox, config }: AppContext,
 ): void {
+  const idleMinutes = config.SESSION_IDLE_MINUTES;
   app.get('/account/security', async (request, reply) => {
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     const [sessions, events] = await Promise.all([
-      activeSessions(db, user.id, request.cookies[SESSION_COOKIE]),
+      activeSessions(db, user.id, request.cookies[SESSION_COOKIE], idleMinutes),
       securityEvents(db, user.id, request.t),
     ]);
     return reply.view(SECURITY, { sessions, events });
@@ -49,8 +50,17 @@ export function securityRoutes(
     if (!request.user || !token) {
       return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(returnTo)}`, 303);
     }
-    await touchSession(db, token);
+    await touchSession(db, token, idleMinutes);
     return reply.redirect(returnTo, 303);
+  });
+
+  // With JavaScript, the time-out warning's "Stay signed in" button posts here (CSRF token
+  // in the body, like any form) and stays on the page: 204, or 401 when the session has ended.
+  app.post('/session/keep-alive', async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (!request.user || !token) return reply.code(401).send();
+    await touchSession(db, token, idleMinutes);
+    return reply.code(204).send();
   });
 
   app.get('/unlock', async (request, reply) => {
