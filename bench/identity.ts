@@ -35,23 +35,36 @@
  *   DATABASE_URL        bench a PostgreSQL database instead of PGlite (it must be empty: demo data is seeded)
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import formbody from '@fastify/formbody';
 import { parseOptions, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { createPlatform, type Platform } from '../src/main/platform.js';
-import { DEMO_ACCOUNTS, seedDemo } from '../src/main/seed.js';
+import type { Platform } from '../src/main/platform.js';
+import { DEMO_ACCOUNTS } from '../src/main/seed.js';
 import { oidcClientCreate } from '../src/modules/sso/index.js';
-import { loadConfig } from '../src/platform/config/config.js';
+import {
+  addNotes,
+  type Check,
+  CONNECTIONS,
+  describeRun,
+  enterScratch,
+  FORM,
+  hiddenInput,
+  listen,
+  measure,
+  printTable,
+  progress,
+  type Row,
+  SECONDS,
+  serveSmallPage,
+  settle,
+  startPlatform,
+  Visitor,
+  WARMUP,
+  warmUp,
+} from './lib.js';
 
-const SECONDS = positive('BENCH_SECONDS', 5);
-const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 1) || 0);
-const CONNECTIONS = positive('BENCH_CONNECTIONS', 10);
 /** The largest value the configuration accepts (src/platform/config/config.ts). */
 const SIGN_IN_LIMIT = 10_000;
 /** oidc-provider's AuthorizationCode lifetime in src/modules/sso/provider.ts. */
@@ -60,140 +73,11 @@ const CODE_TTL_SECONDS = 60;
 const MINT_BUDGET_SECONDS = 30;
 const REDIRECT_URI = 'https://bench-rp.example.gov.uk/callback';
 
-/** Progress on stderr, so stdout holds only the results. */
-function progress(message: string): void {
-  process.stderr.write(`bench: ${message}\n`);
-}
-
-function positive(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-interface Row {
-  scenario: string;
-  measures: string;
-  /** The scenario this one is compared with, besides the bare GET baseline. */
-  against?: string;
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  /** Responses that were the expected outcome, e.g. 303 to the home page. */
-  expected: number;
-  errors: number;
-  note?: string;
-}
-
-/** What a response must be for a scenario to count it as done. */
-type Check = (status: number, headers: Record<string, string | string[]>, body: string) => boolean;
-
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-
-/** One autocannon run: warm-up (thrown away) then the measured run. */
-async function measure(
-  url: string,
-  scenario: string,
-  measures: string,
-  request: autocannon.Request,
-  check: Check,
-  options: { warmup?: boolean; maxRequests?: number; against?: string } = {},
-): Promise<Row> {
-  const counted = { expected: 0, other: new Map<string, number>() };
-  const tally: autocannon.Request['onResponse'] = (status, body, _context, headers) => {
-    if (check(status, (headers ?? {}) as Record<string, string | string[]>, body ?? ''))
-      counted.expected++;
-    else counted.other.set(String(status), (counted.other.get(String(status)) ?? 0) + 1);
-  };
-  const warm = options.warmup !== false && WARMUP > 0;
-  progress(`${scenario}: ${warm ? `${WARMUP} s warm-up, then ` : ''}${SECONDS} s`);
-  if (warm) {
-    await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, requests: [request] });
-  }
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    ...(options.maxRequests ? { maxOverallRequests: options.maxRequests } : {}),
-    requests: [{ ...request, onResponse: tally }],
-  });
-  const unexpected = [...counted.other].map(([status, n]) => `${n}×${status}`).join(', ');
-  return {
-    scenario,
-    measures,
-    ...(options.against ? { against: options.against } : {}),
-    reqPerSec: result.requests.total / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    expected: counted.expected,
-    errors: result.errors + result.timeouts,
-    ...(unexpected ? { note: `unexpected responses: ${unexpected}` } : {}),
-  };
-}
-
-/** A tiny cookie-keeping client for setting the scene through the real pages. */
-class Visitor {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-
-  cookieHeader(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  async send(method: 'GET' | 'POST', pathname: string, form?: Record<string, string>) {
-    const body = form ? new URLSearchParams(form).toString() : undefined;
-    const response = await fetch(new URL(pathname, this.base), {
-      method,
-      redirect: 'manual',
-      headers: { cookie: this.cookieHeader(), ...(body ? FORM : {}) },
-      body,
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const pair = line.split(';', 1)[0]!;
-      const at = pair.indexOf('=');
-      const [name, value] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line))
-        this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return {
-      status: response.status,
-      location: response.headers.get('location') ?? '',
-      html: await response.text(),
-    };
-  }
-}
-
-function hiddenInput(html: string, name: string): string {
-  const match =
-    new RegExp(`name="${name}"\\s+value="([^"]+)"`).exec(html) ??
-    new RegExp(`value="([^"]+)"\\s+name="${name}"`).exec(html);
-  if (!match) throw new Error(`No hidden input ${name} in the page`);
-  return match[1]!
-    .replace(/&#x2F;|&#47;/g, '/')
-    .replace(/&#x3D;|&#61;/g, '=')
-    .replace(/&#43;/g, '+')
-    .replace(/&amp;/g, '&');
-}
-
-/** Lets requests the load generator abandoned at the end of a run finish on the server. */
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-}
-
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-}
-
 /** The bare baselines: nothing but Fastify (and, for sign-in, @fastify/formbody and argon2). */
 async function baselines(passwordHash: string): Promise<{ app: FastifyInstance; url: string }> {
   const app = Fastify({ logger: false });
   await app.register(formbody);
-  const smallPage =
-    '<!doctype html><html lang="en"><head><title>Hello</title></head><body><p>Hello, world</p></body></html>';
-  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(smallPage));
+  serveSmallPage(app);
   app.post('/form', async (request) => {
     const body = request.body as Record<string, string>;
     return { error: 'invalid_grant', echoed: Object.keys(body).length };
@@ -284,28 +168,18 @@ async function mintCodes(
 async function main(): Promise<void> {
   // The development mailbox (DATA_DIR=:memory: → os.tmpdir()/joinedup-mailbox) goes to a
   // temporary folder, so the new-sign-in e-mails do not pile up in the shared one.
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'joinedup-bench-identity-'));
-  const projectDir = process.cwd();
-  const tmpdirBefore = process.env.TMPDIR;
-  process.chdir(scratch);
-  process.env.TMPDIR = scratch;
+  const leaveScratch = enterScratch('joinedup-bench-identity-', { tmpdir: true });
   const rows: Row[] = [];
   let baseline: FastifyInstance | undefined;
   let platform: Platform | undefined;
   try {
-    const config = loadConfig({
-      DATA_DIR: ':memory:',
-      WORKER: 'on',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
+    const started = await startPlatform({
       SIGN_IN_ATTEMPTS_PER_MINUTE: String(SIGN_IN_LIMIT),
       SIGN_IN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: '100000',
-      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     });
-    platform = await createPlatform(config);
+    platform = started.platform;
+    const { base } = started;
     const { db } = platform.database;
-    await seedDemo(db);
-    const base = await listen(platform.app);
     const citizen = DEMO_ACCOUNTS.find((a) => a.organisation === null)!;
     const citizenRow = await db
       .selectFrom('users')
@@ -406,12 +280,7 @@ async function main(): Promise<void> {
     };
     if (WARMUP > 0) {
       progress(`sign-in: ${WARMUP} s warm-up`);
-      await autocannon({
-        url: base,
-        connections: CONNECTIONS,
-        duration: WARMUP,
-        requests: [signInRequest],
-      });
+      await warmUp(base, signInRequest);
     }
     await settle();
     const before = await signInCounts();
@@ -442,7 +311,7 @@ async function main(): Promise<void> {
       (n) => n >= signIn.expected && n <= signIn.expected + CONNECTIONS,
     );
     if (!consistent) signInNotes.push(`MISMATCH: ${signIn.expected} sign-ins answered 303 → /`);
-    signIn.note = [signIn.note, ...signInNotes].filter(Boolean).join('; ');
+    addNotes(signIn, signInNotes);
     rows.push(signIn);
     if (!consistent || signIn.expected !== signIn.requests) process.exitCode = 1;
 
@@ -564,10 +433,23 @@ async function main(): Promise<void> {
       exchangeNotes.push(
         'the pool ran out before the time was up, so this row ran for less than the full time',
       );
-    exchange.note = [exchange.note, ...exchangeNotes].filter(Boolean).join('; ');
+    addNotes(exchange, exchangeNotes);
     rows.push(exchange);
 
-    printTable(rows, platform.database.kind, cost);
+    const threads = process.env.UV_THREADPOOL_SIZE ?? '4 (default)';
+    printTable(
+      rows,
+      `Joinedup identity bench: ${describeRun(platform.database.kind)}, UV_THREADPOOL_SIZE ${threads}; ` +
+        'load generator in the same process.\n' +
+        `Password hashes: argon2id m=${cost.memoryCost} KiB (${cost.memoryCost / 1024} MiB), t=${cost.timeCost}, p=${cost.parallelism} ` +
+        '(docs/adr/0006-argon2id-parameters.md). Sign-in rate limit raised to ' +
+        `SIGN_IN_ATTEMPTS_PER_MINUTE=${SIGN_IN_LIMIT} for this run.`,
+      '"ratio to baseline" is req/s divided by the bare GET baseline\'s; "ratio to its floor" divides by the bare\n' +
+        'route doing the least the scenario must do (a form POST, or a form POST plus the argon2id verify). argon2id runs\n' +
+        "on libuv's thread pool, so sign-ins per second are bounded by cores ÷ hash time whatever the rest costs.\n" +
+        '"as expected" counts responses that were the intended outcome. Timings vary by machine and load; nothing\n' +
+        'here is asserted.',
+    );
     for (const row of rows)
       if (row !== exchange && row.expected !== row.requests) process.exitCode = 1;
     // Only the pool running out (and no more) may spoil the exchange row.
@@ -576,72 +458,8 @@ async function main(): Promise<void> {
   } finally {
     await platform?.close();
     await baseline?.close();
-    process.chdir(projectDir);
-    if (tmpdirBefore === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = tmpdirBefore;
-    rmSync(scratch, { recursive: true, force: true });
+    leaveScratch();
   }
-}
-
-/** autocannon records whole milliseconds: 0 means under one. */
-function milliseconds(value: number): string {
-  return value < 1 ? '<1' : value.toFixed(0);
-}
-
-function ratio(value: number, of: number): string {
-  return `${(value / of).toFixed(3)} (${((value / of) * 100).toFixed(1)}%)`;
-}
-
-function printTable(
-  rows: Row[],
-  kind: string,
-  cost: { memoryCost: number; timeCost: number; parallelism: number },
-): void {
-  const bare = rows[0]!.reqPerSec;
-  const byName = new Map(rows.map((row) => [row.scenario, row]));
-  const table = rows.map((row) => {
-    const against = row.against ? byName.get(row.against) : undefined;
-    return {
-      scenario: row.scenario,
-      'req/s': row.reqPerSec.toFixed(0),
-      'p50 ms': milliseconds(row.p50),
-      'p99 ms': milliseconds(row.p99),
-      'ratio to baseline': ratio(row.reqPerSec, bare),
-      'ratio to its floor': against
-        ? `${ratio(row.reqPerSec, against.reqPerSec)} of ${against.scenario}`
-        : '',
-      'as expected': `${row.expected}/${row.requests}`,
-      errors: String(row.errors),
-    };
-  });
-  const columns = Object.keys(table[0]!) as (keyof (typeof table)[number])[];
-  const widths = columns.map((c) => Math.max(c.length, ...table.map((r) => r[c].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
-      .join('  ');
-  const threads = process.env.UV_THREADPOOL_SIZE ?? '4 (default)';
-  console.log(
-    `\nJoinedup identity bench: ${SECONDS} s per scenario after ${WARMUP} s warm-up, ${CONNECTIONS} connections, ` +
-      `database ${kind}, Node ${process.version}, ${os.cpus().length} CPUs, UV_THREADPOOL_SIZE ${threads}; ` +
-      'load generator in the same process.\n' +
-      `Password hashes: argon2id m=${cost.memoryCost} KiB (${cost.memoryCost / 1024} MiB), t=${cost.timeCost}, p=${cost.parallelism} ` +
-      '(docs/adr/0006-argon2id-parameters.md). Sign-in rate limit raised to ' +
-      `SIGN_IN_ATTEMPTS_PER_MINUTE=${SIGN_IN_LIMIT} for this run.\n`,
-  );
-  console.log(line(columns));
-  console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const row of table) console.log(line(columns.map((c) => row[c])));
-  console.log('\nWhat each scenario measures:');
-  for (const row of rows)
-    console.log(`  ${row.scenario}: ${row.measures}${row.note ? `\n    (${row.note})` : ''}`);
-  console.log(
-    '\n"ratio to baseline" is req/s divided by the bare GET baseline\'s; "ratio to its floor" divides by the bare\n' +
-      'route doing the least the scenario must do (a form POST, or a form POST plus the argon2id verify). argon2id runs\n' +
-      "on libuv's thread pool, so sign-ins per second are bounded by cores ÷ hash time whatever the rest costs.\n" +
-      '"as expected" counts responses that were the intended outcome. Timings vary by machine and load; nothing\n' +
-      'here is asserted.',
-  );
 }
 
 main().catch((error: unknown) => {

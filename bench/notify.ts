@@ -21,9 +21,8 @@ import { seedDemo } from '../src/main/seed.js';
 import { notifyKeyCreate, notifyTemplateCreate } from '../src/modules/notify/index.js';
 import { loadConfig } from '../src/platform/config/config.js';
 import { openDatabase } from '../src/platform/db/connect.js';
+import { CONNECTIONS, listen, progress, SECONDS } from './lib.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5) || 5;
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10) || 10;
 const EMAILS = Number(process.env.BENCH_EMAILS ?? 500) || 500;
 
 function token(apiKey: string): string {
@@ -87,7 +86,7 @@ async function main(): Promise<void> {
   baseline.post('/v2/notifications/email', async (_request, reply) =>
     reply.code(201).send({ id: '00000000-0000-4000-8000-000000000000', content: { body: 'x' } }),
   );
-  await baseline.listen({ port: 0, host: '127.0.0.1' });
+  const baselineUrl = await listen(baseline);
 
   const config = loadConfig({
     DATA_DIR: ':memory:',
@@ -100,8 +99,7 @@ async function main(): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: ':memory:' });
   const platform = await createPlatform(config, { database });
   await seedDemo(database.db);
-  await platform.app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(platform.app.server.address() as AddressInfo).port}`;
+  const base = await listen(platform.app);
   const key = (await notifyKeyCreate(database.db, config, ['--org', 'stroud', '--type', 'live']))
     .out[0]!;
   await database.db
@@ -129,17 +127,12 @@ async function main(): Promise<void> {
     personalisation: { name: 'Sam', ref: 'load' },
   });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token(key)}` };
-  process.stderr.write('bench: baseline\n');
-  const bare = await cannon(
-    `${baseline.listeningOrigin}/v2/notifications/email`,
-    headers,
-    body,
-    201,
-  );
-  process.stderr.write('bench: POST /v2/notifications/email\n');
+  progress('baseline');
+  const bare = await cannon(`${baselineUrl}/v2/notifications/email`, headers, body, 201);
+  progress('POST /v2/notifications/email');
   const api = await cannon(`${base}/v2/notifications/email`, headers, body, 201);
 
-  process.stderr.write(`bench: end to end, ${EMAILS} e-mails\n`);
+  progress(`end to end, ${EMAILS} e-mails`);
   // Let the load phase's e-mails drain first, so the end-to-end phase measures itself.
   while (
     (

@@ -14,144 +14,35 @@
  *   BENCH_CONNECTIONS   concurrent connections (default 10)
  *   DATABASE_URL        bench a PostgreSQL database instead of PGlite (it must be empty: demo data is seeded)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { createPlatform, type Platform } from '../src/main/platform.js';
-import { BULKY_WASTE_SLUG, DEMO_ACCOUNTS, seedDemo } from '../src/main/seed.js';
+import type { Platform } from '../src/main/platform.js';
+import { BULKY_WASTE_SLUG, DEMO_ACCOUNTS } from '../src/main/seed.js';
 import { isWeekday, ukToday } from '../src/modules/forms/index.js';
 import { startSession } from '../src/modules/identity/index.js';
-import { loadConfig } from '../src/platform/config/config.js';
-
-const SECONDS = positive('BENCH_SECONDS', 5);
-const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 1) || 0);
-const CONNECTIONS = positive('BENCH_CONNECTIONS', 10);
-
-/** Progress on stderr, so stdout holds only the results. */
-function progress(message: string): void {
-  process.stderr.write(`bench: ${message}\n`);
-}
-
-function positive(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-interface Row {
-  scenario: string;
-  measures: string;
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  /** Responses that were the expected outcome, e.g. 303 to the confirmation page. */
-  expected: number;
-  errors: number;
-  note?: string;
-}
-
-/** What a response must be for a scenario to count it as done. */
-type Check = (status: number, headers: Record<string, string | string[]>) => boolean;
-
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-
-/** One autocannon run: warm-up (thrown away) then the measured run. */
-async function measure(
-  url: string,
-  scenario: string,
-  measures: string,
-  request: autocannon.Request,
-  check: Check,
-  options: { warmup?: boolean; maxRequests?: number } = {},
-): Promise<Row> {
-  const counted = { expected: 0, other: new Map<string, number>() };
-  const tally: autocannon.Request['onResponse'] = (status, _body, _context, headers) => {
-    if (check(status, (headers ?? {}) as Record<string, string | string[]>)) counted.expected++;
-    else counted.other.set(String(status), (counted.other.get(String(status)) ?? 0) + 1);
-  };
-  progress(
-    `${scenario}: ${options.warmup !== false && WARMUP > 0 ? `${WARMUP} s warm-up, then ` : ''}${SECONDS} s`,
-  );
-  if (options.warmup !== false && WARMUP > 0) {
-    await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, requests: [request] });
-  }
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    ...(options.maxRequests ? { maxOverallRequests: options.maxRequests } : {}),
-    requests: [{ ...request, onResponse: tally }],
-  });
-  const unexpected = [...counted.other].map(([status, n]) => `${n}×${status}`).join(', ');
-  return {
-    scenario,
-    measures,
-    reqPerSec: result.requests.total / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    expected: counted.expected,
-    errors: result.errors + result.timeouts,
-    ...(unexpected ? { note: `unexpected responses: ${unexpected}` } : {}),
-  };
-}
-
-/** A tiny cookie-keeping client for setting the scene through the real pages. */
-class Visitor {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-
-  cookieHeader(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  async send(method: 'GET' | 'POST', pathname: string, form?: Record<string, string | string[]>) {
-    const body = form ? encodeForm(form) : undefined;
-    const response = await fetch(this.base + pathname, {
-      method,
-      redirect: 'manual',
-      headers: { cookie: this.cookieHeader(), ...(body ? FORM : {}) },
-      body,
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const pair = line.split(';', 1)[0]!;
-      const at = pair.indexOf('=');
-      const [name, value] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line))
-        this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return {
-      status: response.status,
-      location: response.headers.get('location') ?? '',
-      html: await response.text(),
-    };
-  }
-}
-
-function encodeForm(form: Record<string, string | string[]>): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(form)) {
-    for (const one of Array.isArray(value) ? value : [value]) params.append(name, one);
-  }
-  return params.toString();
-}
-
-function hiddenInput(html: string, name: string): string {
-  const match =
-    new RegExp(`name="${name}"\\s+value="([^"]+)"`).exec(html) ??
-    new RegExp(`value="([^"]+)"\\s+name="${name}"`).exec(html);
-  if (!match) throw new Error(`No hidden input ${name} in the page`);
-  return match[1]!
-    .replace(/&#x2F;|&#47;/g, '/')
-    .replace(/&#x3D;|&#61;/g, '=')
-    .replace(/&#43;/g, '+')
-    .replace(/&amp;/g, '&');
-}
+import {
+  addNotes,
+  type Check,
+  CONNECTIONS,
+  describeRun,
+  encodeForm,
+  enterScratch,
+  FORM,
+  hiddenInput,
+  listen,
+  measure,
+  printTable,
+  progress,
+  type Row,
+  SECONDS,
+  serveSmallPage,
+  settle,
+  startPlatform,
+  Visitor,
+  WARMUP,
+  warmUp,
+} from './lib.js';
 
 function expectStatus(
   response: { status: number; location: string },
@@ -182,46 +73,23 @@ function collectionDate(): { day: string; month: string; year: string } {
   };
 }
 
-/** Lets requests the load generator abandoned at the end of a run finish on the server. */
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-}
-
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-}
-
 async function main(): Promise<void> {
   // The development mailbox (DATA_DIR=:memory: → ./data/mailbox) goes to a temporary folder.
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'joinedup-bench-'));
-  const projectDir = process.cwd();
-  process.chdir(scratch);
+  const leaveScratch = enterScratch('joinedup-bench-');
   const rows: Row[] = [];
   let baseline: FastifyInstance | undefined;
   let platform: Platform | undefined;
   try {
     // (a) The baseline: Fastify with one route and nothing else.
     baseline = Fastify({ logger: false });
-    const smallPage =
-      '<!doctype html><html lang="en"><head><title>Hello</title></head><body><p>Hello, world</p></body></html>';
-    baseline.get('/', async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').send(smallPage),
-    );
+    serveSmallPage(baseline);
     const baselineUrl = await listen(baseline);
 
     // (b) The real platform, as `joinedup serve` builds it.
-    const config = loadConfig({
-      DATA_DIR: ':memory:',
-      WORKER: 'on',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
-    });
-    platform = await createPlatform(config);
+    const started = await startPlatform();
+    platform = started.platform;
+    const { base } = started;
     const { db } = platform.database;
-    await seedDemo(db);
-    const base = await listen(platform.app);
     const slug = BULKY_WASTE_SLUG;
     const apply = `/services/${slug}/apply`;
 
@@ -406,15 +274,8 @@ async function main(): Promise<void> {
       },
     };
     // Warm up on part of the pool, then measure at most what is left of it.
-    if (WARMUP > 0) {
-      await autocannon({
-        url: base,
-        connections: CONNECTIONS,
-        duration: WARMUP,
-        maxOverallRequests: Math.floor(poolSize / 3),
-        requests: [submitRequest],
-      });
-    }
+    if (WARMUP > 0)
+      await warmUp(base, submitRequest, { maxOverallRequests: Math.floor(poolSize / 3) });
     await settle();
     const before = await countSubmissions();
     const left = poolSize - next;
@@ -440,56 +301,22 @@ async function main(): Promise<void> {
     const consistent = created >= submit.expected && created <= submit.expected + CONNECTIONS;
     if (!consistent)
       notes.push(`MISMATCH: ${submit.expected} confirmations but ${created} applications`);
-    submit.note = [submit.note, ...notes].filter(Boolean).join('; ');
+    addNotes(submit, notes);
     rows.push(submit);
     if (!consistent || submit.expected !== submit.requests) process.exitCode = 1;
 
-    printTable(rows, platform.database.kind);
+    printTable(
+      rows,
+      `Joinedup bench: ${describeRun(platform.database.kind)}; load generator in the same process.`,
+      '"ratio to baseline" is req/s divided by the baseline\'s req/s; "as expected" counts responses that were the\n' +
+        'intended outcome (200, or 303 to the right page). Timings vary by machine and load; nothing here is asserted.',
+    );
     for (const row of rows.slice(0, 3)) if (row.expected !== row.requests) process.exitCode = 1;
   } finally {
     await platform?.close();
     await baseline?.close();
-    process.chdir(projectDir);
-    rmSync(scratch, { recursive: true, force: true });
+    leaveScratch();
   }
-}
-
-/** autocannon records whole milliseconds: 0 means under one. */
-function milliseconds(value: number): string {
-  return value < 1 ? '<1' : value.toFixed(0);
-}
-
-function printTable(rows: Row[], kind: string): void {
-  const baseline = rows[0]!.reqPerSec;
-  const table = rows.map((row) => ({
-    scenario: row.scenario,
-    'req/s': row.reqPerSec.toFixed(0),
-    'p50 ms': milliseconds(row.p50),
-    'p99 ms': milliseconds(row.p99),
-    'ratio to baseline': `${(row.reqPerSec / baseline).toFixed(3)} (${((row.reqPerSec / baseline) * 100).toFixed(1)}%)`,
-    'as expected': `${row.expected}/${row.requests}`,
-    errors: String(row.errors),
-  }));
-  const columns = Object.keys(table[0]!) as (keyof (typeof table)[number])[];
-  const widths = columns.map((c) => Math.max(c.length, ...table.map((r) => r[c].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
-      .join('  ');
-  console.log(
-    `\nJoinedup bench: ${SECONDS} s per scenario after ${WARMUP} s warm-up, ${CONNECTIONS} connections, ` +
-      `database ${kind}, Node ${process.version}, ${os.cpus().length} CPUs; load generator in the same process.\n`,
-  );
-  console.log(line(columns));
-  console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const row of table) console.log(line(columns.map((c) => row[c])));
-  console.log('\nWhat each scenario measures:');
-  for (const row of rows)
-    console.log(`  ${row.scenario}: ${row.measures}${row.note ? `\n    (${row.note})` : ''}`);
-  console.log(
-    '\n"ratio to baseline" is req/s divided by the baseline\'s req/s; "as expected" counts responses that were the\n' +
-      'intended outcome (200, or 303 to the right page). Timings vary by machine and load; nothing here is asserted.',
-  );
 }
 
 main().catch((error: unknown) => {
