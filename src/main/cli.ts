@@ -98,10 +98,7 @@ function banner(
   if (demo) {
     lines.push('', 'Demo sign-ins (for a demo only: the passwords are public):');
     for (const account of DEMO_ACCOUNTS) {
-      const who = account.organisation
-        ? `${account.roles.join(', ')} at ${account.organisation}`
-        : 'citizen';
-      lines.push(`  ${account.email.padEnd(40)} ${account.password.padEnd(28)} ${who}`);
+      lines.push(`  ${account.email.padEnd(40)} ${account.password.padEnd(28)} ${account.who}`);
     }
   }
   return `${lines.join('\n')}\n\n`;

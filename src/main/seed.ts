@@ -68,6 +68,7 @@ export const DEMO_ORGANISATIONS: NewOrganisation[] = [
 export const DEMO_ACCOUNTS = [
   {
     email: 'citizen@example.com',
+    who: 'a citizen (gives the demo agent authority for bulky waste)',
     password: 'demo-citizen-password',
     displayName: 'Sam Citizen',
     organisation: null,
@@ -75,6 +76,7 @@ export const DEMO_ACCOUNTS = [
   },
   {
     email: 'caseworker@stroud.example.gov.uk',
+    who: 'caseworker, Stroud District Council',
     password: 'demo-stroud-caseworker',
     displayName: 'Alex Caseworker',
     organisation: 'stroud',
@@ -82,6 +84,7 @@ export const DEMO_ACCOUNTS = [
   },
   {
     email: 'caseworker@cheltenham.example.gov.uk',
+    who: 'caseworker, Cheltenham Borough Council',
     password: 'demo-cheltenham-caseworker',
     displayName: 'Jo Caseworker',
     organisation: 'cheltenham',
@@ -89,6 +92,7 @@ export const DEMO_ACCOUNTS = [
   },
   {
     email: 'owner@stroud.example.gov.uk',
+    who: 'service owner, Stroud District Council',
     password: 'demo-stroud-service-owner',
     displayName: 'Priya Owner',
     organisation: 'stroud',
@@ -96,6 +100,7 @@ export const DEMO_ACCOUNTS = [
   },
   {
     email: 'counter@stroud.example.gov.uk',
+    who: 'counter adviser, Stroud District Council',
     password: 'demo-stroud-counter-adviser',
     displayName: 'Robin Adviser',
     organisation: 'stroud',
@@ -103,6 +108,7 @@ export const DEMO_ACCOUNTS = [
   },
   {
     email: 'admin@cabinet-office.example.gov.uk',
+    who: 'platform administrator',
     password: 'demo-platform-admin',
     displayName: 'Morgan Admin',
     organisation: 'cabinet-office',
@@ -110,6 +116,7 @@ export const DEMO_ACCOUNTS = [
   },
   {
     email: 'agent@cotswold-accountants.example.com',
+    who: 'agent, Cotswold Accountants LLP',
     password: 'demo-agent-password',
     displayName: 'Chris Agent',
     organisation: null,
