@@ -30,7 +30,7 @@ export function securityRoutes(
       activeSessions(db, user.id, request.cookies[SESSION_COOKIE], idleMinutes),
       securityEvents(db, user.id, request.t),
     ]);
-    return reply.view(SECURITY, { sessions, events });
+    return reply.view(SECURITY, { sessions, events, idleMinutes });
   });
 
   app.post('/account/security/sign-out-everywhere', async (request, reply) => {
