@@ -11,6 +11,7 @@ import {
   listOrganisations,
 } from '../modules/organisations/index.js';
 import { notifyKeyCreate, notifyTemplateCreate } from '../modules/notify/index.js';
+import { addressImport, geoImportOnspd } from '../modules/address/index.js';
 import { oidcClientCreate, oidcKeysRotate, type CommandResult } from '../modules/sso/index.js';
 import { createLogger, createPlatform } from './platform.js';
 import { DEMO_ACCOUNTS, isEmpty, seedDemo } from './seed.js';
@@ -34,8 +35,12 @@ const USAGE = `Usage: joinedup <command>
   notify:key:create --org <slug or GSS code> --type live|team|test [--name N]
                              issue a GOV.UK Notify-compatible API key; prints it, once
   notify:template:create --org <slug or GSS code> --type email|sms|letter --name N
-                     [--subject S] --body B
-                             add a notification template; prints its id
+                     [--subject S] --body B [--welsh-subject S] [--welsh-body B]
+                             add a notification template (with a Welsh version: both
+                             languages sent, Welsh first); prints its id
+  geo:import-onspd FILE      stream the ONS Postcode Directory CSV into the postcode table
+                             (any size; 1,000 rows a transaction; safe to run again)
+  address:import FILE        stream an address CSV (uprn,saon,paon,street,locality,town,postcode)
 `;
 
 async function withDatabase<T>(
@@ -157,6 +162,14 @@ async function main(argv: string[]): Promise<number> {
       return withDatabase(config, async (db) => printed(await notifyKeyCreate(db, config, rest)));
     case 'notify:template:create':
       return withDatabase(config, async (db) => printed(await notifyTemplateCreate(db, rest)));
+    case 'geo:import-onspd':
+      return withDatabase(config, async (db) =>
+        printed(await geoImportOnspd(db, rest, (line) => console.log(line))),
+      );
+    case 'address:import':
+      return withDatabase(config, async (db) =>
+        printed(await addressImport(db, rest, (line) => console.log(line))),
+      );
     case 'org:list':
       return withDatabase(config, async (db) => {
         for (const organisation of await listOrganisations(db))

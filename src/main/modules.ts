@@ -1,10 +1,12 @@
 import type { ModuleManifest } from '../platform/http/types.js';
+import { addressModule } from '../modules/address/index.js';
 import { agentsModule } from '../modules/agents/index.js';
 import { catalogueModule } from '../modules/catalogue/index.js';
 import { caseworkModule } from '../modules/casework/index.js';
 import { enrolmentModule } from '../modules/enrolment/index.js';
 import { formsModule } from '../modules/forms/index.js';
 import { identityModule } from '../modules/identity/index.js';
+import { inboxModule } from '../modules/inbox/index.js';
 import { notifyModule } from '../modules/notify/index.js';
 import { operationsModule } from '../modules/operations/index.js';
 import { organisationsModule } from '../modules/organisations/index.js';
@@ -19,6 +21,7 @@ export const MODULES: ModuleManifest[] = [
   organisationsModule,
   registersModule,
   catalogueModule,
+  addressModule,
   formsModule,
   submissionsModule,
   caseworkModule,
@@ -26,4 +29,5 @@ export const MODULES: ModuleManifest[] = [
   ssoModule,
   operationsModule,
   notifyModule,
+  inboxModule,
 ];

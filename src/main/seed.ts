@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/database.js';
+import { seedDemoGeography } from '../modules/address/index.js';
 import { createDemoAgency } from '../modules/agents/index.js';
-import { publishService } from '../modules/catalogue/index.js';
+import { seedDemoCatalogue } from '../modules/catalogue/index.js';
 import { demoRegisterPeople, loadRegister } from '../modules/registers/index.js';
 import { seedEnrolmentRecords } from '../modules/enrolment/index.js';
 import { countUsers, createStaffUser, registerCitizen } from '../modules/identity/index.js';
@@ -160,25 +161,8 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
     await loadRegister(trx, (await findOrganisationBySlug(trx, 'dwp'))!.id, demoRegisterPeople());
     // Stroud's Council Tax and business rates registers, for enrolment (README: "Enrolment").
     await seedEnrolmentRecords(trx, stroud.id);
-    const bulkyWaste = unwrap(
-      await publishService(trx, {
-        organisationId: stroud.id,
-        slug: BULKY_WASTE_SLUG,
-        title: 'Request a bulky waste collection',
-        titleCy: 'Gofyn am gasgliad gwastraff swmpus',
-        summary:
-          'Ask Stroud District Council to collect large household items such as furniture, fridges and mattresses.',
-        summaryCy:
-          'Gofyn i Gyngor Dosbarth Stroud gasglu eitemau mawr o’r cartref fel dodrefn, oergelloedd a matresi.',
-        body: 'We collect up to 6 large items from outside your home on a weekday.\n\nYou will need a list of the items, the collection address and a date that suits you. We will confirm the date or tell you why we cannot collect.\n\nIt takes about 5 minutes.',
-        bodyCy:
-          'Rydym yn casglu hyd at 6 eitem fawr o’r tu allan i’ch cartref ar ddiwrnod o’r wythnos.\n\nBydd angen rhestr o’r eitemau, cyfeiriad y casgliad a dyddiad sy’n gyfleus i chi arnoch. Byddwn yn cadarnhau’r dyddiad neu’n dweud wrthych pam na allwn gasglu.\n\nMae’n cymryd tua 5 munud.',
-        keywords:
-          'bulky waste rubbish furniture sofa fridge freezer mattress collection bins gwastraff swmpus casgliad',
-        formKey: 'bulky-waste',
-      }),
-      'bulky waste service',
-    );
+    // The demo catalogue of the demo bodies' services, bulky waste among them (catalogue/demo/services.ts).
+    const bulkyWasteId = (await seedDemoCatalogue(trx)).get(BULKY_WASTE_SLUG)!;
     for (const account of DEMO_ACCOUNTS) {
       if (account.organisation === null) {
         unwrap(await registerCitizen(trx, account), account.email);
@@ -194,6 +178,8 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
         );
       }
     }
-    await createDemoAgency(trx, { ...DEMO_AGENCY, serviceIds: [bulkyWaste.service.id] });
+    await createDemoAgency(trx, { ...DEMO_AGENCY, serviceIds: [bulkyWasteId] });
+    // Postcodes of the demo areas and a few addresses (reference-data/onspd-demo.README.md).
+    await seedDemoGeography(trx);
   });
 }

@@ -1,10 +1,36 @@
 /** The catalogue module: services published by public bodies and the front door that finds them. */
 export { catalogueModule } from './module.js';
 export { publishService, type NewService } from './commands/publish-service.js';
-export type { ServiceLevel } from './db/tables.js';
+export type { ServiceContent, ServiceLevel } from './db/tables.js';
 export {
   findPublishedService,
   findPublishedServiceById,
+  findServices,
   searchServices,
+  MAX_QUERY_LENGTH,
   type PublicService,
+  type SearchResult,
+  type ServiceSearch,
 } from './queries/services.js';
+/** The demo catalogue, seeded idempotently by `src/main/seed.ts`. */
+export { seedDemoCatalogue } from './demo/seed.js';
+export { DEMO_SERVICES } from './demo/services.js';
+/** Vocabularies of the service model, with English and Welsh labels. */
+export {
+  AUDIENCES,
+  CATEGORIES,
+  CHANNEL_KINDS,
+  CUSTOMER_GROUPS,
+  INTERACTION_TYPES,
+  LIFE_EVENTS,
+  PROVIDER_TIERS,
+  labelOf,
+  type Audience,
+  type Category,
+  type Channel,
+  type CustomerGroup,
+  type Interaction,
+  type InteractionType,
+  type LifeEvent,
+  type ProviderTier,
+} from './vocabularies.js';

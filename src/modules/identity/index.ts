@@ -60,3 +60,9 @@ export {
   type VerifiedIdentity,
 } from './commands/verified-identity.js';
 export type { VerifiedAddress } from './db/tables.js';
+/** Addresses a message could not be delivered to, marked on the account (notify reports them by outbox). */
+export {
+  DELIVERY_PROBLEM_TOPIC,
+  markDeliveryProblem,
+  type DeliveryProblem,
+} from './commands/delivery-problems.js';

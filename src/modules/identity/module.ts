@@ -1,5 +1,9 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
 import { sessionHook } from './commands/sessions.js';
+import {
+  DELIVERY_PROBLEM_TOPIC,
+  deliveryProblemOutboxHandler,
+} from './commands/delivery-problems.js';
 import { registerRoutes } from './pages/register/routes.js';
 import { confirmEmailRoutes } from './pages/confirm-email/routes.js';
 import { forgotPasswordRoutes } from './pages/forgot-password/routes.js';
@@ -40,6 +44,8 @@ export const identityModule: ModuleManifest = {
   async routes(app, context) {
     for (const register of ROUTE_GROUPS) await register(app, context);
   },
+  // Another module (notify) reports an address that bounced or a number the provider refused.
+  outboxHandlers: () => ({ [DELIVERY_PROBLEM_TOPIC]: deliveryProblemOutboxHandler() }),
   navigation: [
     { text: 'identity.account.nav', href: '/account', visibleTo: (user) => user !== null },
     {

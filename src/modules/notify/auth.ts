@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../platform/db/database.js';
 import type { NotifyApiKeyRow, NotifyServiceRow } from './db/tables.js';
-import { authError } from './errors.js';
-import { unseal } from './crypto.js';
+import type { Config } from '../../platform/config/config.js';
+import { authError, NotifyError } from './errors.js';
+import { notifySealingKey, unseal } from './crypto.js';
 
 /** Notify's message for a token that cannot be read at all. */
 export const GENERAL_TOKEN_ERROR =
@@ -84,4 +85,48 @@ export async function authenticate(
     return { service, key };
   }
   throw authError('Invalid token: API key not found');
+}
+
+/** What {@link authenticateNotifyRequest} found: the calling body, or Notify's reason for refusing. */
+export type NotifyRequestCaller =
+  | {
+      ok: true;
+      serviceId: string;
+      organisationId: string;
+      keyId: string;
+      keyType: NotifyApiKeyRow['key_type'];
+    }
+  | { ok: false; status: number; error: string; message: string };
+
+/**
+ * The Notify API key check for routes outside `/v2` (the account inbox's API): the same JWT
+ * scheme and messages as {@link authenticate}, returned as an outcome instead of thrown.
+ *
+ * @example const caller = await authenticateNotifyRequest(db, config, request.headers.authorization);
+ */
+export async function authenticateNotifyRequest(
+  db: Db,
+  config: Pick<Config, 'SESSION_SECRET'>,
+  authorizationHeader: string | undefined,
+  now = Date.now(),
+): Promise<NotifyRequestCaller> {
+  try {
+    const { service, key } = await authenticate(
+      db,
+      notifySealingKey(config.SESSION_SECRET),
+      authorizationHeader,
+      now,
+    );
+    return {
+      ok: true,
+      serviceId: service.id,
+      organisationId: service.organisation_id,
+      keyId: key.id,
+      keyType: key.key_type,
+    };
+  } catch (error) {
+    if (!(error instanceof NotifyError)) throw error;
+    const [first] = error.errors;
+    return { ok: false, status: error.status, error: first!.error, message: first!.message };
+  }
 }

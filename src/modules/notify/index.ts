@@ -12,5 +12,7 @@ export {
 } from './commands/services.js';
 export { createTemplate, updateTemplate, type TemplateInput } from './commands/templates.js';
 export { notifySealingKey } from './crypto.js';
+/** The Notify API key check, for APIs outside /v2 (the account inbox). */
+export { authenticateNotifyRequest, type NotifyRequestCaller } from './auth.js';
 export { smsFragments, fill, missingPersonalisation } from './templates/render.js';
 export type { KeyType, NotificationStatus, NotificationType } from './db/tables.js';

@@ -1,7 +1,11 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
 import { notifyApiRoutes } from './api/routes.js';
+import { providerStatusRoutes } from './api/provider-status.js';
 import { notifyOutboxHandlers } from './commands/deliver.js';
+import { platformMessageHandlers } from './commands/platform-messages.js';
 import { notifySealingKey } from './crypto.js';
+import { notifyAdminRoutes } from './pages/admin/routes.js';
+import { mayAdministerAnyNotify } from './policies/admin.js';
 
 /**
  * Notifications, compatible with GOV.UK Notify: each organisation's service, API keys and
@@ -10,11 +14,20 @@ import { notifySealingKey } from './crypto.js';
  */
 export const notifyModule: ModuleManifest = {
   name: 'notify',
+  navigation: [
+    { text: 'notify.admin.nav', href: '/admin/notify', visibleTo: mayAdministerAnyNotify },
+  ],
   routes(app, context) {
     notifyApiRoutes(app, context, notifySealingKey(context.config.SESSION_SECRET));
+    providerStatusRoutes(app, context);
+    notifyAdminRoutes(app, context);
   },
   outboxHandlers(context) {
-    return notifyOutboxHandlers(context.config, notifySealingKey(context.config.SESSION_SECRET));
+    return {
+      // The platform's own e-mails, text messages and letters become notifications too.
+      ...platformMessageHandlers(context.config),
+      ...notifyOutboxHandlers(context.config, notifySealingKey(context.config.SESSION_SECRET)),
+    };
   },
   personalData: [
     {

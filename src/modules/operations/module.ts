@@ -4,6 +4,7 @@ import { notFound } from '../../platform/errors/errors.js';
 import type { ModuleManifest } from '../../platform/http/types.js';
 import { listDeadLetters, outboxSummary, retryDeadLetter } from '../../platform/outbox/outbox.js';
 import { isPlatformAdmin, requireSignIn } from '../identity/index.js';
+import { mailboxRoutes } from './pages/mailbox/routes.js';
 
 const OUTBOX = 'modules/operations/pages/outbox/outbox.njk';
 
@@ -14,11 +15,16 @@ function requirePlatformAdmin(request: FastifyRequest, reply: FastifyReply) {
   return user;
 }
 
-/** Running the platform: the outbox's backlog and its dead letters, which an admin can send again. */
+/**
+ * Running the platform: the outbox's backlog and its dead letters, which an admin can send again,
+ * and the development mailbox (`/dev/mailbox`) while no SMTP server is configured.
+ */
 export const operationsModule: ModuleManifest = {
   name: 'operations',
   navigation: [{ text: 'operations.nav', href: '/admin/outbox', visibleTo: isPlatformAdmin }],
-  routes(app, { db, wakeOutbox }) {
+  routes(app, context) {
+    const { db, wakeOutbox } = context;
+    mailboxRoutes(app, context);
     app.get('/admin/outbox', async (request, reply) => {
       if (!requirePlatformAdmin(request, reply)) return reply;
       const retried = (request.query as { retried?: string }).retried;
@@ -26,6 +32,7 @@ export const operationsModule: ModuleManifest = {
         summary: await outboxSummary(db),
         deadLetters: await listDeadLetters(db),
         retried: retried && /^\d+$/.test(retried) ? retried : undefined,
+        mailboxOn: !context.config.SMTP_URL,
       });
     });
 

@@ -2,6 +2,7 @@
 export { organisationsModule } from './module.js';
 export { createOrganisation, type NewOrganisation } from './commands/create-organisation.js';
 export {
+  findOrganisationByGssCode,
   findOrganisationById,
   findOrganisationBySlug,
   formatOrganisationLine,

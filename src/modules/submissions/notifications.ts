@@ -67,7 +67,13 @@ export function submissionHandlers(config: Config): Record<string, OutboxHandler
         if (applicant) {
           await enqueue(trx, {
             topic: MAIL_TOPIC,
-            payload: { to: applicant.email, subject, text },
+            // The providing body's Notify service records it (see notify's platform messages).
+            payload: {
+              to: applicant.email,
+              subject,
+              text,
+              organisationId: submission.organisation_id,
+            },
             idempotencyKey: `${idempotencyKey}:mail`,
           });
         }
@@ -97,6 +103,7 @@ export function submissionHandlers(config: Config): Record<string, OutboxHandler
           to: applicant.email,
           subject: `${submission.reference}: ${(await names('en')).service}`,
           text,
+          organisationId: submission.organisation_id,
         },
         idempotencyKey: `${idempotencyKey}:mail`,
       });

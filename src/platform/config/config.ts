@@ -28,6 +28,10 @@ const schema = z.object({
   MAIL_FROM: z.string().default('Joinedup <no-reply@joinedup.invalid>'),
   /** Where text messages are POSTed as JSON; unset, they go to the development SMS log. */
   SMS_URL: z.url().optional(),
+  /** Sent as `Authorization: Bearer …` with each text message POSTed to SMS_URL. */
+  SMS_TOKEN: z.string().min(1).optional(),
+  /** The shared secret providers send (`Authorization: Bearer …`) with delivery receipts and bounces. */
+  PROVIDER_CALLBACK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SESSION_SECRET),
   BRAND_NAME: z.string().min(1).max(60).default('Joinedup'),
   BRAND_COLOUR: z

@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/database.js';
+import { isStoredId, newestFiles } from '../mail/mailer.js';
 import { enqueue, type OutboxHandler } from '../outbox/outbox.js';
 
 /** The outbox topic whose messages are printed letters; payload {@link LetterPayload}. */
@@ -57,4 +58,34 @@ export function letterOutboxHandler(config: Pick<Config, 'DATA_DIR'>): OutboxHan
     await mkdir(letterDirectory(config), { recursive: true });
     await writeFile(letterFile(config, context.idempotencyKey), pdf);
   };
+}
+
+/** A letter kept in the development post room: its id (file name without `.pdf`) and when it was posted. */
+export interface StoredLetter {
+  id: string;
+  date: Date;
+}
+
+/** The letters in the development post room, newest first (at most `limit`), for `/dev/mailbox`. */
+export async function listStoredLetters(
+  config: Pick<Config, 'DATA_DIR'>,
+  limit = 100,
+): Promise<StoredLetter[]> {
+  return (await newestFiles(letterDirectory(config), '.pdf', limit)).map((file) => ({
+    id: file.id,
+    date: file.modified,
+  }));
+}
+
+/** The PDF of one letter of the development post room by its id, or undefined. */
+export async function readStoredLetter(
+  config: Pick<Config, 'DATA_DIR'>,
+  id: string,
+): Promise<Buffer | undefined> {
+  if (!isStoredId(id)) return undefined;
+  try {
+    return await readFile(path.join(letterDirectory(config), `${id}.pdf`));
+  } catch {
+    return undefined;
+  }
 }

@@ -17,11 +17,44 @@ export interface PdfBlock {
   bold?: boolean;
   /** Space after the block, in points; a third of a line unless given. */
   spaceAfter?: number;
+  /** Start the block on a new page (a bilingual letter's second language). */
+  pageBreakBefore?: boolean;
 }
 
-const PAGE_WIDTH = 595.28; // A4 in points
-const PAGE_HEIGHT = 841.89;
+/** A line of text at a fixed place on the first page: `x`, `y` in points from the bottom left, to the baseline. */
+export interface PlacedText {
+  text: string;
+  x: number;
+  y: number;
+  /** Points; 11 unless given. */
+  size?: number;
+  bold?: boolean;
+}
+
+/** Fixed text on the first page (a letter's address and sender) and where the flowing text starts there. */
+export interface PdfLayout {
+  firstPage?: PlacedText[];
+  /** The y (points from the bottom) below which the first page's flowing text starts; the top margin unless given. */
+  firstPageTop?: number;
+}
+
+/** A4 in points (210 × 297 mm). */
+export const PAGE_WIDTH = 595.28;
+export const PAGE_HEIGHT = 841.89;
 const MARGIN = 64;
+
+/** Millimetres in points (1 pt = 1/72 inch). */
+export function mm(millimetres: number): number {
+  return (millimetres * 72) / 25.4;
+}
+
+/**
+ * A width estimate for a line of Helvetica, 0.53 em a character (0.56 bold), as `wrap` uses:
+ * generous for ordinary text, so a line estimated to fit does fit.
+ */
+export function estimateTextWidth(text: string, size: number, bold = false): number {
+  return [...text].length * size * (bold ? 0.56 : 0.53);
+}
 
 /** Windows-1252 bytes 0x80–0x9F, which differ from Latin-1. */
 const CP1252_EXTRA: Record<string, number> = {
@@ -101,12 +134,26 @@ function wrap(text: string, size: number, bold: boolean): string[] {
  *
  * @example const pdf = renderTextPdf([{ text: 'Dear Sam', size: 12 }, { text: 'Your code is 12345678' }]);
  */
-export function renderTextPdf(blocks: PdfBlock[], title = 'Letter'): Buffer {
+export function renderTextPdf(
+  blocks: PdfBlock[],
+  title = 'Letter',
+  layout: PdfLayout = {},
+): Buffer {
   const pages: string[][] = [[]];
-  let y = PAGE_HEIGHT - MARGIN;
+  for (const placed of layout.firstPage ?? []) {
+    if (!placed.text) continue;
+    pages[0]!.push(
+      `BT /${placed.bold ? 'F2' : 'F1'} ${placed.size ?? 11} Tf 1 0 0 1 ${placed.x.toFixed(2)} ${placed.y.toFixed(2)} Tm (${pdfString(placed.text)}) Tj ET`,
+    );
+  }
+  let y = layout.firstPageTop ?? PAGE_HEIGHT - MARGIN;
   for (const block of blocks) {
     const size = block.size ?? 11;
     const leading = size * 1.35;
+    if (block.pageBreakBefore && pages.at(-1)!.length) {
+      pages.push([]);
+      y = PAGE_HEIGHT - MARGIN;
+    }
     for (const line of wrap(block.text, size, block.bold ?? false)) {
       if (y - leading < MARGIN) {
         pages.push([]);
@@ -156,6 +203,50 @@ export function renderTextPdf(blocks: PdfBlock[], title = 'Letter'): Buffer {
   return Buffer.from(file, 'latin1');
 }
 
+/** A line of text in a PDF written by renderTextPdf, with where it is: page (from 1), baseline x and y in points from the bottom left. */
+export interface PdfTextRun {
+  page: number;
+  x: number;
+  y: number;
+  size: number;
+  bold: boolean;
+  text: string;
+}
+
+function unescapePdfString(raw: string): string {
+  const bytes = raw.replace(/\\([0-7]{3}|.)/g, (_, escaped: string) =>
+    escaped.length === 3 ? String.fromCharCode(parseInt(escaped, 8)) : escaped,
+  );
+  return [...bytes].map((c) => CP1252_BACK.get(c.charCodeAt(0)) ?? c).join('');
+}
+
+/**
+ * The lines of a PDF written by renderTextPdf with their positions, read from each page's
+ * content stream: `BT /F1 11 Tf x y Td (…) Tj ET` and `BT /F1 11 Tf 1 0 0 1 x y Tm (…) Tj ET`.
+ * For layout tests (is the address in the envelope window?); not a general PDF reader.
+ */
+export function pdfTextRuns(pdf: Buffer): PdfTextRun[] {
+  const source = pdf.toString('latin1');
+  const runs: PdfTextRun[] = [];
+  let page = 0;
+  for (const stream of source.matchAll(/stream\n([\s\S]*?)\nendstream/g)) {
+    page += 1;
+    const operations = stream[1]!.matchAll(
+      /BT \/(F\d) ([\d.]+) Tf (?:1 0 0 1 ([\d.-]+) ([\d.-]+) Tm|([\d.-]+) ([\d.-]+) Td) \(((?:\\.|[^\\)])*)\) Tj ET/g,
+    );
+    for (const op of operations)
+      runs.push({
+        page,
+        x: Number(op[3] ?? op[5]),
+        y: Number(op[4] ?? op[6]),
+        size: Number(op[2]),
+        bold: op[1] === 'F2',
+        text: unescapePdfString(op[7]!),
+      });
+  }
+  return runs;
+}
+
 /**
  * The text of a PDF written by renderTextPdf, one string a line, for tests and for support staff
  * checking what a letter said. It reads only uncompressed `(…) Tj` strings; it is not a general
@@ -165,12 +256,8 @@ export function pdfTextLines(pdf: Buffer): string[] {
   const source = pdf.toString('latin1');
   const lines: string[] = [];
   for (const stream of source.matchAll(/stream\n([\s\S]*?)\nendstream/g)) {
-    for (const match of stream[1]!.matchAll(/\(((?:\\.|[^\\)])*)\) Tj/g)) {
-      const raw = match[1]!.replace(/\\([0-7]{3}|.)/g, (_, escaped: string) =>
-        escaped.length === 3 ? String.fromCharCode(parseInt(escaped, 8)) : escaped,
-      );
-      lines.push([...raw].map((c) => CP1252_BACK.get(c.charCodeAt(0)) ?? c).join(''));
-    }
+    for (const match of stream[1]!.matchAll(/\(((?:\\.|[^\\)])*)\) Tj/g))
+      lines.push(unescapePdfString(match[1]!));
   }
   return lines;
 }

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -45,10 +45,7 @@ export function createMailer(config: Config): Mailer {
       },
     };
   }
-  const directory =
-    config.DATA_DIR === ':memory:'
-      ? path.join(tmpdir(), 'joinedup-mailbox')
-      : path.resolve(config.DATA_DIR, 'mailbox');
+  const directory = mailboxDirectory(config);
   const stream = nodemailer.createTransport({
     streamTransport: true,
     buffer: true,
@@ -79,4 +76,147 @@ export function mailOutboxHandler(mailer: Mailer) {
     const { to, subject, text } = payload as { to: string; subject: string; text: string };
     await mailer.send({ to, subject, text, idempotencyKey: context.idempotencyKey });
   };
+}
+
+/** Where the development mailbox lives: DATA_DIR/mailbox, or a temporary folder for an in-memory database. */
+export function mailboxDirectory(config: Pick<Config, 'DATA_DIR'>): string {
+  return config.DATA_DIR === ':memory:'
+    ? path.join(tmpdir(), 'joinedup-mailbox')
+    : path.resolve(config.DATA_DIR, 'mailbox');
+}
+
+/** An e-mail kept in the development mailbox, as read back from its `.eml` file. */
+export interface StoredMail {
+  /** The file name without `.eml` (the idempotency key, made safe for a file name). */
+  id: string;
+  from: string;
+  to: string;
+  subject: string;
+  date: Date;
+  text: string;
+}
+
+/** RFC 2047 encoded words (`=?UTF-8?Q?…?=`, `=?UTF-8?B?…?=`) in a header, decoded. */
+function decodeHeader(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(
+      /=\?([\w-]+)\?([QqBb])\?([^?]*)\?=/g,
+      (_whole, _charset, encoding: string, data: string) =>
+        encoding.toUpperCase() === 'B'
+          ? Buffer.from(data, 'base64').toString('utf8')
+          : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+    );
+}
+
+function decodeQuotedPrintable(value: string): string {
+  const bytes = value
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-Fa-f]{2})/g, (_whole, hex: string) => `%${hex}`)
+    .replace(/%(?![0-9A-Fa-f]{2})/g, '%25');
+  try {
+    return decodeURIComponent(bytes);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Reads back an `.eml` file the development mailbox wrote: its headers (unfolded, encoded words
+ * decoded) and its plain-text body (quoted-printable or base64 decoded). Only the single-part
+ * text messages this mailer writes are understood.
+ */
+export function parseStoredMail(id: string, raw: string, fallbackDate: Date): StoredMail {
+  const normalised = raw.replace(/\r\n/g, '\n');
+  const split = normalised.indexOf('\n\n');
+  const head = split === -1 ? normalised : normalised.slice(0, split);
+  const body = split === -1 ? '' : normalised.slice(split + 2);
+  const headers = new Map<string, string>();
+  for (const line of head.replace(/\n[ \t]+/g, ' ').split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0)
+      headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  const encoding = (headers.get('content-transfer-encoding') ?? '').toLowerCase();
+  const text =
+    encoding === 'quoted-printable'
+      ? decodeQuotedPrintable(body)
+      : encoding === 'base64'
+        ? Buffer.from(body, 'base64').toString('utf8')
+        : body;
+  const date = new Date(headers.get('date') ?? '');
+  return {
+    id,
+    from: decodeHeader(headers.get('from') ?? ''),
+    to: decodeHeader(headers.get('to') ?? ''),
+    subject: decodeHeader(headers.get('subject') ?? ''),
+    date: Number.isNaN(date.getTime()) ? fallbackDate : date,
+    text: text.replace(/\n+$/, ''),
+  };
+}
+
+/** The newest files in a development folder with that extension, newest first: [id, modified]. */
+export async function newestFiles(
+  directory: string,
+  extension: string,
+  limit: number,
+): Promise<{ id: string; modified: Date }[]> {
+  let names: string[];
+  try {
+    names = (await readdir(directory)).filter((name) => name.endsWith(extension));
+  } catch {
+    return [];
+  }
+  const files = await Promise.all(
+    names.map(async (name) => {
+      try {
+        return {
+          id: name.slice(0, -extension.length),
+          modified: (await stat(path.join(directory, name))).mtime,
+        };
+      } catch {
+        return undefined; // removed while we looked
+      }
+    }),
+  );
+  return files
+    .filter((file) => file !== undefined)
+    .sort((a, b) => b.modified.getTime() - a.modified.getTime() || a.id.localeCompare(b.id))
+    .slice(0, limit);
+}
+
+/** True for an id that names a file in a development folder and cannot climb out of it. */
+export function isStoredId(id: string): boolean {
+  return /^[\w.-]+$/.test(id) && !id.startsWith('.');
+}
+
+/**
+ * The e-mails in the development mailbox, newest first (at most `limit`), for the `/dev/mailbox`
+ * page. Empty when nothing has been written yet.
+ */
+export async function listStoredMail(
+  config: Pick<Config, 'DATA_DIR'>,
+  limit = 100,
+): Promise<StoredMail[]> {
+  const mails = await Promise.all(
+    (await newestFiles(mailboxDirectory(config), '.eml', limit)).map((file) =>
+      readStoredMail(config, file.id),
+    ),
+  );
+  return mails.filter((mail) => mail !== undefined);
+}
+
+/** One e-mail of the development mailbox by its id, or undefined. */
+export async function readStoredMail(
+  config: Pick<Config, 'DATA_DIR'>,
+  id: string,
+): Promise<StoredMail | undefined> {
+  if (!isStoredId(id)) return undefined;
+  const file = path.join(mailboxDirectory(config), `${id}.eml`);
+  try {
+    const [raw, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    return parseStoredMail(id, raw, info.mtime);
+  } catch {
+    return undefined;
+  }
 }

@@ -2,6 +2,16 @@ import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import type { Locale } from '../../../platform/i18n/i18n.js';
 import type { ServiceLevel } from '../db/tables.js';
+import type {
+  Audience,
+  Category,
+  Channel,
+  CustomerGroup,
+  Interaction,
+  LifeEvent,
+  ProviderTier,
+} from '../vocabularies.js';
+import { corrections, searchVocabulary } from './vocabulary.js';
 
 /** A published service as the public sees it, in their language. */
 export interface PublicService {
@@ -14,6 +24,17 @@ export interface PublicService {
   /** The assurance level applying needs (0–3); the journey steps a lower session up. */
   requiredLevel: ServiceLevel;
   organisation: { id: string; slug: string; name: string };
+  audience: Audience;
+  eligibility: string;
+  fees: string;
+  feePence: number | null;
+  channels: Channel[];
+  interactions: Interaction[];
+  providerTier: ProviderTier;
+  lifeEvents: LifeEvent[];
+  customerGroups: CustomerGroup[];
+  categories: Category[];
+  publishedAt: Date | null;
 }
 
 function baseQuery(db: Db) {
@@ -31,6 +52,19 @@ function baseQuery(db: Db) {
       'services.body_cy',
       'services.form_key',
       'services.required_level',
+      'services.audience',
+      'services.eligibility',
+      'services.eligibility_cy',
+      'services.fees',
+      'services.fees_cy',
+      'services.fee_pence',
+      'services.channels',
+      'services.interactions',
+      'services.provider_tier',
+      'services.life_events',
+      'services.customer_groups',
+      'services.categories',
+      'services.published_at',
       'organisations.id as organisation_id',
       'organisations.slug as organisation_slug',
       'organisations.name as organisation_name',
@@ -56,26 +90,178 @@ function toPublic(row: Row, locale: Locale): PublicService {
       slug: row.organisation_slug,
       name: (cy ? row.organisation_name_cy : null) ?? row.organisation_name,
     },
+    audience: row.audience,
+    eligibility: (cy && row.eligibility_cy) || row.eligibility,
+    fees: (cy && row.fees_cy) || row.fees,
+    feePence: row.fee_pence,
+    channels: row.channels,
+    interactions: row.interactions,
+    providerTier: row.provider_tier,
+    lifeEvents: row.life_events,
+    customerGroups: row.customer_groups,
+    categories: row.categories,
+    publishedAt: row.published_at,
+  };
+}
+
+/** The longest search the front door runs; longer ones get a message, not a slow query. */
+export const MAX_QUERY_LENGTH = 100;
+
+/** What a person asked for: words, and filters by life event, audience and providing body. */
+export interface ServiceSearch {
+  locale: Locale;
+  text?: string;
+  lifeEvent?: LifeEvent | undefined;
+  audience?: Exclude<Audience, 'both'> | undefined;
+  /** The providing body's slug. */
+  body?: string | undefined;
+}
+
+/** The services found, and why there are none when the search itself was the problem. */
+export interface SearchResult {
+  services: PublicService[];
+  problem: 'too-long' | 'no-words' | null;
+  /** Words that matched nothing, with the words searched for instead ("parkng" → "parking"). */
+  corrections: { word: string; meant: string[] }[];
+  /** True when no service matched every word, so services matching some are shown. */
+  partial: boolean;
+}
+
+const STOP_WORDS = new Set(
+  (
+    'a an and are about as at be by can do for from get how i in is it me my of on or the to what ' +
+    'when where which with you your yr y ar am o yn ac neu fy eich sut beth ble mae’r ydw i’r'
+  ).split(' '),
+);
+
+/** The words of a search, lower case, without punctuation or small words (unless only those). */
+export function searchWords(text: string): string[] {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu) ?? [];
+  const meaningful = words.filter((w) => !STOP_WORDS.has(w));
+  return (meaningful.length > 0 ? meaningful : words).slice(0, 10);
+}
+
+/** A term of the query: words typed and what they may also mean (synonyms, corrections). */
+interface Group {
+  text: string;
+  alternatives: string[];
+}
+
+/** Joins words into groups, expanding phrases the synonym table knows (longest first). */
+function groupWords(words: string[], synonyms: Map<string, string>): Group[] {
+  const groups: Group[] = [];
+  for (let i = 0; i < words.length;) {
+    const pair = i + 1 < words.length ? `${words[i]} ${words[i + 1]}` : null;
+    if (pair && synonyms.has(pair)) {
+      groups.push({ text: pair, alternatives: [synonyms.get(pair)!] });
+      i += 2;
+    } else {
+      const word = words[i]!;
+      groups.push({ text: word, alternatives: synonyms.has(word) ? [synonyms.get(word)!] : [] });
+      i += 1;
+    }
+  }
+  return groups;
+}
+
+/** One group as a tsquery: English stems or the exact (Welsh) words, or any alternative. */
+function groupQuery(group: Group) {
+  const parts = [group.text, ...group.alternatives].flatMap((text) => [
+    sql`plainto_tsquery('english', ${text})`,
+    sql`plainto_tsquery('simple', ${text})`,
+  ]);
+  return sql`(${sql.join(parts, sql` || `)})`;
+}
+
+async function runSearch(
+  db: Db,
+  search: ServiceSearch,
+  groups: Group[],
+  join: 'and' | 'or',
+): Promise<PublicService[]> {
+  let query = filtered(db, search);
+  if (groups.length === 0) {
+    const rows = await query
+      .orderBy(search.locale === 'cy' ? 'services.title_cy' : 'services.title')
+      .orderBy('organisations.name')
+      .execute();
+    return rows.map((row) => toPublic(row, search.locale));
+  }
+  const tsquery = sql`(${sql.join(groups.map(groupQuery), join === 'and' ? sql` && ` : sql` || `)})`;
+  query = query.where(sql<boolean>`services.search_vector @@ ${tsquery}`);
+  const rows = await query
+    .orderBy(
+      sql`(to_tsvector('english', services.title) || to_tsvector('simple', services.title_cy)) @@ ${tsquery}`,
+      'desc',
+    )
+    .orderBy(sql`ts_rank('{0.05, 0.2, 0.5, 1.0}', services.search_vector, ${tsquery}, 1)`, 'desc')
+    .orderBy(search.locale === 'cy' ? 'services.title_cy' : 'services.title')
+    .orderBy('organisations.name')
+    .limit(100)
+    .execute();
+  return rows.map((row) => toPublic(row, search.locale));
+}
+
+function filtered(db: Db, search: ServiceSearch) {
+  let query = baseQuery(db);
+  if (search.lifeEvent)
+    query = query.where(
+      sql<boolean>`services.life_events @> ${JSON.stringify([search.lifeEvent])}::jsonb`,
+    );
+  if (search.audience) query = query.where('services.audience', 'in', [search.audience, 'both']);
+  if (search.body) query = query.where('organisations.slug', '=', search.body);
+  return query;
+}
+
+/**
+ * Searches the published services with PostgreSQL full-text search over English (stemmed) and
+ * Welsh (exact words) text: title matches first, then by rank (title A, summary and keywords B,
+ * body C, provider D). The synonym table expands terms ("tip" → "recycling centre"). When
+ * nothing matches a short search, misspelt words are corrected against the words of titles
+ * (pg_trgm where installed, one edit away otherwise); when still nothing, any word may match.
+ *
+ * @example await findServices(db, { locale: 'cy', text: 'biniau', body: 'cardiff' })
+ */
+export async function findServices(db: Db, search: ServiceSearch): Promise<SearchResult> {
+  const text = (search.text ?? '').trim();
+  const none = { services: [], corrections: [], partial: false };
+  if (text.length > MAX_QUERY_LENGTH) return { ...none, problem: 'too-long' };
+  const words = searchWords(text);
+  if (text && words.length === 0) return { ...none, problem: 'no-words' };
+  const { synonyms } = await searchVocabulary(db);
+  const groups = groupWords(words, synonyms);
+  const services = await runSearch(db, search, groups, 'and');
+  if (services.length > 0 || groups.length === 0)
+    return { services, problem: null, corrections: [], partial: false };
+  if (words.length <= 3) {
+    const fixes: SearchResult['corrections'] = [];
+    const corrected: Group[] = [];
+    for (const group of groups) {
+      const meant = group.text.includes(' ') ? [] : await corrections(db, group.text);
+      if (meant.length > 0) fixes.push({ word: group.text, meant });
+      corrected.push({ ...group, alternatives: [...group.alternatives, ...meant] });
+    }
+    if (fixes.length > 0) {
+      const found = await runSearch(db, search, corrected, 'and');
+      if (found.length > 0)
+        return { services: found, problem: null, corrections: fixes, partial: false };
+    }
+  }
+  if (groups.length < 2) return { ...none, problem: null };
+  return {
+    services: await runSearch(db, search, groups, 'or'),
+    problem: null,
+    corrections: [],
+    partial: true,
   };
 }
 
 /**
- * Published services, optionally matching words a person typed, in either language, in the
- * title, summary, keywords or the name of the body that provides it. Every word must match.
+ * Published services, optionally matching words a person typed, in English or Welsh; all of
+ * them, by title, without words. See `findServices` for filters and why none were found.
  */
 export async function searchServices(db: Db, locale: Locale, text = ''): Promise<PublicService[]> {
-  const words = text.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 10);
-  let query = baseQuery(db);
-  for (const word of words) {
-    const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where(
-      sql<boolean>`lower(services.title || ' ' || services.title_cy || ' ' || services.summary || ' ' || services.summary_cy || ' ' || services.keywords || ' ' || organisations.name) like ${pattern}`,
-    );
-  }
-  const rows = await query
-    .orderBy(locale === 'cy' ? 'services.title_cy' : 'services.title')
-    .execute();
-  return rows.map((row) => toPublic(row, locale));
+  return (await findServices(db, { locale, text })).services;
 }
 
 export async function findPublishedService(

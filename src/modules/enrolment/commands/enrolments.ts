@@ -4,7 +4,8 @@ import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import { notFound, type FieldError, type Outcome } from '../../../platform/errors/errors.js';
 import type { CurrentUser } from '../../../platform/http/types.js';
-import { queueLetter } from '../../../platform/letters/letters.js';
+import { LETTER_TOPIC, type LetterPayload } from '../../../platform/letters/letters.js';
+import { enqueue } from '../../../platform/outbox/outbox.js';
 import { businessesOf, membershipOf, type MemberRole } from '../../agents/index.js';
 import { checkCode, issueCode } from '../../identity/index.js';
 import { findOrganisationById } from '../../organisations/index.js';
@@ -239,11 +240,17 @@ export async function requestEnrolment(
     businessName: business?.name ?? null,
     activateUrl: `${settings.baseUrl}/enrol/activate${business ? `?business=${business.id}` : ''}`,
   });
-  await queueLetter(
-    trx,
-    { to: { name: record.holder_name, lines: addressLines }, pdf },
-    `letter:${ACTIVATION_PURPOSE}:${code.id}`,
-  );
+  // Queued as queueLetter would, naming the council, whose Notify service records the letter.
+  const letter: LetterPayload & { organisationId: string } = {
+    to: { name: record.holder_name, lines: addressLines },
+    pdfBase64: pdf.toString('base64'),
+    organisationId: record.held_by,
+  };
+  await enqueue(trx, {
+    topic: LETTER_TOPIC,
+    payload: { ...letter },
+    idempotencyKey: `letter:${ACTIVATION_PURPOSE}:${code.id}`,
+  });
   await recordAudit(trx, actor, {
     action: 'enrolment.requested',
     resourceType: 'enrolment',

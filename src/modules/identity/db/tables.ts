@@ -46,6 +46,10 @@ export interface UserTable {
   >;
   /** Online verification refused until then, after 3 failed attempts in 24 hours (0009). */
   identity_verification_locked_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When an e-mail to this address bounced for good; cleared when the address changes or is confirmed (0017). */
+  email_bounced_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When a text message to this number failed for good (an invalid number); cleared likewise (0017). */
+  phone_failed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export type IdentityMethod = 'online-known-facts' | 'face-to-face';

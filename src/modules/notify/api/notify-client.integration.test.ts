@@ -5,6 +5,7 @@ import { NotifyClient } from 'notifications-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { renderTextPdf } from '../../../platform/letters/pdf.js';
+import { readStoredSms } from '../../../platform/sms/sms.js';
 import { updateTemplate } from '../commands/templates.js';
 import { addTemplate, issueKey } from '../test/helpers.js';
 
@@ -101,7 +102,7 @@ describe('the official notifications-node-client against our /v2 API', () => {
     );
   });
 
-  it('sends a text message by handing it to the sms.send topic with the number in E.164', async () => {
+  it('sends a text message straight to the SMS provider (here the development log) with the number in E.164', async () => {
     const sent = await client.sendSms(smsTemplate, '07700 900123', {
       personalisation: { name: 'Sam' },
     });
@@ -111,10 +112,8 @@ describe('the official notifications-node-client against our /v2 API', () => {
       from_number: 'Joinedup',
     });
     await app.platform.worker.drain();
-    const sms = (await outboxFor('sms.send')).find(
-      (m) => m.idempotency_key === `notify.sms:${sent.data.id}`,
-    );
-    expect(sms?.payload).toEqual({
+    const sms = await readStoredSms({ DATA_DIR: ':memory:' }, `notify.sms_${sent.data.id}`);
+    expect(sms).toMatchObject({
       to: '+447700900123',
       text: 'Hello Sam, your bin goes out tomorrow.',
     });

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/http/types.js';
 import { authenticate, isUuid, type ApiCaller } from '../auth.js';
-import { renderLetterPdf } from '../commands/letter-pdf.js';
+import { letterSender, renderLetterPdf } from '../commands/letter-pdf.js';
 import { sendNotification } from '../commands/send.js';
 import {
   NOTIFICATION_STATUSES,
@@ -16,12 +16,8 @@ import {
   serializeNotification,
 } from '../queries/notifications.js';
 import { findTemplate, listTemplates } from '../queries/templates.js';
-import {
-  emailHtml,
-  fill,
-  missingPersonalisation,
-  type Personalisation,
-} from '../templates/render.js';
+import { bilingualContent, missingBilingual } from '../templates/bilingual.js';
+import { emailHtml, type Personalisation } from '../templates/render.js';
 
 /** A precompiled letter of 5 MB is about 6.7 MB in base64. */
 const LETTER_BODY_LIMIT = 8 * 1024 * 1024;
@@ -143,6 +139,7 @@ export function notifyApiRoutes(
               subject: row.subject,
               body: row.body,
               date: row.created_at,
+              sender: await letterSender(context.db, row.service_id),
             });
         return reply.type('application/pdf').send(pdf);
       });
@@ -253,15 +250,20 @@ export function notifyApiRoutes(
         );
         if (!template) throw noResultFound();
         const values = personalisation as Personalisation;
-        const missing = missingPersonalisation(values, template.subject, template.body);
+        const missing = missingBilingual(template, values);
         if (missing.length) throw badRequest(`Missing personalisation: ${missing.join(', ')}`);
+        // A template with a Welsh version previews as it sends: both languages, Welsh first.
+        const content = bilingualContent(template, values);
         return {
           id: template.id,
           type: template.type,
           version: template.version,
-          body: fill(template.body, values),
-          subject: template.subject === null ? null : fill(template.subject, values),
-          html: template.type === 'email' ? emailHtml(template.body, values) : null,
+          body: content.body,
+          subject: content.subject,
+          html:
+            template.type === 'email'
+              ? emailHtml(bilingualContent(template, {}).body, values)
+              : null,
           postage: template.postage,
         };
       });

@@ -76,8 +76,9 @@ export async function notifyKeyCreate(
 }
 
 /**
- * `joinedup notify:template:create --org <code> --type email|sms|letter --name <name> [--subject <text>] --body <text>`:
- * adds a template to the organisation's service and prints its id.
+ * `joinedup notify:template:create --org <code> --type email|sms|letter --name <name> [--subject <text>] --body <text>
+ * [--welsh-subject <text>] [--welsh-body <text>]`: adds a template to the organisation's service and prints its id.
+ * With a Welsh body, messages from it carry both languages, Welsh first.
  */
 export async function notifyTemplateCreate(
   db: Kysely<Database>,
@@ -91,6 +92,8 @@ export async function notifyTemplateCreate(
       name: { type: 'string' },
       subject: { type: 'string' },
       body: { type: 'string' },
+      'welsh-subject': { type: 'string' },
+      'welsh-body': { type: 'string' },
     },
   });
   if (!values.org || !values.type || !values.name || values.body === undefined)
@@ -119,6 +122,8 @@ export async function notifyTemplateCreate(
         name: values.name!,
         subject: values.subject ?? null,
         body: values.body!,
+        welshSubject: values['welsh-subject'] ?? null,
+        welshBody: values['welsh-body'] ?? null,
       },
       { ...CLI_ACTOR, organisationId: organisation.id },
     ),

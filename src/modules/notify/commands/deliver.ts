@@ -5,15 +5,22 @@ import type { Database, Db } from '../../../platform/db/database.js';
 import { queueLetter } from '../../../platform/letters/letters.js';
 import { createMailer, type Mailer } from '../../../platform/mail/mailer.js';
 import { enqueue, type OutboxHandler } from '../../../platform/outbox/outbox.js';
-import { SMS_TOPIC } from '../../../platform/sms/sms.js';
+import { sendSms } from '../../../platform/sms/sms.js';
 import { unseal } from '../crypto.js';
 import type { NotificationStatus, NotifyNotificationRow } from '../db/tables.js';
 import { notifyDate } from '../queries/templates.js';
 import { normaliseUkMobile } from '../recipients.js';
-import { renderLetterPdf } from './letter-pdf.js';
+import { letterSender, renderLetterPdf } from './letter-pdf.js';
 
 /** The outbox topic that POSTs one delivery-status callback; payload `{ serviceId, body }`. */
 export const CALLBACK_TOPIC = 'notify.callback';
+
+/**
+ * The outbox topic on which an address that cannot be reached is reported; the identity module
+ * handles it and marks the accounts that use the address (payload `{ channel, address,
+ * notificationId, reason }`). Named here rather than imported: notify does not depend on identity.
+ */
+export const DELIVERY_PROBLEM_TOPIC = 'account.delivery-problem';
 
 /** Statuses after which a notification is not delivered again. */
 const SETTLED = new Set<NotificationStatus>([
@@ -35,11 +42,22 @@ const REPORTED = new Set<NotificationStatus>([
   'received',
 ]);
 
-async function setStatus(
+/**
+ * Records a notification's new status; for a final one, queues the body's delivery-status
+ * callback and, for a permanent failure of a live e-mail or text message, reports the address
+ * so an account that uses it is marked.
+ */
+export async function setStatus(
   db: Kysely<Database>,
   notification: NotifyNotificationRow,
   status: NotificationStatus,
-  extra: { failureReason?: string | null; sent?: boolean; completed?: boolean } = {},
+  extra: {
+    failureReason?: string | null;
+    sent?: boolean;
+    completed?: boolean;
+    /** Queue the callback even for a status not normally reported (a provider's temporary-failure). */
+    report?: boolean;
+  } = {},
 ): Promise<void> {
   const now = new Date();
   await db.transaction().execute(async (trx) => {
@@ -55,7 +73,35 @@ async function setStatus(
       .where('id', '=', notification.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (REPORTED.has(status)) await queueCallback(trx, updated);
+    if (REPORTED.has(status) || extra.report) await queueCallback(trx, updated);
+    if (status === 'permanent-failure')
+      await reportDeliveryProblem(trx, updated, extra.failureReason);
+  });
+}
+
+/** Tells the identity module (by outbox) that an address failed for good; letters are not reported. */
+async function reportDeliveryProblem(
+  trx: Db,
+  notification: NotifyNotificationRow,
+  failureReason: string | null | undefined,
+): Promise<void> {
+  if (notification.type === 'letter' || notification.key_type === 'test') return;
+  const address =
+    notification.type === 'sms'
+      ? (() => {
+          const phone = normaliseUkMobile(notification.recipient);
+          return phone.ok ? phone.number : notification.recipient;
+        })()
+      : notification.recipient;
+  await enqueue(trx, {
+    topic: DELIVERY_PROBLEM_TOPIC,
+    payload: {
+      channel: notification.type,
+      address,
+      notificationId: notification.id,
+      reason: failureReason ?? null,
+    },
+    idempotencyKey: `${DELIVERY_PROBLEM_TOPIC}:${notification.id}`,
   });
 }
 
@@ -133,6 +179,49 @@ async function deliverEmail(
 }
 
 /**
+ * Hands a text message to the SMS provider directly (no second outbox hop, so the outcome is
+ * known here): accepted → `sending` until the provider's receipt arrives at
+ * `/api/v1/providers/sms/status` (the development log sends none); refused for good (4xx) →
+ * `permanent-failure`, not retried, and the number reported; 429, 5xx or no answer →
+ * `temporary-failure` and the outbox retries (`technical-failure` after the last attempt). The
+ * idempotency key `notify.sms:{id}` lets the provider drop a repeat after a retry.
+ */
+async function deliverSms(
+  db: Kysely<Database>,
+  config: Config,
+  notification: NotifyNotificationRow,
+  attempt: { last: boolean },
+  log: Logger,
+): Promise<void> {
+  if (notification.sent_at && notification.status === 'sending') return; // already accepted
+  const phone = normaliseUkMobile(notification.recipient);
+  const outcome = await sendSms(config, {
+    to: phone.ok ? phone.number : notification.recipient,
+    text: notification.body,
+    reference: notification.id,
+    idempotencyKey: `notify.sms:${notification.id}`,
+  });
+  if (outcome.status === 'accepted') {
+    await setStatus(db, notification, 'sending', { sent: true });
+    return;
+  }
+  if (outcome.status === 'permanent-failure') {
+    log.warn({ notificationId: notification.id, reason: outcome.reason }, 'text refused for good');
+    await setStatus(db, notification, 'permanent-failure', {
+      failureReason: outcome.reason,
+      sent: true,
+      completed: true,
+    });
+    return;
+  }
+  await setStatus(db, notification, attempt.last ? 'technical-failure' : 'temporary-failure', {
+    failureReason: outcome.reason,
+    completed: attempt.last,
+  });
+  throw new Error(outcome.reason);
+}
+
+/**
  * The outbox handlers that deliver notifications: e-mail through the platform mailer (SMTP when
  * SMTP_URL is set), text messages handed to the `sms.send` topic, letters to the letter topic as
  * PDFs; test-key notifications are marked delivered without sending anything. Status callbacks
@@ -169,40 +258,38 @@ export function notifyOutboxHandlers(
       );
       return;
     }
+    if (notification.type === 'sms') {
+      await deliverSms(
+        db,
+        config,
+        notification,
+        { last: context.attempt >= config.OUTBOX_MAX_ATTEMPTS },
+        context.logger,
+      );
+      return;
+    }
     if (notification.sent_at) return; // already handed on (the hand-over is idempotent anyway)
-    await db.transaction().execute(async (trx) => {
-      if (notification.type === 'sms') {
-        const phone = normaliseUkMobile(notification.recipient);
-        await enqueue(trx, {
-          topic: SMS_TOPIC,
-          payload: {
-            to: phone.ok ? phone.number : notification.recipient,
-            text: notification.body,
-          },
-          idempotencyKey: `notify.sms:${notification.id}`,
+    const pdf = notification.precompiled_pdf
+      ? Buffer.from(notification.precompiled_pdf)
+      : renderLetterPdf({
+          addressLines: notification.address_lines ?? [],
+          subject: notification.subject,
+          body: notification.body,
+          date: notification.created_at,
+          sender: await letterSender(db, notification.service_id),
         });
-      } else {
-        const pdf = notification.precompiled_pdf
-          ? Buffer.from(notification.precompiled_pdf)
-          : renderLetterPdf({
-              addressLines: notification.address_lines ?? [],
-              subject: notification.subject,
-              body: notification.body,
-              date: notification.created_at,
-            });
-        const lines = notification.address_lines ?? [];
-        await queueLetter(
-          trx,
-          { to: { name: lines[0] ?? 'Provided as PDF', lines: lines.slice(1) }, pdf },
-          `notify.letter:${notification.id}`,
-        );
-      }
-      // Text messages stay `sending` until a provider reports delivery; letters are `accepted`
-      // once handed to the printer.
+    await db.transaction().execute(async (trx) => {
+      const lines = notification.address_lines ?? [];
+      await queueLetter(
+        trx,
+        { to: { name: lines[0] ?? 'Provided as PDF', lines: lines.slice(1) }, pdf },
+        `notify.letter:${notification.id}`,
+      );
+      // Letters are `accepted` once handed to the printer.
       await trx
         .updateTable('notify_notifications')
         .set({
-          status: notification.type === 'sms' ? 'sending' : 'accepted',
+          status: 'accepted',
           sent_at: new Date(),
           updated_at: new Date(),
         })

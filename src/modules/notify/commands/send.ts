@@ -15,12 +15,8 @@ import { badRequest, NotifyError, validationError } from '../errors.js';
 import { findTemplate } from '../queries/templates.js';
 import { consumeRateLimit } from '../../../platform/http/rate-limit-store.js';
 import { normaliseEmailAddress, normaliseUkMobile, postalAddress } from '../recipients.js';
-import {
-  fill,
-  missingPersonalisation,
-  SMS_CHAR_LIMIT,
-  type Personalisation,
-} from '../templates/render.js';
+import { bilingualContent, missingBilingual } from '../templates/bilingual.js';
+import { SMS_CHAR_LIMIT, type Personalisation } from '../templates/render.js';
 import { precompiledLetterTemplate } from './templates.js';
 
 /** The outbox topic that delivers one notification; payload `{ notificationId }`. */
@@ -240,10 +236,10 @@ export async function sendNotification(
   if (template.archived) throw badRequest('Template has been deleted');
 
   const personalisation = (body.personalisation ?? {}) as Personalisation;
-  const missing = missingPersonalisation(personalisation, template.subject, template.body);
+  const missing = missingBilingual(template, personalisation);
   if (missing.length) throw badRequest(`Missing personalisation: ${missing.join(', ')}`);
-  const content = fill(template.body, personalisation);
-  const subject = template.subject === null ? null : fill(template.subject, personalisation).trim();
+  // With a Welsh version, both languages, Welsh first (templates/bilingual.ts).
+  const { body: content, subject } = bilingualContent(template, personalisation);
   if (!content.trim()) throw badRequest('Your message is empty.');
   if (type === 'sms' && [...content].length > SMS_CHAR_LIMIT)
     throw badRequest(

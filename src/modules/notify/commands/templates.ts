@@ -10,6 +10,9 @@ export interface TemplateInput {
   subject?: string | null;
   body: string;
   postage?: Postage | null;
+  /** A Welsh version: with a Welsh body, messages carry both languages, Welsh first (templates/bilingual.ts). */
+  welshSubject?: string | null;
+  welshBody?: string | null;
 }
 
 type Outcome<T> = ({ ok: true } & T) | { ok: false; errors: { field: string; message: string }[] };
@@ -27,9 +30,28 @@ function check(input: TemplateInput): { field: string; message: string }[] {
       field: 'subject',
       message: input.type === 'email' ? 'Enter a subject line' : 'Enter a heading',
     });
+  if (input.welshBody?.trim() && input.type !== 'sms' && !input.welshSubject?.trim())
+    errors.push({
+      field: 'welshSubject',
+      message: input.type === 'email' ? 'Enter a Welsh subject line' : 'Enter a Welsh heading',
+    });
+  if (!input.welshBody?.trim() && input.welshSubject?.trim())
+    errors.push({ field: 'welshBody', message: 'Enter the Welsh message' });
   if (input.postage && !(POSTAGE as readonly string[]).includes(input.postage))
     errors.push({ field: 'postage', message: `Postage must be one of ${POSTAGE.join(', ')}` });
   return errors;
+}
+
+/** The Welsh columns: both null for an English-only template; no subject for a text message. */
+function welshValues(
+  type: NotificationType,
+  input: Pick<TemplateInput, 'welshSubject' | 'welshBody'>,
+): { welsh_subject: string | null; welsh_body: string | null } {
+  if (!input.welshBody?.trim()) return { welsh_subject: null, welsh_body: null };
+  return {
+    welsh_subject: type === 'sms' ? null : input.welshSubject!.trim(),
+    welsh_body: input.welshBody,
+  };
 }
 
 /**
@@ -51,6 +73,7 @@ export async function createTemplate(
     subject: input.type === 'sms' ? null : input.subject!.trim(),
     body: input.body,
     postage: input.type === 'letter' ? (input.postage ?? 'second') : null,
+    ...welshValues(input.type, input),
     created_by: actor.userId,
   };
   const row = await db
@@ -99,6 +122,7 @@ export async function updateTemplate(
     subject: template.type === 'sms' ? null : input.subject!.trim(),
     body: input.body,
     postage: template.type === 'letter' ? (input.postage ?? template.postage ?? 'second') : null,
+    ...welshValues(template.type, input),
   };
   await db
     .updateTable('notify_templates')
@@ -129,6 +153,7 @@ export async function precompiledLetterTemplate(
     .select(['id', 'version'])
     .where('service_id', '=', serviceId)
     .where('hidden', '=', true)
+    .where('name', '=', 'Pre-compiled PDF') // not a platform message's hidden template
     .executeTakeFirst();
   if (existing) return existing;
   const values = {

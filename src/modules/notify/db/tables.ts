@@ -62,6 +62,9 @@ export interface NotifyTemplateTable {
   subject: string | null;
   body: string;
   postage: Postage | null;
+  /** The Welsh version (0017): with a Welsh body, both languages are sent, Welsh first. */
+  welsh_subject: ColumnType<string | null, string | null | undefined, string | null>;
+  welsh_body: ColumnType<string | null, string | null | undefined, string | null>;
   version: ColumnType<number, number | undefined, number>;
   hidden: ColumnType<boolean, boolean | undefined, boolean>;
   archived: ColumnType<boolean, boolean | undefined, boolean>;
@@ -77,6 +80,9 @@ export interface NotifyTemplateVersionTable {
   subject: string | null;
   body: string;
   postage: Postage | null;
+  /** The Welsh version (0017): with a Welsh body, both languages are sent, Welsh first. */
+  welsh_subject: ColumnType<string | null, string | null | undefined, string | null>;
+  welsh_body: ColumnType<string | null, string | null | undefined, string | null>;
   created_by: string | null;
   created_at: Generated<Date>;
 }

@@ -19,6 +19,9 @@ export interface TemplateResponse {
   subject: string | null;
   letter_contact_block: string | null;
   postage: Postage | null;
+  /** Joinedup's addition: the Welsh version, sent before the English (null when there is none). */
+  welsh_subject: string | null;
+  welsh_body: string | null;
 }
 
 /** Who made a template when nobody signed in did (the command line). */
@@ -56,6 +59,8 @@ export async function findTemplate(
       'v.subject',
       'v.body',
       'v.postage',
+      'v.welsh_subject',
+      'v.welsh_body',
       'v.created_at as version_created_at',
       'u.email as author',
     ])
@@ -76,6 +81,8 @@ export async function findTemplate(
     subject: row.subject,
     letter_contact_block: null,
     postage: row.postage,
+    welsh_subject: row.welsh_subject,
+    welsh_body: row.welsh_body,
     archived: row.archived,
   };
 }
@@ -101,6 +108,8 @@ export async function listTemplates(
       'v.subject',
       'v.body',
       'v.postage',
+      'v.welsh_subject',
+      'v.welsh_body',
       'v.created_at as version_created_at',
       'u.email as author',
     ])
@@ -121,5 +130,7 @@ export async function listTemplates(
     subject: row.subject,
     letter_contact_block: null,
     postage: row.postage,
+    welsh_subject: row.welsh_subject,
+    welsh_body: row.welsh_body,
   }));
 }

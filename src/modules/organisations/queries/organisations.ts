@@ -12,6 +12,18 @@ export async function findOrganisationBySlug(
   return db.selectFrom('organisations').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
+/** The body for an ONS GSS area code ('E07000082' → Stroud District Council), if it is on the platform. */
+export async function findOrganisationByGssCode(
+  db: Db,
+  gssCode: string,
+): Promise<OrganisationRow | undefined> {
+  return db
+    .selectFrom('organisations')
+    .selectAll()
+    .where('gss_code', '=', gssCode)
+    .executeTakeFirst();
+}
+
 export async function findOrganisationById(
   db: Db,
   id: string,

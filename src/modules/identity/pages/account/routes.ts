@@ -13,6 +13,7 @@ import {
   type LifecycleContext,
 } from '../../commands/account-lifecycle.js';
 import { emailProblem } from '../../commands/accounts.js';
+import { clearDeliveryProblem } from '../../commands/delivery-problems.js';
 import { SESSION_COOKIE } from '../../commands/sessions.js';
 import { requireSignIn } from '../../guards.js';
 import { findUserById } from '../../queries/users.js';
@@ -41,6 +42,12 @@ export function accountRoutes(
     baseUrl: config.baseUrl,
     requestId: request.id,
     accountEvent,
+  });
+  const selfActor = (request: FastifyRequest) => ({
+    userId: request.user!.id,
+    organisationId: request.user!.organisationId,
+    role: request.user!.kind,
+    requestId: request.id,
   });
   const attempts = { config: { rateLimit: signedInAttemptLimit(config) } };
   const sending = { config: { rateLimit: sendingRateLimit() } };
@@ -123,6 +130,7 @@ export function accountRoutes(
     const email = formText(request.body, 'email');
     const code = formText(request.body, 'code');
     const outcome = await confirmEmailChange(db, user.id, { email, code }, context(request));
+    if (outcome.ok) await clearDeliveryProblem(db, user.id, 'email', selfActor(request), 'changed');
     if (!outcome.ok) {
       return reply.code(400).view(
         ENTER_CODE,
@@ -194,6 +202,7 @@ export function accountRoutes(
     const phone = formText(request.body, 'phone');
     const code = formText(request.body, 'code');
     const outcome = await confirmPhoneChange(db, user.id, { phone, code }, context(request));
+    if (outcome.ok) await clearDeliveryProblem(db, user.id, 'sms', selfActor(request), 'changed');
     if (!outcome.ok) {
       return reply.code(400).view(
         ENTER_CODE,
@@ -205,6 +214,23 @@ export function accountRoutes(
     }
     wakeOutbox();
     return reply.redirect('/account?done=phone', 303);
+  });
+
+  // ——— an address we could not deliver to (delivery-problems.njk) ———
+
+  app.post('/account/delivery-problem', async (request, reply) => {
+    const user = requireSignIn(request, reply);
+    if (!user) return reply;
+    const channel = formText(request.body, 'channel');
+    if (channel !== 'email' && channel !== 'phone') return reply.redirect('/account', 303);
+    await clearDeliveryProblem(
+      db,
+      user.id,
+      channel === 'email' ? 'email' : 'sms',
+      selfActor(request),
+      'confirmed',
+    );
+    return reply.redirect('/account', 303);
   });
 
   // ——— password ———

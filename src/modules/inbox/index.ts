@@ -1,0 +1,7 @@
+/**
+ * The inbox module: the account inbox (secure mail) between public bodies and a person.
+ * Other modules import only from here.
+ */
+export { inboxModule } from './module.js';
+export { unreadCount } from './queries/messages.js';
+export { ATTACHMENT_TYPES, type AttachmentType } from './db/tables.js';
