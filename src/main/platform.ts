@@ -54,7 +54,11 @@ export async function createPlatform(
   const logger = options.logger ?? createLogger(config);
   const database =
     options.database ??
-    (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+    (await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      onIdleError: (error) => logger.warn({ err: error }, 'idle database connection ended'),
+    }));
   await migrate(database.db);
   const modules = options.modules ?? MODULES;
   const context: AppContext = {
