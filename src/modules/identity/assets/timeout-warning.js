@@ -98,8 +98,13 @@ function start(dialog) {
     window.location.assign(`${data.signedOutUrl}&returnTo=${encodeURIComponent(here)}`);
   }
 
+  // True while "stay signed in" is on its way to the server: the warning must not open again
+  // just because the answer is slow.
+  let extending = false;
+
   async function staySignedIn() {
     close();
+    extending = true;
     try {
       const response = await window.fetch(data.keepAliveUrl, {
         method: 'POST',
@@ -115,6 +120,8 @@ function start(dialog) {
       // The page's own "stay signed in" link does the same without script: use it.
       const here = window.location.pathname + window.location.search;
       window.location.assign(`${data.keepAliveUrl}?returnTo=${encodeURIComponent(here)}`);
+    } finally {
+      extending = false;
     }
   }
 
@@ -122,7 +129,7 @@ function start(dialog) {
     const seconds = secondsLeft();
     if (seconds <= 0) return signedOut();
     if (!dialog.open) {
-      if (seconds <= warningSeconds) open(seconds);
+      if (seconds <= warningSeconds && !extending) open(seconds);
       return;
     }
     if (seconds === lastShown) return;
