@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // Checks the module boundaries described in docs/architecture.md:
 //   1. a file in src/modules/A may import from src/modules/B (B ≠ A) only B's index.js / index.ts;
-//   2. nothing in src/platform may import from src/modules.
+//   2. nothing in src/platform may import from src/modules;
+//   3. a module queries only its own tables (and the platform's): a table belongs to the module
+//      whose `interface Database { … }` block declares it (tables declared under src/platform are
+//      shared). selectFrom/insertInto/updateTable/deleteFrom/innerJoin/leftJoin (also 't as x')
+//      on another module's table is reported, unless scripts/table-ownership-allowlist.json
+//      lists that file and table with a reason.
 // Relative specifiers in import/export/dynamic import()/declare module are resolved against the
 // importing file. Exits 1 listing every offending file:line, otherwise prints "module boundaries: ok".
 import { readdirSync, readFileSync } from 'node:fs';
@@ -105,6 +110,89 @@ for (const file of tsFiles(platformDir)) {
         `the platform imports '${specifier}' from src/modules: modules use the platform, never the reverse`,
       );
     }
+  }
+}
+
+// ---- 3. table ownership -------------------------------------------------------------------
+
+/** Table names declared in the `interface Database { … }` blocks of a file. */
+function declaredTables(text) {
+  const clean = stripComments(text);
+  const tables = [];
+  for (const match of clean.matchAll(/\binterface\s+Database\s*\{([^}]*)\}/g)) {
+    for (const field of match[1].matchAll(/^\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?\s*\??\s*:/gm)) {
+      tables.push(field[1]);
+    }
+  }
+  return tables;
+}
+
+const owners = new Map(); // table → module name, or null for platform tables
+for (const file of tsFiles(platformDir)) {
+  for (const table of declaredTables(readFileSync(file, 'utf8'))) owners.set(table, null);
+}
+for (const file of tsFiles(modulesDir)) {
+  const own = moduleOf(file);
+  if (!own) continue;
+  for (const table of declaredTables(readFileSync(file, 'utf8'))) {
+    const previous = owners.get(table);
+    if (previous !== undefined && previous !== own) {
+      problems.push(`table '${table}' is declared by both '${previous}' and '${own}'`);
+    }
+    owners.set(table, own);
+  }
+}
+
+const allowlistFile = path.join(root, 'scripts', 'table-ownership-allowlist.json');
+let allowlist = [];
+try {
+  allowlist = JSON.parse(readFileSync(allowlistFile, 'utf8'));
+} catch (error) {
+  if (error.code !== 'ENOENT') throw error;
+}
+const allowed = new Set();
+for (const entry of allowlist) {
+  if (!entry.file || !entry.table || !entry.reason) {
+    problems.push(
+      `${path.relative(root, allowlistFile)}: every entry needs file, table and reason`,
+    );
+    continue;
+  }
+  allowed.add(`${entry.file}\u0000${entry.table}`);
+}
+const used = new Set();
+
+const isTestFile = (file) => /\.test\.ts$/.test(file) || file.split(path.sep).includes('test');
+const TABLE_CALL =
+  /\b(selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|mergeInto)\s*\(\s*['"`]([A-Za-z_][A-Za-z0-9_]*)(?:\s+as\s+[A-Za-z_][A-Za-z0-9_]*)?['"`]/g;
+
+for (const file of tsFiles(modulesDir)) {
+  const own = moduleOf(file);
+  if (!own || isTestFile(file)) continue;
+  const clean = stripComments(readFileSync(file, 'utf8'));
+  const relative = path.relative(root, file).split(path.sep).join('/');
+  for (const match of clean.matchAll(TABLE_CALL)) {
+    const [, call, table] = match;
+    const owner = owners.get(table);
+    if (owner === undefined || owner === null || owner === own) continue;
+    const key = `${relative}\u0000${table}`;
+    if (allowed.has(key)) {
+      used.add(key);
+      continue;
+    }
+    const line = clean.slice(0, match.index).split('\n').length;
+    report(
+      file,
+      line,
+      `module '${own}' uses ${call}('${table}'), a table of module '${owner}': use ${owner}/index.js`,
+    );
+  }
+}
+for (const entry of allowlist) {
+  if (entry.file && entry.table && !used.has(`${entry.file}\u0000${entry.table}`)) {
+    problems.push(
+      `${path.relative(root, allowlistFile)}: stale entry ${entry.file} '${entry.table}' (no longer used: remove it)`,
+    );
   }
 }
 

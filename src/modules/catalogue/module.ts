@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { notFound } from '../../platform/errors/errors.js';
 import { apiRoute } from '../../platform/http/api.js';
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { listOrganisations } from '../organisations/index.js';
 import { findPublishedService, findServices, MAX_QUERY_LENGTH } from './queries/services.js';
 import { staffRoutes } from './pages/staff/routes.js';
 import { canManageCatalogue } from './policies/services.js';
@@ -68,11 +69,11 @@ export const catalogueModule: ModuleManifest = {
       const query = typeof raw.q === 'string' ? raw.q.trim() : '';
       const filters = filtersOf(raw);
       const result = await findServices(db, { locale: request.locale, text: query, ...filters });
-      const organisations = await db
-        .selectFrom('organisations')
-        .select(['slug', 'name', 'name_cy'])
-        .orderBy('name')
-        .execute();
+      const organisations = (await listOrganisations(db)).map(({ slug, name, name_cy }) => ({
+        slug,
+        name,
+        name_cy,
+      }));
       return reply.view(HOME, {
         // A 2,000-character search is not echoed back in full.
         query: query.slice(0, MAX_QUERY_LENGTH),

@@ -9,7 +9,13 @@ export {
 export { startSession, SESSION_COOKIE } from './commands/sessions.js';
 /** Ends a Joinedup session by its cookie token (single sign-on's RP-initiated logout uses it). */
 export { endSession } from './commands/sessions.js';
-export { countUsers, findUserById } from './queries/users.js';
+export {
+  countUsers,
+  findCitizenByEmail,
+  findUserById,
+  findUserIdByEmail,
+  staffContactsOf,
+} from './queries/users.js';
 export { requireSignIn } from './guards.js';
 export { hasRole, isCitizen, isPlatformAdmin, isStaffOf } from './policies/roles.js';
 export { STAFF_ROLES, type StaffRole, type UserRow } from './db/tables.js';
@@ -22,7 +28,13 @@ export {
   vectorOfTrust,
   type AssuranceLevel,
 } from './assurance.js';
-export { checkCode, issueCode, MAX_CODE_ATTEMPTS, type CodeCheck } from './commands/codes.js';
+export {
+  checkCode,
+  issueCode,
+  MAX_CODE_ATTEMPTS,
+  spendCodes,
+  type CodeCheck,
+} from './commands/codes.js';
 export { currentTotp, SIGN_IN_CODE, type CodeMethod } from './commands/second-factor.js';
 export { SECOND_FACTORS, type SecondFactor } from './db/tables.js';
 export {

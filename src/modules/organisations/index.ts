@@ -7,6 +7,7 @@ export {
   findOrganisationBySlug,
   formatOrganisationLine,
   listOrganisations,
+  listOrganisationsByIds,
 } from './queries/organisations.js';
 export { lookupGssCode } from './gss.js';
 export { ORGANISATION_TYPES, type OrganisationRow, type OrganisationType } from './db/tables.js';

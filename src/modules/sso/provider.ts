@@ -17,6 +17,7 @@ import type { Locale, Translate } from '../../platform/i18n/i18n.js';
 import type { CurrentUser } from '../../platform/http/types.js';
 import {
   endSession,
+  findUserById,
   findVerifiedIdentity,
   SESSION_COOKIE,
   type KeptVerifiedIdentity,
@@ -241,7 +242,7 @@ export async function buildProvider(
       return grant;
     },
     async findAccount(ctx, id, token) {
-      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await findUserById(db, id);
       const user = row as Record<string, unknown> | undefined;
       if (!user || user.deleted_at) return undefined;
       // The vector the sign-in achieved: the code's (ID token), the access token's (userinfo).

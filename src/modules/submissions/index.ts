@@ -8,6 +8,7 @@ export {
 } from './commands/submissions.js';
 export {
   findSubmissionByDraftId,
+  findSubmissionForOrganisation,
   listForOrganisation,
   viewAsStaff,
 } from './queries/submissions.js';

@@ -5,7 +5,7 @@ import { notFound, type FieldError, type Outcome } from '../../../platform/error
 import { MAIL_TOPIC } from '../../../platform/mail/mailer.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import { searchServices } from '../../catalogue/index.js';
-import { checkCode, issueCode, type CodeCheck } from '../../identity/index.js';
+import { checkCode, findCitizenByEmail, issueCode, type CodeCheck } from '../../identity/index.js';
 import type { AgentAuthorityRow } from '../db/tables.js';
 import { canDecideAuthority, canWorkAsAgent } from '../policies/agents.js';
 import { membershipOf } from '../policies/businesses.js';
@@ -40,14 +40,8 @@ async function agentBusiness(db: Db, actor: AgentsActor, businessId: string) {
   return { business, role: role! };
 }
 
-// TODO: the identity module should export findCitizenByEmail; until then this reads users directly.
 async function citizenByEmail(db: Db, email: string) {
-  return db
-    .selectFrom('users')
-    .select(['id', 'email', 'display_name'])
-    .where(sql`lower(email)`, '=', email.toLowerCase())
-    .where('kind', '=', 'citizen')
-    .executeTakeFirst();
+  return findCitizenByEmail(db, email);
 }
 
 /**

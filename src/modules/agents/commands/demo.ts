@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
+import { findUserIdByEmail } from '../../identity/index.js';
 
 const PLATFORM = { userId: null, organisationId: null, role: 'seed' };
 
@@ -19,14 +19,11 @@ export async function createDemoAgency(
     serviceIds: string[];
   },
 ): Promise<{ businessId: string; authorityId: string }> {
-  const userId = async (email: string) =>
-    (
-      await db
-        .selectFrom('users')
-        .select('id')
-        .where(sql`lower(email)`, '=', email.toLowerCase())
-        .executeTakeFirstOrThrow()
-    ).id;
+  const userId = async (email: string) => {
+    const id = await findUserIdByEmail(db, email);
+    if (!id) throw new Error(`no account with the e-mail address ${email}`);
+    return id;
+  };
   const agentId = await userId(input.agentEmail);
   const clientId = await userId(input.clientEmail);
   const business = await db

@@ -1,5 +1,6 @@
 import type { Db } from '../../../platform/db/database.js';
 import type { FieldError, Outcome } from '../../../platform/errors/errors.js';
+import { findOrganisationById } from '../../organisations/index.js';
 import type { ServiceContent, ServiceLevel, ServiceRow } from '../db/tables.js';
 import { columnsOf, contentProblems } from './content.js';
 import { forgetVocabulary } from '../queries/vocabulary.js';
@@ -49,11 +50,7 @@ export function withDefaults(input: NewService): ServiceContent {
 
 /** The provider's names, kept on the row so that a search for "Stroud" finds Stroud's services. */
 export async function providerNames(db: Db, organisationId: string): Promise<string> {
-  const organisation = await db
-    .selectFrom('organisations')
-    .select(['name', 'name_cy'])
-    .where('id', '=', organisationId)
-    .executeTakeFirst();
+  const organisation = await findOrganisationById(db, organisationId);
   return [organisation?.name, organisation?.name_cy].filter(Boolean).join(' ');
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../../platform/db/database.js';
+import { listOrganisations } from '../../organisations/index.js';
 import { publishService } from '../commands/publish-service.js';
 import { DEMO_SERVICES } from './services.js';
 
@@ -7,12 +8,7 @@ import { DEMO_SERVICES } from './services.js';
  * services already there, so it may run again. Returns every demo service's id by slug.
  */
 export async function seedDemoCatalogue(trx: Db): Promise<Map<string, string>> {
-  const organisations = new Map(
-    (await trx.selectFrom('organisations').select(['id', 'slug']).execute()).map((o) => [
-      o.slug,
-      o.id,
-    ]),
-  );
+  const organisations = new Map((await listOrganisations(trx)).map((o) => [o.slug, o.id]));
   const existing = new Map(
     (await trx.selectFrom('services').select(['id', 'slug']).execute()).map((s) => [s.slug, s.id]),
   );

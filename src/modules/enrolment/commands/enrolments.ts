@@ -7,7 +7,7 @@ import type { CurrentUser } from '../../../platform/http/types.js';
 import { LETTER_TOPIC, type LetterPayload } from '../../../platform/letters/letters.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import { businessesOf, membershipOf, type MemberRole } from '../../agents/index.js';
-import { checkCode, issueCode } from '../../identity/index.js';
+import { checkCode, issueCode, spendCodes } from '../../identity/index.js';
 import { findOrganisationById } from '../../organisations/index.js';
 import type { EnrolableService } from '../db/tables.js';
 import { renderActivationLetter } from '../letter.js';
@@ -117,7 +117,8 @@ export async function requestEnrolment(
   if (errors.length || !postcode) return { ok: false, errors };
 
   // One request at a time per account, so the count below cannot be raced past.
-  await trx.selectFrom('users').select('id').where('id', '=', user.id).forUpdate().execute();
+  // A transaction-scoped advisory lock on the account id, released at commit or rollback.
+  await sql`select pg_advisory_xact_lock(hashtext(${user.id}))`.execute(trx);
   const failures = await trx
     .selectFrom('enrolment_attempts')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -356,13 +357,7 @@ export async function removeEnrolment(
   if (!found) return problem('enrolment', 'enrolment.errors.chooseEnrolment');
   const { enrolment, role } = found;
   await trx.deleteFrom('enrolments').where('id', '=', enrolment.id).execute();
-  await trx
-    .updateTable('one_time_codes')
-    .set({ used_at: sql`now()` })
-    .where('purpose', '=', ACTIVATION_PURPOSE)
-    .where('destination', '=', enrolment.id)
-    .where('used_at', 'is', null)
-    .execute();
+  await spendCodes(trx, ACTIVATION_PURPOSE, enrolment.id);
   await recordAudit(trx, actorOf(user, input.requestId, role), {
     action: 'enrolment.removed',
     resourceType: 'enrolment',

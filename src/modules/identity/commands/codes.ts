@@ -122,3 +122,14 @@ export async function checkCode(
     .execute();
   return { ok: false, reason: attempts >= MAX_CODE_ATTEMPTS ? 'too-many' : 'wrong' };
 }
+
+/** Spends every unused code issued for this purpose and destination, so none can be used. */
+export async function spendCodes(db: Db, purpose: string, destination: string): Promise<void> {
+  await db
+    .updateTable('one_time_codes')
+    .set({ used_at: sql`now()` })
+    .where('purpose', '=', purpose)
+    .where('destination', '=', destination)
+    .where('used_at', 'is', null)
+    .execute();
+}

@@ -5,6 +5,7 @@ import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import { AppError } from '../../../platform/errors/errors.js';
 import type { AppContext, CurrentUser } from '../../../platform/http/types.js';
+import { findOrganisationById } from '../../organisations/index.js';
 import { sendNewSignInMail, shortUserAgent } from '../security-mail.js';
 import { checkCode } from './codes.js';
 
@@ -250,7 +251,6 @@ export async function resolveSession(
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .leftJoin('organisations', 'organisations.id', 'users.organisation_id')
     .select([
       'users.id',
       'users.email',
@@ -261,7 +261,6 @@ export async function resolveSession(
       'users.identity_level',
       'sessions.id_hash',
       'sessions.credential_level',
-      'organisations.name as organisation_name',
       sql<boolean>`sessions.expires_at <= now()`.as('expired'),
       sql<boolean>`sessions.last_seen_at <= now() - make_interval(mins => ${idleMinutes})`.as(
         'idle',
@@ -289,6 +288,10 @@ export async function resolveSession(
       .where('id_hash', '=', row.id_hash)
       .execute();
   }
+  // The organisation's name through its own module (staff only; citizens belong to none).
+  const organisation = row.organisation_id
+    ? await findOrganisationById(db, row.organisation_id)
+    : undefined;
   return {
     user: {
       id: row.id,
@@ -296,7 +299,7 @@ export async function resolveSession(
       displayName: row.display_name,
       kind: row.kind,
       organisationId: row.organisation_id,
-      organisationName: row.organisation_name,
+      organisationName: organisation?.name ?? null,
       roles: row.roles,
       credentialLevel: row.credential_level,
       identityLevel: row.identity_level,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import type { UserRow } from '../db/tables.js';
 
@@ -12,4 +13,41 @@ export async function countUsers(db: Db): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(row.count);
+}
+
+/** A citizen account by e-mail address (case-insensitive), deleted or not. */
+export async function findCitizenByEmail(
+  db: Db,
+  email: string,
+): Promise<Pick<UserRow, 'id' | 'email' | 'display_name' | 'deleted_at'> | undefined> {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name', 'deleted_at'])
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .where('kind', '=', 'citizen')
+    .executeTakeFirst();
+}
+
+/** Any account's id by e-mail address (case-insensitive). */
+export async function findUserIdByEmail(db: Db, email: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** The e-mail addresses and phone numbers of an organisation's staff whose accounts are not deleted. */
+export async function staffContactsOf(
+  db: Db,
+  organisationId: string,
+): Promise<Pick<UserRow, 'email' | 'phone'>[]> {
+  return db
+    .selectFrom('users')
+    .select(['email', 'phone'])
+    .where('organisation_id', '=', organisationId)
+    .where('kind', '=', 'staff')
+    .where('deleted_at', 'is', null)
+    .execute();
 }

@@ -3,7 +3,11 @@ import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import { AppError, notFound, type FieldError } from '../../../platform/errors/errors.js';
 import type { CurrentUser } from '../../../platform/http/types.js';
-import { parseReference, viewAsStaff } from '../../submissions/index.js';
+import {
+  findSubmissionForOrganisation,
+  parseReference,
+  viewAsStaff,
+} from '../../submissions/index.js';
 import { checkAttachments, type AttachmentError, type UploadedFile } from '../attachments.js';
 import type { InboxMessageRow } from '../db/tables.js';
 import { canReadAsRecipient, canReply, canSendForOrganisation } from '../policies/inbox.js';
@@ -115,12 +119,7 @@ export async function sendByApi(
   if (input.submissionReference) {
     const reference = parseReference(input.submissionReference);
     submission = reference
-      ? await trx
-          .selectFrom('submissions')
-          .select(['id', 'reference', 'applicant_user_id'])
-          .where('reference', '=', reference)
-          .where('organisation_id', '=', caller.organisationId)
-          .executeTakeFirst()
+      ? await findSubmissionForOrganisation(trx, reference, caller.organisationId)
       : undefined;
     if (!submission)
       return {

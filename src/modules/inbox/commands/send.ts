@@ -5,6 +5,7 @@ import type { FieldError } from '../../../platform/errors/errors.js';
 import { loadMessages, translator, type Messages } from '../../../platform/i18n/i18n.js';
 import { MAIL_TOPIC } from '../../../platform/mail/mailer.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
+import { findCitizenByEmail, findUserById } from '../../identity/index.js';
 import type { CheckedAttachment } from '../attachments.js';
 import type { InboxMessageRow } from '../db/tables.js';
 
@@ -119,14 +120,10 @@ export async function findRecipient(
   db: Db,
   by: { userId: string } | { email: string },
 ): Promise<{ id: string; email: string } | undefined> {
-  let query = db
-    .selectFrom('users')
-    .select(['id', 'email'])
-    .where('kind', '=', 'citizen')
-    .where('deleted_at', 'is', null);
-  query =
+  const user =
     'userId' in by
-      ? query.where('id', '=', by.userId)
-      : query.where((eb) => eb(eb.fn('lower', ['email']), '=', by.email.trim().toLowerCase()));
-  return query.executeTakeFirst();
+      ? await findUserById(db, by.userId)
+      : await findCitizenByEmail(db, by.email.trim());
+  if (!user || ('kind' in user && user.kind !== 'citizen') || user.deleted_at) return undefined;
+  return { id: user.id, email: user.email };
 }

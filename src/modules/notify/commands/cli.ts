@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../../platform/config/config.js';
 import type { Database } from '../../../platform/db/database.js';
+import { findOrganisationByGssCode, findOrganisationBySlug } from '../../organisations/index.js';
 import { notifySealingKey } from '../crypto.js';
 import { NOTIFICATION_TYPES, type NotificationType } from '../db/tables.js';
 import { createApiKey, keyTypeFromName } from './services.js';
@@ -17,13 +18,10 @@ export interface NotifyCommandResult {
 const CLI_ACTOR = { userId: null, organisationId: null, role: 'cli' } as const;
 
 async function organisationFor(db: Kysely<Database>, slugOrCode: string) {
-  return db
-    .selectFrom('organisations')
-    .select(['id', 'name'])
-    .where((eb) =>
-      eb.or([eb('slug', '=', slugOrCode), eb('gss_code', '=', slugOrCode.toUpperCase())]),
-    )
-    .executeTakeFirst();
+  return (
+    (await findOrganisationBySlug(db, slugOrCode)) ??
+    (await findOrganisationByGssCode(db, slugOrCode.toUpperCase()))
+  );
 }
 
 /**

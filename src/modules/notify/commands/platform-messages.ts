@@ -16,7 +16,11 @@ import {
   type SmsSender,
 } from '../../../platform/sms/sms.js';
 import { isUuid } from '../auth.js';
-import { createOrganisation, findOrganisationBySlug } from '../../organisations/index.js';
+import {
+  createOrganisation,
+  findOrganisationById,
+  findOrganisationBySlug,
+} from '../../organisations/index.js';
 import type { NotificationStatus, NotificationType, NotifyNotificationRow } from '../db/tables.js';
 import { DELIVERY_PROBLEM_TOPIC } from './deliver.js';
 import { ensureService } from './services.js';
@@ -165,11 +169,7 @@ export async function recordPlatformMessage(
     const named =
       // Checked before it reaches SQL: a bad uuid would abort the transaction on PostgreSQL.
       isUuid(message.organisationId)
-        ? await trx
-            .selectFrom('organisations')
-            .select('id')
-            .where('id', '=', message.organisationId)
-            .executeTakeFirst()
+        ? await findOrganisationById(trx, message.organisationId)
         : undefined;
     const organisationId = named?.id ?? (await platformOrganisationId(trx, config));
     const service = await ensureService(trx, organisationId);

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../../platform/config/config.js';
 import type { Database, Db } from '../../../platform/db/database.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
+import { staffContactsOf } from '../../identity/index.js';
 import type { ApiCaller } from '../auth.js';
 import { isUuid } from '../auth.js';
 import {
@@ -131,13 +132,7 @@ async function isTeamMember(
   type: 'email' | 'sms',
   recipient: string,
 ): Promise<boolean> {
-  const staff = await db
-    .selectFrom('users')
-    .select(['email', 'phone'])
-    .where('organisation_id', '=', organisationId)
-    .where('kind', '=', 'staff')
-    .where('deleted_at', 'is', null)
-    .execute();
+  const staff = await staffContactsOf(db, organisationId);
   if (type === 'email') return staff.some((user) => user.email.toLowerCase() === recipient);
   return staff.some((user) => {
     const phone = user.phone ? normaliseUkMobile(user.phone) : null;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../../platform/audit/audit.js';
 import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
+import { findOrganisationById } from '../../organisations/index.js';
 import { seal } from '../crypto.js';
 import type { KeyType, NotifyServiceRow } from '../db/tables.js';
 
@@ -16,11 +17,8 @@ export async function ensureService(db: Db, organisationId: string): Promise<Not
     .where('organisation_id', '=', organisationId)
     .executeTakeFirst();
   if (existing) return existing;
-  const organisation = await db
-    .selectFrom('organisations')
-    .select('name')
-    .where('id', '=', organisationId)
-    .executeTakeFirstOrThrow();
+  const organisation = await findOrganisationById(db, organisationId);
+  if (!organisation) throw new Error(`no organisation with id ${organisationId}`);
   await db
     .insertInto('notify_services')
     .values({ organisation_id: organisationId, name: organisation.name })

@@ -35,3 +35,13 @@ export async function findOrganisationById(
 export function formatOrganisationLine(organisation: OrganisationRow): string {
   return [organisation.slug, organisation.gss_code ?? '-', organisation.name].join('\t');
 }
+
+/** The bodies with these ids, in no particular order (ids not on the platform are left out). */
+export async function listOrganisationsByIds(
+  db: Db,
+  ids: readonly string[],
+): Promise<OrganisationRow[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  return db.selectFrom('organisations').selectAll().where('id', 'in', unique).execute();
+}

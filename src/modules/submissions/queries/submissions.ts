@@ -160,3 +160,17 @@ export async function viewAsStaff(db: Db, user: CurrentUser, reference: string, 
   const events = await eventsFor(db, submission.id);
   return { submission, events };
 }
+
+/** A submission to this organisation by its (already parsed) reference, if there is one. */
+export async function findSubmissionForOrganisation(
+  db: Db,
+  reference: string,
+  organisationId: string,
+): Promise<Pick<SubmissionRow, 'id' | 'reference' | 'applicant_user_id'> | undefined> {
+  return db
+    .selectFrom('submissions')
+    .select(['id', 'reference', 'applicant_user_id'])
+    .where('reference', '=', reference)
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
+}

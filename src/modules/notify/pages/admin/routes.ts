@@ -5,6 +5,7 @@ import { errorView, formText } from '../../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../../platform/http/types.js';
 import { isPlatformAdmin, requireSignIn } from '../../../identity/index.js';
 import {
+  findOrganisationById,
   findOrganisationBySlug,
   listOrganisations,
   type OrganisationRow,
@@ -152,11 +153,8 @@ export function notifyAdminRoutes(app: FastifyInstance, context: AppContext): vo
     if (isPlatformAdmin(user))
       return reply.view(view('organisations'), { organisations: await listOrganisations(db) });
     if (user.organisationId && mayAdministerNotify(user, user.organisationId)) {
-      const own = await db
-        .selectFrom('organisations')
-        .select('slug')
-        .where('id', '=', user.organisationId)
-        .executeTakeFirstOrThrow();
+      const own = await findOrganisationById(db, user.organisationId);
+      if (!own) throw notFound({ reason: 'no such organisation', userId: user.id });
       return reply.redirect(`/admin/notify/${own.slug}`, 303);
     }
     throw notFound({ reason: 'may not run notifications', userId: user.id });
