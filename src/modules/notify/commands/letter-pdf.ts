@@ -1,4 +1,5 @@
 import type { Db } from '../../../platform/db/database.js';
+import { findOrganisationById } from '../../organisations/index.js';
 import {
   estimateTextWidth,
   mm,
@@ -139,11 +140,11 @@ export function renderLetterPdf(letter: {
 
 /** The name of the organisation whose Notify service sends the letter, for its sender block. */
 export async function letterSender(db: Db, serviceId: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('notify_services as s')
-    .innerJoin('organisations as o', 'o.id', 's.organisation_id')
-    .select('o.name')
-    .where('s.id', '=', serviceId)
+  const service = await db
+    .selectFrom('notify_services')
+    .select('organisation_id')
+    .where('id', '=', serviceId)
     .executeTakeFirst();
-  return row?.name ?? null;
+  if (!service) return null;
+  return (await findOrganisationById(db, service.organisation_id))?.name ?? null;
 }
