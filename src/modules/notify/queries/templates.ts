@@ -69,22 +69,7 @@ export async function findTemplate(
     .where('t.hidden', '=', false)
     .executeTakeFirst();
   if (!row) return undefined;
-  return {
-    id: row.id,
-    name: row.name,
-    type: row.type,
-    created_at: notifyDate(row.created_at)!,
-    updated_at: row.version > 1 ? notifyDate(row.version_created_at) : null,
-    created_by: row.author ?? SYSTEM_AUTHOR,
-    version: row.version,
-    body: row.body,
-    subject: row.subject,
-    letter_contact_block: null,
-    postage: row.postage,
-    welsh_subject: row.welsh_subject,
-    welsh_body: row.welsh_body,
-    archived: row.archived,
-  };
+  return { ...templateResponse(row), archived: row.archived };
 }
 
 /** The service's current templates, optionally of one type, newest first (`GET /v2/templates`). */
@@ -118,7 +103,25 @@ export async function listTemplates(
     .where('t.archived', '=', false);
   if (type) query = query.where('t.type', '=', type);
   const rows = await query.orderBy('t.created_at', 'desc').orderBy('t.id').execute();
-  return rows.map((row) => ({
+  return rows.map(templateResponse);
+}
+
+/** A template's current version in the shape Notify's API answers with. */
+function templateResponse(row: {
+  id: string;
+  name: string;
+  type: NotificationType;
+  created_at: Date;
+  version: number;
+  version_created_at: Date;
+  author: string | null;
+  body: string;
+  subject: string | null;
+  postage: TemplateResponse['postage'];
+  welsh_subject: string | null;
+  welsh_body: string | null;
+}): TemplateResponse {
+  return {
     id: row.id,
     name: row.name,
     type: row.type,
@@ -132,5 +135,5 @@ export async function listTemplates(
     postage: row.postage,
     welsh_subject: row.welsh_subject,
     welsh_body: row.welsh_body,
-  }));
+  };
 }
