@@ -172,6 +172,22 @@ export async function approveAuthority(
   return { ok: true };
 }
 
+/** Ends an authority that is still in the `from` state; false when it had moved on already. */
+async function endAuthority(
+  db: Db,
+  authorityId: string,
+  from: 'requested' | 'approved',
+  to: 'declined' | 'revoked',
+): Promise<boolean> {
+  const changed = await db
+    .updateTable('agent_authorities')
+    .set({ status: to, ended_at: new Date() })
+    .where('id', '=', authorityId)
+    .where('status', '=', from)
+    .executeTakeFirst();
+  return Number(changed.numUpdatedRows) === 1;
+}
+
 /** The client declines a request in their account. */
 export async function declineAuthority(
   db: Db,
@@ -179,13 +195,7 @@ export async function declineAuthority(
   authorityId: string,
 ): Promise<Outcome<Record<never, never>>> {
   const authority = await authorityFor(db, actor, authorityId);
-  const changed = await db
-    .updateTable('agent_authorities')
-    .set({ status: 'declined', ended_at: new Date() })
-    .where('id', '=', authority.id)
-    .where('status', '=', 'requested')
-    .executeTakeFirst();
-  if (Number(changed.numUpdatedRows) !== 1)
+  if (!(await endAuthority(db, authority.id, 'requested', 'declined')))
     return { ok: false, errors: [{ field: 'authority', message: 'agents.authorities.notOpen' }] };
   await recordAudit(db, auditActor(actor, 'client'), {
     action: 'agent.authority_declined',
@@ -207,13 +217,7 @@ export async function revokeAuthority(
   authorityId: string,
 ): Promise<Outcome<Record<never, never>>> {
   const authority = await authorityFor(db, actor, authorityId);
-  const changed = await db
-    .updateTable('agent_authorities')
-    .set({ status: 'revoked', ended_at: new Date() })
-    .where('id', '=', authority.id)
-    .where('status', '=', 'approved')
-    .executeTakeFirst();
-  if (Number(changed.numUpdatedRows) !== 1)
+  if (!(await endAuthority(db, authority.id, 'approved', 'revoked')))
     return { ok: false, errors: [{ field: 'authority', message: 'agents.authorities.notActive' }] };
   const stopped = await db
     .deleteFrom('acting_sessions')
