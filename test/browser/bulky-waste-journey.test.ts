@@ -6,8 +6,7 @@ import { createPlatform, type Platform } from '../../src/main/platform.js';
 import { BULKY_WASTE_SLUG, DEMO_ACCOUNTS, seedDemo } from '../../src/main/seed.js';
 import { loadConfig } from '../../src/platform/config/config.js';
 import {
-  axeViolations,
-  describeViolations,
+  accessibilityChecker,
   launchBrowser,
   newPersonContext,
 } from '../helpers/browser.js';
@@ -88,15 +87,8 @@ describe('bulky waste: a citizen applies, a Stroud caseworker approves, the citi
   let citizenContext: BrowserContext;
   let caseworkerContext: BrowserContext;
   let baseUrl: string;
-  const checkedPages: string[] = [];
-
   /** Every page the story visits is checked against WCAG 2.2 A and AA; all failures are reported at the end. */
-  async function checkAccessibility(page: Page, label: string): Promise<void> {
-    await page.waitForLoadState('load');
-    const violations = await axeViolations(page);
-    checkedPages.push(`${label}: ${page.url()}`);
-    expect.soft(violations, describeViolations(`${label} (${page.url()})`, violations)).toEqual([]);
-  }
+  const { checkedPages, checkAccessibility } = accessibilityChecker();
 
   /** Performs an action that navigates, waits for the new page, then checks it. */
   async function navigate(

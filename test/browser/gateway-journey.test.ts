@@ -15,8 +15,7 @@ import { letterFile, LETTER_TOPIC } from '../../src/platform/letters/letters.js'
 import { pdfTextLines } from '../../src/platform/letters/pdf.js';
 import { MAIL_TOPIC } from '../../src/platform/mail/mailer.js';
 import {
-  axeViolations,
-  describeViolations,
+  accessibilityChecker,
   launchBrowser,
   newPersonContext,
 } from '../helpers/browser.js';
@@ -67,21 +66,14 @@ describe('the Gateway in a browser: register, second factor, verify, enrol', () 
   let context: BrowserContext;
   let baseUrl: string;
   const letterFiles: string[] = [];
-  const checkedPages: string[] = [];
+  /** Every page the story visits is checked against WCAG 2.2 A and AA; all failures are reported at the end. */
+  const { checkedPages, checkAccessibility } = accessibilityChecker();
 
   const person = {
     name: `${DEMO_CITIZEN_FACTS.givenName} ${DEMO_CITIZEN_FACTS.familyName}`,
     email: `sam.gateway.${randomBytes(4).toString('hex')}@example.com`,
     password: 'lantern orchard pebble harbour',
   };
-
-  /** Every page the story visits is checked against WCAG 2.2 A and AA; all failures are reported at the end. */
-  async function checkAccessibility(page: Page, label: string): Promise<void> {
-    await page.waitForLoadState('load');
-    const violations = await axeViolations(page);
-    checkedPages.push(`${label}: ${page.url()}`);
-    expect.soft(violations, describeViolations(`${label} (${page.url()})`, violations)).toEqual([]);
-  }
 
   /** Performs an action that navigates, waits for the new page, then checks it. */
   async function navigate(

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -149,4 +150,19 @@ export function describeViolations(url: string, violations: AxeViolation[]): str
 export async function expectNoAxeViolations(page: Page): Promise<void> {
   const violations = await axeViolations(page);
   if (violations.length > 0) throw new Error(describeViolations(page.url(), violations));
+}
+
+/**
+ * Checks every page a journey visits against WCAG 2.2 A and AA, recording each failure softly so
+ * the test reports all of them at the end, and keeps the list of pages checked.
+ */
+export function accessibilityChecker() {
+  const checkedPages: string[] = [];
+  async function checkAccessibility(page: Page, label: string): Promise<void> {
+    await page.waitForLoadState('load');
+    const violations = await axeViolations(page);
+    checkedPages.push(`${label}: ${page.url()}`);
+    expect.soft(violations, describeViolations(`${label} (${page.url()})`, violations)).toEqual([]);
+  }
+  return { checkedPages, checkAccessibility };
 }
