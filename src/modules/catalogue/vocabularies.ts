@@ -137,6 +137,16 @@ export const CATEGORIES = terms([
 ]);
 export type Category = (typeof CATEGORIES)[number]['value'];
 
+/** The business life cycle, by which the business section is browsed. */
+export const BUSINESS_STAGES = terms([
+  { value: 'start', en: 'Starting up', cy: 'Dechrau busnes' },
+  { value: 'employ', en: 'Employing people', cy: 'Cyflogi pobl' },
+  { value: 'grow', en: 'Growing and funding', cy: 'Tyfu a chyllid' },
+  { value: 'trade', en: 'Trading, licences and premises', cy: 'Masnachu, trwyddedau a safleoedd' },
+  { value: 'close', en: 'Closing or selling', cy: 'Cau neu werthu' },
+]);
+export type BusinessStage = (typeof BUSINESS_STAGES)[number]['value'];
+
 /** The ways of applying. */
 export const CHANNEL_KINDS = terms([
   { value: 'online-here', en: 'Online on this site', cy: 'Ar-lein ar y wefan hon' },

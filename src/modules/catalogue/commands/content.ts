@@ -2,6 +2,7 @@ import type { FieldError } from '../../../platform/errors/errors.js';
 import type { ServiceContent, ServiceRow } from '../db/tables.js';
 import {
   AUDIENCES,
+  BUSINESS_STAGES,
   CATEGORIES,
   CUSTOMER_GROUPS,
   INTERACTION_TYPES,
@@ -33,6 +34,8 @@ export function contentOf(row: ServiceRow): ServiceContent {
     lifeEvents: row.life_events,
     customerGroups: row.customer_groups,
     categories: row.categories,
+    businessStages: row.business_stages,
+    serviceKey: row.service_key,
     requiredLevel: row.required_level,
   };
 }
@@ -59,6 +62,8 @@ export function columnsOf(content: ServiceContent) {
     life_events: JSON.stringify(content.lifeEvents),
     customer_groups: JSON.stringify(content.customerGroups),
     categories: JSON.stringify(content.categories),
+    business_stages: JSON.stringify(content.businessStages),
+    service_key: content.serviceKey,
     required_level: content.requiredLevel,
   };
 }
@@ -106,9 +111,12 @@ export function contentProblems(content: ServiceContent): FieldError[] {
     !content.lifeEvents.every((v) => isTerm(LIFE_EVENTS, v)) ||
     !content.customerGroups.every((v) => isTerm(CUSTOMER_GROUPS, v)) ||
     !content.categories.every((v) => isTerm(CATEGORIES, v)) ||
+    !content.businessStages.every((v) => isTerm(BUSINESS_STAGES, v)) ||
     !content.interactions.every((i) => isTerm(INTERACTION_TYPES, i.type))
   )
     errors.push({ field: 'categories', message: 'catalogue.staff.error.vocabulary' });
+  if (content.serviceKey !== null && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(content.serviceKey))
+    errors.push({ field: 'serviceKey', message: 'catalogue.staff.error.serviceKey' });
   if (content.channels.length === 0)
     errors.push({ field: 'channels', message: 'catalogue.staff.error.channels' });
   for (const channel of content.channels) {

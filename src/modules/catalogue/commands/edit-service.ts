@@ -34,7 +34,16 @@ export async function workingContent(
     .where('service_id', '=', service.id)
     .executeTakeFirst();
   return draft
-    ? { content: draft.content, isDraft: true, draftUpdatedAt: draft.updated_at }
+    ? {
+        // Drafts saved before migration 0020 lack the newer fields.
+        content: {
+          ...draft.content,
+          businessStages: draft.content.businessStages ?? [],
+          serviceKey: draft.content.serviceKey ?? null,
+        },
+        isDraft: true,
+        draftUpdatedAt: draft.updated_at,
+      }
     : { content: contentOf(service), isDraft: false, draftUpdatedAt: null };
 }
 

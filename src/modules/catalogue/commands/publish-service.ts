@@ -44,6 +44,8 @@ export function withDefaults(input: NewService): ServiceContent {
     lifeEvents: input.lifeEvents ?? [],
     customerGroups: input.customerGroups ?? [],
     categories: input.categories ?? [],
+    businessStages: input.businessStages ?? [],
+    serviceKey: input.serviceKey ?? null,
     requiredLevel: input.requiredLevel ?? 1,
   };
 }

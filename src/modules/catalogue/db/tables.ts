@@ -7,6 +7,7 @@ import type {
   LifeEvent,
   CustomerGroup,
   Category,
+  BusinessStage,
 } from '../vocabularies.js';
 
 /** A jsonb column read as T and written as its JSON text. */
@@ -42,6 +43,9 @@ export interface ServiceTable {
   life_events: Json<LifeEvent[]>;
   customer_groups: Json<CustomerGroup[]>;
   categories: Json<Category[]>;
+  /** The same service as other bodies provide it (e.g. 'pay-council-tax'); null when only one does. */
+  service_key: ColumnType<string | null, string | null | undefined, string | null>;
+  business_stages: Json<BusinessStage[]>;
   owner_user_id: ColumnType<string | null, string | null | undefined, string | null>;
   published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** The provider's names in English and Welsh, so that searching for the body finds its services. */
@@ -108,6 +112,13 @@ export interface ServiceContent {
   lifeEvents: LifeEvent[];
   customerGroups: CustomerGroup[];
   categories: Category[];
+  /** Stages of the business life cycle the service helps with (the business section's browse). */
+  businessStages: BusinessStage[];
+  /**
+   * The key shared by every body's version of the same service, like a Local Government Service
+   * List code in words ('pay-council-tax'); null for a service only one body provides.
+   */
+  serviceKey: string | null;
   requiredLevel: ServiceLevel;
 }
 

@@ -6,6 +6,7 @@
 import type { ServiceContent, ServiceLevel } from '../db/tables.js';
 import type {
   Audience,
+  BusinessStage,
   Category,
   Channel,
   CustomerGroup,
@@ -129,6 +130,8 @@ interface Draft {
   lifeEvents?: LifeEvent[];
   customerGroups?: CustomerGroup[];
   categories: Category[];
+  businessStages?: BusinessStage[];
+  serviceKey?: string;
   requiredLevel?: ServiceLevel;
   formKey?: string;
 }
@@ -145,6 +148,8 @@ function of(organisation: Body, drafts: Draft[]): DemoService[] {
     feePence: null,
     lifeEvents: [],
     customerGroups: [],
+    businessStages: [],
+    serviceKey: null,
     providerTier: TIER[organisation],
     requiredLevel: 1,
     ...d,
@@ -157,6 +162,7 @@ export const DEMO_SERVICES: DemoService[] = [
   ...of('stroud', [
     {
       slug: 'request-a-bulky-waste-collection',
+      serviceKey: 'request-a-bulky-waste-collection',
       title: 'Request a bulky waste collection',
       titleCy: 'Gofyn am gasgliad gwastraff swmpus',
       summary:
@@ -181,6 +187,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'report-a-missed-bin-collection-stroud',
+      serviceKey: 'report-a-missed-bin-collection',
       title: 'Report a missed bin collection',
       titleCy: 'Rhoi gwybod am gasgliad bin a fethwyd',
       summary: 'Tell Stroud District Council if your rubbish or recycling was not collected.',
@@ -197,6 +204,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'garden-waste-subscription-stroud',
+      serviceKey: 'garden-waste-subscription',
       title: 'Subscribe to garden waste collections',
       titleCy: 'Tanysgrifio i gasgliadau gwastraff gardd',
       summary:
@@ -216,6 +224,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'pay-council-tax-stroud',
+      serviceKey: 'pay-council-tax',
       title: 'Pay your Council Tax',
       titleCy: 'Talu eich Treth Gyngor',
       summary: 'Pay Council Tax to Stroud District Council by card, Direct Debit or at a bank.',
@@ -233,6 +242,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'council-tax-single-person-discount-stroud',
+      serviceKey: 'council-tax-single-person-discount',
       title: 'Apply for a Council Tax single person discount',
       titleCy: 'Gwneud cais am ostyngiad person sengl ar y Dreth Gyngor',
       summary: 'Get 25% off your Council Tax bill if you are the only adult living in your home.',
@@ -254,6 +264,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'housing-benefit-stroud',
+      serviceKey: 'housing-benefit',
       title: 'Apply for Housing Benefit and Council Tax Reduction',
       titleCy: 'Gwneud cais am Fudd-dal Tai a Gostyngiad y Dreth Gyngor',
       summary: 'Get help paying your rent and Council Tax if you are on a low income.',
@@ -275,6 +286,8 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'apply-for-planning-permission-stroud',
+      serviceKey: 'apply-for-planning-permission',
+      businessStages: ['grow'],
       title: 'Apply for planning permission',
       titleCy: 'Gwneud cais am ganiatâd cynllunio',
       summary: 'Apply to Stroud District Council to build, extend or change the use of a building.',
@@ -295,6 +308,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'comment-on-a-planning-application-stroud',
+      serviceKey: 'comment-on-a-planning-application',
       title: 'Comment on a planning application',
       titleCy: 'Rhoi sylwadau ar gais cynllunio',
       summary: 'Search planning applications in the Stroud district and give your views.',
@@ -310,6 +324,8 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'premises-licence-stroud',
+      serviceKey: 'premises-licence',
+      businessStages: ['trade'],
       title: 'Apply for a premises licence',
       titleCy: 'Gwneud cais am drwydded safle',
       summary:
@@ -333,6 +349,8 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'taxi-driver-licence-stroud',
+      serviceKey: 'taxi-driver-licence',
+      businessStages: ['trade'],
       title: 'Apply for a taxi or private hire driver licence',
       titleCy: 'Gwneud cais am drwydded gyrrwr tacsi neu hurio preifat',
       summary: 'Apply to drive a hackney carriage or private hire vehicle in the Stroud district.',
@@ -353,6 +371,8 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'register-a-food-business-stroud',
+      serviceKey: 'register-a-food-business',
+      businessStages: ['start', 'trade'],
       title: 'Register a food business',
       titleCy: 'Cofrestru busnes bwyd',
       summary:
@@ -373,6 +393,8 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'pay-business-rates-stroud',
+      serviceKey: 'pay-business-rates',
+      businessStages: ['trade'],
       title: 'Pay your business rates',
       titleCy: 'Talu eich ardrethi busnes',
       summary: 'Pay business rates on a shop, office, pub or other non-domestic property.',
@@ -389,7 +411,31 @@ export const DEMO_SERVICES: DemoService[] = [
       requiredLevel: 2,
     },
     {
+      slug: 'business-rates-moving-out-stroud',
+      serviceKey: 'business-rates-moving-out',
+      businessStages: ['close'],
+      title: 'Tell us you are moving out of a business property',
+      titleCy: 'Dweud wrthym eich bod yn symud allan o eiddo busnes',
+      summary:
+        'Stop paying business rates when you close, sell or move your business out of a property.',
+      summaryCy:
+        'Rhoi’r gorau i dalu ardrethi busnes pan fyddwch yn cau, gwerthu neu symud eich busnes allan o eiddo.',
+      body: 'Tell us the date you moved out and who the new occupier or owner is, if you know. We will send a final bill or a refund.',
+      bodyCy:
+        'Dywedwch wrthym y dyddiad y gwnaethoch symud allan a phwy yw’r meddiannydd neu’r perchennog newydd, os ydych yn gwybod. Byddwn yn anfon bil terfynol neu ad-daliad.',
+      keywords: 'closing business rates vacate move out final bill ceasing trading',
+      audience: 'businesses',
+      ...NO_FEE,
+      channels: [here, phone('stroud'), post('stroud')],
+      interactions: ia('collecting-revenue', 'providing-information'),
+      customerGroups: ['small-businesses'],
+      categories: ['business'],
+      requiredLevel: 2,
+    },
+    {
       slug: 'small-business-rate-relief-stroud',
+      serviceKey: 'small-business-rate-relief',
+      businessStages: ['start', 'grow'],
       title: 'Apply for small business rate relief',
       titleCy: 'Gwneud cais am ryddhad ardrethi busnesau bach',
       summary: 'Pay less or no business rates if your property’s rateable value is below £15,000.',
@@ -411,6 +457,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'report-fly-tipping-stroud',
+      serviceKey: 'report-fly-tipping',
       title: 'Report fly-tipping',
       titleCy: 'Rhoi gwybod am dipio anghyfreithlon',
       summary: 'Tell us about rubbish dumped illegally on a road, verge or public land.',
@@ -428,6 +475,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'join-the-housing-register-stroud',
+      serviceKey: 'join-the-housing-register',
       title: 'Join the housing register',
       titleCy: 'Ymuno â’r gofrestr tai',
       summary: 'Apply for a council or housing association home in the Stroud district.',
@@ -446,6 +494,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'find-a-community-group-stroud',
+      serviceKey: 'find-a-community-group',
       title: 'Find a community group or volunteering opportunity',
       titleCy: 'Dod o hyd i grŵp cymunedol neu gyfle gwirfoddoli',
       summary: 'A directory of clubs, charities and volunteering in the Stroud district.',
@@ -465,6 +514,7 @@ export const DEMO_SERVICES: DemoService[] = [
   ...of('cheltenham', [
     {
       slug: 'order-a-new-bin-cheltenham',
+      serviceKey: 'order-a-new-bin',
       title: 'Order a new or replacement bin',
       titleCy: 'Archebu bin newydd neu fin newydd yn lle’r hen un',
       summary: 'Order a wheelie bin, recycling box or food caddy in Cheltenham.',
@@ -483,6 +533,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'pay-council-tax-cheltenham',
+      serviceKey: 'pay-council-tax',
       title: 'Pay your Council Tax',
       titleCy: 'Talu eich Treth Gyngor',
       summary: 'Pay Council Tax to Cheltenham Borough Council.',
@@ -499,6 +550,8 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'street-trading-consent-cheltenham',
+      serviceKey: 'street-trading-consent',
+      businessStages: ['trade'],
       title: 'Apply for street trading consent',
       titleCy: 'Gwneud cais am gydsyniad masnachu ar y stryd',
       summary: 'Permission to sell goods or food from a stall or van on a street in Cheltenham.',
@@ -519,6 +572,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'book-a-sports-pitch-cheltenham',
+      serviceKey: 'book-a-sports-pitch',
       title: 'Book a sports pitch or park venue',
       titleCy: 'Archebu cae chwaraeon neu leoliad mewn parc',
       summary: 'Hire football and cricket pitches, tennis courts and park spaces in Cheltenham.',
@@ -538,6 +592,8 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'cheltenham-business-network',
+      serviceKey: 'business-network',
+      businessStages: ['start', 'grow'],
       title: 'Join the Cheltenham business network',
       titleCy: 'Ymuno â rhwydwaith busnes Cheltenham',
       summary: 'Meet other local businesses, hear about support and grants, and find suppliers.',
@@ -556,6 +612,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'report-noise-cheltenham',
+      serviceKey: 'report-noise',
       title: 'Report a noise problem',
       titleCy: 'Rhoi gwybod am broblem sŵn',
       summary: 'Complain about noise from neighbours, businesses, alarms or building work.',
@@ -572,6 +629,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'register-to-vote-cheltenham',
+      serviceKey: 'register-to-vote',
       title: 'Check you are on the electoral register',
       titleCy: 'Gwirio eich bod ar y gofrestr etholiadol',
       summary:
@@ -592,6 +650,7 @@ export const DEMO_SERVICES: DemoService[] = [
   ...of('gloucestershire', [
     {
       slug: 'apply-for-a-school-place-gloucestershire',
+      serviceKey: 'apply-for-a-school-place',
       title: 'Apply for a school place',
       titleCy: 'Gwneud cais am le mewn ysgol',
       summary: 'Apply for a primary or secondary school place in Gloucestershire.',
@@ -610,6 +669,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'free-school-meals-gloucestershire',
+      serviceKey: 'free-school-meals',
       title: 'Apply for free school meals',
       titleCy: 'Gwneud cais am brydau ysgol am ddim',
       summary: 'Check if your child can get free school meals and apply.',
@@ -632,6 +692,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'school-transport-gloucestershire',
+      serviceKey: 'school-transport',
       title: 'Apply for school transport',
       titleCy: 'Gwneud cais am gludiant i’r ysgol',
       summary: 'Free or paid travel to school for children who live far from their nearest school.',
@@ -648,6 +709,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'apply-for-a-blue-badge-gloucestershire',
+      serviceKey: 'apply-for-a-blue-badge',
       title: 'Apply for a Blue Badge',
       titleCy: 'Gwneud cais am Fathodyn Glas',
       summary: 'A Blue Badge lets disabled people park closer to where they need to go.',
@@ -667,6 +729,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'residents-parking-permit-gloucestershire',
+      serviceKey: 'residents-parking-permit',
       title: 'Apply for a residents’ parking permit',
       titleCy: 'Gwneud cais am drwydded barcio i breswylwyr',
       summary:
@@ -688,6 +751,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'report-a-pothole-gloucestershire',
+      serviceKey: 'report-a-pothole',
       title: 'Report a pothole or road problem',
       titleCy: 'Rhoi gwybod am dwll yn y ffordd neu broblem ffordd',
       summary:
@@ -707,6 +771,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'household-recycling-centre-gloucestershire',
+      serviceKey: 'household-recycling-centre',
       title: 'Book a visit to a household recycling centre',
       titleCy: 'Archebu ymweliad â chanolfan ailgylchu gwastraff cartref',
       summary:
@@ -726,6 +791,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'join-the-library-gloucestershire',
+      serviceKey: 'join-the-library',
       title: 'Join the library',
       titleCy: 'Ymuno â’r llyfrgell',
       summary:
@@ -745,6 +811,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'book-a-library-room-gloucestershire',
+      serviceKey: 'book-a-library-room',
       title: 'Book a room at a library',
       titleCy: 'Archebu ystafell mewn llyfrgell',
       summary: 'Hire meeting and study rooms in Gloucestershire libraries.',
@@ -763,6 +830,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'register-a-birth-gloucestershire',
+      serviceKey: 'register-a-birth',
       title: 'Register a birth',
       titleCy: 'Cofrestru genedigaeth',
       summary:
@@ -784,6 +852,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'register-a-death-gloucestershire',
+      serviceKey: 'register-a-death',
       title: 'Register a death',
       titleCy: 'Cofrestru marwolaeth',
       summary: 'Book an appointment to register a death in Gloucestershire.',
@@ -802,6 +871,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'give-notice-of-marriage-gloucestershire',
+      serviceKey: 'give-notice-of-marriage',
       title: 'Give notice of marriage or civil partnership',
       titleCy: 'Rhoi hysbysiad o briodas neu bartneriaeth sifil',
       summary: 'Book an appointment to give legal notice at least 29 days before your ceremony.',
@@ -821,6 +891,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'older-persons-bus-pass-gloucestershire',
+      serviceKey: 'older-persons-bus-pass',
       title: 'Apply for an older person’s bus pass',
       titleCy: 'Gwneud cais am docyn bws person hŷn',
       summary: 'Free off-peak bus travel in England once you reach State Pension age.',
@@ -841,6 +912,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'adult-social-care-assessment-gloucestershire',
+      serviceKey: 'adult-social-care-assessment',
       title: 'Ask for an adult social care assessment',
       titleCy: 'Gofyn am asesiad gofal cymdeithasol i oedolion',
       summary:
@@ -861,6 +933,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'carers-assessment-gloucestershire',
+      serviceKey: 'carers-assessment',
       title: 'Get a carer’s assessment',
       titleCy: 'Cael asesiad gofalwr',
       summary:
@@ -879,6 +952,8 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'skip-permit-gloucestershire',
+      serviceKey: 'skip-permit',
+      businessStages: ['trade'],
       title: 'Apply for a skip permit',
       titleCy: 'Gwneud cais am drwydded sgip',
       summary: 'Permission to put a builder’s skip on the road or pavement.',
@@ -896,6 +971,8 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'supplier-portal-gloucestershire',
+      serviceKey: 'sell-to-the-council',
+      businessStages: ['grow'],
       title: 'Sell to the council: tenders and contracts',
       titleCy: 'Gwerthu i’r cyngor: tendrau a chontractau',
       summary: 'Register as a supplier and bid for Gloucestershire County Council contracts.',
@@ -913,6 +990,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'local-transport-plan-consultation-gloucestershire',
+      serviceKey: 'local-transport-plan-consultation',
       title: 'Have your say on the local transport plan',
       titleCy: 'Dweud eich dweud am y cynllun trafnidiaeth lleol',
       summary:
@@ -932,6 +1010,7 @@ export const DEMO_SERVICES: DemoService[] = [
   ...of('bristol', [
     {
       slug: 'pay-council-tax-bristol',
+      serviceKey: 'pay-council-tax',
       title: 'Pay your Council Tax',
       titleCy: 'Talu eich Treth Gyngor',
       summary: 'Pay Council Tax to Bristol City Council.',
@@ -947,6 +1026,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'bin-collection-day-bristol',
+      serviceKey: 'bin-collection-day',
       title: 'Find your bin collection day',
       titleCy: 'Dod o hyd i’ch diwrnod casglu biniau',
       summary: 'Check when Bristol Waste collects your rubbish, recycling and food waste.',
@@ -964,6 +1044,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'apply-for-a-school-place-bristol',
+      serviceKey: 'apply-for-a-school-place',
       title: 'Apply for a school place',
       titleCy: 'Gwneud cais am le mewn ysgol',
       summary: 'Apply for a primary or secondary school place in Bristol.',
@@ -982,6 +1063,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'residents-parking-permit-bristol',
+      serviceKey: 'residents-parking-permit',
       title: 'Apply for a residents’ parking permit',
       titleCy: 'Gwneud cais am drwydded barcio i breswylwyr',
       summary: 'Park in your residents’ parking scheme area in Bristol.',
@@ -1002,6 +1084,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'housing-benefit-bristol',
+      serviceKey: 'housing-benefit',
       title: 'Apply for Housing Benefit',
       titleCy: 'Gwneud cais am Fudd-dal Tai',
       summary:
@@ -1021,6 +1104,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'register-a-birth-bristol',
+      serviceKey: 'register-a-birth',
       title: 'Register a birth',
       titleCy: 'Cofrestru genedigaeth',
       summary: 'Book an appointment at Bristol Register Office to register a birth.',
@@ -1039,6 +1123,8 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'planning-application-bristol',
+      serviceKey: 'apply-for-planning-permission',
+      businessStages: ['grow'],
       title: 'Apply for planning permission',
       titleCy: 'Gwneud cais am ganiatâd cynllunio',
       summary: 'Apply to Bristol City Council to build, extend or change the use of a building.',
@@ -1057,6 +1143,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'bristol-libraries',
+      serviceKey: 'join-the-library',
       title: 'Renew or reserve library books',
       titleCy: 'Adnewyddu neu gadw llyfrau llyfrgell',
       summary: 'Renew loans and reserve books from any of Bristol’s 27 libraries.',
@@ -1071,6 +1158,8 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'bristol-tenders',
+      serviceKey: 'sell-to-the-council',
+      businessStages: ['grow'],
       title: 'Find council contracts and tenders',
       titleCy: 'Dod o hyd i gontractau a thendrau’r cyngor',
       summary: 'See Bristol City Council’s contract opportunities and register to bid.',
@@ -1088,6 +1177,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'blue-badge-bristol',
+      serviceKey: 'apply-for-a-blue-badge',
       title: 'Apply for a Blue Badge',
       titleCy: 'Gwneud cais am Fathodyn Glas',
       summary: 'Disabled parking permits for Bristol residents.',
@@ -1107,6 +1197,7 @@ export const DEMO_SERVICES: DemoService[] = [
   ...of('cardiff', [
     {
       slug: 'pay-council-tax-cardiff',
+      serviceKey: 'pay-council-tax',
       title: 'Pay your Council Tax',
       titleCy: 'Talu eich Treth Gyngor',
       summary: 'Pay Council Tax to Cardiff Council, in English or Welsh.',
@@ -1122,6 +1213,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'recycling-collections-cardiff',
+      serviceKey: 'bin-collection-day',
       title: 'Check your recycling and waste collection days',
       titleCy: 'Gwirio eich diwrnodau casglu ailgylchu a gwastraff',
       summary: 'Find out when Cardiff collects your green bags, food caddy and general waste.',
@@ -1140,6 +1232,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'school-admissions-cardiff',
+      serviceKey: 'apply-for-a-school-place',
       title: 'Apply for a school place in Cardiff',
       titleCy: 'Gwneud cais am le mewn ysgol yng Nghaerdydd',
       summary: 'Apply for an English-medium or Welsh-medium school place in Cardiff.',
@@ -1158,6 +1251,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'cardiff-hubs-and-libraries',
+      serviceKey: 'join-the-library',
       title: 'Visit a hub or library',
       titleCy: 'Ymweld â hyb neu lyfrgell',
       summary: 'Get advice, borrow books and use computers at Cardiff’s community hubs.',
@@ -1177,6 +1271,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'register-a-birth-cardiff',
+      serviceKey: 'register-a-birth',
       title: 'Register a birth in Cardiff',
       titleCy: 'Cofrestru genedigaeth yng Nghaerdydd',
       summary: 'Book an appointment at Cardiff Register Office, in Welsh or English.',
@@ -1195,6 +1290,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'budget-consultation-cardiff',
+      serviceKey: 'council-budget-consultation',
       title: 'Have your say on the council budget',
       titleCy: 'Dweud eich dweud am gyllideb y cyngor',
       summary:
@@ -1212,6 +1308,8 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'hmo-licence-cardiff',
+      serviceKey: 'hmo-licence',
+      businessStages: ['trade'],
       title: 'Apply for an HMO licence',
       titleCy: 'Gwneud cais am drwydded tŷ amlfeddiannaeth',
       summary: 'Landlords of houses in multiple occupation in Cardiff must be licensed.',
@@ -1400,6 +1498,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'find-a-job',
+      businessStages: ['employ'],
       title: 'Find a job',
       titleCy: 'Dod o hyd i swydd',
       summary: 'Search thousands of vacancies across the UK and apply online.',
@@ -1417,6 +1516,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'access-to-work',
+      businessStages: ['employ'],
       title: 'Apply for Access to Work',
       titleCy: 'Gwneud cais am Fynediad at Waith',
       summary: 'A grant for support at work if you have a disability or health condition.',
@@ -1454,6 +1554,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'self-assessment-tax-return',
+      businessStages: ['trade'],
       title: 'Send your Self Assessment tax return',
       titleCy: 'Anfon eich ffurflen dreth Hunanasesiad',
       summary: 'Send a tax return to HMRC if you are self-employed or have other untaxed income.',
@@ -1476,6 +1577,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'set-up-a-limited-company',
+      businessStages: ['start'],
       title: 'Set up a limited company',
       titleCy: 'Sefydlu cwmni cyfyngedig',
       summary: 'Register a company with Companies House online in about 24 hours.',
@@ -1495,6 +1597,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'register-as-self-employed',
+      businessStages: ['start'],
       title: 'Register as self-employed',
       titleCy: 'Cofrestru fel hunangyflogedig',
       summary: 'Tell HMRC you have started working for yourself as a sole trader.',
@@ -1551,6 +1654,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'contracts-finder',
+      businessStages: ['grow'],
       title: 'Find a government contract',
       titleCy: 'Dod o hyd i gontract y llywodraeth',
       summary: 'Search public sector contracts worth over £12,000 on Contracts Finder.',
@@ -1569,6 +1673,7 @@ export const DEMO_SERVICES: DemoService[] = [
     },
     {
       slug: 'find-a-grant',
+      businessStages: ['start', 'grow'],
       title: 'Find a government grant',
       titleCy: 'Dod o hyd i grant y llywodraeth',
       summary:

@@ -2,6 +2,7 @@ import { formText } from '../../../../platform/http/forms.js';
 import type { ServiceContent, ServiceLevel } from '../../db/tables.js';
 import type {
   Audience,
+  BusinessStage,
   Category,
   Channel,
   CustomerGroup,
@@ -77,6 +78,8 @@ export function readContent(body: unknown): ServiceContent {
     lifeEvents: list(body, 'lifeEvents') as LifeEvent[],
     customerGroups: list(body, 'customerGroups') as CustomerGroup[],
     categories: list(body, 'categories') as Category[],
+    businessStages: list(body, 'businessStages') as BusinessStage[],
+    serviceKey: text('serviceKey').toLowerCase() || null,
     requiredLevel: Number(text('requiredLevel') || '1') as ServiceLevel,
   };
 }
@@ -104,6 +107,7 @@ export function formValues(content: ServiceContent): Record<string, unknown> {
     channelPostAddressCy: channel('post')?.addressCy ?? '',
     interactions: content.interactions.map((i) => i.type),
     eEnabled: content.interactions.filter((i) => i.eEnabled).map((i) => i.type),
+    serviceKey: content.serviceKey ?? '',
     requiredLevel: String(content.requiredLevel),
   };
 }

@@ -13,6 +13,7 @@ import {
 import { canEditService, canManageCatalogue } from '../../policies/services.js';
 import {
   AUDIENCES,
+  BUSINESS_STAGES,
   CATEGORIES,
   CHANNEL_KINDS,
   CUSTOMER_GROUPS,
@@ -118,6 +119,7 @@ export function staffRoutes(app: FastifyInstance, { db }: AppContext): void {
       lifeEventItems: items(LIFE_EVENTS, locale, values.lifeEvents),
       groupItems: items(CUSTOMER_GROUPS, locale, values.customerGroups),
       categoryItems: items(CATEGORIES, locale, values.categories),
+      stageItems: items(BUSINESS_STAGES, locale, values.businessStages),
       fieldErrors: {},
       backLink: '/catalogue/staff',
       saved: (request.query as { saved?: string }).saved === '1',
