@@ -4,6 +4,7 @@ import type { Locale } from '../../../platform/i18n/i18n.js';
 import type { ServiceLevel } from '../db/tables.js';
 import type {
   Audience,
+  BusinessStage,
   Category,
   Channel,
   CustomerGroup,
@@ -34,6 +35,9 @@ export interface PublicService {
   lifeEvents: LifeEvent[];
   customerGroups: CustomerGroup[];
   categories: Category[];
+  businessStages: BusinessStage[];
+  /** Shared by every body's version of the same service (see migration 0020); null if only one. */
+  serviceKey: string | null;
   publishedAt: Date | null;
 }
 
@@ -64,6 +68,8 @@ function baseQuery(db: Db) {
       'services.life_events',
       'services.customer_groups',
       'services.categories',
+      'services.business_stages',
+      'services.service_key',
       'services.published_at',
       'organisations.id as organisation_id',
       'organisations.slug as organisation_slug',
@@ -100,6 +106,8 @@ function toPublic(row: Row, locale: Locale): PublicService {
     lifeEvents: row.life_events,
     customerGroups: row.customer_groups,
     categories: row.categories,
+    businessStages: row.business_stages,
+    serviceKey: row.service_key,
     publishedAt: row.published_at,
   };
 }
@@ -115,6 +123,10 @@ export interface ServiceSearch {
   audience?: Exclude<Audience, 'both'> | undefined;
   /** The providing body's slug. */
   body?: string | undefined;
+  /** Browsing: only services on this topic, for this group or at this stage of a business's life. */
+  category?: Category | undefined;
+  customerGroup?: CustomerGroup | undefined;
+  businessStage?: BusinessStage | undefined;
 }
 
 /** The services found, and why there are none when the search itself was the problem. */
@@ -210,6 +222,13 @@ function filtered(db: Db, search: ServiceSearch) {
     );
   if (search.audience) query = query.where('services.audience', 'in', [search.audience, 'both']);
   if (search.body) query = query.where('organisations.slug', '=', search.body);
+  const contains = (column: string, value: string | undefined) => {
+    if (value)
+      query = query.where(sql<boolean>`${sql.ref(column)} @> ${JSON.stringify([value])}::jsonb`);
+  };
+  contains('services.categories', search.category);
+  contains('services.customer_groups', search.customerGroup);
+  contains('services.business_stages', search.businessStage);
   return query;
 }
 
