@@ -4,7 +4,8 @@ import type { Db } from '../../../platform/db/database.js';
 import { notFound, type FieldError, type Outcome } from '../../../platform/errors/errors.js';
 import type { CurrentUser } from '../../../platform/http/types.js';
 import type { ServiceContent, ServiceRow } from '../db/tables.js';
-import { canCreateServiceFor, canEditService } from '../policies/services.js';
+import { findOrganisationById } from '../../organisations/index.js';
+import { canCreateServiceFor, canEditService, canManageCatalogue } from '../policies/services.js';
 import { forgetVocabulary } from '../queries/vocabulary.js';
 import { columnsOf, contentOf, contentProblems } from './content.js';
 import { providerNames } from './publish-service.js';
@@ -143,35 +144,63 @@ export async function publishDraft(
   return { ok: true, service: published, version };
 }
 
+/** What a person adding a service fills in; the rest of the content is completed on the edit page. */
+export interface NewDraftService {
+  /** The body the service belongs to: one the user may add services to. */
+  organisationId: string;
+  /** The service's web address, `/services/<slug>`: lower-case words joined by hyphens, unique. */
+  slug: string;
+  content: ServiceContent;
+}
+
+/**
+ * Problems a new service's content may have and still be saved: how people use it is chosen
+ * on the edit page, and publishing checks it then.
+ */
+const COMPLETED_LATER = new Set(['channels']);
+
 /**
  * Adds a new service to a body as a draft: nobody outside sees it until it is published.
- * Audited as `catalogue.service.created`.
+ * Someone who may not add services at all gets a 404; a body they may not add to (a forged
+ * form value) or one that does not exist is a field error. Audited as `catalogue.service.created`.
+ *
+ * @example
+ * const outcome = await db.transaction().execute((trx) =>
+ *   createDraftService(trx, user, { organisationId, slug: 'hire-a-hall', content }, actor));
  */
 export async function createDraftService(
   trx: Db,
   user: CurrentUser,
-  input: { organisationId: string; slug: string; content: ServiceContent },
+  input: NewDraftService,
   actor: Actor,
 ): Promise<Outcome<{ service: ServiceRow }>> {
-  if (!canCreateServiceFor(user, input.organisationId))
-    throw notFound({ reason: 'may not add services to this body', userId: user.id });
+  if (!canManageCatalogue(user))
+    throw notFound({ reason: 'may not add services', userId: user.id });
   const errors: FieldError[] = [];
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(input.slug) || input.slug.length > 80)
+  const organisation = /^[0-9a-f-]{36}$/i.test(input.organisationId)
+    ? await findOrganisationById(trx, input.organisationId)
+    : undefined;
+  if (!organisation)
+    errors.push({ field: 'organisationId', message: 'catalogue.staff.error.organisation' });
+  else if (!canCreateServiceFor(user, organisation.id))
+    errors.push({ field: 'organisationId', message: 'catalogue.staff.error.organisationNotYours' });
+  if (!input.slug) errors.push({ field: 'slug', message: 'catalogue.staff.error.slugMissing' });
+  else if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(input.slug) || input.slug.length > 80)
     errors.push({ field: 'slug', message: 'catalogue.staff.error.slug' });
   else if (
     await trx.selectFrom('services').select('id').where('slug', '=', input.slug).executeTakeFirst()
   )
     errors.push({ field: 'slug', message: 'catalogue.staff.error.slugTaken' });
-  errors.push(...contentProblems(input.content));
-  if (errors.length > 0) return { ok: false, errors };
+  errors.push(...contentProblems(input.content).filter((e) => !COMPLETED_LATER.has(e.field)));
+  if (!organisation || errors.length > 0) return { ok: false, errors };
   const service = await trx
     .insertInto('services')
     .values({
-      organisation_id: input.organisationId,
+      organisation_id: organisation.id,
       slug: input.slug,
       ...columnsOf(input.content),
       status: 'draft',
-      provider_names: await providerNames(trx, input.organisationId),
+      provider_names: await providerNames(trx, organisation.id),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -188,7 +217,7 @@ export async function createDraftService(
     resourceType: 'service',
     resourceId: service.id,
     subjectUserId: null,
-    details: { slug: service.slug, organisationId: input.organisationId },
+    details: { slug: service.slug, organisationId: organisation.id, title: input.content.title },
   });
   return { ok: true, service };
 }

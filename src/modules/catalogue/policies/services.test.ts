@@ -53,4 +53,10 @@ describe('catalogue policies', () => {
     expect(canCreateServiceFor(owner, 'stroud')).toBe(true);
     expect(canCreateServiceFor(owner, 'bristol')).toBe(false);
   });
+
+  it('an admin of the body adds services to it; a caseworker of the body may not', () => {
+    expect(canCreateServiceFor(aStaffMember('stroud', ['admin']), 'stroud')).toBe(true);
+    expect(canCreateServiceFor(aStaffMember('stroud', ['admin']), 'cheltenham')).toBe(false);
+    expect(canCreateServiceFor(aStaffMember('stroud', ['caseworker']), 'stroud')).toBe(false);
+  });
 });

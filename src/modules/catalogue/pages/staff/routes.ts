@@ -1,10 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../../../../platform/errors/errors.js';
-import { errorView } from '../../../../platform/http/forms.js';
+import { errorView, formText } from '../../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../../platform/http/types.js';
 import type { Locale } from '../../../../platform/i18n/i18n.js';
 import { isPlatformAdmin, requireSignIn } from '../../../identity/index.js';
 import {
+  findOrganisationById,
+  listOrganisations,
+  type OrganisationType,
+} from '../../../organisations/index.js';
+import {
+  createDraftService,
   publishDraft,
   saveDraft,
   serviceForEditing,
@@ -20,6 +26,7 @@ import {
   INTERACTION_TYPES,
   LIFE_EVENTS,
   PROVIDER_TIERS,
+  type ProviderTier,
   type Term,
 } from '../../vocabularies.js';
 import { formValues, readContent } from './read-form.js';
@@ -27,6 +34,42 @@ import { formValues, readContent } from './read-form.js';
 const LIST = 'modules/catalogue/pages/staff/list.njk';
 const EDIT = 'modules/catalogue/pages/staff/edit.njk';
 const HISTORY = 'modules/catalogue/pages/staff/history.njk';
+const NEW = 'modules/catalogue/pages/staff/new.njk';
+
+/** The fields of the "Add a service" form, in the order they appear. */
+const NEW_FIELDS = [
+  'organisationId',
+  'slug',
+  'title',
+  'titleCy',
+  'summary',
+  'summaryCy',
+  'audience',
+  'providerTier',
+  'serviceKey',
+] as const;
+
+/** The tier a body's new services are most likely provided at, chosen in advance on the form. */
+function usualTier(type: OrganisationType): ProviderTier | '' {
+  switch (type) {
+    case 'county':
+      return 'county';
+    case 'district':
+      return 'district';
+    case 'unitary':
+    case 'metropolitan-district':
+    case 'london-borough':
+    case 'welsh-principal-area':
+    case 'scottish-council':
+    case 'northern-ireland-district':
+      return 'unitary';
+    case 'central-department':
+    case 'executive-agency':
+      return 'central';
+    default:
+      return '';
+  }
+}
 
 function requireCatalogueStaff(request: FastifyRequest, reply: FastifyReply): CurrentUser | null {
   const user = requireSignIn(request, reply);
@@ -77,13 +120,94 @@ export function staffRoutes(app: FastifyInstance, { db }: AppContext): void {
     return reply.view(LIST, {
       services: rows.map((row) => ({
         id: row.id,
-        title: request.locale === 'cy' ? row.title_cy : row.title,
+        title: (request.locale === 'cy' && row.title_cy) || row.title,
         organisation: row.organisation_name,
         state:
           row.status !== 'published' ? 'draft' : row.draft_updated_at ? 'changed' : 'published',
       })),
       showOrganisation: isPlatformAdmin(user),
     });
+  });
+
+  /** The "Add a service" form: a platform admin chooses the body, anyone else adds to their own. */
+  async function renderNew(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: CurrentUser,
+    values: Record<string, string>,
+    errors: Partial<ReturnType<typeof errorView>> = {},
+  ) {
+    const locale = request.locale;
+    const nameOf = (o: { name: string; name_cy: string | null }) =>
+      (locale === 'cy' && o.name_cy) || o.name;
+    const admin = isPlatformAdmin(user);
+    const own =
+      !admin && user.organisationId ? await findOrganisationById(db, user.organisationId) : null;
+    const organisations = admin ? await listOrganisations(db) : [];
+    const tier = values.providerTier ?? (own ? usualTier(own.type) : '');
+    return reply.view(NEW, {
+      values,
+      organisationName: own ? nameOf(own) : null,
+      organisationItems: admin
+        ? [
+            { value: '', text: request.t('catalogue.staff.new.chooseBody') },
+            ...organisations.map((o) => ({
+              value: o.id,
+              text: nameOf(o),
+              selected: o.id === values.organisationId,
+            })),
+          ]
+        : null,
+      audienceItems: items(AUDIENCES, locale, values.audience),
+      tierItems: [
+        { value: '', text: request.t('catalogue.staff.new.chooseTier') },
+        ...PROVIDER_TIERS.map((t) => ({
+          value: t.value,
+          text: t[locale],
+          selected: t.value === tier,
+        })),
+      ],
+      fieldErrors: {},
+      backLink: '/catalogue/staff',
+      ...errors,
+    });
+  }
+
+  app.get('/catalogue/staff/services/new', async (request, reply) => {
+    const user = requireCatalogueStaff(request, reply);
+    if (!user) return reply;
+    return renderNew(request, reply, user, {});
+  });
+
+  app.post('/catalogue/staff/services/new', async (request, reply) => {
+    const user = requireCatalogueStaff(request, reply);
+    if (!user) return reply;
+    const values = Object.fromEntries(
+      NEW_FIELDS.map((name) => [name, formText(request.body, name)]),
+    );
+    // Only a platform admin chooses; the form sends no body for anyone else, so their own is meant.
+    const organisationId = isPlatformAdmin(user)
+      ? (values.organisationId ?? '')
+      : values.organisationId || (user.organisationId ?? '');
+    const outcome = await db
+      .transaction()
+      .execute((trx) =>
+        createDraftService(
+          trx,
+          user,
+          { organisationId, slug: values.slug ?? '', content: readContent(request.body) },
+          actorOf(request, user),
+        ),
+      );
+    if (!outcome.ok)
+      return renderNew(
+        request,
+        reply.code(400),
+        user,
+        values,
+        errorView(outcome.errors, request.t),
+      );
+    return reply.redirect(`/catalogue/staff/services/${outcome.service.id}?created=1`, 303);
   });
 
   async function renderEdit(
@@ -123,6 +247,7 @@ export function staffRoutes(app: FastifyInstance, { db }: AppContext): void {
       fieldErrors: {},
       backLink: '/catalogue/staff',
       saved: (request.query as { saved?: string }).saved === '1',
+      created: (request.query as { created?: string }).created === '1',
       published: (request.query as { published?: string }).published,
       ...extra,
     });
@@ -188,7 +313,7 @@ export function staffRoutes(app: FastifyInstance, { db }: AppContext): void {
         version: v.version,
         publishedAt: v.published_at,
         by: v.display_name ?? request.t('catalogue.staff.history.platform'),
-        title: request.locale === 'cy' ? v.content.titleCy : v.content.title,
+        title: (request.locale === 'cy' && v.content.titleCy) || v.content.title,
       })),
       backLink: `/catalogue/staff/services/${service.id}`,
     });
