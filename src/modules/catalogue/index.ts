@@ -6,11 +6,14 @@ export {
   findPublishedService,
   findPublishedServiceById,
   findServices,
+  findVersionOfService,
   searchServices,
+  servicesWithKey,
   MAX_QUERY_LENGTH,
   type PublicService,
   type SearchResult,
   type ServiceSearch,
+  type TranslatedPart,
 } from './queries/services.js';
 /** The demo catalogue, seeded idempotently by `src/main/seed.ts`. */
 export { seedDemoCatalogue } from './demo/seed.js';
@@ -18,6 +21,7 @@ export { DEMO_SERVICES } from './demo/services.js';
 /** Vocabularies of the service model, with English and Welsh labels. */
 export {
   AUDIENCES,
+  BUSINESS_STAGES,
   CATEGORIES,
   CHANNEL_KINDS,
   CUSTOMER_GROUPS,
@@ -26,6 +30,7 @@ export {
   PROVIDER_TIERS,
   labelOf,
   type Audience,
+  type BusinessStage,
   type Category,
   type Channel,
   type CustomerGroup,

@@ -83,17 +83,16 @@ function channelProblem(channel: Channel): string | null {
 }
 
 /**
- * What is wrong with a service's content, as message keys by field: both languages of the title
- * and summary are needed, vocabularies are checked, at least one way of applying, and every
- * e-enabled interaction must be one the service has.
+ * What is wrong with a service's content, as message keys by field: the English title and
+ * summary are needed (the Welsh is optional: a service owner may publish in English first, and
+ * the Welsh page shows the English with a notice until it is written), vocabularies are checked,
+ * at least one way of applying, and every e-enabled interaction must be one the service has.
  */
 export function contentProblems(content: ServiceContent): FieldError[] {
   const errors: FieldError[] = [];
   const required: [keyof ServiceContent, string][] = [
     ['title', 'catalogue.staff.error.title'],
-    ['titleCy', 'catalogue.staff.error.titleCy'],
     ['summary', 'catalogue.staff.error.summary'],
-    ['summaryCy', 'catalogue.staff.error.summaryCy'],
   ];
   for (const [field, message] of required)
     if (!String(content[field]).trim()) errors.push({ field, message });

@@ -39,7 +39,17 @@ export interface PublicService {
   /** Shared by every body's version of the same service (see migration 0020); null if only one. */
   serviceKey: string | null;
   publishedAt: Date | null;
+  /**
+   * True on a Welsh page when some text the service page shows has no Welsh yet, so the English
+   * is shown instead (a service owner may publish in English first); `inEnglish` says which.
+   */
+  untranslated: boolean;
+  /** The parts shown in English on a Welsh page for want of Welsh text; empty in English. */
+  inEnglish: TranslatedPart[];
 }
+
+/** The parts of a service written in both languages, as the public page shows them. */
+export type TranslatedPart = 'title' | 'summary' | 'body' | 'eligibility' | 'fees';
 
 function baseQuery(db: Db) {
   return db
@@ -81,14 +91,44 @@ function baseQuery(db: Db) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
 
+/**
+ * The reader's language of each bilingual part; on a Welsh page, the English where the Welsh is
+ * still empty, and which parts those were.
+ */
+function inLanguage(row: Row, locale: Locale) {
+  const english = {
+    title: row.title,
+    summary: row.summary,
+    body: row.body,
+    eligibility: row.eligibility,
+    fees: row.fees,
+  };
+  if (locale === 'en') return { text: english, inEnglish: [] as TranslatedPart[] };
+  const welsh: Record<TranslatedPart, string> = {
+    title: row.title_cy,
+    summary: row.summary_cy,
+    body: row.body_cy,
+    eligibility: row.eligibility_cy,
+    fees: row.fees_cy,
+  };
+  const text = { ...english };
+  const inEnglish: TranslatedPart[] = [];
+  for (const part of Object.keys(english) as TranslatedPart[]) {
+    if (welsh[part].trim()) text[part] = welsh[part];
+    else if (english[part].trim()) inEnglish.push(part);
+  }
+  return { text, inEnglish };
+}
+
 function toPublic(row: Row, locale: Locale): PublicService {
   const cy = locale === 'cy';
+  const { text, inEnglish } = inLanguage(row, locale);
   return {
     id: row.id,
     slug: row.slug,
-    title: cy ? row.title_cy : row.title,
-    summary: cy ? row.summary_cy : row.summary,
-    body: cy ? row.body_cy : row.body,
+    title: text.title,
+    summary: text.summary,
+    body: text.body,
     formKey: row.form_key,
     requiredLevel: row.required_level,
     organisation: {
@@ -97,8 +137,8 @@ function toPublic(row: Row, locale: Locale): PublicService {
       name: (cy ? row.organisation_name_cy : null) ?? row.organisation_name,
     },
     audience: row.audience,
-    eligibility: (cy && row.eligibility_cy) || row.eligibility,
-    fees: (cy && row.fees_cy) || row.fees,
+    eligibility: text.eligibility,
+    fees: text.fees,
     feePence: row.fee_pence,
     channels: row.channels,
     interactions: row.interactions,
@@ -109,6 +149,8 @@ function toPublic(row: Row, locale: Locale): PublicService {
     businessStages: row.business_stages,
     serviceKey: row.service_key,
     publishedAt: row.published_at,
+    untranslated: inEnglish.length > 0,
+    inEnglish,
   };
 }
 
@@ -185,6 +227,13 @@ function groupQuery(group: Group) {
   return sql`(${sql.join(parts, sql` || `)})`;
 }
 
+/** Orders by the title the reader sees: the Welsh, or the English while there is no Welsh yet. */
+function titleOrder(locale: Locale) {
+  return locale === 'cy'
+    ? sql`coalesce(nullif(services.title_cy, ''), services.title)`
+    : sql`services.title`;
+}
+
 async function runSearch(
   db: Db,
   search: ServiceSearch,
@@ -194,7 +243,7 @@ async function runSearch(
   let query = filtered(db, search);
   if (groups.length === 0) {
     const rows = await query
-      .orderBy(search.locale === 'cy' ? 'services.title_cy' : 'services.title')
+      .orderBy(titleOrder(search.locale))
       .orderBy('organisations.name')
       .execute();
     return rows.map((row) => toPublic(row, search.locale));
@@ -207,7 +256,7 @@ async function runSearch(
       'desc',
     )
     .orderBy(sql`ts_rank('{0.05, 0.2, 0.5, 1.0}', services.search_vector, ${tsquery}, 1)`, 'desc')
-    .orderBy(search.locale === 'cy' ? 'services.title_cy' : 'services.title')
+    .orderBy(titleOrder(search.locale))
     .orderBy('organisations.name')
     .limit(100)
     .execute();
@@ -298,5 +347,44 @@ export async function findPublishedServiceById(
   locale: Locale,
 ): Promise<PublicService | undefined> {
   const row = await baseQuery(db).where('services.id', '=', id).executeTakeFirst();
+  return row ? toPublic(row, locale) : undefined;
+}
+
+/**
+ * Every published version of the same service (one per body that provides it), by body name:
+ * e.g. 'pay-council-tax' of Stroud, Cheltenham, Bristol and Cardiff.
+ *
+ * @example await servicesWithKey(db, 'pay-council-tax', 'en')
+ */
+export async function servicesWithKey(
+  db: Db,
+  serviceKey: string,
+  locale: Locale,
+): Promise<PublicService[]> {
+  const rows = await baseQuery(db)
+    .where('services.service_key', '=', serviceKey)
+    .orderBy('organisations.name')
+    .orderBy('services.slug')
+    .execute();
+  return rows.map((row) => toPublic(row, locale));
+}
+
+/**
+ * One body's published version of a service known by its service key, if it has one: where a
+ * service page or "find your council" sends a person once their postcode names the body.
+ *
+ * @example await findVersionOfService(db, 'pay-council-tax', bristol.id, 'cy')
+ */
+export async function findVersionOfService(
+  db: Db,
+  serviceKey: string,
+  organisationId: string,
+  locale: Locale,
+): Promise<PublicService | undefined> {
+  const row = await baseQuery(db)
+    .where('services.service_key', '=', serviceKey)
+    .where('services.organisation_id', '=', organisationId)
+    .orderBy('services.slug')
+    .executeTakeFirst();
   return row ? toPublic(row, locale) : undefined;
 }

@@ -96,6 +96,17 @@ describe('find your council', () => {
     expect(page.html).toContain('href="/services/test-county-service-for-find-your-council"');
   });
 
+  it('finds the responsible body’s version by its service key, even under another title', async () => {
+    const page = await visitor.get(
+      '/find-your-council?service=join-the-library-gloucestershire&postcode=BS1+5TR',
+    );
+    expect(page.status).toBe(200);
+    expect(text(page.html)).toContain(
+      'Bristol City Council provides ‘Join the library’ for BS1 5TR',
+    );
+    expect(page.html).toContain('href="/services/bristol-libraries"');
+  });
+
   it('points to GOV.UK for a council that is not on the site', async () => {
     const page = await visitor.get('/find-your-council?tier=district&postcode=GL1+2TG');
     expect(text(page.html)).toContain('Gloucester is not on this site yet.');

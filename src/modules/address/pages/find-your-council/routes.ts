@@ -5,7 +5,7 @@ import type { Database } from '../../../../platform/db/database.js';
 import { formatDate, type Locale, type Translate } from '../../../../platform/i18n/i18n.js';
 import {
   findPublishedService,
-  searchServices,
+  findVersionOfService,
   type PublicService,
 } from '../../../catalogue/index.js';
 import { findOrganisationById } from '../../../organisations/index.js';
@@ -47,9 +47,9 @@ async function tierOfService(db: Kysely<Database>, service: PublicService): Prom
 
 /**
  * The responsible body's own version of a service: the same service if it published it,
- * otherwise its published service with the same English title.
+ * otherwise its published service with the same service key (every body's version of a service
+ * shares one, e.g. 'pay-council-tax').
  */
-// TODO: match on the catalogue's service model key (e.g. the LGSL code) once its index exports one.
 async function versionFor(
   db: Kysely<Database>,
   service: PublicService,
@@ -59,11 +59,8 @@ async function versionFor(
   const organisationId = provider.organisation?.id;
   if (!organisationId) return undefined;
   if (service.organisation.id === organisationId) return service;
-  const english = (await findPublishedService(db, service.slug, 'en')) ?? service;
-  const match = (await searchServices(db, 'en', '')).find(
-    (s) => s.organisation.id === organisationId && s.title === english.title,
-  );
-  return match ? findPublishedService(db, match.slug, locale) : undefined;
+  if (!service.serviceKey) return undefined;
+  return findVersionOfService(db, service.serviceKey, organisationId, locale);
 }
 
 function bodyView(provider: Provider, locale: Locale) {
