@@ -274,7 +274,8 @@ describe('the Gateway in a browser: register, second factor, verify, enrol', () 
       await navigate(page, 'home page, signed in with a second factor', () =>
         page.getByRole('button', { name: 'Continue' }).click(),
       );
-      expect(pathOf(page)).toBe('/');
+      // Signed in with no page to go back to: a citizen lands on their personal home page.
+      expect(pathOf(page)).toBe('/home');
       expect(await newestSessionLevel(id)).toBe('Cl.Cm');
 
       // 4. Prove who they are online, against DWP's register, coming back to "Your services".

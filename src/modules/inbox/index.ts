@@ -4,4 +4,6 @@
  */
 export { inboxModule } from './module.js';
 export { unreadCount } from './queries/messages.js';
+/** The newest few messages of a person, for the personal home page. */
+export { recentMessages, type MessageListItem } from './queries/messages.js';
 export { ATTACHMENT_TYPES, type AttachmentType } from './db/tables.js';

@@ -13,6 +13,8 @@ export {
   viewAsStaff,
 } from './queries/submissions.js';
 export { answerRows, describeHistory, nameLookup } from './pages/routes.js';
+/** A person's own applications, newest first: the caller has checked the id is the signed-in person's. */
+export { listForApplicant } from './queries/submissions.js';
 export { canStaffWork } from './policies/submissions.js';
 export { parseReference } from './reference.js';
 export type { SubmissionRow, SubmissionStatus, SubmittedAnswers } from './db/tables.js';

@@ -91,6 +91,27 @@ export async function listForRecipient(
   return rows.map((row) => toItem(row, locale));
 }
 
+/**
+ * The person's newest messages (without those they deleted), for a summary such as the personal
+ * home page. Like `unreadCount`, it takes the account id: the caller has checked it is the
+ * signed-in person's own.
+ *
+ * @example const latest = await recentMessages(db, user.id, 'cy', 3);
+ */
+export async function recentMessages(
+  db: Db,
+  userId: string,
+  locale: Locale,
+  limit = 3,
+): Promise<MessageListItem[]> {
+  const rows = await listQuery(db)
+    .where('m.recipient_user_id', '=', userId)
+    .where('m.recipient_deleted_at', 'is', null)
+    .limit(Math.max(1, Math.min(Math.trunc(limit), 20)))
+    .execute();
+  return rows.map((row) => toItem(row, locale));
+}
+
 /** How many of the person's messages they have not opened yet. */
 export async function unreadCount(db: Db, userId: string): Promise<number> {
   const row = await db

@@ -12,11 +12,17 @@ import { holdForSecondFactor, secondFactorSignInRoutes } from './second-factor.j
 
 const SIGN_IN = 'modules/identity/pages/sign-in/sign-in.njk';
 
+/** Where a person lands after signing in when they were not on their way somewhere else. */
+function landingFor(user: { kind: 'citizen' | 'staff' }): string {
+  return user.kind === 'citizen' ? '/home' : '/';
+}
+
 /** Sign in and sign out. */
 export function signInRoutes(app: FastifyInstance, context: AppContext): void {
   const { db, config } = context;
   app.get('/sign-in', async (request, reply) => {
-    const returnTo = safeReturnPath((request.query as { returnTo?: string }).returnTo);
+    // Empty when the person came to sign in on purpose: they land where `landingFor` says.
+    const returnTo = safeReturnPath((request.query as { returnTo?: string }).returnTo, '');
     return reply.view(SIGN_IN, { returnTo, values: {}, fieldErrors: {} });
   });
 
@@ -25,7 +31,7 @@ export function signInRoutes(app: FastifyInstance, context: AppContext): void {
   app.post('/sign-in', { config: { rateLimit: perAccount } }, async (request, reply) => {
     const email = formText(request.body, 'email');
     const password = (request.body as { password?: unknown }).password;
-    const returnTo = safeReturnPath(formText(request.body, 'returnTo'));
+    const asked = safeReturnPath(formText(request.body, 'returnTo'), '');
     // Besides the per-account limit: one address trying many accounts is slowed too.
     const fromAddress = await consumeRateLimit(
       db,
@@ -53,10 +59,13 @@ export function signInRoutes(app: FastifyInstance, context: AppContext): void {
             ],
           };
     if (!outcome.ok) {
-      return reply
-        .code(400)
-        .view(SIGN_IN, { returnTo, values: { email }, ...errorView(outcome.errors, request.t) });
+      return reply.code(400).view(SIGN_IN, {
+        returnTo: asked,
+        values: { email },
+        ...errorView(outcome.errors, request.t),
+      });
     }
+    const returnTo = asked || landingFor(outcome.user);
     // An address never confirmed gets a fresh code and no session until it is entered.
     if (!outcome.user.email_verified_at) {
       await resendConfirmationCode(db, outcome.user.email);
