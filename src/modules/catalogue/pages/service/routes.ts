@@ -2,12 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../../../platform/db/database.js';
 import { notFound } from '../../../../platform/errors/errors.js';
 import type { AppContext } from '../../../../platform/http/types.js';
-import { formatDate, type Locale } from '../../../../platform/i18n/i18n.js';
-import {
-  resolveProvider,
-  type ProviderTier as ResolvedTier,
-  type ResolveProblem,
-} from '../../../address/index.js';
+import { resolveProvider, type ProviderTier as ResolvedTier } from '../../../address/index.js';
 import { findOrganisationById, lookupGssCode } from '../../../organisations/index.js';
 import {
   findPublishedService,
@@ -23,6 +18,7 @@ import {
   labelOf,
   PROVIDER_TIERS,
 } from '../../vocabularies.js';
+import { postcodeProblemView, type PostcodeProblemView } from '../postcode-problems.js';
 import { serviceJsonLd, type AreaServed } from './json-ld.js';
 
 const SERVICE = 'modules/catalogue/pages/service/service.njk';
@@ -63,26 +59,13 @@ function queryText(request: FastifyRequest, name: string): string | undefined {
   return typeof value === 'string' ? value.slice(0, MAX_POSTCODE_INPUT) : undefined;
 }
 
-function monthOf(yyyymm: string | undefined, locale: Locale): string {
-  if (!yyyymm || !/^\d{6}$/.test(yyyymm)) return yyyymm ?? '';
-  return formatDate(`${yyyymm.slice(0, 4)}-${yyyymm.slice(4)}-01`, locale).replace(/^1 /, '');
-}
-
-const PROBLEM_KEYS: Record<ResolveProblem, string> = {
-  required: 'catalogue.servicePage.where.problem.required',
-  malformed: 'catalogue.servicePage.where.problem.malformed',
-  unknown: 'catalogue.servicePage.where.problem.unknown',
-  terminated: 'catalogue.servicePage.where.problem.terminated',
-  'non-geographic': 'catalogue.servicePage.where.problem.nonGeographic',
-  'no-authority': 'catalogue.servicePage.where.problem.noAuthority',
-};
-
 /** What the service page shows beyond the service itself. */
 interface PageExtras {
   /** The postcode confirmed to be in this body's area for this service. */
   confirmedPostcode?: string;
   postcodeValue?: string;
-  problem?: string;
+  /** Why the postcode typed gives no body: the error summary and the field's error. */
+  problem?: PostcodeProblemView;
 }
 
 /** Renders the service page: the service, the postcode question when it asks one, JSON-LD. */
@@ -98,17 +81,6 @@ async function renderService(
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean);
-  const problem = extras.problem
-    ? {
-        errorList: [{ text: extras.problem, href: '#postcode' }],
-        fieldErrors: {
-          postcode: {
-            text: extras.problem,
-            visuallyHiddenText: request.t('layout.errorPrefix').replace(/:$/, ''),
-          },
-        },
-      }
-    : {};
   return reply.view(SERVICE, {
     service,
     paragraphs,
@@ -136,7 +108,7 @@ async function renderService(
       text: labelOf(INTERACTION_TYPES, i.type, locale),
       eEnabled: i.eEnabled,
     })),
-    ...problem,
+    ...extras.problem,
   });
 }
 
@@ -186,12 +158,11 @@ export function servicePageRoutes(app: FastifyInstance, context: AppContext): vo
     const typed = queryText(request, 'postcode') ?? '';
     const resolution = await resolveProvider(db, typed, tier);
     if (!resolution.ok) {
-      const problem = request.t(PROBLEM_KEYS[resolution.problem], {
-        postcode: resolution.postcode ?? typed.trim(),
-        date: monthOf(resolution.terminated, request.locale),
-      });
       reply.code(400);
-      return renderService(request, reply, context, service, { postcodeValue: typed, problem });
+      return renderService(request, reply, context, service, {
+        postcodeValue: typed,
+        problem: postcodeProblemView(resolution, typed, request),
+      });
     }
     const provider = resolution.provider;
     if (!provider) return reply.redirect(`/services/${slug}`, 303);

@@ -2,21 +2,22 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { notFound } from '../../../../platform/errors/errors.js';
 import type { Database } from '../../../../platform/db/database.js';
-import { formatDate, type Locale, type Translate } from '../../../../platform/i18n/i18n.js';
-import {
-  findPublishedService,
-  findVersionOfService,
-  type PublicService,
-} from '../../../catalogue/index.js';
-import { findOrganisationById } from '../../../organisations/index.js';
+import type { Locale, Translate } from '../../../../platform/i18n/i18n.js';
 import {
   isProviderTier,
   resolveProvider,
   type Provider,
   type ProviderTier,
-} from '../../resolve.js';
+} from '../../../address/index.js';
+import { findOrganisationById } from '../../../organisations/index.js';
+import {
+  findPublishedService,
+  findVersionOfService,
+  type PublicService,
+} from '../../queries/services.js';
+import { postcodeProblemView } from '../postcode-problems.js';
 
-const VIEW = 'modules/address/pages/find-your-council/find-your-council.njk';
+const VIEW = 'modules/catalogue/pages/find-your-council/find-your-council.njk';
 
 /** A tier as the catalogue writes it ('any') or as resolveProvider takes it ('any-local'). */
 function tierFrom(value: unknown): ProviderTier | undefined {
@@ -76,9 +77,10 @@ const LEVEL_LABEL = { county: 'county', district: 'district', unitary: 'council'
 /** GOV.UK summary list rows: which council, and what councils at that level do. */
 function summaryRows(bodies: ReturnType<typeof bodyView>[], t: Translate) {
   return bodies.map((body) => {
-    const examples = body.level === 'unitary' ? '' : t(`address.result.${body.level}Examples`);
+    const examples =
+      body.level === 'unitary' ? '' : t(`catalogue.findYourCouncil.result.${body.level}Examples`);
     return {
-      key: { text: t(`address.result.${LEVEL_LABEL[body.level]}`) },
+      key: { text: t(`catalogue.findYourCouncil.result.${LEVEL_LABEL[body.level]}`) },
       value: {
         html:
           `<p class="govuk-body govuk-!-margin-bottom-1"><strong>${escapeHtml(body.name)}</strong></p>` +
@@ -92,22 +94,6 @@ function summaryRows(bodies: ReturnType<typeof bodyView>[], t: Translate) {
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function monthOf(yyyymm: string, locale: Locale): string {
-  if (!/^\d{6}$/.test(yyyymm)) return yyyymm;
-  return formatDate(`${yyyymm.slice(0, 4)}-${yyyymm.slice(4)}-01`, locale).replace(/^1 /, '');
-}
-
-function problemMessage(
-  t: Translate,
-  problem: string,
-  postcode: string,
-  terminated: string | undefined,
-  locale: Locale,
-): string {
-  const key = problem.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-  return t(`address.problem.${key}`, { postcode, date: monthOf(terminated ?? '', locale) });
 }
 
 /**
@@ -139,25 +125,10 @@ export function findYourCouncilRoutes(app: FastifyInstance, db: Kysely<Database>
       return reply.view(VIEW, { ...common, result: { central: true, postcode: typed.trim() } });
     // Without a service, show the councils at both tiers: the county (if any) and the district.
     const resolution = await resolveProvider(db, typed, tier ?? 'district');
-    if (!resolution.ok) {
-      const message = problemMessage(
-        request.t,
-        resolution.problem,
-        resolution.postcode ?? typed.trim(),
-        resolution.terminated,
-        request.locale,
-      );
-      return reply.code(400).view(VIEW, {
-        ...common,
-        errorList: [{ text: message, href: '#postcode' }],
-        fieldErrors: {
-          postcode: {
-            text: message,
-            visuallyHiddenText: request.t('layout.errorPrefix').replace(/:$/, ''),
-          },
-        },
-      });
-    }
+    if (!resolution.ok)
+      return reply
+        .code(400)
+        .view(VIEW, { ...common, ...postcodeProblemView(resolution, typed, request) });
     const locale = request.locale;
     const bodies: ReturnType<typeof bodyView>[] = [];
     if (!tier && resolution.twoTier) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../../../test/helpers/app.js';
-import { publishService } from '../../../catalogue/index.js';
+import { publishService } from '../../commands/publish-service.js';
 import { findOrganisationBySlug } from '../../../organisations/index.js';
 
 const BULKY = 'request-a-bulky-waste-collection';
