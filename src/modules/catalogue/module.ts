@@ -1,26 +1,19 @@
 import { z } from 'zod';
-import { notFound } from '../../platform/errors/errors.js';
 import { apiRoute } from '../../platform/http/api.js';
 import type { ModuleManifest } from '../../platform/http/types.js';
 import { listOrganisations } from '../organisations/index.js';
-import { findPublishedService, findServices, MAX_QUERY_LENGTH } from './queries/services.js';
+import { findServices, MAX_QUERY_LENGTH } from './queries/services.js';
+import { servicePageRoutes } from './pages/service/routes.js';
+import { findYourCouncilRoutes } from './pages/find-your-council/routes.js';
 import { staffRoutes } from './pages/staff/routes.js';
+import { hsdsRoutes } from './api/hsds/routes.js';
+import { browseRoutes } from './pages/browse/routes.js';
+import { browseLists, NO_SEARCH } from './pages/home/browse-lists.js';
 import { canManageCatalogue } from './policies/services.js';
-import {
-  AUDIENCES,
-  CHANNEL_KINDS,
-  CUSTOMER_GROUPS,
-  INTERACTION_TYPES,
-  isTerm,
-  LIFE_EVENTS,
-  labelOf,
-  PROVIDER_TIERS,
-  type LifeEvent,
-} from './vocabularies.js';
+import { AUDIENCES, isTerm, LIFE_EVENTS, type LifeEvent } from './vocabularies.js';
 import type { Locale } from '../../platform/i18n/i18n.js';
 
 const HOME = 'modules/catalogue/pages/home/home.njk';
-const SERVICE = 'modules/catalogue/pages/service/service.njk';
 
 const PublicServiceSchema = z.object({
   slug: z.string(),
@@ -68,13 +61,18 @@ export const catalogueModule: ModuleManifest = {
       const raw = request.query as Record<string, unknown>;
       const query = typeof raw.q === 'string' ? raw.q.trim() : '';
       const filters = filtersOf(raw);
-      const result = await findServices(db, { locale: request.locale, text: query, ...filters });
+      // With no words and no filters, the home page shows the browse lists, not every service.
+      const browsing = !query && !filters.lifeEvent && !filters.audience && !filters.body;
+      const result = browsing
+        ? NO_SEARCH
+        : await findServices(db, { locale: request.locale, text: query, ...filters });
       const organisations = (await listOrganisations(db)).map(({ slug, name, name_cy }) => ({
         slug,
         name,
         name_cy,
       }));
       return reply.view(HOME, {
+        browse: browsing ? await browseLists(db, request.locale, request.t) : null,
         // A 2,000-character search is not echoed back in full.
         query: query.slice(0, MAX_QUERY_LENGTH),
         services: result.services,
@@ -106,33 +104,8 @@ export const catalogueModule: ModuleManifest = {
       });
     });
 
-    app.get('/services/:slug', async (request, reply) => {
-      const { slug } = request.params as { slug: string };
-      const service = await findPublishedService(db, slug, request.locale);
-      if (!service) throw notFound({ slug });
-      const locale = request.locale;
-      const paragraphs = service.body
-        .split(/\n\s*\n/)
-        .map((p) => p.trim())
-        .filter(Boolean);
-      return reply.view(SERVICE, {
-        service,
-        paragraphs,
-        backLink: '/',
-        channels: service.channels.map((c) => ({
-          ...c,
-          label: labelOf(CHANNEL_KINDS, c.kind, locale),
-        })),
-        audience: labelOf(AUDIENCES, service.audience, locale),
-        tier: labelOf(PROVIDER_TIERS, service.providerTier, locale),
-        lifeEvents: service.lifeEvents.map((v) => labelOf(LIFE_EVENTS, v, locale)),
-        groups: service.customerGroups.map((v) => labelOf(CUSTOMER_GROUPS, v, locale)),
-        interactions: service.interactions.map((i) => ({
-          text: labelOf(INTERACTION_TYPES, i.type, locale),
-          eEnabled: i.eEnabled,
-        })),
-      });
-    });
+    servicePageRoutes(app, context);
+    findYourCouncilRoutes(app, db);
 
     apiRoute(app, {
       method: 'GET',
@@ -180,5 +153,7 @@ export const catalogueModule: ModuleManifest = {
     });
 
     staffRoutes(app, context);
+    hsdsRoutes(app, context);
+    browseRoutes(app, context);
   },
 };

@@ -1,0 +1,76 @@
+/**
+ * HSDS list endpoints return one page at a time in the envelope the HSDS API reference defines:
+ * `{ total_items, total_pages, page_number, size, first_page, last_page, empty, contents }`,
+ * where `size` is the number of records on this page and `empty` says whether it has none.
+ *
+ * @example pageOf(['a', 'b', 'c'], { page: 2, per_page: 2 })
+ * // { total_items: 3, total_pages: 2, page_number: 2, size: 1, first_page: false, last_page: true, empty: false, contents: ['c'] }
+ */
+import { z } from 'zod';
+
+export const MAX_PER_PAGE = 100;
+export const DEFAULT_PER_PAGE = 50;
+
+/** The `page` and `per_page` query parameters every list endpoint takes. */
+export const pagingQuery = {
+  page: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .default(1)
+    .describe('Page number, from 1'),
+  per_page: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .max(MAX_PER_PAGE, `must be ${MAX_PER_PAGE} or fewer`)
+    .default(DEFAULT_PER_PAGE)
+    .describe(`Records a page, 1 to ${MAX_PER_PAGE} (default ${DEFAULT_PER_PAGE})`),
+};
+
+export interface Page<T> {
+  total_items: number;
+  total_pages: number;
+  page_number: number;
+  size: number;
+  first_page: boolean;
+  last_page: boolean;
+  empty: boolean;
+  contents: T[];
+}
+
+/**
+ * One page of the items. A page after the last is not an error: it is empty, and says so.
+ * With no items at all there are no pages (total_pages 0) and page 1 is the first and last.
+ */
+export function pageOf<T>(
+  items: readonly T[],
+  { page, per_page }: { page: number; per_page: number },
+): Page<T> {
+  const totalPages = Math.ceil(items.length / per_page);
+  const contents = items.slice((page - 1) * per_page, page * per_page);
+  return {
+    total_items: items.length,
+    total_pages: totalPages,
+    page_number: page,
+    size: contents.length,
+    first_page: page === 1,
+    last_page: page >= totalPages,
+    empty: contents.length === 0,
+    contents,
+  };
+}
+
+/** The envelope, for the OpenAPI document; the records are described by the HSDS schemas. */
+export function pageSchema(description: string) {
+  return z.object({
+    total_items: z.number().int(),
+    total_pages: z.number().int(),
+    page_number: z.number().int(),
+    size: z.number().int(),
+    first_page: z.boolean(),
+    last_page: z.boolean(),
+    empty: z.boolean(),
+    contents: z.array(z.unknown()).describe(description),
+  });
+}
