@@ -5,17 +5,20 @@ import { catalogueModule } from '../modules/catalogue/index.js';
 import { caseworkModule } from '../modules/casework/index.js';
 import { enrolmentModule } from '../modules/enrolment/index.js';
 import { formsModule } from '../modules/forms/index.js';
+import { homeModule } from '../modules/home/index.js';
 import { identityModule } from '../modules/identity/index.js';
 import { inboxModule } from '../modules/inbox/index.js';
 import { notifyModule } from '../modules/notify/index.js';
 import { operationsModule } from '../modules/operations/index.js';
 import { organisationsModule } from '../modules/organisations/index.js';
 import { registersModule } from '../modules/registers/index.js';
+import { remindersModule } from '../modules/reminders/index.js';
 import { ssoModule } from '../modules/sso/index.js';
 import { submissionsModule } from '../modules/submissions/index.js';
 
 /** Every capability the platform runs, in the order their hooks and routes are registered. */
 export const MODULES: ModuleManifest[] = [
+  homeModule, // no hooks; first so "Home" leads the navigation
   identityModule,
   agentsModule, // its hook reads the session the identity hook resolved
   organisationsModule,
@@ -30,4 +33,5 @@ export const MODULES: ModuleManifest[] = [
   operationsModule,
   notifyModule,
   inboxModule,
+  remindersModule,
 ];

@@ -10,6 +10,8 @@ export interface MailMessage {
   text: string;
   /** Same key, same Message-ID: a receiver (or our dev mailbox) can drop a repeat after a retry. */
   idempotencyKey: string;
+  /** Extra headers, e.g. RFC 8058 `List-Unsubscribe` and `List-Unsubscribe-Post`. */
+  headers?: Record<string, string> | undefined;
 }
 
 export interface Mailer {
@@ -41,6 +43,7 @@ export function createMailer(config: Config): Mailer {
           subject: message.subject,
           text: message.text,
           messageId: messageId(message.idempotencyKey, config),
+          ...(message.headers ? { headers: message.headers } : {}),
         });
       },
     };
@@ -59,6 +62,7 @@ export function createMailer(config: Config): Mailer {
         subject: message.subject,
         text: message.text,
         messageId: messageId(message.idempotencyKey, config),
+        ...(message.headers ? { headers: message.headers } : {}),
       });
       await mkdir(directory, { recursive: true });
       const name = message.idempotencyKey.replace(/[^\w.-]/g, '_');
@@ -67,14 +71,33 @@ export function createMailer(config: Config): Mailer {
   };
 }
 
-/** The outbox topic whose messages are e-mails; payload { to, subject, text }. */
+/** The outbox topic whose messages are e-mails; payload { to, subject, text, headers? }. */
 export const MAIL_TOPIC = 'mail.send';
+
+/** The extra headers a queued e-mail may carry: RFC 8058 one-click unsubscribe, nothing else. */
+const ALLOWED_HEADERS = new Set(['List-Unsubscribe', 'List-Unsubscribe-Post']);
+
+/**
+ * The headers of an outbox payload that may reach the mail: allowed names with single-line text
+ * values, so a payload can never add recipients or split the header block.
+ *
+ * @example mailHeaders({ 'List-Unsubscribe': '<https://…>', Bcc: 'x@y' }) // only List-Unsubscribe
+ */
+export function mailHeaders(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const allowed = Object.entries(value).filter(
+    (entry): entry is [string, string] =>
+      ALLOWED_HEADERS.has(entry[0]) && typeof entry[1] === 'string' && !/[\r\n]/.test(entry[1]),
+  );
+  return allowed.length > 0 ? Object.fromEntries(allowed) : undefined;
+}
 
 /** Sends one queued e-mail; the outbox's idempotency key becomes its Message-ID. */
 export function mailOutboxHandler(mailer: Mailer) {
   return async (payload: Record<string, unknown>, context: { idempotencyKey: string }) => {
     const { to, subject, text } = payload as { to: string; subject: string; text: string };
-    await mailer.send({ to, subject, text, idempotencyKey: context.idempotencyKey });
+    const headers = mailHeaders(payload.headers);
+    await mailer.send({ to, subject, text, headers, idempotencyKey: context.idempotencyKey });
   };
 }
 

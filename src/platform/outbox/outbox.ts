@@ -44,13 +44,20 @@ export type OutboxHandler = (
 
 /**
  * Writes a message to the outbox in the caller's transaction, so it exists if and only if the
- * change it announces was committed. A repeated idempotency key is ignored.
+ * change it announces was committed. A repeated idempotency key is ignored. With `availableAt`
+ * the worker leaves the message until then (it claims only messages whose time has come).
  *
  * @example await enqueue(trx, { topic: 'submission.submitted', payload: { submissionId }, idempotencyKey: `submission.submitted:${id}` });
  */
 export async function enqueue(
   db: Db,
-  message: { topic: string; payload: Record<string, unknown>; idempotencyKey: string },
+  message: {
+    topic: string;
+    payload: Record<string, unknown>;
+    idempotencyKey: string;
+    /** Not before this instant (a reminder's due time); now when absent. */
+    availableAt?: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('outbox')
@@ -58,6 +65,7 @@ export async function enqueue(
       topic: message.topic,
       payload: JSON.stringify(message.payload),
       idempotency_key: message.idempotencyKey,
+      ...(message.availableAt ? { available_at: message.availableAt } : {}),
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();

@@ -11,7 +11,7 @@ import {
   weekdayAhead,
   type TestApp,
 } from '../../../../test/helpers/app.js';
-import type { Mailer } from '../../../platform/mail/mailer.js';
+import type { Mailer, MailMessage } from '../../../platform/mail/mailer.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import { issueKey, testConfig } from '../test/helpers.js';
 import {
@@ -205,6 +205,38 @@ describe('the platform’s own messages go through Notify', () => {
     expect(settled).toHaveLength(1);
     expect(settled[0]).toMatchObject({ status: 'delivered', failure_reason: null });
     expect(calls).toBe(2);
+  });
+
+  it('passes one-click unsubscribe headers on to the mail, and drops any other header', async () => {
+    const sent: MailMessage[] = [];
+    const recording: Mailer = {
+      async send(message) {
+        sent.push(message);
+      },
+    };
+    const handler = platformMessageHandlers(testConfig, recording)['mail.send']!;
+    const unsubscribe = '<https://example.gov.uk/reminders/unsubscribe/abc>';
+    await handler(
+      {
+        to: 'reminded@example.com',
+        subject: 'Reminder',
+        text: 'Body',
+        headers: {
+          'List-Unsubscribe': unsubscribe,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          Bcc: 'someone-else@example.com',
+        },
+      },
+      {
+        db: db(),
+        idempotencyKey: 'test.platform-message:headers',
+        attempt: 1,
+        logger: pino({ level: 'silent' }),
+      },
+    );
+    expect(sent.map((m) => m.headers)).toEqual([
+      { 'List-Unsubscribe': unsubscribe, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    ]);
   });
 
   it('marks an e-mail the receiving server refuses for good as a permanent failure, without retrying', async () => {

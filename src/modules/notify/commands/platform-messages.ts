@@ -7,7 +7,12 @@ import {
   letterOutboxHandler,
   type LetterPayload,
 } from '../../../platform/letters/letters.js';
-import { createMailer, MAIL_TOPIC, type Mailer } from '../../../platform/mail/mailer.js';
+import {
+  createMailer,
+  MAIL_TOPIC,
+  mailHeaders,
+  type Mailer,
+} from '../../../platform/mail/mailer.js';
 import { enqueue, type OutboxHandler } from '../../../platform/outbox/outbox.js';
 import {
   createSmsSender,
@@ -280,7 +285,13 @@ export function platformMessageHandlers(
     });
     if (SETTLED.has(notification.status)) return;
     try {
-      await mailer.send({ to, subject, text, idempotencyKey: context.idempotencyKey });
+      await mailer.send({
+        to,
+        subject,
+        text,
+        headers: mailHeaders(payload.headers),
+        idempotencyKey: context.idempotencyKey,
+      });
     } catch (error) {
       if (isPermanent(error)) {
         context.logger.warn({ notificationId: notification.id, err: error }, 'e-mail refused');
