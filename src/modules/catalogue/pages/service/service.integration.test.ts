@@ -192,6 +192,13 @@ describe('the public service page', () => {
       ).toBeUndefined();
     });
 
+    it('offers reminders about the service, leading to the reminders page for it', async () => {
+      const page = await visitor().get(STROUD_COUNCIL_TAX);
+      expect(page.html).toContain('href="/reminders/new?service=pay-council-tax-stroud"');
+      const welsh = await visitor().get(`${STROUD_COUNCIL_TAX}?lang=cy`);
+      expect(text(welsh.html)).toContain('Cael nodiadau atgoffa am y gwasanaeth hwn');
+    });
+
     it('gives 404 for a service that does not exist', async () => {
       expect((await visitor().get('/services/no-such-service/where?postcode=GL5+4UB')).status).toBe(
         404,
