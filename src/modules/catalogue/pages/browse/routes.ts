@@ -143,8 +143,8 @@ export function browseRoutes(app: FastifyInstance, { db }: AppContext): void {
       type: typeLabel(request.t, o.type),
       count: serviceCount(request.t, counts.get(o.id) ?? 0),
     }));
-    const { groups, navigation } = groupByLetter(bodies, (b) => b.name, locale);
-    return reply.view(VIEWS.bodies, { groups, navigation, breadcrumbs: breadcrumbs(request.t) });
+    const { groups, navigation: letters } = groupByLetter(bodies, (b) => b.name, locale);
+    return reply.view(VIEWS.bodies, { groups, letters, breadcrumbs: breadcrumbs(request.t) });
   });
 
   app.get('/bodies/:slug', async (request, reply) => {
