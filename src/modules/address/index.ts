@@ -21,5 +21,10 @@ export {
 } from './commands/import-onspd.js';
 export { addressImport, geoImportOnspd, type ImportCommandResult } from './commands/cli.js';
 export { seedDemoGeography } from './demo.js';
-export { addressesAtPostcode, findPostcodeArea, formatAddress } from './queries/postcodes.js';
+export {
+  addressesAtPostcode,
+  findPostcodeArea,
+  findPostcodeAreas,
+  formatAddress,
+} from './queries/postcodes.js';
 export type { AddressRow, PostcodeAreaRow } from './db/tables.js';

@@ -14,6 +14,25 @@ export async function findPostcodeArea(
 }
 
 /**
+ * The ONS Postcode Directory's rows for many postcodes in standard form at once, by postcode;
+ * postcodes not in the directory are missing from the map.
+ *
+ * @example (await findPostcodeAreas(db, ['GL5 4UB', 'BS1 6AG'])).get('GL5 4UB')?.latitude
+ */
+export async function findPostcodeAreas(
+  db: Db,
+  postcodes: readonly string[],
+): Promise<Map<string, PostcodeAreaRow>> {
+  if (postcodes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('postcode_areas')
+    .selectAll()
+    .where('postcode', 'in', [...new Set(postcodes)])
+    .execute();
+  return new Map(rows.map((row) => [row.postcode, row]));
+}
+
+/**
  * The districts (or unitaries) that live postcodes of a sector ('BS16 6') lie in. More than one
  * means the sector straddles a council boundary, so the outward code alone cannot say which
  * council serves an address and the full postcode is needed.

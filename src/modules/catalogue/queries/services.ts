@@ -9,6 +9,7 @@ import type {
   Channel,
   CustomerGroup,
   Interaction,
+  InteractionType,
   LifeEvent,
   ProviderTier,
 } from '../vocabularies.js';
@@ -387,4 +388,144 @@ export async function findVersionOfService(
     .orderBy('services.slug')
     .executeTakeFirst();
   return row ? toPublic(row, locale) : undefined;
+}
+
+/** The list fields a listing may ask to have at least one value in (`ServiceListing.having`). */
+const LIST_COLUMNS = {
+  lifeEvents: 'services.life_events',
+  customerGroups: 'services.customer_groups',
+  categories: 'services.categories',
+  interactions: 'services.interactions',
+  businessStages: 'services.business_stages',
+} as const;
+
+/**
+ * Which published services a listing takes, every filter applied in SQL so that a directory of
+ * thousands of services is read a page at a time (the HSDS open data). Filters combine with AND.
+ * Unlike `ServiceSearch`, `audience` is exact, as a taxonomy term is: 'citizens' does not take
+ * the services for 'both'.
+ */
+export interface ServiceListing {
+  locale: Locale;
+  /** Only these services (ids). */
+  ids?: readonly string[] | undefined;
+  /** The providing body's slug. */
+  body?: string | undefined;
+  /** Only the services of these bodies (ids)… */
+  organisationIds?: readonly string[] | undefined;
+  /** …and, with `organisationIds`, every service of this provider tier too, whoever provides it. */
+  alsoTier?: ProviderTier | undefined;
+  lifeEvent?: LifeEvent | undefined;
+  category?: Category | undefined;
+  customerGroup?: CustomerGroup | undefined;
+  businessStage?: BusinessStage | undefined;
+  audience?: Audience | undefined;
+  /** Only services involving this BVPI 157 interaction type (e-enabled or not). */
+  interactionType?: InteractionType | undefined;
+  /** Only services with at least one value in this list. */
+  having?: keyof typeof LIST_COLUMNS | undefined;
+  /** Only services published at or after this moment. */
+  modifiedAfter?: Date | undefined;
+}
+
+function listed(db: Db, listing: ServiceListing) {
+  const { locale, body, lifeEvent, category, customerGroup, businessStage } = listing;
+  let query = filtered(db, { locale, body, lifeEvent, category, customerGroup, businessStage });
+  const { ids, organisationIds, alsoTier } = listing;
+  if (ids)
+    query = ids.length > 0 ? query.where('services.id', 'in', ids) : query.where(sql.lit(false));
+  if (organisationIds)
+    query = query.where((eb) =>
+      eb.or([
+        ...(organisationIds.length > 0
+          ? [eb('services.organisation_id', 'in', organisationIds)]
+          : []),
+        ...(alsoTier ? [eb('services.provider_tier', '=', alsoTier)] : []),
+      ]),
+    );
+  if (listing.audience) query = query.where('services.audience', '=', listing.audience);
+  if (listing.interactionType)
+    query = query.where(
+      sql<boolean>`services.interactions @> ${JSON.stringify([{ type: listing.interactionType }])}::jsonb`,
+    );
+  if (listing.having)
+    query = query.where(
+      sql<boolean>`jsonb_array_length(${sql.ref(LIST_COLUMNS[listing.having])}) > 0`,
+    );
+  if (listing.modifiedAfter)
+    query = query.where('services.published_at', '>=', listing.modifiedAfter);
+  return query;
+}
+
+/**
+ * A page of the published services a listing takes, in the reader's language (English filling
+ * Welsh gaps), by title, body and id, so that pages never overlap; and how many it takes in all.
+ * Without `limit`, every one. For lists too long to read at once; `findServices` searches words.
+ *
+ * @example await listPublishedServices(db, { locale: 'cy', lifeEvent: 'moving-home', limit: 50, offset: 100 })
+ */
+export async function listPublishedServices(
+  db: Db,
+  listing: ServiceListing & { limit?: number; offset?: number },
+): Promise<{ services: PublicService[]; total: number }> {
+  const { locale, limit, offset = 0 } = listing;
+  const ordered = <Q extends ReturnType<typeof listed>>(query: Q) =>
+    query.orderBy(titleOrder(locale)).orderBy('organisations.name').orderBy('services.id');
+  const countAll = async () => {
+    const counted = await listed(db, listing)
+      .clearSelect()
+      .select(sql<number | string>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(counted.n);
+  };
+  if (limit === undefined) {
+    const rows = await ordered(listed(db, listing)).offset(offset).execute();
+    return {
+      services: rows.map((row) => toPublic(row, locale)),
+      total: rows.length > 0 || offset === 0 ? offset + rows.length : await countAll(),
+    };
+  }
+  // Sort and count narrow rows, then read whole only the services on the page: sorting
+  // thousands of whole services (their text) spills to disk.
+  const page = await ordered(listed(db, listing))
+    .clearSelect()
+    .select(['services.id', sql<number | string>`count(*) over ()`.as('listed_total')])
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  // Past the last page the window counts nothing: count on its own.
+  if (page.length === 0) return { services: [], total: offset === 0 ? 0 : await countAll() };
+  const rows = await baseQuery(db)
+    .where(
+      'services.id',
+      'in',
+      page.map((row) => row.id),
+    )
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return {
+    services: page.flatMap(({ id }) => {
+      const row = byId.get(id);
+      return row ? [toPublic(row, locale)] : [];
+    }),
+    total: Number(page[0]!.listed_total),
+  };
+}
+
+/**
+ * The id, slug and channels of every published service a listing takes, in the order of
+ * `listPublishedServices`: enough to count what each offers (its places, say) to find the
+ * services on one page of something else, without reading every service whole.
+ */
+export async function listPublishedChannels(
+  db: Db,
+  listing: ServiceListing,
+): Promise<Pick<PublicService, 'id' | 'slug' | 'channels'>[]> {
+  return listed(db, listing)
+    .clearSelect()
+    .select(['services.id', 'services.slug', 'services.channels'])
+    .orderBy(titleOrder(listing.locale))
+    .orderBy('organisations.name')
+    .orderBy('services.id')
+    .execute();
 }

@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { projectPath } from '../../../../platform/paths.js';
 import type { PublicService } from '../../queries/services.js';
 import { hsdsId, HSDS_NAMESPACE, isUuid, uuidV5 } from './ids.js';
-import { pageOf } from './paging.js';
+import { offsetOf, pageFrom, pageOf } from './paging.js';
 import {
   hasWelsh,
   nationOfGssCode,
   nationOfPostcodeArea,
   parseHours,
+  placeChannelsOf,
   splitAddress,
-  withEnglishFallback,
 } from './records.js';
 import { localeOf } from './routes.js';
 import {
@@ -101,6 +101,26 @@ describe('paging', () => {
     expect(last.contents).toEqual([20, 21, 22]);
   });
 
+  it('builds the envelope of a page read from SQL from its records and the total', () => {
+    expect(offsetOf({ page: 3, per_page: 100 })).toBe(200);
+    expect(pageFrom(['a', 'b'], 202, { page: 3, per_page: 100 })).toEqual({
+      total_items: 202,
+      total_pages: 3,
+      page_number: 3,
+      size: 2,
+      first_page: false,
+      last_page: true,
+      empty: false,
+      contents: ['a', 'b'],
+    });
+    expect(pageFrom([], 202, { page: 4, per_page: 100 })).toMatchObject({
+      total_items: 202,
+      total_pages: 3,
+      last_page: true,
+      empty: true,
+    });
+  });
+
   it('gives an empty page after the last one, and no pages for no items', () => {
     expect(pageOf(items, { page: 4, per_page: 10 })).toMatchObject({
       size: 0,
@@ -155,17 +175,45 @@ describe('reading the catalogue’s text', () => {
     expect(nationOfGssCode('X1')).toBeUndefined();
   });
 
-  it('fills Welsh gaps with English and knows when there is no Welsh', () => {
-    const welsh = { title: '', summary: 'Crynodeb', body: '' } as PublicService;
-    const english = { title: 'Title', summary: 'Summary', body: 'Body' } as PublicService;
-    expect(withEnglishFallback(welsh, english)).toMatchObject({
-      title: 'Title',
+  it('knows a service has Welsh of its own only when its Welsh title and summary are not English', () => {
+    const welsh = {
+      title: 'Teitl',
       summary: 'Crynodeb',
       body: 'Body',
-    });
-    expect(hasWelsh(welsh)).toBe(false);
-    expect(hasWelsh({ ...welsh, title: 'Teitl' })).toBe(true);
+      inEnglish: ['body'],
+    } as PublicService;
+    expect(hasWelsh(welsh)).toBe(true);
+    // Read in Welsh, a service without a Welsh title shows the English one instead.
+    expect(hasWelsh({ ...welsh, title: 'Title', inEnglish: ['title', 'body'] })).toBe(false);
+    expect(hasWelsh({ ...welsh, summary: 'Summary', inEnglish: ['summary'] })).toBe(false);
+    expect(hasWelsh({ ...welsh, title: ' ', inEnglish: [] })).toBe(false);
     expect(hasWelsh(undefined)).toBe(false);
+  });
+
+  it('counts one place for each distinct web address and office, and none for a phone line', () => {
+    const base = 'https://example.gov.uk';
+    const office = {
+      kind: 'in-person',
+      address: 'Ebley Mill, Stroud GL5 4UB',
+      addressCy: '',
+      hours: '',
+      hoursCy: '',
+    };
+    const channels = [
+      { kind: 'online-here' },
+      { kind: 'phone', number: '01453 766321', hours: '', hoursCy: '' },
+      office,
+      { ...office, hours: 'Monday to Friday, 9am to 5pm' },
+      { kind: 'post', address: office.address, addressCy: '' },
+      { kind: 'online-elsewhere', url: `${base}/services/bins` },
+      { kind: 'online-elsewhere', url: 'not a web address' },
+    ] as PublicService['channels'];
+    expect(placeChannelsOf({ slug: 'bins', channels }, base).map((c) => c.kind)).toEqual([
+      'online-here',
+      'in-person',
+      'post',
+    ]);
+    expect(placeChannelsOf({ slug: 'other', channels }, base)).toHaveLength(4);
   });
 });
 

@@ -39,18 +39,24 @@ export interface Page<T> {
   contents: T[];
 }
 
+/** Where a page starts among all the records, counting from 0: for SQL's OFFSET. */
+export function offsetOf({ page, per_page }: { page: number; per_page: number }): number {
+  return (page - 1) * per_page;
+}
+
 /**
- * One page of the items. A page after the last is not an error: it is empty, and says so.
- * With no items at all there are no pages (total_pages 0) and page 1 is the first and last.
+ * The envelope of a page whose records were read already (a LIMIT/OFFSET query), given how
+ * many records there are in all. A page after the last is not an error: it is empty, and says
+ * so. With no records at all there are no pages (total_pages 0) and page 1 is the first and last.
  */
-export function pageOf<T>(
-  items: readonly T[],
+export function pageFrom<T>(
+  contents: T[],
+  totalItems: number,
   { page, per_page }: { page: number; per_page: number },
 ): Page<T> {
-  const totalPages = Math.ceil(items.length / per_page);
-  const contents = items.slice((page - 1) * per_page, page * per_page);
+  const totalPages = Math.ceil(totalItems / per_page);
   return {
-    total_items: items.length,
+    total_items: totalItems,
     total_pages: totalPages,
     page_number: page,
     size: contents.length,
@@ -59,6 +65,15 @@ export function pageOf<T>(
     empty: contents.length === 0,
     contents,
   };
+}
+
+/** One page of items all held in memory (the short lists: bodies, taxonomies, terms). */
+export function pageOf<T>(
+  items: readonly T[],
+  paging: { page: number; per_page: number },
+): Page<T> {
+  const start = offsetOf(paging);
+  return pageFrom(items.slice(start, start + paging.per_page), items.length, paging);
 }
 
 /** The envelope, for the OpenAPI document; the records are described by the HSDS schemas. */

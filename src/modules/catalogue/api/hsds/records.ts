@@ -180,25 +180,17 @@ export interface ServiceSource {
 }
 
 /**
- * The service in the reader's language with English where the Welsh is still missing, as the
- * service page does. `english` is the same service read in English.
+ * Does the service have Welsh text of its own? `welsh` is the service read in Welsh, where the
+ * English fills any gap (`inEnglish` says which parts it filled).
  */
-export function withEnglishFallback(
-  localised: PublicService,
-  english: PublicService | undefined,
-): PublicService {
-  if (!english) return localised;
-  return {
-    ...localised,
-    title: localised.title.trim() || english.title,
-    summary: localised.summary.trim() || english.summary,
-    body: localised.body.trim() || english.body,
-  };
-}
-
-/** Does the service have Welsh text of its own? (`welsh` is the service read in Welsh.) */
 export function hasWelsh(welsh: PublicService | undefined): boolean {
-  return Boolean(welsh && welsh.title.trim() && welsh.summary.trim());
+  return Boolean(
+    welsh &&
+    welsh.title.trim() &&
+    welsh.summary.trim() &&
+    !welsh.inEnglish.includes('title') &&
+    !welsh.inEnglish.includes('summary'),
+  );
 }
 
 export function toOrganization(organisation: OrganisationRow, locale: Locale): HsdsOrganization {
@@ -261,7 +253,10 @@ function applicationProcess(service: PublicService, context: RecordContext): str
     .join('\n');
 }
 
-function serviceUrl(service: PublicService, context: RecordContext): string {
+function serviceUrl(
+  service: Pick<PublicService, 'slug'>,
+  context: Pick<RecordContext, 'baseUrl'>,
+): string {
   return `${context.baseUrl}/services/${encodeURIComponent(service.slug)}`;
 }
 
@@ -462,12 +457,57 @@ function locationOf(
 }
 
 function locationsOf(source: ServiceSource, context: RecordContext): Located[] {
-  const found = new Map<string, Located>();
-  for (const channel of source.service.channels) {
+  return placeChannelsOf(source.service, context.baseUrl).flatMap((channel) => {
     const location = locationOf(channel, source, context);
-    if (location && !found.has(location.id)) found.set(location.id, { location, channel });
+    return location ? [{ location, channel }] : [];
+  });
+}
+
+/**
+ * What makes a channel a place, the same for channels that lead to the same place (and so to
+ * the same location id); null for a channel that is no place (a phone line, a web address that
+ * is not one).
+ */
+function placeKey(
+  channel: Channel,
+  service: Pick<PublicService, 'slug'>,
+  baseUrl: string,
+): string | null {
+  switch (channel.kind) {
+    case 'online-here':
+      return `virtual ${serviceUrl(service, { baseUrl })}`;
+    case 'online-elsewhere':
+      try {
+        new URL(channel.url);
+      } catch {
+        return null;
+      }
+      return `virtual ${channel.url}`;
+    case 'in-person':
+      return `physical ${channel.address}`;
+    case 'post':
+      return `postal ${channel.address}`;
+    default:
+      return null;
   }
-  return [...found.values()];
+}
+
+/**
+ * The channels of a service that are its places (online, in person, by post), one for each
+ * distinct place, in the service's order: each becomes one service_at_location. Needs only the
+ * slug and channels, so a listing can count every service's places without reading them whole.
+ */
+export function placeChannelsOf(
+  service: Pick<PublicService, 'slug' | 'channels'>,
+  baseUrl: string,
+): Channel[] {
+  const seen = new Set<string>();
+  return service.channels.filter((channel) => {
+    const key = placeKey(channel, service, baseUrl);
+    if (key === null || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function scheduleOf(

@@ -12,17 +12,22 @@ import type { AppContext } from '../../../../platform/http/types.js';
 import type { Locale } from '../../../../platform/i18n/i18n.js';
 import { resolveProvider, type ResolveProblem } from '../../../address/index.js';
 import { MAX_QUERY_LENGTH } from '../../queries/services.js';
-import { loadService, loadServices, organisationsById, recordContext } from './directory.js';
+import {
+  listedServices,
+  loadService,
+  organisationsById,
+  pageOfPlaces,
+  recordContext,
+  searchedServices,
+} from './directory.js';
 import { isUuid } from './ids.js';
-import { pageOf, pageSchema, pagingQuery } from './paging.js';
+import { pageFrom, pageOf, pageSchema, pagingQuery } from './paging.js';
 import {
   HSDS_VERSION,
   toOrganization,
   toService,
-  toServiceAtLocations,
   toServiceFields,
   toServiceSummary,
-  type ServiceSource,
 } from './records.js';
 import {
   allTerms,
@@ -179,20 +184,38 @@ export function hsdsRoutes(app: FastifyInstance, context: AppContext): void {
           { field: 'query.taxonomy_id', message: 'no taxonomy has this id' },
         ]);
       const organisation = await organisationFor(query.organization_id, 'query.organization_id');
-      const { sources } = await loadServices(db, locale, {
-        text: query.search?.trim(),
-        body: organisation?.slug,
-      });
       const after = query.modified_after;
-      const chosen = sources.filter(
-        ({ service }) =>
-          (!term || hasTerm(service, term.vocabulary, term.term.value)) &&
-          (!vocabulary || vocabulary.valuesOf(service).length > 0) &&
-          (!after || (service.publishedAt !== null && service.publishedAt >= after)),
+      const text = query.search?.trim();
+      if (text) {
+        // Words: the front door's search ranks and keeps the 100 best; the filters narrow those.
+        const found = await searchedServices(db, locale, { text, body: organisation?.slug });
+        const chosen = found.filter(
+          ({ service }) =>
+            (!term || hasTerm(service, term.vocabulary, term.term.value)) &&
+            (!vocabulary || vocabulary.valuesOf(service).length > 0) &&
+            (!after || (service.publishedAt !== null && service.publishedAt >= after)),
+        );
+        const page = pageOf(chosen, query);
+        const records = await recordContext(db, locale, config, page.contents);
+        return { ...page, contents: page.contents.map((s) => toServiceSummary(s, records)) };
+      }
+      const { sources, total } = await listedServices(
+        db,
+        {
+          locale,
+          ...(term ? term.vocabulary.withTerm(term.term.value) : {}),
+          ...(vocabulary ? vocabulary.withAnyTerm : {}),
+          ...(organisation ? { organisationIds: [organisation.id] } : {}),
+          ...(after ? { modifiedAfter: after } : {}),
+        },
+        query,
       );
-      const page = pageOf(chosen, query);
-      const records = await recordContext(db, locale, config, page.contents);
-      return { ...page, contents: page.contents.map((s) => toServiceSummary(s, records)) };
+      const records = await recordContext(db, locale, config, sources);
+      return pageFrom(
+        sources.map((s) => toServiceSummary(s, records)),
+        total,
+        query,
+      );
     },
   });
 
@@ -255,7 +278,7 @@ export function hsdsRoutes(app: FastifyInstance, context: AppContext): void {
         ? (await organisationsById(db)).get(params.id.toLowerCase())
         : undefined;
       if (!organisation) throw notFound({ organization: params.id });
-      const { sources } = await loadServices(db, locale, { body: organisation.slug });
+      const { sources } = await listedServices(db, { locale, organisationIds: [organisation.id] });
       const records = await recordContext(db, locale, config, []);
       return {
         ...toOrganization(organisation, locale),
@@ -358,39 +381,38 @@ export function hsdsRoutes(app: FastifyInstance, context: AppContext): void {
     response: pageSchema('HSDS service_at_location records: see schema/service_at_location.json'),
     async handler({ query }, request, reply) {
       const locale = chooseLocale(query.lang, request, reply);
-      let serves: (source: ServiceSource) => boolean = () => true;
-      if (query.postcode !== undefined) {
-        const bodies = await bodiesServing(query.postcode);
-        serves = ({ service, organisation }) =>
-          service.providerTier === 'central' ||
-          organisation.gss_code === null ||
-          bodies.has(organisation.id);
-      }
-      const { sources } = await loadServices(db, locale, {});
-      const chosen = sources.filter(serves);
-      const records = await recordContext(db, locale, config, chosen);
-      const places = chosen.flatMap((source) => {
-        const service = toServiceSummary(source, records);
-        return toServiceAtLocations(source, records).map((place) => ({ ...place, service }));
-      });
-      return pageOf(places, query);
+      const listing =
+        query.postcode === undefined
+          ? { locale }
+          : {
+              locale,
+              organisationIds: await bodiesServing(query.postcode),
+              alsoTier: 'central' as const,
+            };
+      return pageOfPlaces(db, listing, query, config);
     },
   });
 
-  /** The ids of the local bodies serving a postcode, or a 400 saying what is wrong with it. */
-  async function bodiesServing(postcode: string): Promise<Set<string>> {
+  /**
+   * The ids of the bodies whose services a postcode gets: the national bodies (those without a
+   * GSS code) and the councils serving it; or a 400 saying what is wrong with the postcode.
+   * Central-tier services of any body are everywhere too (`alsoTier` above).
+   */
+  async function bodiesServing(postcode: string): Promise<string[]> {
     const central = await resolveProvider(db, postcode, 'central');
     if (!central.ok)
       throw new ApiValidationError([
         { field: 'query.postcode', message: POSTCODE_PROBLEMS[central.problem] },
       ]);
-    const bodies = new Set<string>();
+    const bodies = [...(await organisationsById(db)).values()]
+      .filter((organisation) => organisation.gss_code === null)
+      .map((organisation) => organisation.id);
     for (const tier of central.twoTier
       ? (['county', 'district'] as const)
       : (['unitary'] as const)) {
       const resolution = await resolveProvider(db, central.postcode, tier);
       const organisation = resolution.ok ? resolution.provider?.organisation : null;
-      if (organisation) bodies.add(organisation.id);
+      if (organisation) bodies.push(organisation.id);
     }
     return bodies;
   }

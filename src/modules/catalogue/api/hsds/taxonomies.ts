@@ -6,7 +6,7 @@
  * @example termById(hsdsId('taxonomy_term', 'life-events', 'having-a-baby'))?.code // 'having-a-baby'
  */
 import type { Locale } from '../../../../platform/i18n/i18n.js';
-import type { PublicService } from '../../queries/services.js';
+import type { PublicService, ServiceListing } from '../../queries/services.js';
 import {
   AUDIENCES,
   BUSINESS_STAGES,
@@ -14,6 +14,12 @@ import {
   CUSTOMER_GROUPS,
   INTERACTION_TYPES,
   LIFE_EVENTS,
+  type Audience,
+  type BusinessStage,
+  type Category,
+  type CustomerGroup,
+  type InteractionType,
+  type LifeEvent,
   type Term,
 } from '../../vocabularies.js';
 import { hsdsId } from './ids.js';
@@ -29,7 +35,14 @@ export interface Vocabulary {
   terms: readonly Term[];
   /** The service's values in this vocabulary, with the attribute value where there is one. */
   valuesOf(service: PublicService): { value: string; attributeValue?: string }[];
+  /** The listing filter (SQL) for the services carrying a term: those `valuesOf` gives it. */
+  withTerm(value: string): ListingFilter;
+  /** The listing filter for the services carrying any term of this vocabulary. */
+  withAnyTerm: ListingFilter;
 }
+
+/** A filter of the catalogue's service listing. */
+export type ListingFilter = Omit<ServiceListing, 'locale'>;
 
 const plain = (values: readonly string[]) => values.map((value) => ({ value }));
 
@@ -44,6 +57,8 @@ export const VOCABULARIES: readonly Vocabulary[] = [
     },
     terms: LIFE_EVENTS,
     valuesOf: (s) => plain(s.lifeEvents),
+    withTerm: (value) => ({ lifeEvent: value as LifeEvent }),
+    withAnyTerm: { having: 'lifeEvents' },
   },
   {
     key: 'customer-groups',
@@ -54,6 +69,8 @@ export const VOCABULARIES: readonly Vocabulary[] = [
     },
     terms: CUSTOMER_GROUPS,
     valuesOf: (s) => plain(s.customerGroups),
+    withTerm: (value) => ({ customerGroup: value as CustomerGroup }),
+    withAnyTerm: { having: 'customerGroups' },
   },
   {
     key: 'categories',
@@ -64,6 +81,8 @@ export const VOCABULARIES: readonly Vocabulary[] = [
     },
     terms: CATEGORIES,
     valuesOf: (s) => plain(s.categories),
+    withTerm: (value) => ({ category: value as Category }),
+    withAnyTerm: { having: 'categories' },
   },
   {
     key: 'interaction-types',
@@ -84,6 +103,8 @@ export const VOCABULARIES: readonly Vocabulary[] = [
         value: i.type,
         attributeValue: i.eEnabled ? 'e-enabled' : 'not e-enabled',
       })),
+    withTerm: (value) => ({ interactionType: value as InteractionType }),
+    withAnyTerm: { having: 'interactions' },
   },
   {
     key: 'business-stages',
@@ -94,6 +115,8 @@ export const VOCABULARIES: readonly Vocabulary[] = [
     },
     terms: BUSINESS_STAGES,
     valuesOf: (s) => plain(s.businessStages),
+    withTerm: (value) => ({ businessStage: value as BusinessStage }),
+    withAnyTerm: { having: 'businessStages' },
   },
   {
     key: 'audiences',
@@ -104,6 +127,10 @@ export const VOCABULARIES: readonly Vocabulary[] = [
     },
     terms: AUDIENCES,
     valuesOf: (s) => plain([s.audience]),
+    // Exactly this audience: a service for 'both' carries only the term 'both'.
+    withTerm: (value) => ({ audience: value as Audience }),
+    // Every service has an audience.
+    withAnyTerm: {},
   },
 ];
 
