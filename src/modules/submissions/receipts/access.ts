@@ -1,0 +1,93 @@
+import { recordAudit } from '../../../platform/audit/audit.js';
+import type { Db } from '../../../platform/db/database.js';
+import { notFound } from '../../../platform/errors/errors.js';
+import type { CurrentUser } from '../../../platform/http/types.js';
+import type { SubmissionRow } from '../db/tables.js';
+import { canStaffWork } from '../policies/submissions.js';
+import { getForApplicant } from '../queries/submissions.js';
+import { parseReference } from '../reference.js';
+
+/** How the receipt is read: the page, the PDF, or the canonical JSON. Kept in the audit entry. */
+export type ReceiptFormat = 'html' | 'pdf' | 'json';
+
+/** Who is reading the receipt, which decides its wording. */
+export type ReceiptReader = 'applicant' | 'agent' | 'staff';
+
+/**
+ * A submission whose receipt this person may read, by its reference:
+ * - the applicant, and an agent acting for them in its service (the same rule as the
+ *   application page, `getForApplicant`; the agent's look is audited there);
+ * - staff of the receiving body who work its submissions (`canStaffWork`): a read of personal
+ *   data, audited as `submission.viewed` so the applicant sees it under "Who has looked at this
+ *   application"; a refused attempt is logged as `submission.view_refused`, as casework does.
+ * Everyone else gets "not found", so references cannot be probed.
+ */
+export async function openReceipt(
+  db: Db,
+  user: CurrentUser,
+  reference: string,
+  format: ReceiptFormat,
+  requestId: string,
+): Promise<{ submission: SubmissionRow; reader: ReceiptReader }> {
+  if (user.kind === 'staff')
+    return {
+      submission: await openAsStaff(db, user, reference, format, requestId),
+      reader: 'staff',
+    };
+  const { submission, asAgent } = await getForApplicant(db, user, reference, {
+    userId: user.id,
+    organisationId: null,
+    role: 'agent',
+    requestId,
+  });
+  return { submission, reader: asAgent ? 'agent' : 'applicant' };
+}
+
+async function openAsStaff(
+  db: Db,
+  user: CurrentUser,
+  reference: string,
+  format: ReceiptFormat,
+  requestId: string,
+): Promise<SubmissionRow> {
+  const standard = parseReference(reference);
+  const submission = standard
+    ? await db
+        .selectFrom('submissions')
+        .selectAll()
+        .where('reference', '=', standard)
+        .executeTakeFirst()
+    : undefined;
+  const actor = {
+    userId: user.id,
+    organisationId: user.organisationId,
+    role: user.roles.includes('caseworker') ? 'caseworker' : 'admin',
+    requestId,
+  };
+  if (!submission || !canStaffWork(user, submission)) {
+    if (submission) {
+      // Kept for security review; not shown to the applicant, as nothing of theirs was seen.
+      await recordAudit(db, actor, {
+        action: 'submission.view_refused',
+        resourceType: 'submission',
+        resourceId: submission.id,
+        subjectUserId: null,
+        details: { reference: submission.reference, receipt: format },
+      });
+    }
+    throw notFound({
+      reference,
+      userId: user.id,
+      organisationId: user.organisationId,
+      reason: 'not this organisation’s submission',
+    });
+  }
+  await recordAudit(db, actor, {
+    action: 'submission.viewed',
+    resourceType: 'submission',
+    resourceId: submission.id,
+    subjectUserId: submission.applicant_user_id,
+    details: { reference: submission.reference, receipt: format },
+  });
+  return submission;
+}
