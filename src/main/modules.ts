@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../platform/http/types.js';
 import { addressModule } from '../modules/address/index.js';
 import { agentsModule } from '../modules/agents/index.js';
+import { attachmentsModule } from '../modules/attachments/index.js';
 import { catalogueModule } from '../modules/catalogue/index.js';
 import { caseworkModule } from '../modules/casework/index.js';
 import { enrolmentModule } from '../modules/enrolment/index.js';
@@ -25,6 +26,7 @@ export const MODULES: ModuleManifest[] = [
   registersModule,
   catalogueModule,
   addressModule,
+  attachmentsModule, // before forms: its hook gives upload routes the file store
   formsModule,
   submissionsModule,
   caseworkModule,

@@ -49,6 +49,20 @@ const schema = z.object({
   /** A session unused for this long ends; the time-out warning shows SESSION_WARNING_SECONDS before. */
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(480).default(30),
   SESSION_WARNING_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+  /** Where uploaded files are kept: `local` (DATA_DIR/files) or an S3-compatible bucket (S3_*). */
+  FILE_STORE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** The largest file anyone may upload; a question may allow less, never more. */
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
 });
 
 export type Config = Readonly<
@@ -80,6 +94,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError([
       'SESSION_WARNING_SECONDS: must be shorter than SESSION_IDLE_MINUTES, or the warning shows at once',
     ]);
+  }
+  if (values.FILE_STORE === 's3') {
+    const missing = (
+      ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const
+    ).filter((name) => !values[name]);
+    if (missing.length)
+      throw new ConfigError(missing.map((name) => `${name}: must be set when FILE_STORE is s3`));
   }
   const warnings: string[] = [];
   if (values.SESSION_SECRET === DEV_SESSION_SECRET) {

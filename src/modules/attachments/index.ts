@@ -1,0 +1,26 @@
+/**
+ * The attachments module: files uploaded with applications — streamed to the file store, their
+ * type sniffed from their content, served only to those allowed. Other modules import only from here.
+ */
+export { attachmentsModule } from './module.js';
+/** Taking a file in a page or API route: `await acceptUploads(scope)`, then `receiveUpload(request, …)`. */
+export {
+  acceptUploads,
+  receiveUpload,
+  UPLOAD_PROBLEMS,
+  type UploadedAttachment,
+  type UploadOptions,
+  type UploadOutcome,
+  type UploadProblem,
+} from './upload.js';
+export { attachmentsByIds, type Attachment } from './queries/attachments.js';
+export { canReadAttachment } from './queries/access.js';
+export { linkAttachments, UNSENT_RETENTION_DAYS } from './commands/attachments.js';
+/** The hub registers `POST /api/v1/attachments` with its own key check. */
+export {
+  attachmentApiRoutes,
+  type ApiUploadAuthenticator,
+  type ApiUploader,
+} from './api/routes.js';
+export { DEFAULT_ACCEPT, FILE_TYPES, isAccepted, type FileType } from './sniff.js';
+export { uploadProblemText, acceptedTypesText, humanSize } from './messages.js';

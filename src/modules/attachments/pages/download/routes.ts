@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { recordAudit } from '../../../../platform/audit/audit.js';
+import { notFound } from '../../../../platform/errors/errors.js';
+import type { CurrentUser } from '../../../../platform/http/types.js';
+import { readAccess } from '../../policies/attachments.js';
+import { findAttachmentRow } from '../../queries/attachments.js';
+import { FileMissingError } from '../../store/file-store.js';
+import type { AttachmentServices } from '../../upload.js';
+
+/** The audit action of a member of staff opening a person's file; the person sees it on their Security page. */
+export const STAFF_READ_ACTION = 'account.attachment-read';
+
+/** `attachment; filename="…"; filename*=UTF-8''…`: a download whatever the name's characters. */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * `GET /attachments/:id`: the file, to the person who uploaded it or to a caseworker of the body
+ * that received the application it came with — every such staff read goes in the audit log,
+ * about the person. Anyone else, signed in or not, gets 404, as for a file that does not exist.
+ * Always a download (`Content-Disposition: attachment`) of the sniffed type, never sniffed again
+ * by the browser, never cached, sandboxed: an uploaded file can do nothing on our domain.
+ */
+export function downloadRoutes(app: FastifyInstance, services: AttachmentServices): void {
+  const { db, store } = services;
+  app.get('/attachments/:id', { exposeHeadRoute: false }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const row = await findAttachmentRow(db, id);
+    const user = request.user;
+    const access = row ? readAccess(user, row) : null;
+    if (!row || !access || !user) throw notFound({ attachmentId: id });
+    if (access === 'staff') await auditStaffRead(request, user, row);
+    let content;
+    try {
+      content = await store.get(row.storage_key);
+    } catch (error) {
+      if (error instanceof FileMissingError) throw notFound({ attachmentId: id, missing: true });
+      throw error;
+    }
+    const type = row.content_type === 'text/plain' ? 'text/plain; charset=utf-8' : row.content_type;
+    return reply
+      .header('content-type', type)
+      .header('content-length', String(row.size_bytes))
+      .header('content-disposition', contentDisposition(row.filename))
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, no-store')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .send(content);
+  });
+
+  async function auditStaffRead(
+    request: FastifyRequest,
+    user: CurrentUser,
+    row: {
+      id: string;
+      owner_user_id: string | null;
+      submission_id: string | null;
+      filename: string;
+    },
+  ) {
+    await recordAudit(
+      db,
+      {
+        userId: user.id,
+        organisationId: user.organisationId,
+        role: 'caseworker',
+        requestId: request.id,
+      },
+      {
+        action: STAFF_READ_ACTION,
+        resourceType: 'attachment',
+        resourceId: row.id,
+        subjectUserId: row.owner_user_id,
+        details: {
+          submissionId: row.submission_id,
+          filename: row.filename,
+          organisation: user.organisationName,
+        },
+      },
+    );
+  }
+}
