@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 import { seedDemoGeography } from '../modules/address/index.js';
 import { createDemoAgency } from '../modules/agents/index.js';
+import { seedBundledForms } from '../modules/forms/index.js';
 import { seedDemoCatalogue } from '../modules/catalogue/index.js';
 import { demoRegisterPeople, loadRegister } from '../modules/registers/index.js';
 import { seedEnrolmentRecords } from '../modules/enrolment/index.js';
@@ -181,5 +182,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
     await createDemoAgency(trx, { ...DEMO_AGENCY, serviceIds: [bulkyWasteId] });
     // Postcodes of the demo areas and a few addresses (reference-data/onspd-demo.README.md).
     await seedDemoGeography(trx);
+    // The forms shipped in src/modules/forms/definitions/*.json, as version 1 (if not there yet).
+    await seedBundledForms(trx);
   });
 }

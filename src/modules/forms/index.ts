@@ -1,6 +1,65 @@
-/** The forms module: application forms as data, their validation and the journey through them. */
+/**
+ * The forms module: application forms as data (JSON checked by a zod schema, versioned in the
+ * database), the answer validator every channel uses, and the question-by-question journey.
+ * Other modules import only from here.
+ */
 export { formsModule } from './module.js';
-export { formFor, formKeys } from './registry.js';
+/** The format of a form definition (docs/guides/forms.md). */
+export {
+  FormDefinitionSchema,
+  QuestionSchema,
+  PageSchema,
+  ConditionSchema,
+  BilingualSchema,
+  MAX_TEXT_LENGTH,
+  DEFAULT_FILE_BYTES,
+  DEFAULT_FILE_TYPES,
+  type FormDefinition,
+  type FormDefinitionInput,
+  type FormPage,
+  type Question,
+  type QuestionType,
+  type ItemQuestion,
+  type Condition,
+  type Bilingual,
+  type Answers,
+  type AnswerValue,
+  type AddressAnswer,
+  type FileAnswer,
+  type RepeatAnswer,
+} from './schema.js';
+/** Validating answers: a whole application (the API), or one page (the journey). */
+export {
+  validateAnswers,
+  answersToInput,
+  type AnswerError,
+  type Validation,
+  type ValidateOptions,
+} from './validate.js';
+export { validatePage, firstIncompletePage, type PageError } from './journey.js';
+export { summariseAnswers, answerText, type AnswerSummaryRow } from './summary.js';
+/** Versions: the published form a service uses, drafts, publishing, the shipped forms. */
+export {
+  publishedForm,
+  publishedVersion,
+  checkDefinition,
+  createFormVersion,
+  publishFormVersion,
+  publishForm,
+  seedBundledForms,
+  describeProblems,
+  type DefinitionProblem,
+} from './versions.js';
+export { bundledForms, bundledForm } from './bundled.js';
+/** Parsers of what people type, for other modules that ask the same things. */
+export {
+  parseNino,
+  parseUkPhone,
+  parseEmail,
+  parsePounds,
+  formatPence,
+  parseNumber,
+} from './parsers.js';
 export {
   isWeekday,
   parseDateParts,
@@ -8,4 +67,3 @@ export {
   daysBetween,
   normalisePostcode,
 } from '../../platform/validation/validators.js';
-export type { Answers, FormDefinition } from './definition.js';

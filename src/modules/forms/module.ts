@@ -1,10 +1,22 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
-import { deleteDraftsOf } from './drafts.js';
+import { deleteAbandonedDrafts, deleteDraftsOf } from './drafts.js';
 import { journeyRoutes } from './pages/routes.js';
+import { seedBundledForms } from './versions.js';
 
-/** Services' application forms: questions page by page, check answers, submit. */
+/** Services' application forms as data: versions, the answer validator and the journey. */
 export const formsModule: ModuleManifest = {
   name: 'forms',
+  /**
+   * At start: the forms shipped in definitions/*.json are published as version 1 if the
+   * database has none of them yet, and drafts of people without an account that nobody can
+   * come back to any more (28 days) are removed.
+   */
+  async hooks(_app, { db, logger }) {
+    const added = await seedBundledForms(db);
+    if (added.length > 0) logger.info({ forms: added }, 'published the shipped form definitions');
+    const removed = await deleteAbandonedDrafts(db);
+    if (removed > 0) logger.info({ drafts: removed }, 'removed abandoned anonymous drafts');
+  },
   routes: journeyRoutes,
   async onAccountEvent(trx, event) {
     if (event.type === 'deleted') await deleteDraftsOf(trx, event.userId);
@@ -13,7 +25,7 @@ export const formsModule: ModuleManifest = {
     {
       table: 'form_drafts',
       description:
-        'Answers to applications you (or an agent acting for you) have started but not sent',
+        'Answers to applications you (or an agent acting for you) have started but not sent; without an account, kept for 28 days',
       retention: '30 days',
     },
   ],

@@ -1,0 +1,278 @@
+/**
+ * The end of the journey: "Check your answers" (each with Change, which comes back here once
+ * the page is answered again), the declaration when the form has one ("I agree"), sending —
+ * the draft becomes a submission in one transaction — and, for someone without an account,
+ * the confirmation page with the form's "what happens next".
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formText } from '../../../../platform/http/forms.js';
+import type { AppContext } from '../../../../platform/http/types.js';
+import { ukToday } from '../../../../platform/validation/validators.js';
+import { actingAuditDetails, actingEntryOf, canActFor } from '../../../agents/index.js';
+import { linkAttachments } from '../../../attachments/index.js';
+import { createSubmission, findSubmissionByDraftId } from '../../../submissions/index.js';
+import { deleteDraft, lockDraft } from '../../drafts.js';
+import { pagesAsked } from '../../conditions.js';
+import { firstIncompletePage } from '../../journey.js';
+import type { Answers, FileAnswer, FormDefinition } from '../../schema.js';
+import { summariseAnswers } from '../../summary.js';
+import { answersToInput, validateAnswers } from '../../validate.js';
+import { publishedVersion } from '../../versions.js';
+import { actorOf, errorsView, pageError, type Journey, type JourneySupport } from '../support.js';
+
+const CHECK = 'modules/forms/pages/check-answers/check-answers.njk';
+const DECLARATION = 'modules/forms/pages/check-answers/declaration.njk';
+const CONFIRMATION = 'modules/forms/pages/check-answers/confirmation.njk';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const REFERENCE = /^JU-[A-Z0-9]{4}-[A-Z0-9]{4}$/;
+
+const AGREE_REQUIRED = {
+  en: 'Select ‘I agree’ if you agree with the declaration',
+  cy: 'Dewiswch ‘Rwy’n cytuno’ os ydych yn cytuno â’r datganiad',
+};
+
+function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/** The cookie that lets someone without an account see the confirmation of what they sent. */
+function sentCookieName(slug: string): string {
+  return `ju_sent_${slug}`;
+}
+
+/**
+ * Who applied, from the answers, for an application sent without an account: the questions
+ * marked to prefill a name, an e-mail address or a phone number say who the person is.
+ */
+function applicantFrom(form: FormDefinition, answers: Answers) {
+  const details: { name?: string; email?: string; phone?: string } = {};
+  for (const page of form.pages)
+    for (const question of page.questions) {
+      const value = answers[question.name];
+      if (!('prefill' in question) || typeof value !== 'string' || !value) continue;
+      if (question.prefill === 'fullName') details.name ??= value;
+      if (question.prefill === 'email') details.email ??= value;
+      if (question.prefill === 'phone') details.phone ??= value;
+    }
+  return Object.keys(details).length ? details : null;
+}
+
+export function checkAnswersRoutes(
+  app: FastifyInstance,
+  support: JourneySupport,
+  { db, wakeOutbox }: AppContext,
+): void {
+  /** The journey when every page asked has a valid answer; otherwise redirects to the first gap. */
+  async function complete(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<Journey | undefined> {
+    const journey = await support.load(request, reply);
+    if (!journey) return undefined;
+    const { form, answers, base, draft } = journey;
+    const missing = firstIncompletePage(form, answers, ukToday());
+    if (missing || !draft) {
+      reply.redirect(`${base}/${missing?.id ?? form.pages[0]!.id}`, 303);
+      return undefined;
+    }
+    return journey;
+  }
+
+  app.get('/services/:slug/apply/check-answers', async (request, reply) => {
+    const journey = await complete(request, reply);
+    if (!journey) return reply;
+    const { form, answers, base, service, draft, acting } = journey;
+    const rows = summariseAnswers(form, answers, request.locale).map((row) => ({
+      key: { text: row.question },
+      value: { html: row.answer ? escapeHtml(row.answer).replaceAll('\n', '<br>') : '—' },
+      actions: {
+        items: [
+          {
+            href: row.item ? `${base}/${row.pageId}/item/${row.item}` : `${base}/${row.pageId}`,
+            text: request.t('forms.check.change'),
+            visuallyHiddenText: row.question,
+          },
+        ],
+      },
+    }));
+    const lastPage = pagesAsked(form, answers).at(-1) ?? form.pages.at(-1)!;
+    return reply.view(CHECK, {
+      service,
+      rows,
+      draftId: draft!.id,
+      actingFor: journey.user?.actingFor?.userId ?? '',
+      acting,
+      declaration: Boolean(form.declaration),
+      declarationHref: `${base}/declaration`,
+      backLink: `${base}/${lastPage.id}`,
+    });
+  });
+
+  function renderDeclaration(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    journey: Journey,
+    error = false,
+  ) {
+    const view = errorsView(error ? [pageError('agree', AGREE_REQUIRED)] : [], request.locale);
+    return reply.view(DECLARATION, {
+      service: journey.service,
+      text: journey.form.declaration?.[request.locale] ?? '',
+      draftId: journey.draft!.id,
+      actingFor: journey.user?.actingFor?.userId ?? '',
+      acting: journey.acting,
+      agree: {
+        idPrefix: 'agree',
+        name: 'agree',
+        errorMessage: view.fieldErrors.agree,
+        items: [{ value: 'yes', text: request.t('forms.declaration.agree') }],
+      },
+      backLink: `${journey.base}/check-answers`,
+      ...view,
+    });
+  }
+
+  app.get('/services/:slug/apply/declaration', async (request, reply) => {
+    const journey = await complete(request, reply);
+    if (!journey) return reply;
+    if (!journey.form.declaration) return reply.redirect(`${journey.base}/check-answers`, 303);
+    return renderDeclaration(request, reply, journey);
+  });
+
+  /**
+   * Sends the application. The draft is locked, checked as a whole against its form version,
+   * turned into a submission with its outbox message, and deleted, in one transaction; a second
+   * click finds the submission made by the first and shows the same confirmation. An agent's
+   * authority is checked again inside the transaction, so a revocation just before the click
+   * creates nothing.
+   */
+  app.post('/services/:slug/apply/submit', async (request, reply) => {
+    const journey = await support.load(request, reply);
+    if (!journey) return reply;
+    if (!(await support.samePerson(request, reply, journey))) return reply;
+    const { service, user, base, applicantId, form, token } = journey;
+    const draftId = formText(request.body, 'draftId');
+    if (!UUID.test(draftId)) return reply.redirect(`${base}/check-answers`, 303);
+    if (form.declaration && formText(request.body, 'agree') !== 'yes') {
+      if (!journey.draft || journey.draft.id !== draftId)
+        return reply.redirect(`${base}/check-answers`, 303);
+      return renderDeclaration(request, reply.code(400), journey, true);
+    }
+    const owner = applicantId ? { userId: applicantId } : token ? { token } : undefined;
+    if (!owner) return reply.redirect(`${base}/check-answers`, 303);
+    const entry = actingEntryOf(user);
+    const today = ukToday();
+    const outcome = await db.transaction().execute(async (trx) => {
+      if (user?.actingFor && applicantId && !(await canActFor(trx, user, applicantId, service.id)))
+        return { refused: true as const };
+      const draft = await lockDraft(trx, draftId, owner);
+      if (!draft) {
+        const earlier = await findSubmissionByDraftId(trx, draftId);
+        // The first click sent it (the draft id is only ever on the applicant's own page).
+        return earlier && earlier.applicant_user_id === applicantId
+          ? { reference: earlier.reference, version: earlier.form_version }
+          : { incomplete: true as const };
+      }
+      // The version the draft began on, even if a newer one has been published since.
+      const definition =
+        draft.form_key && draft.form_version
+          ? await publishedVersion(trx, draft.form_key, draft.form_version)
+          : form;
+      if (
+        !definition ||
+        draft.service_id !== service.id ||
+        firstIncompletePage(definition, draft.answers, today)
+      )
+        return { incomplete: true as const };
+      const checked = validateAnswers(definition, answersToInput(definition, draft.answers), {
+        today,
+      });
+      if (!checked.ok) return { incomplete: true as const };
+      const submission = await createSubmission(
+        trx,
+        {
+          draftId: draft.id,
+          serviceId: service.id,
+          organisationId: service.organisation.id,
+          applicantUserId: applicantId,
+          answers: {
+            values: checked.answers,
+            summary: {
+              en: summariseAnswers(definition, checked.answers, 'en'),
+              cy: summariseAnswers(definition, checked.answers, 'cy'),
+            },
+          },
+          agent:
+            entry && user
+              ? {
+                  userId: user.id,
+                  name: user.displayName,
+                  businessId: entry.agentBusinessId,
+                  businessName: entry.agentBusinessName,
+                }
+              : null,
+          applicant: applicantId ? null : applicantFrom(definition, checked.answers),
+          formVersion: draft.form_version ?? journey.version.version,
+        },
+        actorOf(request, user),
+        actingAuditDetails(user),
+      );
+      // The files uploaded with it go with it: the body's caseworkers may read them from now on.
+      const fileIds = definition.pages
+        .flatMap((page) => page.questions)
+        .filter((question) => question.type === 'file')
+        .flatMap((question) => (checked.answers[question.name] as FileAnswer[] | undefined) ?? [])
+        .map((file) => file.id);
+      await linkAttachments(trx, submission.id, service.organisation.id, fileIds, {
+        ownerUserId: applicantId,
+      });
+      await deleteDraft(trx, draft.id);
+      return {
+        reference: submission.reference,
+        version: draft.form_version ?? journey.version.version,
+      };
+    });
+    if ('refused' in outcome)
+      return support.refuse(request, reply, service, user!, user?.actingFor?.displayName ?? null);
+    if ('incomplete' in outcome) return reply.redirect(`${base}/check-answers`, 303);
+    wakeOutbox();
+    if (user) return reply.redirect(`/applications/${outcome.reference}/confirmation`, 303);
+    // Without an account there is no "your applications": the confirmation is the journey's own.
+    support.clearDraftCookie(reply, service.slug);
+    reply.setCookie(sentCookieName(service.slug), `${outcome.reference}.${outcome.version ?? ''}`, {
+      path: base,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: support.secure,
+      maxAge: 24 * 60 * 60,
+    });
+    return reply.redirect(`${base}/confirmation/${outcome.reference}`, 303);
+  });
+
+  /** The confirmation for someone without an account: shown to the browser that sent it. */
+  app.get('/services/:slug/apply/confirmation/:reference', async (request, reply) => {
+    const { slug, reference } = request.params as { slug: string; reference: string };
+    const journey = await support.load(request, reply);
+    if (!journey) return reply;
+    const [sent, version] = (request.cookies[sentCookieName(slug)] ?? '').split('.');
+    if (!REFERENCE.test(reference) || sent !== reference)
+      return reply.redirect(`/services/${journey.service.slug}`, 303);
+    const form =
+      (version && /^\d+$/.test(version)
+        ? await publishedVersion(db, journey.version.key, Number(version))
+        : undefined) ?? journey.form;
+    const { locale, t } = request;
+    return reply.view(CONFIRMATION, {
+      service: journey.service,
+      title: form.confirmation.title?.[locale] ?? t('forms.confirmation.title'),
+      reference,
+      body: form.confirmation.body[locale],
+      organisationName: journey.service.organisation.name,
+    });
+  });
+}

@@ -1,0 +1,557 @@
+/**
+ * The format of a service's application form as data (JSON): pages of questions, conditions,
+ * validation rules with their messages in English and Welsh, a declaration and the confirmation
+ * page. Service owners write it; `FormDefinitionSchema` checks it before any version is stored,
+ * so the journey and the answer validator can trust what they read.
+ *
+ * Every object is `.strict()`: a misspelt key ("requried") is an error, never silently ignored.
+ * docs/guides/forms.md describes the format with an example.
+ */
+import { z } from 'zod';
+
+/** Text in both languages a citizen page may be shown in. */
+export const BilingualSchema = z
+  .object({
+    en: z.string().trim().min(1).max(5000),
+    cy: z.string().trim().min(1).max(5000),
+  })
+  .strict();
+export type Bilingual = z.infer<typeof BilingualSchema>;
+
+/** Names that would shadow an object's own machinery if used as answer keys. */
+const RESERVED_NAMES = new Set([
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+]);
+
+/** A question's name: the key of its answer, and (with suffixes) the ids of its inputs. */
+const NameSchema = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9]{0,63}$/, 'a name is letters and digits, starting with a letter')
+  .refine((name) => !RESERVED_NAMES.has(name), 'this name is reserved');
+
+/** Page ids are URL segments; these are the journey's own. */
+export const RESERVED_PAGE_IDS = [
+  'check-answers',
+  'declaration',
+  'submit',
+  'save',
+  'saved',
+  'resume',
+  'confirmation',
+  'item',
+];
+
+const PageIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a page id is lower-case letters, digits and hyphens')
+  .refine((id) => !RESERVED_PAGE_IDS.includes(id), 'this page id is reserved');
+
+/**
+ * Asks (or requires) a question only when an earlier answer is, or includes, a value. For
+ * checkboxes `equals` means "includes"; `in` means "is (or includes) one of"; `notEmpty` means
+ * "was answered".
+ */
+export const ConditionSchema = z.union([
+  z.object({ question: NameSchema, equals: z.string().max(200) }).strict(),
+  z.object({ question: NameSchema, in: z.array(z.string().max(200)).min(1).max(100) }).strict(),
+  z.object({ question: NameSchema, notEmpty: z.literal(true) }).strict(),
+]);
+export type Condition = z.infer<typeof ConditionSchema>;
+
+/** A date rule's bound: today, a fixed date, or a number of days from today (negative: ago). */
+export const DateBoundSchema = z.union([
+  z.literal('today'),
+  z.iso.date(),
+  z.object({ daysFromToday: z.number().int().min(-36_600).max(36_600) }).strict(),
+]);
+export type DateBound = z.infer<typeof DateBoundSchema>;
+
+/** The most characters any text answer may have, whatever its question says. */
+export const MAX_TEXT_LENGTH = 10_000;
+/** The largest file a question may accept (50 MB); its default is 10 MB. */
+export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_FILE_BYTES = 10 * 1024 * 1024;
+/** Images and PDFs, unless a question allows more. */
+export const DEFAULT_FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
+
+/** Custom messages, one per rule a question type has; unknown rules are refused. */
+function messages<const K extends string>(...rules: K[]) {
+  return z
+    .object(
+      Object.fromEntries(rules.map((r) => [r, BilingualSchema.optional()])) as {
+        [R in K]: z.ZodOptional<typeof BilingualSchema>;
+      },
+    )
+    .strict()
+    .optional();
+}
+
+/** What every question has. `prefill` is narrowed by the types that allow it. */
+const base = {
+  name: NameSchema,
+  label: BilingualSchema,
+  hint: BilingualSchema.optional(),
+  /** Required unless `required: false`. */
+  required: z.boolean().default(true),
+  /** Asked only when the condition holds; otherwise skipped and its answer dropped. */
+  when: ConditionSchema.optional(),
+  /** Optional, but required after all when the condition holds ("Other" ticked → "Describe it"). */
+  requiredWhen: ConditionSchema.optional(),
+  /** How the default error messages name the answer: "Enter {errorName}", e.g. "your full name". */
+  errorName: BilingualSchema.optional(),
+};
+
+const OptionSchema = z
+  .object({
+    value: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'an option value is letters, digits, - and _'),
+    label: BilingualSchema,
+    hint: BilingualSchema.optional(),
+  })
+  .strict();
+export type Option = z.infer<typeof OptionSchema>;
+
+const length = z.number().int().min(1).max(MAX_TEXT_LENGTH);
+
+const TextQuestion = z
+  .object({
+    type: z.literal('text'),
+    ...base,
+    prefill: z.enum(['fullName', 'email', 'phone']).optional(),
+    minLength: length.optional(),
+    maxLength: length.optional(),
+    /** A regular expression the whole answer must match (JavaScript syntax, `u` flag). */
+    pattern: z.string().min(1).max(500).optional(),
+    autocomplete: z
+      .string()
+      .regex(/^[a-z0-9 -]{1,60}$/)
+      .optional(),
+    width: z
+      .enum(['full', 'three-quarters', 'two-thirds', 'one-half', 'one-third', '20', '10', '5'])
+      .optional(),
+    messages: messages('required', 'minLength', 'maxLength', 'pattern'),
+  })
+  .strict();
+
+const TextareaQuestion = z
+  .object({
+    type: z.literal('textarea'),
+    ...base,
+    minLength: length.optional(),
+    maxLength: length.optional(),
+    rows: z.number().int().min(2).max(30).optional(),
+    messages: messages('required', 'minLength', 'maxLength'),
+  })
+  .strict();
+
+const NumberQuestion = z
+  .object({
+    type: z.literal('number'),
+    ...base,
+    min: z.number().finite().optional(),
+    max: z.number().finite().optional(),
+    /** Whole numbers only. */
+    integer: z.boolean().default(false),
+    /** Shown after the box, e.g. "people", "kg". */
+    suffix: BilingualSchema.optional(),
+    messages: messages('required', 'invalid', 'integer', 'min', 'max'),
+  })
+  .strict();
+
+const pence = z.number().int().min(0).max(100_000_000_000);
+const MoneyQuestion = z
+  .object({
+    type: z.literal('money'),
+    ...base,
+    /** Bounds in pence: 1000 is £10. */
+    minPence: pence.optional(),
+    maxPence: pence.optional(),
+    messages: messages('required', 'invalid', 'minPence', 'maxPence'),
+  })
+  .strict();
+
+const DateQuestion = z
+  .object({
+    type: z.literal('date'),
+    ...base,
+    /** The date must be after this one (not on it). */
+    after: DateBoundSchema.optional(),
+    /** The date must be before this one (not on it). */
+    before: DateBoundSchema.optional(),
+    /** Monday to Friday only. */
+    weekdaysOnly: z.boolean().default(false),
+    messages: messages('required', 'incomplete', 'invalid', 'after', 'before', 'weekdaysOnly'),
+  })
+  .strict();
+
+const YesNoQuestion = z
+  .object({
+    type: z.literal('yesNo'),
+    ...base,
+    messages: messages('required'),
+  })
+  .strict();
+
+const RadiosQuestion = z
+  .object({
+    type: z.literal('radios'),
+    ...base,
+    options: z.array(OptionSchema).min(2).max(100),
+    messages: messages('required'),
+  })
+  .strict();
+
+const SelectQuestion = z
+  .object({
+    type: z.literal('select'),
+    ...base,
+    options: z.array(OptionSchema).min(1).max(500),
+    messages: messages('required'),
+  })
+  .strict();
+
+const CheckboxesQuestion = z
+  .object({
+    type: z.literal('checkboxes'),
+    ...base,
+    options: z.array(OptionSchema).min(1).max(100),
+    minSelected: z.number().int().min(1).max(100).optional(),
+    maxSelected: z.number().int().min(1).max(100).optional(),
+    messages: messages('required', 'minSelected', 'maxSelected'),
+  })
+  .strict();
+
+const AddressQuestion = z
+  .object({
+    type: z.literal('address'),
+    ...base,
+    prefill: z.literal('address').optional(),
+    /** Offer "find by postcode, pick one" first; the person can always enter it by hand. */
+    lookup: z.boolean().default(true),
+    messages: messages('required', 'postcode'),
+  })
+  .strict();
+
+/** A UK postcode on its own (an address's postcode is part of the address question). */
+const PostcodeQuestion = z
+  .object({
+    type: z.literal('postcode'),
+    ...base,
+    messages: messages('required', 'invalid'),
+  })
+  .strict();
+
+const PhoneQuestion = z
+  .object({
+    type: z.literal('phone'),
+    ...base,
+    prefill: z.literal('phone').optional(),
+    /** UK mobile numbers (07…) only, e.g. for text messages. */
+    mobileOnly: z.boolean().default(false),
+    messages: messages('required', 'invalid'),
+  })
+  .strict();
+
+const EmailQuestion = z
+  .object({
+    type: z.literal('email'),
+    ...base,
+    prefill: z.literal('email').optional(),
+    messages: messages('required', 'invalid'),
+  })
+  .strict();
+
+const NinoQuestion = z
+  .object({
+    type: z.literal('nino'),
+    ...base,
+    messages: messages('required', 'invalid'),
+  })
+  .strict();
+
+const FileQuestion = z
+  .object({
+    type: z.literal('file'),
+    ...base,
+    maxBytes: z.number().int().min(1).max(MAX_FILE_BYTES).default(DEFAULT_FILE_BYTES),
+    /** MIME types allowed (`image/*` for any image), sniffed from the content; images and PDFs by default. */
+    accept: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z]+\/(?:[a-z0-9.+-]+|\*)$/, 'a MIME type, like application/pdf or image/*'),
+      )
+      .min(1)
+      .max(30)
+      .default(DEFAULT_FILE_TYPES),
+    maxFiles: z.number().int().min(1).max(20).default(1),
+    messages: messages('required', 'maxFiles', 'tooBig', 'wrongType'),
+  })
+  .strict();
+
+/** The questions an "add another" item may ask: all but files and further repeats. */
+const ItemQuestionSchema = z.discriminatedUnion('type', [
+  TextQuestion,
+  TextareaQuestion,
+  NumberQuestion,
+  MoneyQuestion,
+  DateQuestion,
+  YesNoQuestion,
+  RadiosQuestion,
+  SelectQuestion,
+  CheckboxesQuestion,
+  AddressQuestion,
+  PostcodeQuestion,
+  PhoneQuestion,
+  EmailQuestion,
+  NinoQuestion,
+]);
+export type ItemQuestion = z.infer<typeof ItemQuestionSchema>;
+
+const RepeatQuestion = z
+  .object({
+    type: z.literal('repeat'),
+    ...base,
+    /** What one item is called: "Person", "Vehicle"; items are listed as "Person 1", "Person 2". */
+    itemLabel: BilingualSchema,
+    min: z.number().int().min(1).max(100).optional(),
+    max: z.number().int().min(1).max(100).default(50),
+    questions: z.array(ItemQuestionSchema).min(1).max(20),
+    messages: messages('required', 'min', 'max'),
+  })
+  .strict();
+
+export const QuestionSchema = z.discriminatedUnion('type', [
+  TextQuestion,
+  TextareaQuestion,
+  NumberQuestion,
+  MoneyQuestion,
+  DateQuestion,
+  YesNoQuestion,
+  RadiosQuestion,
+  SelectQuestion,
+  CheckboxesQuestion,
+  AddressQuestion,
+  PostcodeQuestion,
+  PhoneQuestion,
+  EmailQuestion,
+  NinoQuestion,
+  FileQuestion,
+  RepeatQuestion,
+]);
+export type Question = z.infer<typeof QuestionSchema>;
+export type QuestionType = Question['type'];
+export type QuestionOf<T extends QuestionType> = Extract<Question, { type: T }>;
+export type RepeatQuestion = QuestionOf<'repeat'>;
+export type FileQuestion = QuestionOf<'file'>;
+
+export const PageSchema = z
+  .object({
+    id: PageIdSchema,
+    title: BilingualSchema,
+    /** The page is skipped unless the condition (on an earlier page's answer) holds. */
+    when: ConditionSchema.optional(),
+    questions: z.array(QuestionSchema).min(1).max(50),
+  })
+  .strict();
+export type FormPage = z.infer<typeof PageSchema>;
+
+const FormShape = z
+  .object({
+    key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a form key is lower-case, digits, hyphens'),
+    title: BilingualSchema,
+    pages: z.array(PageSchema).min(1).max(100),
+    /** A statement the person agrees to ("I agree") before sending. */
+    declaration: BilingualSchema.optional(),
+    /** "What happens next", shown once the application is sent. */
+    confirmation: z.object({ title: BilingualSchema.optional(), body: BilingualSchema }).strict(),
+  })
+  .strict();
+
+/** Questions whose answer a condition may test: a single choice or text, or a set of choices. */
+const TESTABLE: ReadonlySet<QuestionType> = new Set([
+  'text',
+  'textarea',
+  'number',
+  'money',
+  'date',
+  'yesNo',
+  'radios',
+  'select',
+  'checkboxes',
+  'postcode',
+  'phone',
+  'email',
+  'nino',
+]);
+
+function choicesOf(question: Question | ItemQuestion): string[] | undefined {
+  if (question.type === 'yesNo') return ['yes', 'no'];
+  if ('options' in question) return question.options.map((o) => o.value);
+  return undefined;
+}
+
+/** The rules that cannot be said by the shape alone: names, references, ranges. */
+function checkForm(form: z.infer<typeof FormShape>, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
+  const pageIds = new Set<string>();
+  /** Every question asked before the one being checked, by name, with the page it is on. */
+  const earlier = new Map<string, { question: Question | ItemQuestion; page: number }>();
+  const allNames = new Set<string>();
+
+  const checkCondition = (
+    condition: Condition | undefined,
+    path: (string | number)[],
+    visible: Map<string, { question: Question | ItemQuestion; page: number }>,
+    needsEarlierPage: number | undefined,
+  ) => {
+    if (!condition) return;
+    const target = visible.get(condition.question);
+    if (!target) {
+      issue([...path, 'question'], `"${condition.question}" is not a question asked before this`);
+      return;
+    }
+    if (needsEarlierPage !== undefined && target.page >= needsEarlierPage)
+      issue([...path, 'question'], `"${condition.question}" must be on an earlier page`);
+    if (!TESTABLE.has(target.question.type))
+      issue(
+        [...path, 'question'],
+        `a condition cannot test an answer of type ${target.question.type}`,
+      );
+    const choices = choicesOf(target.question);
+    const values =
+      'equals' in condition ? [condition.equals] : 'in' in condition ? condition.in : [];
+    if (choices)
+      for (const value of values)
+        if (!choices.includes(value))
+          issue(path, `"${value}" is not an option of "${condition.question}"`);
+  };
+
+  const checkQuestion = (
+    question: Question | ItemQuestion,
+    path: (string | number)[],
+    pageIndex: number,
+    visible: Map<string, { question: Question | ItemQuestion; page: number }>,
+  ) => {
+    if (allNames.has(question.name)) issue([...path, 'name'], `"${question.name}" is used twice`);
+    allNames.add(question.name);
+    checkCondition(question.when, [...path, 'when'], visible, undefined);
+    checkCondition(question.requiredWhen, [...path, 'requiredWhen'], visible, undefined);
+    if (question.requiredWhen && question.required)
+      issue([...path, 'requiredWhen'], 'requiredWhen needs "required": false');
+    const range = (low: number | undefined, high: number | undefined, what: string) => {
+      if (low !== undefined && high !== undefined && low > high)
+        issue(path, `${what}: the lower bound is above the upper bound`);
+    };
+    switch (question.type) {
+      case 'text':
+        if (question.pattern !== undefined) {
+          try {
+            new RegExp(question.pattern, 'u');
+          } catch {
+            issue([...path, 'pattern'], 'not a valid regular expression');
+          }
+        }
+        range(question.minLength, question.maxLength, 'minLength/maxLength');
+        break;
+      case 'textarea':
+        range(question.minLength, question.maxLength, 'minLength/maxLength');
+        break;
+      case 'number':
+        range(question.min, question.max, 'min/max');
+        break;
+      case 'money':
+        range(question.minPence, question.maxPence, 'minPence/maxPence');
+        break;
+      case 'radios':
+      case 'select':
+      case 'checkboxes': {
+        const values = question.options.map((o) => o.value);
+        if (new Set(values).size !== values.length)
+          issue([...path, 'options'], 'option values must be different');
+        if (question.type === 'checkboxes') {
+          range(question.minSelected, question.maxSelected, 'minSelected/maxSelected');
+          if ((question.minSelected ?? 0) > question.options.length)
+            issue([...path, 'minSelected'], 'more than there are options');
+        }
+        break;
+      }
+      case 'repeat': {
+        range(question.min, question.max, 'min/max');
+        const inner = new Map(visible);
+        question.questions.forEach((item, i) => {
+          checkQuestion(item, [...path, 'questions', i], pageIndex, inner);
+          inner.set(item.name, { question: item, page: pageIndex });
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  form.pages.forEach((page, p) => {
+    const path = ['pages', p];
+    if (pageIds.has(page.id)) issue([...path, 'id'], `page id "${page.id}" is used twice`);
+    pageIds.add(page.id);
+    checkCondition(page.when, [...path, 'when'], earlier, p);
+    const alone = page.questions.find((q) => q.type === 'repeat' || q.type === 'file');
+    if (alone && page.questions.length > 1)
+      issue([...path, 'questions'], `a ${alone.type} question must be alone on its page`);
+    const visible = new Map(earlier);
+    page.questions.forEach((question, q) => {
+      checkQuestion(question, [...path, 'questions', q], p, visible);
+      visible.set(question.name, { question, page: p });
+    });
+    for (const [name, entry] of visible) earlier.set(name, entry);
+  });
+}
+
+/**
+ * A whole form definition. Parse with `FormDefinitionSchema.safeParse(json)`: defaults are
+ * filled in (`required: true`, file limits), unknown keys and broken references are refused.
+ *
+ * @example
+ * const parsed = FormDefinitionSchema.safeParse(JSON.parse(text));
+ * if (!parsed.success) console.log(z.prettifyError(parsed.error));
+ */
+export const FormDefinitionSchema = FormShape.superRefine(checkForm);
+export type FormDefinition = z.infer<typeof FormDefinitionSchema>;
+/** A definition as written (defaults not yet filled in). */
+export type FormDefinitionInput = z.input<typeof FormDefinitionSchema>;
+
+/** A postal address: picked from the look-up (with its UPRN) or typed in. */
+export interface AddressAnswer {
+  uprn?: string;
+  line1: string;
+  line2?: string;
+  town: string;
+  postcode: string;
+}
+
+/** An uploaded file, held by the attachments module; the answer keeps only what describes it. */
+export interface FileAnswer {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+}
+
+/** "Add another": one set of answers per item. */
+export type RepeatAnswer = Answers[];
+
+/**
+ * One question's normalised answer: text, numbers (as text), dates (YYYY-MM-DD), money (pence,
+ * as text), yes/no ('yes' | 'no'), choices (a value, or values for checkboxes), an address,
+ * files, or the items of an "add another" question.
+ */
+export type AnswerValue = string | string[] | AddressAnswer | FileAnswer[] | RepeatAnswer;
+
+/** Normalised answers by question name; an optional question left empty has '' (or []). */
+export type Answers = { [name: string]: AnswerValue };
