@@ -13,6 +13,7 @@ import {
 import { notifyKeyCreate, notifyTemplateCreate } from '../modules/notify/index.js';
 import { addressImport, geoImportOnspd } from '../modules/address/index.js';
 import { oidcClientCreate, oidcKeysRotate, type CommandResult } from '../modules/sso/index.js';
+import { hubDeliverySet, hubKeyCreate } from '../modules/submissions/index.js';
 import { createLogger, createPlatform } from './platform.js';
 import { DEMO_ACCOUNTS, isEmpty, seedDemo } from './seed.js';
 
@@ -38,6 +39,12 @@ const USAGE = `Usage: joinedup <command>
                      [--subject S] --body B [--welsh-subject S] [--welsh-body B]
                              add a notification template (with a Welsh version: both
                              languages sent, Welsh first); prints its id
+  hub:key:create --org <slug or GSS code> --scope submit|receive|submit-any [--name N]
+                             issue a submission hub API key; prints it, once
+  hub:delivery:set --org <slug or GSS code> --mode casework|push|pull [--url U]
+                     [--alert-email E]
+                             how a body takes its submissions; prints a new webhook
+                             signing secret, once
   geo:import-onspd FILE      stream the ONS Postcode Directory CSV into the postcode table
                              (any size; 1,000 rows a transaction; safe to run again)
   address:import FILE        stream an address CSV (uprn,saon,paon,street,locality,town,postcode)
@@ -162,6 +169,10 @@ async function main(argv: string[]): Promise<number> {
       return withDatabase(config, async (db) => printed(await notifyKeyCreate(db, config, rest)));
     case 'notify:template:create':
       return withDatabase(config, async (db) => printed(await notifyTemplateCreate(db, rest)));
+    case 'hub:key:create':
+      return withDatabase(config, async (db) => printed(await hubKeyCreate(db, rest)));
+    case 'hub:delivery:set':
+      return withDatabase(config, async (db) => printed(await hubDeliverySet(db, config, rest)));
     case 'geo:import-onspd':
       return withDatabase(config, async (db) =>
         printed(await geoImportOnspd(db, rest, (line) => console.log(line))),

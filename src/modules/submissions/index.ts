@@ -17,4 +17,15 @@ export { answerRows, describeHistory, nameLookup } from './pages/routes.js';
 export { listForApplicant } from './queries/submissions.js';
 export { canStaffWork } from './policies/submissions.js';
 export { parseReference } from './reference.js';
+/** Receipts: the RFC 8785 canonical form of a stored submission and its SHA-256, for API responses and webhooks. */
+export {
+  canonicalSubmission,
+  type CanonicalFields,
+  type DigestSource,
+} from './receipts/canonical.js';
+export { submissionDigest, type SubmissionDigest } from './receipts/digest.js';
 export type { SubmissionRow, SubmissionStatus, SubmittedAnswers } from './db/tables.js';
+/** The submission hub: bodies' API keys and delivery set-up from the command line, and webhook signatures. */
+export { hubDeliverySet, hubKeyCreate, type HubCommandResult } from './commands/cli.js';
+export { signatureHeader, verifySignature, SIGNATURE_HEADER } from './hub/signatures.js';
+export { hubStatusOf, type HubStatus } from './hub/status.js';

@@ -2,13 +2,25 @@ import type { ModuleManifest } from '../../platform/http/types.js';
 import { isCitizen } from '../identity/index.js';
 import { submissionHandlers } from './notifications.js';
 import { submissionRoutes } from './pages/routes.js';
+import { receiptRoutes } from './receipts/routes.js';
+import { hubApiRoutes } from './api/routes.js';
+import { hubAdminRoutes } from './pages/hub-admin/routes.js';
+import { mayAdministerAnyHub } from './policies/hub.js';
 
 /** Applications people send to public bodies, their delivery and their status history. */
 export const submissionsModule: ModuleManifest = {
   name: 'submissions',
-  routes: submissionRoutes,
+  routes: (app, context) => {
+    submissionRoutes(app, context);
+    receiptRoutes(app, context);
+    hubApiRoutes(app, context);
+    hubAdminRoutes(app, context);
+  },
   outboxHandlers: ({ config }) => submissionHandlers(config),
-  navigation: [{ text: 'submissions.nav', href: '/applications', visibleTo: isCitizen }],
+  navigation: [
+    { text: 'submissions.nav', href: '/applications', visibleTo: isCitizen },
+    { text: 'submissions.hub.nav', href: '/admin/hub', visibleTo: mayAdministerAnyHub },
+  ],
   personalData: [
     {
       table: 'submissions',

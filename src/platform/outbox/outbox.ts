@@ -37,10 +37,21 @@ export interface DeliveryContext {
 }
 
 /** Handles one topic. It must be idempotent: after a crash the same message may come again. */
-export type OutboxHandler = (
+export type OutboxHandler = ((
   payload: Record<string, unknown>,
   context: DeliveryContext,
-) => Promise<void>;
+) => Promise<void>) & {
+  /**
+   * Retry until the message is this old (ms since it was enqueued) instead of for
+   * OUTBOX_MAX_ATTEMPTS: a webhook to a body's system is retried for 72 hours.
+   */
+  maxAgeMs?: number;
+  /**
+   * Called when the message is about to die, before it is marked dead (e.g. to alert someone).
+   * Must be idempotent; if it throws, the message stays pending and is tried again.
+   */
+  onDead?: (payload: Record<string, unknown>, context: DeliveryContext) => Promise<void>;
+};
 
 /**
  * Writes a message to the outbox in the caller's transaction, so it exists if and only if the
@@ -214,7 +225,26 @@ export class OutboxWorker {
       log.info('outbox message delivered');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      const dead = message.attempts >= this.options.maxAttempts;
+      let dead =
+        handler?.maxAgeMs !== undefined
+          ? Date.now() - new Date(message.created_at).getTime() >= handler.maxAgeMs
+          : message.attempts >= this.options.maxAttempts;
+      if (dead && handler?.onDead) {
+        try {
+          await handler.onDead(message.payload, {
+            db: this.db,
+            idempotencyKey: message.idempotency_key,
+            attempt: message.attempts,
+            logger: log,
+          });
+        } catch (deadError) {
+          dead = false;
+          log.error(
+            { err: deadError },
+            'outbox dead-letter hook failed; the message stays pending',
+          );
+        }
+      }
       const wait = backoffMs(message.attempts, this.options.backoffBaseMs ?? 1000);
       await this.db
         .updateTable('outbox')

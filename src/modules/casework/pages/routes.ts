@@ -74,7 +74,10 @@ export function caseworkRoutes(app: FastifyInstance, { db, wakeOutbox }: AppCont
       answerRows: answerRows(submission, request.locale),
       // "Sent by Sam Citizen", or "Sent by Chris Agent (Cotswold Accountants LLP) on behalf of Sam Citizen".
       history: await describeHistory(events, names, request.t, request.locale, {
-        applicantName: (await findUserById(db, submission.applicant_user_id))?.display_name ?? '—',
+        applicantName:
+          (submission.applicant_user_id
+            ? (await findUserById(db, submission.applicant_user_id))?.display_name
+            : submission.applicant?.name) ?? '—',
       }),
       preferredDate: typeof preferred === 'string' ? formatDate(preferred, request.locale) : '—',
       dateItems: ['day', 'month', 'year'].map((part) => ({

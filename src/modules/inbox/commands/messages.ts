@@ -62,7 +62,10 @@ export async function sendAsStaff(
       };
     throw error;
   }
-  const recipient = await findRecipient(trx, { userId: submission.applicant_user_id });
+  // A submission a channel sent for someone without an account has no one to write to.
+  const recipient = submission.applicant_user_id
+    ? await findRecipient(trx, { userId: submission.applicant_user_id })
+    : undefined;
   if (!recipient)
     return {
       ok: false,

@@ -4,20 +4,39 @@ import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import type { Outcome } from '../../../platform/errors/errors.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
-import type { SubmissionRow, SubmittedAnswers } from '../db/tables.js';
+import type {
+  ApplicantDetails,
+  OnBehalfOf,
+  SubmissionRow,
+  SubmittedAnswers,
+} from '../db/tables.js';
 import { newReference } from '../reference.js';
 
 export const SUBMITTED_TOPIC = 'submission.submitted';
 export const DECIDED_TOPIC = 'submission.decided';
 
 export interface NewSubmission {
-  draftId: string;
+  /** The web draft it was made from; absent when it came through the hub API. */
+  draftId?: string | null;
   serviceId: string;
   organisationId: string;
-  applicantUserId: string;
+  /** The applicant's account; null when a channel sends it for someone without one. */
+  applicantUserId: string | null;
   answers: SubmittedAnswers;
   /** Set when an agent acting for the applicant sends it; the names are kept as they were then. */
   agent?: SubmittingAgent | null;
+  /** Who the applicant said they are, when a channel sends it. */
+  applicant?: ApplicantDetails | null;
+  /** `web` by default; the API caller's channel label otherwise. */
+  channel?: string;
+  /** The body whose hub key sent it, and the key. */
+  submittedBy?: { organisationId: string; keyId: string } | null;
+  /** An intermediary's reference for the person's consent. */
+  onBehalfOf?: OnBehalfOf | null;
+  /** The caller's Idempotency-Key (in its namespace) and a SHA-256 of the request. */
+  idempotency?: { scope: string; key: string; requestSha256: string } | null;
+  /** The version of the form definition the answers were checked against. */
+  formVersion?: number | null;
 }
 
 /** The agent who sends an application for a client, and the agent business they act through. */
@@ -54,7 +73,7 @@ export async function createSubmission(
       .insertInto('submissions')
       .values({
         reference,
-        draft_id: input.draftId,
+        draft_id: input.draftId ?? null,
         service_id: input.serviceId,
         organisation_id: input.organisationId,
         applicant_user_id: input.applicantUserId,
@@ -62,6 +81,15 @@ export async function createSubmission(
         agent_business_id: agent?.businessId ?? null,
         answers: JSON.stringify(input.answers),
         status: 'submitted',
+        applicant: input.applicant ? JSON.stringify(input.applicant) : null,
+        ...(input.channel ? { channel: input.channel } : {}),
+        submitted_by_organisation_id: input.submittedBy?.organisationId ?? null,
+        submitted_by_key_id: input.submittedBy?.keyId ?? null,
+        on_behalf_of: input.onBehalfOf ? JSON.stringify(input.onBehalfOf) : null,
+        idempotency_scope: input.idempotency?.scope ?? null,
+        idempotency_key: input.idempotency?.key ?? null,
+        request_sha256: input.idempotency?.requestSha256 ?? null,
+        form_version: input.formVersion ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -79,7 +107,7 @@ export async function createSubmission(
             })
           : undefined,
         actor_user_id: agent?.userId ?? input.applicantUserId,
-        actor_organisation_id: null,
+        actor_organisation_id: input.submittedBy?.organisationId ?? null,
       })
       .execute();
     await enqueue(trx, {
@@ -99,12 +127,15 @@ export async function createSubmission(
 }
 
 /**
- * Marks a submission as received by the body that provides the service. Idempotent: a second
- * delivery of the same message finds it already received and changes nothing.
+ * Marks a submission as received by the body that provides the service (the hub's
+ * "delivered"): by casework, its webhook answering 2xx, its pull inbox's acknowledgement or
+ * its first status reply, which `via` records. Idempotent: a second delivery of the same
+ * message finds it already received and changes nothing (and returns undefined).
  */
 export async function markReceived(
   trx: Db,
   submissionId: string,
+  via?: 'casework' | 'push' | 'pull' | 'reply',
 ): Promise<SubmissionRow | undefined> {
   const updated = await trx
     .updateTable('submissions')
@@ -119,6 +150,7 @@ export async function markReceived(
     .values({
       submission_id: submissionId,
       status: 'received',
+      details: via ? JSON.stringify({ via }) : undefined,
       actor_user_id: null,
       actor_organisation_id: updated.organisation_id,
     })

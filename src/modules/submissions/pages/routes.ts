@@ -12,7 +12,7 @@ import { actingEntryOf } from '../../agents/index.js';
 import { findUserById, requireSignIn } from '../../identity/index.js';
 import { findOrganisationById } from '../../organisations/index.js';
 import type { Db } from '../../../platform/db/database.js';
-import type { SubmissionEventRow, SubmissionRow } from '../db/tables.js';
+import { detailText, type SubmissionEventRow, type SubmissionRow } from '../db/tables.js';
 import { getForApplicant, listForActingAgent, listForApplicant } from '../queries/submissions.js';
 
 const LIST = 'modules/submissions/pages/applications/applications.njk';
@@ -56,8 +56,8 @@ function describeSending(
   t: Translate,
   applicantName: string | undefined,
 ): string {
-  const agent = event.details.agent_name;
-  const business = event.details.agent_business_name ?? '';
+  const agent = detailText(event.details, 'agent_name');
+  const business = detailText(event.details, 'agent_business_name');
   if (applicantName === undefined)
     return agent
       ? t('submissions.history.submittedByAgent', { agent, business })
@@ -83,13 +83,20 @@ export async function describeHistory(
       const organisation = event.actor_organisation_id
         ? await names.organisation(event.actor_organisation_id)
         : '';
+      const text = (key: string) => detailText(event.details, key);
       let detail = '';
-      if (event.status === 'approved' && event.details.collectionDate) {
+      if (event.status === 'approved' && text('collectionDate')) {
         detail = t('submissions.history.collectionDate', {
-          date: formatDate(event.details.collectionDate, locale),
+          date: formatDate(text('collectionDate'), locale),
         });
-      } else if (event.status === 'rejected' && event.details.reason) {
-        detail = t('submissions.history.reason', { reason: event.details.reason });
+      } else if (event.status === 'rejected' && text('reason')) {
+        detail = t('submissions.history.reason', { reason: text('reason') });
+      } else if (event.status === 'rejected' && Array.isArray(event.details.reasons)) {
+        detail = t('submissions.history.reason', { reason: event.details.reasons.join('; ') });
+      } else if (event.status === 'decided' && text('decision_outcome')) {
+        detail = t(`submissions.history.outcome.${text('decision_outcome')}`, {
+          summary: text('decision_summary'),
+        });
       }
       return {
         title:
@@ -188,7 +195,10 @@ export function submissionRoutes(app: FastifyInstance, { db }: AppContext): void
     const { submission, asAgent } = await getForApplicant(db, user, reference);
     const names = nameLookup(db, request.locale);
     // The receipt goes to the applicant: the client, when an agent sent it for them.
-    const applicant = asAgent ? await findUserById(db, submission.applicant_user_id) : null;
+    const applicant =
+      asAgent && submission.applicant_user_id
+        ? await findUserById(db, submission.applicant_user_id)
+        : null;
     const entry = asAgent ? actingEntryOf(user) : null;
     return reply.view(CONFIRMATION, {
       submission,

@@ -161,16 +161,38 @@ export async function viewAsStaff(db: Db, user: CurrentUser, reference: string, 
   return { submission, events };
 }
 
-/** A submission to this organisation by its (already parsed) reference, if there is one. */
+/**
+ * A submission to this organisation by its (already parsed) reference, if there is one and its
+ * applicant has a Joinedup account (one a channel sent for someone without an account is not
+ * found: there is no one to write to).
+ */
 export async function findSubmissionForOrganisation(
   db: Db,
   reference: string,
   organisationId: string,
-): Promise<Pick<SubmissionRow, 'id' | 'reference' | 'applicant_user_id'> | undefined> {
-  return db
+): Promise<{ id: string; reference: string; applicant_user_id: string } | undefined> {
+  const row = await db
     .selectFrom('submissions')
     .select(['id', 'reference', 'applicant_user_id'])
     .where('reference', '=', reference)
     .where('organisation_id', '=', organisationId)
     .executeTakeFirst();
+  return row?.applicant_user_id ? { ...row, applicant_user_id: row.applicant_user_id } : undefined;
+}
+
+/** How many of a body's submissions wait to be delivered, and since when the oldest has. */
+export async function countWaiting(
+  db: Db,
+  organisationId: string,
+): Promise<{ count: number; oldest: Date | null }> {
+  const row = await db
+    .selectFrom('submissions')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('count'),
+      eb.fn.min<Date | null>('submitted_at').as('oldest'),
+    ])
+    .where('organisation_id', '=', organisationId)
+    .where('status', '=', 'submitted')
+    .executeTakeFirst();
+  return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null };
 }

@@ -158,6 +158,7 @@ describe('a receipt for the applicant', () => {
     const parsed = JSON.parse(text);
     expect(Object.keys(parsed)).toEqual([
       'answers',
+      'formVersion',
       'organisation',
       'reference',
       'service',
@@ -167,6 +168,7 @@ describe('a receipt for the applicant', () => {
       reference,
       service: 'request-a-bulky-waste-collection',
       organisation: 'E07000082',
+      formVersion: 1,
       answers: { items: ['sofa', 'fridge'], addressLine1: '1 High Street', town: 'Stroud' },
     });
     expect(parsed.submittedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

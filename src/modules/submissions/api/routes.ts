@@ -1,0 +1,476 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Actor } from '../../../platform/audit/audit.js';
+import { recordAudit } from '../../../platform/audit/audit.js';
+import { notFound } from '../../../platform/errors/errors.js';
+import { apiRoute, ApiValidationError } from '../../../platform/http/api.js';
+import type { AppContext } from '../../../platform/http/types.js';
+import { ukToday } from '../../../platform/validation/validators.js';
+import { attachmentApiRoutes } from '../../attachments/index.js';
+import { findPublishedService } from '../../catalogue/index.js';
+import { findOrganisationById } from '../../organisations/index.js';
+import { markDelivered } from '../hub/delivery.js';
+import { HubError, type HubProblem } from '../hub/errors.js';
+import { describeUploads } from '../hub/files.js';
+import { formsContract, summaryOf } from '../hub/forms.js';
+import { inboxPage, statusView } from '../hub/inbox.js';
+import { authenticateHubKey, type HubCaller } from '../hub/keys.js';
+import { receivedSubmission } from '../hub/payload.js';
+import {
+  DECISION_OUTCOMES,
+  HUB_STATUSES,
+  hubStatusOf,
+  recordStatusReply,
+  REPLY_STATUSES,
+} from '../hub/status.js';
+import {
+  earlierWithKey,
+  idempotencyScope,
+  isIdempotencyRace,
+  requestDigest,
+  submitThroughHub,
+} from '../hub/submit.js';
+import { submissionMails } from '../notifications.js';
+import { mayReadStatus, mayReceive, mayReply, maySubmitTo } from '../policies/hub.js';
+import { eventsFor, findSubmissionById } from '../queries/submissions.js';
+
+const TAG = 'Submission hub';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Printable ASCII without spaces, as the Idempotency-Key header (draft-ietf-httpapi-idempotency-key-header). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+const ROUTES = {
+  submit: '/api/v1/services/:service/submissions',
+  status: '/api/v1/submissions/:id',
+  reply: '/api/v1/submissions/:id/status',
+  inbox: '/api/v1/inbox',
+  ack: '/api/v1/inbox/:id/ack',
+} as const;
+const HUB_URLS = new Set<string>(Object.values(ROUTES));
+
+const Applicant = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    email: z.email().max(320).optional(),
+    phone: z.string().trim().min(1).max(40).optional(),
+  })
+  .strict();
+
+const NewSubmission = z
+  .object({
+    answers: z.record(z.string(), z.unknown()),
+    applicant: Applicant.optional(),
+    /** A label for how it reached the caller, e.g. `counter`, `phone`, `partner-portal`. */
+    channel: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._:-]{0,99}$/, 'lower-case letters, digits and . _ : - only')
+      .optional(),
+    /** An intermediary acting for a person: its reference for the person's consent. */
+    onBehalfOf: z
+      .object({
+        consentReference: z.string().trim().min(1).max(200),
+        name: z.string().trim().min(1).max(200).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const Accepted = z.object({
+  id: z.uuid(),
+  reference: z.string(),
+  status: z.literal('received'),
+  poll: z.string(),
+});
+
+const HistoryEntry = z.object({
+  status: z.enum(HUB_STATUSES),
+  at: z.string(),
+  via: z.string().optional(),
+  reasons: z.array(z.string()).optional(),
+  decision: z.record(z.string(), z.string()).optional(),
+});
+
+const Status = z.object({
+  id: z.uuid(),
+  reference: z.string(),
+  status: z.enum(HUB_STATUSES),
+  service: z.string().nullable(),
+  organisation: z.string().nullable(),
+  channel: z.string(),
+  submittedAt: z.string(),
+  updatedAt: z.string(),
+  history: z.array(HistoryEntry),
+});
+
+const Reply = z
+  .object({
+    status: z.enum(REPLY_STATUSES),
+    reasons: z.array(z.string().trim().min(1).max(500)).min(1).max(20).optional(),
+    decision: z
+      .object({
+        outcome: z.enum(DECISION_OUTCOMES),
+        summary: z.string().trim().min(1).max(2000).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((reply, ctx) => {
+    if (reply.status === 'rejected' && !reply.reasons)
+      ctx.addIssue({ code: 'custom', path: ['reasons'], message: 'A rejection needs its reasons' });
+    if (reply.status === 'decided' && !reply.decision)
+      ctx.addIssue({ code: 'custom', path: ['decision'], message: 'A decision needs its outcome' });
+    if (reply.status !== 'decided' && reply.decision)
+      ctx.addIssue({ code: 'custom', path: ['decision'], message: 'Only a decision has one' });
+    if (reply.reasons && reply.status !== 'rejected' && reply.status !== 'decided')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reasons'],
+        message: 'Only a rejection or a decision has reasons',
+      });
+  });
+
+const Received = z.object({
+  id: z.uuid(),
+  reference: z.string(),
+  submittedAt: z.string(),
+  service: z.object({ id: z.string(), slug: z.string().nullable(), title: z.string().nullable() }),
+  organisation: z.object({
+    id: z.string(),
+    slug: z.string().nullable(),
+    gssCode: z.string().nullable(),
+  }),
+  form: z.object({ version: z.number().nullable() }),
+  channel: z.string(),
+  submittedBy: z.object({ organisation: z.string().nullable() }).nullable(),
+  applicant: z.object({
+    account: z.boolean(),
+    name: z.string().optional(),
+    email: z.string().optional(),
+    phone: z.string().optional(),
+  }),
+  onBehalfOf: z.object({ consentReference: z.string(), name: z.string().optional() }).nullable(),
+  answers: z.record(z.string(), z.unknown()),
+  summary: z.object({
+    en: z.array(z.object({ question: z.string(), answer: z.string() })),
+    cy: z.array(z.object({ question: z.string(), answer: z.string() })),
+  }),
+  sha256: z.string().nullable(),
+});
+
+const InboxQuery = z
+  .object({
+    after: z
+      .string()
+      .regex(/^\d{1,15}$/, 'a cursor from an earlier page')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  })
+  .strict();
+
+const InboxPage = z.object({
+  submissions: z.array(Received.extend({ cursor: z.string() })),
+  cursor: z.string().nullable(),
+  more: z.boolean(),
+});
+
+const Acknowledged = z.object({ id: z.uuid(), status: z.enum(HUB_STATUSES) });
+
+const IdParams = z.object({ id: z.string() });
+
+/** The key that authenticated each request (set before the body is read). */
+const callers = new WeakMap<FastifyRequest, HubCaller>();
+
+function callerOf(request: FastifyRequest): HubCaller {
+  const caller = callers.get(request);
+  if (!caller) throw new Error('hub route without an authenticated caller');
+  return caller;
+}
+
+function actorOf(request: FastifyRequest, caller: HubCaller): Actor {
+  return {
+    userId: null,
+    organisationId: caller.organisationId,
+    role: `hub-key:${caller.scope}`,
+    requestId: request.id,
+  };
+}
+
+function insufficientScope(message: string): HubError {
+  return new HubError('insufficient_scope', 403, message);
+}
+
+/**
+ * Errors of the hub's routes in the API's envelope, one `errors` entry per problem (every
+ * field of a 400 at once, with its Welsh message where the form gives one). Anything else goes
+ * on to the app's error handler.
+ */
+async function hubErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const problems: HubProblem[] =
+    error instanceof HubError || error instanceof ApiValidationError ? error.problems : [];
+  if (problems.length === 0) throw error;
+  request.log.info({ code: error.code, problems: problems.length }, error.message);
+  const { code, status } = error as HubError;
+  return reply.code(status).send({
+    status_code: status,
+    errors: problems.map((problem) => ({ error: code, ...problem })),
+    request_id: request.id,
+  });
+}
+
+/**
+ * The submission hub's API (`/api/v1`), for bodies' systems with a hub API key:
+ * submit (`202` with an Idempotency-Key), read a status with its history, reply with a status,
+ * and pull the inbox with a cursor and acknowledge. See docs/guides/submission-hub.md.
+ */
+export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: AppContext): void {
+  const mails = submissionMails(config);
+
+  // The key is checked before the body is read, and errors keep one entry per problem.
+  app.addHook('onRoute', (route) => {
+    if (!HUB_URLS.has(route.url)) return;
+    const existing = route.onRequest ? [route.onRequest].flat() : [];
+    route.onRequest = [
+      ...existing,
+      async (request: FastifyRequest) => {
+        callers.set(request, await authenticateHubKey(db, request.headers.authorization));
+      },
+    ];
+    route.errorHandler = hubErrorHandler;
+  });
+
+  // Files for a submission are uploaded first, with a key that may send submissions.
+  if (app.hasDecorator('attachmentServices'))
+    attachmentApiRoutes(app, async (request) => {
+      try {
+        const caller = await authenticateHubKey(db, request.headers.authorization);
+        return caller.scope === 'receive' ? null : { organisationId: caller.organisationId };
+      } catch (error) {
+        if (error instanceof HubError) return null;
+        throw error;
+      }
+    });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: ROUTES.submit,
+    summary:
+      'Send a submission to the body that provides the service (Authorization: Bearer <hub submit key>; Idempotency-Key header required). Answers are checked against the service’s published form; 202 once it is stored.',
+    tag: TAG,
+    params: z.object({ service: z.string().min(1).max(200) }),
+    body: NewSubmission,
+    response: Accepted,
+    successStatus: 202,
+    handler: async ({ params, body }, request) => {
+      const caller = callerOf(request);
+      const idempotencyKey = request.headers['idempotency-key'];
+      if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey))
+        throw new HubError('validation_error', 400, 'Send an Idempotency-Key header', [
+          {
+            field: 'headers.idempotency-key',
+            message: 'Required: 1 to 255 printable characters, unique to this submission',
+          },
+        ]);
+      const service = await findPublishedService(db, params.service, 'en');
+      if (!service) throw notFound({ service: params.service });
+      if (!maySubmitTo(caller, service.organisation.id))
+        throw insufficientScope(
+          caller.scope === 'receive'
+            ? 'A receive key cannot send submissions: use a submit key'
+            : 'A submit key sends only to its own organisation’s services',
+        );
+      if (caller.scope === 'submit-any' && !body.onBehalfOf)
+        throw new HubError('validation_error', 400, 'Say whose behalf you act on', [
+          {
+            field: 'body.onBehalfOf',
+            message: 'Required for an intermediary: your reference for the person’s consent',
+          },
+        ]);
+      let digest: string;
+      try {
+        digest = requestDigest(service.slug, body);
+      } catch {
+        throw new HubError('validation_error', 400, 'The body is not valid JSON text', [
+          { field: 'body', message: 'Contains text that is not valid Unicode' },
+        ]);
+      }
+      // The same request again gets the same answer, even if the form has changed since.
+      const scope = idempotencyScope(caller);
+      const earlier = await earlierWithKey(db, scope, idempotencyKey, digest);
+      if (earlier) return earlier;
+
+      const forms = await formsContract();
+      const form = service.formKey ? await forms.publishedForm(db, service.formKey) : undefined;
+      if (!form) throw notFound({ service: service.slug, reason: 'no published form' });
+      const checked = forms.validateAnswers(
+        form.definition,
+        await describeUploads(db, body.answers),
+        { today: ukToday() },
+      );
+      if (!checked.ok)
+        throw new HubError(
+          'validation_error',
+          400,
+          'The answers are not valid',
+          checked.errors.map((e) => ({
+            field: e.field ? `body.answers.${e.field}` : 'body.answers',
+            message: e.message.en,
+            message_cy: e.message.cy,
+          })),
+        );
+      const sender = await findOrganisationById(db, caller.organisationId);
+      const input = {
+        caller,
+        service: { id: service.id, organisationId: service.organisation.id, slug: service.slug },
+        answers: {
+          values: checked.answers,
+          summary: summaryOf(forms, form.definition, checked.answers),
+        },
+        formVersion: form.version,
+        applicant: body.applicant ?? null,
+        channel: body.channel ?? `api:${sender?.slug ?? 'unknown'}`,
+        onBehalfOf: body.onBehalfOf ?? null,
+        idempotencyKey,
+        digest,
+      };
+      const submit = () =>
+        db.transaction().execute((trx) => submitThroughHub(trx, input, actorOf(request, caller)));
+      let outcome;
+      try {
+        outcome = await submit();
+      } catch (error) {
+        // Two requests with one key at once: the second waited for the first, then collided.
+        if (!isIdempotencyRace(error)) throw error;
+        outcome = await submit();
+      }
+      if (outcome.created) wakeOutbox();
+      return outcome.accepted;
+    },
+  });
+
+  /** The submission in the URL if this caller may read it; "not found" otherwise. */
+  async function readable(request: FastifyRequest, id: string) {
+    const caller = callerOf(request);
+    const submission = UUID.test(id) ? await findSubmissionById(db, id) : undefined;
+    if (!submission || !mayReadStatus(caller, submission))
+      throw notFound({ submissionId: id, organisationId: caller.organisationId });
+    return { caller, submission };
+  }
+
+  apiRoute(app, {
+    method: 'GET',
+    url: ROUTES.status,
+    summary:
+      'A submission’s status and every transition with its time and reasons (the receiving body’s receive key, or a key of the body that sent it)',
+    tag: TAG,
+    params: IdParams,
+    response: Status,
+    handler: async ({ params }, request) => {
+      const { submission } = await readable(request, params.id);
+      return statusView(db, submission);
+    },
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: ROUTES.reply,
+    summary:
+      'The receiving body replies: accepted, rejected (with reasons), in-progress or decided (with the decision). Its receive key only.',
+    tag: TAG,
+    params: IdParams,
+    body: Reply,
+    response: Status,
+    successStatus: 200,
+    handler: async ({ params, body }, request) => {
+      const { caller, submission } = await readable(request, params.id);
+      if (!mayReply(caller, submission))
+        throw insufficientScope('Only the receiving body’s receive key can reply');
+      const mail = submission.status === 'submitted' ? await mails.received(db, submission) : null;
+      const outcome = await db.transaction().execute(async (trx) => {
+        const locked = await trx
+          .selectFrom('submissions')
+          .selectAll()
+          .where('id', '=', submission.id)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        // A reply proves it arrived: delivered first (the applicant is told once), then the reply.
+        if (locked.status === 'submitted') await markDelivered(trx, locked, 'reply', mail);
+        const current =
+          locked.status === 'submitted' ? { ...locked, status: 'received' as const } : locked;
+        return recordStatusReply(
+          trx,
+          current,
+          body,
+          actorOf(request, caller),
+          await eventsFor(trx, submission.id),
+        );
+      });
+      if (outcome.changed) wakeOutbox();
+      return statusView(db, (await findSubmissionById(db, submission.id))!);
+    },
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: ROUTES.inbox,
+    summary:
+      'The body’s submissions not yet acknowledged, oldest first, a page at a time (`after` = the last cursor seen). Its receive key only.',
+    tag: TAG,
+    query: InboxQuery,
+    response: InboxPage,
+    handler: async ({ query }, request) => {
+      const caller = callerOf(request);
+      if (!mayReceive(caller)) throw insufficientScope('Only a receive key reads the inbox');
+      const after = query.after ? Number(query.after) : 0;
+      const page = await inboxPage(db, caller.organisationId, after, query.limit);
+      const submissions = await Promise.all(
+        page.rows.map(async (row) => ({
+          ...(await receivedSubmission(db, row)),
+          cursor: String(row.seq),
+        })),
+      );
+      return {
+        submissions,
+        cursor: submissions.at(-1)?.cursor ?? query.after ?? null,
+        more: page.more,
+      };
+    },
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: ROUTES.ack,
+    summary:
+      'Acknowledge a submission taken from the inbox: it is delivered, and leaves the inbox. Its receive key only; repeating it changes nothing.',
+    tag: TAG,
+    params: IdParams,
+    response: Acknowledged,
+    successStatus: 200,
+    handler: async ({ params }, request) => {
+      const caller = callerOf(request);
+      if (!mayReceive(caller)) throw insufficientScope('Only a receive key acknowledges');
+      const submission = UUID.test(params.id) ? await findSubmissionById(db, params.id) : undefined;
+      if (!submission || !mayReply(caller, submission))
+        throw notFound({ submissionId: params.id, organisationId: caller.organisationId });
+      if (submission.status === 'submitted') {
+        const mail = await mails.received(db, submission);
+        const delivered = await db.transaction().execute(async (trx) => {
+          const done = await markDelivered(trx, submission, 'pull', mail);
+          if (done)
+            await recordAudit(trx, actorOf(request, caller), {
+              action: 'submission.acknowledged',
+              resourceType: 'submission',
+              resourceId: submission.id,
+              subjectUserId: submission.applicant_user_id,
+              details: { reference: submission.reference },
+            });
+          return done;
+        });
+        if (delivered) wakeOutbox();
+      }
+      const now = (await findSubmissionById(db, submission.id))!;
+      return { id: now.id, status: hubStatusOf(now.status) };
+    },
+  });
+}

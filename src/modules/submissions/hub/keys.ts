@@ -1,0 +1,148 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
+import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
+import type { Db } from '../../../platform/db/database.js';
+import type { HubApiKeyRow, HubKeyScope } from '../db/tables.js';
+import { HubError } from './errors.js';
+
+/** What every hub key starts with, so secret scanners (and people) recognise one. */
+export const KEY_PREFIX = 'juhub';
+const KEY_TEXT = /^juhub\.([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$/;
+
+/** The body a request's key belongs to, and what the key may do. */
+export interface HubCaller {
+  keyId: string;
+  organisationId: string;
+  scope: HubKeyScope;
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function uuidFromHex(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Issues a hub API key for a body: `juhub.<key id>.<secret>`, the secret 256 random bits. The
+ * text is returned this once; only a SHA-256 of the secret is kept, and its last four
+ * characters as a hint.
+ *
+ * @example const { key } = await createHubKey(trx, { organisationId, name: 'Case system', scope: 'receive' }, actor);
+ */
+export async function createHubKey(
+  db: Db,
+  input: { organisationId: string; name: string; scope: HubKeyScope; createdBy?: string | null },
+  actor: Actor,
+): Promise<{ id: string; key: string }> {
+  const secret = randomBytes(32).toString('base64url');
+  const row = await db
+    .insertInto('hub_api_keys')
+    .values({
+      organisation_id: input.organisationId,
+      name: input.name,
+      scope: input.scope,
+      secret_sha256: sha256Hex(secret),
+      hint: secret.slice(-4),
+      created_by: input.createdBy ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAudit(db, actor, {
+    action: 'hub.api-key.created',
+    resourceType: 'hub_api_key',
+    resourceId: row.id,
+    subjectUserId: null,
+    details: { organisationId: input.organisationId, name: input.name, scope: input.scope },
+  });
+  return { id: row.id, key: `${KEY_PREFIX}.${row.id.replace(/-/g, '')}.${secret}` };
+}
+
+/** Revokes one of the body's keys; from then on it is refused. False if there was none to revoke. */
+export async function revokeHubKey(
+  db: Db,
+  input: { organisationId: string; keyId: string },
+  actor: Actor,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('hub_api_keys')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('id', '=', input.keyId)
+    .where('organisation_id', '=', input.organisationId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  await recordAudit(db, actor, {
+    action: 'hub.api-key.revoked',
+    resourceType: 'hub_api_key',
+    resourceId: input.keyId,
+    subjectUserId: null,
+    details: { organisationId: input.organisationId },
+  });
+  return true;
+}
+
+/** A body's keys, newest first, revoked ones included (for the admin page). */
+export async function listHubKeys(db: Db, organisationId: string): Promise<HubApiKeyRow[]> {
+  return db
+    .selectFrom('hub_api_keys')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+export async function findHubKey(
+  db: Db,
+  organisationId: string,
+  keyId: string,
+): Promise<HubApiKeyRow | undefined> {
+  return db
+    .selectFrom('hub_api_keys')
+    .selectAll()
+    .where('id', '=', keyId)
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
+}
+
+/**
+ * Checks `Authorization: Bearer juhub.…`: the key must exist, its secret's SHA-256 must match
+ * (compared in constant time) and it must not be revoked. Records when it was last used (at
+ * most once a minute, so a busy key is not a write per request). Throws a 401 HubError.
+ */
+export async function authenticateHubKey(
+  db: Db,
+  authorization: string | undefined,
+): Promise<HubCaller> {
+  if (!authorization || authorization.slice(0, 7).toLowerCase() !== 'bearer ')
+    throw new HubError(
+      'api_key_invalid',
+      401,
+      'Send your hub API key as Authorization: Bearer <key>',
+    );
+  const match = KEY_TEXT.exec(authorization.slice(7).trim());
+  if (!match) throw new HubError('api_key_invalid', 401, 'API key not found');
+  const key = await db
+    .selectFrom('hub_api_keys')
+    .select(['id', 'organisation_id', 'scope', 'secret_sha256', 'revoked_at'])
+    .where('id', '=', uuidFromHex(match[1]!))
+    .executeTakeFirst();
+  const presented = Buffer.from(sha256Hex(match[2]!), 'hex');
+  const stored = Buffer.from(key?.secret_sha256 ?? '0'.repeat(64), 'hex');
+  if (!key || !timingSafeEqual(presented, stored))
+    throw new HubError('api_key_invalid', 401, 'API key not found');
+  if (key.revoked_at) throw new HubError('api_key_invalid', 401, 'API key revoked');
+  await db
+    .updateTable('hub_api_keys')
+    .set({ last_used_at: sql<Date>`now()` })
+    .where('id', '=', key.id)
+    .where((eb) =>
+      eb.or([
+        eb('last_used_at', 'is', null),
+        eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`),
+      ]),
+    )
+    .execute();
+  return { keyId: key.id, organisationId: key.organisation_id, scope: key.scope };
+}

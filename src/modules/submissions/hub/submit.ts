@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import type { Actor } from '../../../platform/audit/audit.js';
+import type { Db } from '../../../platform/db/database.js';
+import { createSubmission } from '../commands/submissions.js';
+import type { ApplicantDetails, OnBehalfOf, SubmittedAnswers } from '../db/tables.js';
+import { canonicalize, type JsonValue } from '../receipts/jcs.js';
+import { HubError } from './errors.js';
+import { linkUploads } from './files.js';
+import type { HubCaller } from './keys.js';
+
+/** What the 202 says, and says again for a repeat of the same request. */
+export interface Accepted {
+  id: string;
+  reference: string;
+  status: 'received';
+  poll: string;
+}
+
+export function acceptedResponse(submission: { id: string; reference: string }): Accepted {
+  return {
+    id: submission.id,
+    reference: submission.reference,
+    status: 'received',
+    poll: `/api/v1/submissions/${submission.id}`,
+  };
+}
+
+/** Whose Idempotency-Keys these are: each body's keys share one namespace. */
+export function idempotencyScope(caller: HubCaller): string {
+  return `org:${caller.organisationId}`;
+}
+
+/**
+ * SHA-256 of the request in canonical JSON (RFC 8785) with the service it was sent to, so the
+ * same body with its members in another order or other spacing is the same request.
+ */
+export function requestDigest(service: string, body: unknown): string {
+  return createHash('sha256')
+    .update(canonicalize({ service, body: body as JsonValue }))
+    .digest('hex');
+}
+
+/** The earlier submission with this Idempotency-Key: the same request again, or a conflict (409). */
+export async function earlierWithKey(
+  db: Db,
+  scope: string,
+  key: string,
+  digest: string,
+): Promise<Accepted | undefined> {
+  const earlier = await db
+    .selectFrom('submissions')
+    .select(['id', 'reference', 'request_sha256'])
+    .where('idempotency_scope', '=', scope)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  if (!earlier) return undefined;
+  if (earlier.request_sha256 !== digest)
+    throw new HubError(
+      'idempotency_key_reused',
+      409,
+      'This Idempotency-Key was used before with a different request: use a new key for a new submission',
+    );
+  return acceptedResponse(earlier);
+}
+
+export interface HubSubmission {
+  caller: HubCaller;
+  service: { id: string; organisationId: string; slug: string };
+  answers: SubmittedAnswers;
+  formVersion: number;
+  applicant: ApplicantDetails | null;
+  channel: string;
+  onBehalfOf: OnBehalfOf | null;
+  idempotencyKey: string;
+  digest: string;
+}
+
+/**
+ * Takes a submission sent through the API, in the caller's transaction: the same request
+ * with the same Idempotency-Key returns the first one's answer and stores nothing; otherwise
+ * the submission, its first event, its outbox message and the audit entry are written
+ * together (see createSubmission), and its files are linked to it (see linkUploads). The
+ * answers were validated by the caller.
+ */
+export async function submitThroughHub(
+  trx: Db,
+  input: HubSubmission,
+  actor: Actor,
+): Promise<{ accepted: Accepted; created: boolean }> {
+  const scope = idempotencyScope(input.caller);
+  const earlier = await earlierWithKey(trx, scope, input.idempotencyKey, input.digest);
+  if (earlier) return { accepted: earlier, created: false };
+  const submission = await createSubmission(
+    trx,
+    {
+      serviceId: input.service.id,
+      organisationId: input.service.organisationId,
+      applicantUserId: null,
+      answers: input.answers,
+      applicant: input.applicant,
+      channel: input.channel,
+      submittedBy: { organisationId: input.caller.organisationId, keyId: input.caller.keyId },
+      onBehalfOf: input.onBehalfOf,
+      idempotency: { scope, key: input.idempotencyKey, requestSha256: input.digest },
+      formVersion: input.formVersion,
+    },
+    actor,
+    {
+      channel: input.channel,
+      keyId: input.caller.keyId,
+      ...(input.onBehalfOf ? { consentReference: input.onBehalfOf.consentReference } : {}),
+    },
+  );
+  await linkUploads(
+    trx,
+    { id: submission.id, organisationId: input.service.organisationId },
+    input.answers.values,
+    input.caller.organisationId,
+  );
+  return { accepted: acceptedResponse(submission), created: true };
+}
+
+/** True for PostgreSQL's unique violation of the Idempotency-Key index (two requests at once). */
+export function isIdempotencyRace(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string } | null;
+  return (
+    e?.code === '23505' &&
+    (e.constraint === 'submissions_idempotency' ||
+      (e.message ?? '').includes('submissions_idempotency'))
+  );
+}
