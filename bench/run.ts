@@ -242,6 +242,7 @@ async function main(): Promise<void> {
         .returning(['id', 'user_id'])
         .execute();
       for (const d of drafts) {
+        if (!d.user_id) throw new Error('bench drafts belong to the users just made');
         const session = await startSession(db, d.user_id);
         pool.push({
           cookie: `_csrf=${csrfCookie}; ju_session=${session.token}`,
