@@ -62,10 +62,23 @@ export function submissionMails(config: Config) {
   }
 
   return {
-    /** "{organisation} has received your application": null when there is no account to write to. */
+    /**
+     * "{organisation} has received your application", to the applicant's account or, for someone
+     * who applied without one, to the e-mail address they gave; null when there is neither.
+     */
     async received(db: Db, submission: SubmissionRow): Promise<Mail | null> {
       const { applicant, names } = await context(db, submission);
-      if (!applicant) return null;
+      if (!applicant) {
+        const to = submission.applicant?.email;
+        if (!to) return null;
+        return {
+          to,
+          subject: `${submission.reference}: ${(await names('en')).service}`,
+          // No account to follow it in: the reference is what they quote.
+          text: await bilingual(await loaded(), 'submissions.mail.receivedNoAccount', names),
+          organisationId: submission.organisation_id,
+        };
+      }
       // Sent by an agent: the receipt still goes to the applicant (the client), and says who sent it.
       const sent = (await eventsFor(db, submission.id)).find((e) => e.status === 'submitted');
       const agent = sent ? detailText(sent.details, 'agent_name') : '';

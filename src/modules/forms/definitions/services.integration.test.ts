@@ -215,6 +215,18 @@ describe('report a missed bin collection, without an account', () => {
       email: 'rae@example.com',
       phone: '',
     });
+
+    // With no account to follow it in, the receipt e-mail goes to the address given.
+    await app.platform.worker.drain();
+    const receipt = await db()
+      .selectFrom('outbox')
+      .select('payload')
+      .where('topic', '=', 'mail.send')
+      .where(sql<string>`payload->>'to'`, '=', 'rae@example.com')
+      .executeTakeFirstOrThrow();
+    const text = String((receipt.payload as { text?: string }).text);
+    expect(text).toContain(submission.reference);
+    expect(text).toContain('Stroud District Council has received your report or application');
   });
 });
 
@@ -316,6 +328,13 @@ describe('apply for a residents’ parking permit, signed in', () => {
     expect(sent.headers.get('location')).toMatch(
       /^\/applications\/JU-[A-Z0-9]{4}-[A-Z0-9]{4}\/confirmation$/,
     );
+    // The form's "what happens next" is on the confirmation, in the reader's language.
+    const confirmation = await citizen.get(sent.headers.get('location')!);
+    expect(confirmation.html).toContain(
+      'We will check your proof of address within 5 working days',
+    );
+    const welsh = await citizen.get(`${sent.headers.get('location')!}?lang=cy`);
+    expect(welsh.html).toContain('Byddwn yn gwirio’ch prawf o gyfeiriad');
 
     const submission = (await findSubmissionByDraftId(db(), draftId))!;
     const service = (await findPublishedService(

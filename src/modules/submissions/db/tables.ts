@@ -27,6 +27,8 @@ export interface SubmittedAnswers {
   /** The answers as validated: text, choices, addresses, files, repeated groups (JSON). */
   values: Record<string, unknown>;
   summary: { en: AnswerRow[]; cy: AnswerRow[] };
+  /** What the form told the person would happen next, kept so the confirmation can say it again. */
+  nextSteps?: { en: string; cy: string };
 }
 
 export interface SubmissionTable {

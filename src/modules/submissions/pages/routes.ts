@@ -205,6 +205,19 @@ export function submissionRoutes(app: FastifyInstance, { db }: AppContext): void
       organisationName: await names.organisation(submission.organisation_id),
       email: applicant?.email ?? user.email,
       acting: entry ? { client: entry.clientName, business: entry.agentBusinessName } : null,
+      nextSteps: nextStepsIn(submission.answers.nextSteps, request.locale),
     });
   });
+}
+
+/** The form's "what happens next" in the reader's language (English when it has no Welsh). */
+function nextStepsIn(
+  nextSteps: { en: string; cy: string } | undefined,
+  locale: 'en' | 'cy',
+): string[] {
+  const text = (locale === 'cy' && nextSteps?.cy) || nextSteps?.en || '';
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
 }

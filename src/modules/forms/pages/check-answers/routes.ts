@@ -206,6 +206,7 @@ export function checkAnswersRoutes(
               en: summariseAnswers(definition, checked.answers, 'en'),
               cy: summariseAnswers(definition, checked.answers, 'cy'),
             },
+            nextSteps: definition.confirmation.body,
           },
           agent:
             entry && user
