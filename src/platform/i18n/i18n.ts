@@ -97,10 +97,7 @@ export function formatDate(
   const parts = londonParts(value);
   const date = `${parts.day} ${MONTHS[locale][parts.month - 1]} ${parts.year}`;
   if (!options.weekday) return date;
-  const weekday = new Intl.DateTimeFormat(locale === 'cy' ? 'cy-GB' : 'en-GB', {
-    weekday: 'long',
-    timeZone: 'Europe/London',
-  }).format(toDate(value));
+  const weekday = WEEKDAY[locale].format(toDate(value));
   return `${weekday} ${date}`;
 }
 
@@ -117,21 +114,24 @@ function toDate(value: Date | string): Date {
     : value;
 }
 
+// Made once: building an Intl.DateTimeFormat costs far more than formatting with one.
+const WEEKDAY: Record<Locale, Intl.DateTimeFormat> = {
+  en: new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'Europe/London' }),
+  cy: new Intl.DateTimeFormat('cy-GB', { weekday: 'long', timeZone: 'Europe/London' }),
+};
+const LONDON_PARTS = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
 function londonParts(value: Date | string) {
   const date = toDate(value);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/London',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = Object.fromEntries(LONDON_PARTS.formatToParts(date).map((p) => [p.type, p.value]));
   return {
     day: Number(parts.day),
     month: Number(parts.month),

@@ -37,9 +37,12 @@ export function parseDateParts(
   return { date: date.toISOString().slice(0, 10) };
 }
 
+// Made once: building an Intl.DateTimeFormat costs far more than formatting with one.
+const UK_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
+
 /** Today's date in the UK, as YYYY-MM-DD. */
 export function ukToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+  return UK_DATE.format(now);
 }
 
 /** Whole days from one ISO date to another. */
