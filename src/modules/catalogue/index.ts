@@ -15,6 +15,9 @@ export {
   type ServiceSearch,
   type TranslatedPart,
 } from './queries/services.js';
+/** Services that apply through a form, and who may edit them: the forms editor's policy asks these. */
+export { servicesWithForms, type ServiceWithForm } from './queries/form-services.js';
+export { canEditService, canManageCatalogue, type OwnedService } from './policies/services.js';
 /** The demo catalogue, seeded idempotently by `src/main/seed.ts`. */
 export { seedDemoCatalogue } from './demo/seed.js';
 export { DEMO_SERVICES } from './demo/services.js';

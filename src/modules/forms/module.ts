@@ -1,6 +1,8 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
 import { deleteAbandonedDrafts, deleteDraftsOf } from './drafts.js';
 import { journeyRoutes } from './pages/routes.js';
+import { canUseFormEditor } from './pages/editor/policy.js';
+import { editorRoutes } from './pages/editor/routes.js';
 import { seedBundledForms } from './versions.js';
 
 /** Services' application forms as data: versions, the answer validator and the journey. */
@@ -17,7 +19,11 @@ export const formsModule: ModuleManifest = {
     const removed = await deleteAbandonedDrafts(db);
     if (removed > 0) logger.info({ drafts: removed }, 'removed abandoned anonymous drafts');
   },
-  routes: journeyRoutes,
+  async routes(app, context) {
+    await journeyRoutes(app, context);
+    await editorRoutes(app, context); // the service owner's form editor, /forms/staff
+  },
+  navigation: [{ text: 'forms.editor.nav', href: '/forms/staff', visibleTo: canUseFormEditor }],
   async onAccountEvent(trx, event) {
     if (event.type === 'deleted') await deleteDraftsOf(trx, event.userId);
   },
