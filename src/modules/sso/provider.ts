@@ -23,6 +23,7 @@ import {
   type KeptVerifiedIdentity,
 } from '../identity/index.js';
 import { databaseAdapter, purgeExpiredPayloads } from './db/adapter.js';
+import { SIGN_IN_SCOPES, SUBMISSIONS_SCOPE } from './commands/relying-parties.js';
 import { ensureSigningKeys, publishedKeys, sharedSecret } from './keys.js';
 import { levelOfVector, parseVtr } from './vectors.js';
 
@@ -198,7 +199,21 @@ export async function buildProvider(
       devInteractions: { enabled: false },
       requestObjects: { enabled: true },
       claimsParameter: { enabled: true },
-      revocation: { enabled: true },
+      // A client revokes only the tokens issued to itself.
+      revocation: {
+        enabled: true,
+        async allowedPolicy(_ctx, client, token) {
+          return token.clientId === client.clientId;
+        },
+      },
+      // RFC 7662, for registered clients (authenticated as at the token endpoint), about
+      // the tokens issued to themselves only.
+      introspection: {
+        enabled: true,
+        async allowedPolicy(_ctx, client, token) {
+          return token.clientId === client.clientId;
+        },
+      },
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -219,7 +234,10 @@ export async function buildProvider(
       policy,
       url: (_ctx, interaction) => `${OIDC_PREFIX}/interaction/${interaction.uid}`,
     },
-    // Consent is implicit: relying parties are public bodies an administrator registered.
+    // Consent is implicit for signing in: relying parties are public bodies an administrator
+    // registered. Sending applications for a person (`submissions`) is never implied: the
+    // grant gets it only when the person agrees on the consent page (oidc-routes.ts), and
+    // until then the `consent` prompt asks them.
     async loadExistingGrant(ctx) {
       const { client, session } = ctx.oidc;
       if (!client || !session?.accountId) return undefined;
@@ -232,7 +250,7 @@ export async function buildProvider(
       grant.addOIDCScope(
         scope
           .split(' ')
-          .filter((s) => (OIDC_SCOPES as readonly string[]).includes(s))
+          .filter((s) => (OIDC_SCOPES as readonly string[]).includes(s) && s !== SUBMISSIONS_SCOPE)
           .join(' '),
       );
       // Claims asked for one by one with the `claims` parameter (e.g. birthdate alone).
@@ -330,8 +348,8 @@ export async function buildProvider(
   return { provider, keyFingerprint, salt };
 }
 
-/** The scopes a relying party may ask for. */
-const OIDC_SCOPES = ['openid', 'email', 'phone', 'profile', 'address'] as const;
+/** The scopes a relying party may ask for (each client only those it was registered with). */
+const OIDC_SCOPES = [...SIGN_IN_SCOPES, SUBMISSIONS_SCOPE] as const;
 /** The standard claims of the `profile` scope that Joinedup has: those of a verified identity. */
 const PROFILE_CLAIMS = ['name', 'given_name', 'family_name', 'birthdate'] as const;
 

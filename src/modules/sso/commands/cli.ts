@@ -16,9 +16,10 @@ export interface CommandResult {
 /**
  * `joinedup oidc:client:create --name N --redirect-uri U [--redirect-uri U2]
  * [--post-logout-redirect-uri U] [--backchannel-logout-uri U]
- * [--auth private_key_jwt|client_secret_post] [--jwks-uri U | --jwks-file F] [--sector S]`:
- * registers a relying party and prints its client_id (and, for client_secret_post, the
- * secret, this once).
+ * [--auth private_key_jwt|client_secret_post] [--jwks-uri U | --jwks-file F] [--sector S]
+ * [--allow-submissions]`: registers a relying party and prints its client_id (and, for
+ * client_secret_post, the secret, this once). `--allow-submissions` lets it ask people for the
+ * `submissions` scope (docs/guides/oauth-submissions.md).
  */
 export async function oidcClientCreate(
   db: Kysely<Database>,
@@ -35,6 +36,7 @@ export async function oidcClientCreate(
       'jwks-uri': { type: 'string' },
       'jwks-file': { type: 'string' },
       sector: { type: 'string' },
+      'allow-submissions': { type: 'boolean', default: false },
     },
   });
   const err: string[] = [];
@@ -63,6 +65,7 @@ export async function oidcClientCreate(
           ? { backchannelLogoutUri: values['backchannel-logout-uri'] }
           : {}),
         ...(values.sector ? { sector: values.sector } : {}),
+        submissions: values['allow-submissions'] === true,
       },
     ),
   );

@@ -4,6 +4,14 @@ import type { Db } from '../../../platform/db/database.js';
 import type { FieldError, Outcome } from '../../../platform/errors/errors.js';
 
 export const AUTH_METHODS = ['private_key_jwt', 'client_secret_post'] as const;
+
+/** The scopes every relying party may ask for: signing a person in and their details. */
+export const SIGN_IN_SCOPES = ['openid', 'email', 'phone', 'profile', 'address'] as const;
+/**
+ * The scope to send applications for a person through the submission hub. Only a relying party
+ * registered with it may ask, and the person must agree to it on its own page.
+ */
+export const SUBMISSIONS_SCOPE = 'submissions';
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** What an administrator (or `joinedup oidc:client:create`) gives to register a relying party. */
@@ -19,6 +27,8 @@ export interface RelyingPartyInput {
   jwks?: string;
   /** A sector identifier (host name) to share pairwise subjects between several relying parties. */
   sector?: string;
+  /** May ask people for the `submissions` scope (to send applications for them). */
+  submissions?: boolean;
 }
 
 /** http is allowed only for this machine, for development and tests. */
@@ -112,6 +122,8 @@ export async function registerRelyingParty(
     token_endpoint_auth_method: input.authMethod,
     id_token_signed_response_alg: 'ES256',
     subject_type: 'pairwise',
+    // What it may ask for (oidc-provider refuses anything else with invalid_scope).
+    scope: [...SIGN_IN_SCOPES, ...(input.submissions ? [SUBMISSIONS_SCOPE] : [])].join(' '),
     ...(clientSecret ? { client_secret: clientSecret } : {}),
     ...(input.jwksUri ? { jwks_uri: input.jwksUri } : {}),
     ...(input.jwks ? { jwks: parsePublicJwks(input.jwks) } : {}),
@@ -137,7 +149,11 @@ export async function registerRelyingParty(
     resourceType: 'oidc_client',
     resourceId: clientId,
     subjectUserId: null,
-    details: { name: input.name.trim(), authMethod: input.authMethod },
+    details: {
+      name: input.name.trim(),
+      authMethod: input.authMethod,
+      submissions: Boolean(input.submissions),
+    },
   });
   return { ok: true, clientId, clientSecret };
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Database } from '../../../platform/db/database.js';
+import { SIGN_IN_SCOPES } from '../commands/relying-parties.js';
 
 /**
  * oidc-provider's storage in the database (`oidc_payloads`), so that any node can serve any
@@ -99,7 +100,11 @@ async function findClient(db: Kysely<Database>, id: string): Promise<AdapterPayl
     .select(['client_id', 'metadata'])
     .where('client_id', '=', id)
     .executeTakeFirst();
-  return row ? ({ ...row.metadata, client_id: row.client_id } as AdapterPayload) : undefined;
+  if (!row) return undefined;
+  // Relying parties registered before scopes were recorded may sign people in, nothing more.
+  const scope =
+    typeof row.metadata.scope === 'string' ? row.metadata.scope : SIGN_IN_SCOPES.join(' ');
+  return { ...row.metadata, scope, client_id: row.client_id } as AdapterPayload;
 }
 
 /** Deletes what oidc-provider stored that has expired (run now and then; nothing reads it). */

@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
+import type Provider from 'oidc-provider';
+import { recordAudit } from '../../../platform/audit/audit.js';
+import { formText } from '../../../platform/http/forms.js';
 import type { AppContext } from '../../../platform/http/types.js';
 import {
   assuranceLevel,
@@ -7,10 +10,18 @@ import {
   vectorOfTrust,
   type AssuranceLevel,
 } from '../../identity/index.js';
+import { SUBMISSIONS_SCOPE } from '../commands/relying-parties.js';
 import { attachState, OIDC_PREFIX, type ProviderHolder } from '../provider.js';
 import { grantedVector, parseVtr, type VectorLevel } from '../vectors.js';
 
 const ERROR = 'modules/sso/pages/errors/error.njk';
+const CONSENT = 'modules/sso/pages/consent/consent.njk';
+
+/** The scopes the `consent` prompt found missing from the person's grant. */
+function missingScopes(prompt: { details: Record<string, unknown> }): string[] {
+  const missing = prompt.details.missingOIDCScope;
+  return Array.isArray(missing) ? missing.filter((s): s is string => typeof s === 'string') : [];
+}
 
 /** Hands the Fastify side's view of the request (person, language, page renderer) to oidc-provider. */
 function handOver(request: FastifyRequest, reply: FastifyReply): void {
@@ -44,6 +55,36 @@ function uiLocale(value: unknown): 'en' | 'cy' | null {
   return null;
 }
 
+type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/**
+ * Adds what the consent prompt found missing (scopes, and claims asked for by name) to the
+ * person's grant with this relying party, and resumes the authorization: where to send them.
+ */
+async function consentTo(
+  provider: Provider,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  details: InteractionDetails,
+  accountId: string,
+): Promise<string> {
+  const grant = details.grantId
+    ? await provider.Grant.find(details.grantId)
+    : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+  if (!grant) throw new Error('the grant being consented to has gone');
+  const scopes = missingScopes(details.prompt);
+  if (scopes.length) grant.addOIDCScope(scopes.join(' '));
+  const claims = details.prompt.details.missingOIDCClaims;
+  if (Array.isArray(claims) && claims.length) grant.addOIDCClaims(claims as string[]);
+  const grantId = await grant.save();
+  return provider.interactionResult(
+    request.raw,
+    reply.raw,
+    { consent: { grantId } },
+    { mergeWithLastSubmission: true },
+  );
+}
+
 /**
  * The provider's own endpoints under /oidc (discovery, JWKS, authorize, token, userinfo,
  * logout…), the trustmark, and the interaction that signs a person in with their Joinedup
@@ -51,7 +92,7 @@ function uiLocale(value: unknown): 'en' | 'cy' | null {
  */
 export async function oidcRoutes(
   app: FastifyInstance,
-  _context: AppContext,
+  { db }: AppContext,
   holder: ProviderHolder,
 ): Promise<void> {
   app.get(`${OIDC_PREFIX}/trustmark`, async () => {
@@ -103,6 +144,25 @@ export async function oidcRoutes(
       const next = (achieved < 2 ? 2 : needed) as AssuranceLevel;
       return reply.redirect(stepUpPath(next, here), 303);
     }
+    if (prompt.name === 'consent') {
+      // Only sending applications needs the person's word; anything else is implied (see
+      // loadExistingGrant), so a consent prompt without it is settled at once.
+      if (details.session?.accountId !== user.id)
+        return reply
+          .code(400)
+          .view(ERROR, { code: 'session_not_found', known: true, requestId: request.id });
+      const missing = missingScopes(prompt);
+      if (missing.includes(SUBMISSIONS_SCOPE)) {
+        const client = await provider.Client.find(String(params.client_id));
+        return reply.view(CONSENT, {
+          uid,
+          clientName: client?.clientName ?? String(params.client_id),
+          fieldErrors: {},
+        });
+      }
+      return reply.redirect(await consentTo(provider, request, reply, details, user.id), 303);
+    }
+
     const redirectTo = await provider.interactionResult(request.raw, reply.raw, {
       login: {
         accountId: user.id,
@@ -112,6 +172,74 @@ export async function oidcRoutes(
     });
     return reply.redirect(redirectTo, 303);
   });
+
+  // The person's answer on the consent page: agree (the grant gets the scope and the
+  // authorization resumes) or refuse (the relying party gets access_denied). Audited both ways.
+  app.post(
+    `${OIDC_PREFIX}/interaction/:uid`,
+    { preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const { provider } = await holder.get();
+      handOver(request, reply);
+      let details;
+      try {
+        details = await provider.interactionDetails(request.raw, reply.raw);
+      } catch (error) {
+        request.log.info({ err: error }, 'oidc interaction not found');
+        return reply
+          .code(400)
+          .view(ERROR, { code: 'session_not_found', known: true, requestId: request.id });
+      }
+      const { uid, prompt, params, session } = details;
+      const user = request.user;
+      if (
+        (request.params as { uid: string }).uid !== uid ||
+        prompt.name !== 'consent' ||
+        !user ||
+        session?.accountId !== user.id
+      )
+        return reply
+          .code(400)
+          .view(ERROR, { code: 'session_not_found', known: true, requestId: request.id });
+      const clientId = String(params.client_id);
+      const client = await provider.Client.find(clientId);
+      const decision = formText(request.body, 'decision');
+      if (decision !== 'agree' && decision !== 'refuse') {
+        const message = request.t('sso.consent.missing');
+        return reply.code(400).view(CONSENT, {
+          uid,
+          clientName: client?.clientName ?? clientId,
+          errorList: [{ text: message, href: '#decision' }],
+          fieldErrors: { decision: { text: message } },
+        });
+      }
+      const scopes = missingScopes(prompt);
+      await recordAudit(
+        db,
+        { userId: user.id, organisationId: null, role: null, requestId: request.id },
+        {
+          action: decision === 'agree' ? 'sso.consent_given' : 'sso.consent_refused',
+          resourceType: 'oidc_client',
+          resourceId: clientId,
+          subjectUserId: user.id,
+          details: { client: client?.clientName ?? clientId, scopes },
+        },
+      );
+      if (decision === 'refuse') {
+        const redirectTo = await provider.interactionResult(
+          request.raw,
+          reply.raw,
+          {
+            error: 'access_denied',
+            error_description: 'The person did not give permission to send applications for them',
+          },
+          { mergeWithLastSubmission: false },
+        );
+        return reply.redirect(redirectTo, 303);
+      }
+      return reply.redirect(await consentTo(provider, request, reply, details, user.id), 303);
+    },
+  );
 
   // Everything else under /oidc is oidc-provider's. It reads request bodies itself, so in
   // this scope no parser touches them; CSRF is its own business there (app.ts skips /oidc/).

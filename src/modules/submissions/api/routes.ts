@@ -14,6 +14,13 @@ import { HubError, type HubProblem } from '../hub/errors.js';
 import { describeUploads } from '../hub/files.js';
 import { formsContract, summaryOf } from '../hub/forms.js';
 import { inboxPage, statusView } from '../hub/inbox.js';
+import {
+  authenticateHubRequest,
+  isPersonCaller,
+  personBodyProblems,
+  type ApiCaller,
+  type PersonCaller,
+} from '../hub/auth.js';
 import { authenticateHubKey, type HubCaller } from '../hub/keys.js';
 import { receivedSubmission } from '../hub/payload.js';
 import {
@@ -32,6 +39,7 @@ import {
 } from '../hub/submit.js';
 import { submissionMails } from '../notifications.js';
 import { mayReadStatus, mayReceive, mayReply, maySubmitTo } from '../policies/hub.js';
+import { personMayReadStatus } from '../policies/oauth.js';
 import { eventsFor, findSubmissionById } from '../queries/submissions.js';
 
 const TAG = 'Submission hub';
@@ -188,7 +196,17 @@ function callerOf(request: FastifyRequest): HubCaller {
   return caller;
 }
 
-function actorOf(request: FastifyRequest, caller: HubCaller): Actor {
+/** A person's access token (sending, reading a status), when it authenticated the request. */
+const people = new WeakMap<FastifyRequest, PersonCaller>();
+
+function actorOf(request: FastifyRequest, caller: ApiCaller): Actor {
+  if (isPersonCaller(caller))
+    return {
+      userId: caller.userId,
+      organisationId: null,
+      role: caller.channel,
+      requestId: request.id,
+    };
   return {
     userId: null,
     organisationId: caller.organisationId,
@@ -234,7 +252,15 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
     route.onRequest = [
       ...existing,
       async (request: FastifyRequest) => {
-        callers.set(request, await authenticateHubKey(db, request.headers.authorization));
+        // A person's access token may send a submission and read its status; keys do the rest.
+        const personAllowed = route.url === ROUTES.submit || route.url === ROUTES.status;
+        const caller = await authenticateHubRequest(
+          db,
+          request.headers.authorization,
+          personAllowed,
+        );
+        if (isPersonCaller(caller)) people.set(request, caller);
+        else callers.set(request, caller);
       },
     ];
     route.errorHandler = hubErrorHandler;
@@ -263,7 +289,8 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
     response: Accepted,
     successStatus: 202,
     handler: async ({ params, body }, request) => {
-      const caller = callerOf(request);
+      const person = people.get(request);
+      const caller: ApiCaller = person ?? callerOf(request);
       const idempotencyKey = request.headers['idempotency-key'];
       if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey))
         throw new HubError('validation_error', 400, 'Send an Idempotency-Key header', [
@@ -274,13 +301,22 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
         ]);
       const service = await findPublishedService(db, params.service, 'en');
       if (!service) throw notFound({ service: params.service });
-      if (!maySubmitTo(caller, service.organisation.id))
+      if (isPersonCaller(caller)) {
+        const problems = personBodyProblems(body);
+        if (problems.length)
+          throw new HubError(
+            'validation_error',
+            400,
+            'The access token says who and how',
+            problems,
+          );
+      } else if (!maySubmitTo(caller, service.organisation.id))
         throw insufficientScope(
           caller.scope === 'receive'
             ? 'A receive key cannot send submissions: use a submit key'
             : 'A submit key sends only to its own organisation’s services',
         );
-      if (caller.scope === 'submit-any' && !body.onBehalfOf)
+      if (!isPersonCaller(caller) && caller.scope === 'submit-any' && !body.onBehalfOf)
         throw new HubError('validation_error', 400, 'Say whose behalf you act on', [
           {
             field: 'body.onBehalfOf',
@@ -319,7 +355,9 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
             message_cy: e.message.cy,
           })),
         );
-      const sender = await findOrganisationById(db, caller.organisationId);
+      const sender = isPersonCaller(caller)
+        ? null
+        : await findOrganisationById(db, caller.organisationId);
       const input = {
         caller,
         service: { id: service.id, organisationId: service.organisation.id, slug: service.slug },
@@ -329,7 +367,9 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
         },
         formVersion: form.version,
         applicant: body.applicant ?? null,
-        channel: body.channel ?? `api:${sender?.slug ?? 'unknown'}`,
+        channel: isPersonCaller(caller)
+          ? caller.channel
+          : (body.channel ?? `api:${sender?.slug ?? 'unknown'}`),
         onBehalfOf: body.onBehalfOf ?? null,
         idempotencyKey,
         digest,
@@ -358,6 +398,14 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
     return { caller, submission };
   }
 
+  /** The submission in the URL if the person's client sent it for them; "not found" otherwise. */
+  async function readableByPerson(person: PersonCaller, id: string) {
+    const submission = UUID.test(id) ? await findSubmissionById(db, id) : undefined;
+    if (!submission || !personMayReadStatus(person, submission))
+      throw notFound({ submissionId: id, clientId: person.clientId });
+    return { submission };
+  }
+
   apiRoute(app, {
     method: 'GET',
     url: ROUTES.status,
@@ -367,7 +415,10 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
     params: IdParams,
     response: Status,
     handler: async ({ params }, request) => {
-      const { submission } = await readable(request, params.id);
+      const person = people.get(request);
+      const { submission } = person
+        ? await readableByPerson(person, params.id)
+        : await readable(request, params.id);
       return statusView(db, submission);
     },
   });

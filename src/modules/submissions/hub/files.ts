@@ -15,7 +15,7 @@ function isFileReference(value: unknown): value is { id: string } {
 }
 
 /** The answers that are lists of uploads (`[{ id, … }]`), by question name. */
-function fileLists(answers: Record<string, unknown>): [string, { id: string }[]][] {
+export function fileLists(answers: Record<string, unknown>): [string, { id: string }[]][] {
   return Object.entries(answers).filter(
     (entry): entry is [string, { id: string }[]] =>
       Array.isArray(entry[1]) && entry[1].length > 0 && entry[1].every(isFileReference),

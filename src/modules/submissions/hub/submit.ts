@@ -6,7 +6,7 @@ import type { ApplicantDetails, OnBehalfOf, SubmittedAnswers } from '../db/table
 import { canonicalize, type JsonValue } from '../receipts/jcs.js';
 import { HubError } from './errors.js';
 import { linkUploads } from './files.js';
-import type { HubCaller } from './keys.js';
+import { isPersonCaller, refusePersonUploads, type ApiCaller } from './auth.js';
 
 /** What the 202 says, and says again for a repeat of the same request. */
 export interface Accepted {
@@ -25,9 +25,14 @@ export function acceptedResponse(submission: { id: string; reference: string }):
   };
 }
 
-/** Whose Idempotency-Keys these are: each body's keys share one namespace. */
-export function idempotencyScope(caller: HubCaller): string {
-  return `org:${caller.organisationId}`;
+/**
+ * Whose Idempotency-Keys these are: each body's keys share one namespace; a client sending
+ * with people's access tokens has one per person.
+ */
+export function idempotencyScope(caller: ApiCaller): string {
+  return isPersonCaller(caller)
+    ? `oauth:${caller.clientId}:${caller.userId}`
+    : `org:${caller.organisationId}`;
 }
 
 /**
@@ -64,7 +69,7 @@ export async function earlierWithKey(
 }
 
 export interface HubSubmission {
-  caller: HubCaller;
+  caller: ApiCaller;
   service: { id: string; organisationId: string; slug: string };
   answers: SubmittedAnswers;
   formVersion: number;
@@ -90,16 +95,20 @@ export async function submitThroughHub(
   const scope = idempotencyScope(input.caller);
   const earlier = await earlierWithKey(trx, scope, input.idempotencyKey, input.digest);
   if (earlier) return { accepted: earlier, created: false };
+  const { caller } = input;
+  // With a person's access token the person is the applicant and the client the channel.
+  const person = isPersonCaller(caller) ? caller : null;
+  const key = isPersonCaller(caller) ? null : caller;
   const submission = await createSubmission(
     trx,
     {
       serviceId: input.service.id,
       organisationId: input.service.organisationId,
-      applicantUserId: null,
+      applicantUserId: person?.userId ?? null,
       answers: input.answers,
       applicant: input.applicant,
       channel: input.channel,
-      submittedBy: { organisationId: input.caller.organisationId, keyId: input.caller.keyId },
+      submittedBy: key ? { organisationId: key.organisationId, keyId: key.keyId } : null,
       onBehalfOf: input.onBehalfOf,
       idempotency: { scope, key: input.idempotencyKey, requestSha256: input.digest },
       formVersion: input.formVersion,
@@ -107,16 +116,18 @@ export async function submitThroughHub(
     actor,
     {
       channel: input.channel,
-      keyId: input.caller.keyId,
+      ...(key ? { keyId: key.keyId } : { clientId: person?.clientId }),
       ...(input.onBehalfOf ? { consentReference: input.onBehalfOf.consentReference } : {}),
     },
   );
-  await linkUploads(
-    trx,
-    { id: submission.id, organisationId: input.service.organisationId },
-    input.answers.values,
-    input.caller.organisationId,
-  );
+  if (key)
+    await linkUploads(
+      trx,
+      { id: submission.id, organisationId: input.service.organisationId },
+      input.answers.values,
+      key.organisationId,
+    );
+  else refusePersonUploads(input.answers.values);
   return { accepted: acceptedResponse(submission), created: true };
 }
 

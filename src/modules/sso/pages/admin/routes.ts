@@ -58,6 +58,7 @@ export function adminRoutes(app: FastifyInstance, { db }: AppContext): void {
       jwks: formText(body, 'jwks'),
       backchannelLogoutUri: formText(body, 'backchannelLogoutUri'),
       sector: formText(body, 'sector'),
+      submissions: formText(body, 'submissions') === 'yes' ? 'yes' : '',
     };
     const outcome = await db.transaction().execute((trx) =>
       registerRelyingParty(
@@ -83,6 +84,7 @@ export function adminRoutes(app: FastifyInstance, { db }: AppContext): void {
             ? { backchannelLogoutUri: values.backchannelLogoutUri }
             : {}),
           ...(values.sector ? { sector: values.sector } : {}),
+          submissions: values.submissions === 'yes',
         },
       ),
     );
