@@ -108,6 +108,49 @@ describe('the transactional outbox', () => {
     expect(handled.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
+  it('handles a claimed batch a few messages at a time, each once, and one failing leaves the others done', async () => {
+    for (let i = 0; i < 12; i++)
+      await enqueue(database.db, {
+        topic: 'test.parallel',
+        payload: { n: i },
+        idempotencyKey: `parallel-${i}`,
+      });
+    let inFlight = 0;
+    let most = 0;
+    const handled: number[] = [];
+    const drained = await new OutboxWorker(
+      database.db,
+      new Map<string, OutboxHandler>([
+        [
+          'test.parallel',
+          async (payload) => {
+            inFlight++;
+            most = Math.max(most, inFlight);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            inFlight--;
+            if (payload.n === 7) throw new Error('seven fails');
+            handled.push(payload.n as number);
+          },
+        ],
+      ]),
+      silent,
+      { pollMs: 50, maxAttempts: 3, backoffBaseMs: 60_000, concurrency: 3 },
+    ).drain();
+    expect(drained).toBe(12);
+    expect(most).toBe(3);
+    expect(handled.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11]);
+    const rows = await database.db
+      .selectFrom('outbox')
+      .select(['idempotency_key', 'status', 'attempts'])
+      .where('topic', '=', 'test.parallel')
+      .execute();
+    expect(rows.filter((row) => row.status === 'done')).toHaveLength(11);
+    expect(rows.find((row) => row.idempotency_key === 'parallel-7')).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+    });
+  });
+
   it('marks a message with no handler as failed rather than losing it', async () => {
     await enqueue(database.db, { topic: 'test.unknown', payload: {}, idempotencyKey: 'unknown-1' });
     await worker({}, 1).drain();

@@ -95,7 +95,17 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
   backoffBaseMs?: number;
   batchSize?: number;
+  /**
+   * How many messages of a claimed batch are handled at once (default 4; 1 handles them one
+   * after another in id order). Each message is still handled once per claim and marked done or
+   * failed on its own. Safe on PGlite too: its one connection is queued (PGlitePool), handlers
+   * use `db` between transactions, never inside one, so they wait for each other, never deadlock.
+   */
+  concurrency?: number;
 }
+
+/** Messages of a claimed batch handled at once when the options do not say. */
+export const OUTBOX_CONCURRENCY = 4;
 
 /**
  * Drains the outbox. Each node may run one; claims use FOR UPDATE SKIP LOCKED and a lease, so
@@ -163,10 +173,30 @@ export class OutboxWorker {
     for (;;) {
       const batch = await this.claim();
       if (batch.length === 0) return total;
-      for (const message of batch) await this.handle(message);
+      await this.handleAll(batch);
       total += batch.length;
       if (this.stopRequested) return total;
     }
+  }
+
+  /**
+   * Handles a claimed batch, a few messages at a time, in id order as each slot frees. Waits for
+   * every message even if one throws (a failure to record an outcome), so none is left in
+   * flight when drain() returns, then rethrows the first error.
+   */
+  private async handleAll(batch: OutboxMessage[]): Promise<void> {
+    let next = 0;
+    const slots = Math.max(
+      1,
+      Math.min(this.options.concurrency ?? OUTBOX_CONCURRENCY, batch.length),
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: slots }, async () => {
+        while (next < batch.length) await this.handle(batch[next++]!);
+      }),
+    );
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async claim(): Promise<OutboxMessage[]> {

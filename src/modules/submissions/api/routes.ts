@@ -7,8 +7,6 @@ import { apiRoute, ApiValidationError } from '../../../platform/http/api.js';
 import type { AppContext } from '../../../platform/http/types.js';
 import { ukToday } from '../../../platform/validation/validators.js';
 import { attachmentApiRoutes } from '../../attachments/index.js';
-import { findPublishedService } from '../../catalogue/index.js';
-import { findOrganisationById } from '../../organisations/index.js';
 import { markDelivered } from '../hub/delivery.js';
 import { HubError, type HubProblem } from '../hub/errors.js';
 import { describeUploads } from '../hub/files.js';
@@ -23,6 +21,7 @@ import {
 } from '../hub/auth.js';
 import { authenticateHubKey, type HubCaller } from '../hub/keys.js';
 import { receivedSubmission } from '../hub/payload.js';
+import { submitTargets } from '../hub/targets.js';
 import {
   DECISION_OUTCOMES,
   HUB_STATUSES,
@@ -33,7 +32,6 @@ import {
 import {
   earlierWithKey,
   idempotencyScope,
-  isIdempotencyRace,
   requestDigest,
   submitThroughHub,
 } from '../hub/submit.js';
@@ -244,6 +242,8 @@ async function hubErrorHandler(error: FastifyError, request: FastifyRequest, rep
  */
 export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: AppContext): void {
   const mails = submissionMails(config);
+  // The service, its published form and the sending body, kept a few seconds (see submitTargets).
+  const targets = submitTargets(db, formsContract);
 
   // The key is checked before the body is read, and errors keep one entry per problem.
   app.addHook('onRoute', (route) => {
@@ -299,8 +299,9 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
             message: 'Required: 1 to 255 printable characters, unique to this submission',
           },
         ]);
-      const service = await findPublishedService(db, params.service, 'en');
-      if (!service) throw notFound({ service: params.service });
+      const target = await targets.service(params.service);
+      if (!target) throw notFound({ service: params.service });
+      const { service } = target;
       if (isPersonCaller(caller)) {
         const problems = personBodyProblems(body);
         if (problems.length)
@@ -310,7 +311,7 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
             'The access token says who and how',
             problems,
           );
-      } else if (!maySubmitTo(caller, service.organisation.id))
+      } else if (!maySubmitTo(caller, service.organisationId))
         throw insufficientScope(
           caller.scope === 'receive'
             ? 'A receive key cannot send submissions: use a submit key'
@@ -331,36 +332,41 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
           { field: 'body', message: 'Contains text that is not valid Unicode' },
         ]);
       }
-      // The same request again gets the same answer, even if the form has changed since.
+      // The same request again gets the same answer, even if the form has changed since. A
+      // repeat that would pass is answered by submitThroughHub (the unique index catches it),
+      // so only a refusal below looks for an earlier submission with this key first: new
+      // submissions, nearly all of them, pay no lookup.
       const scope = idempotencyScope(caller);
-      const earlier = await earlierWithKey(db, scope, idempotencyKey, digest);
-      if (earlier) return earlier;
+      const refuse = async (error: Error) => {
+        const earlier = await earlierWithKey(db, scope, idempotencyKey, digest);
+        if (earlier) return earlier;
+        throw error;
+      };
 
+      const form = target.form;
+      if (!form) return refuse(notFound({ service: service.slug, reason: 'no published form' }));
       const forms = await formsContract();
-      const form = service.formKey ? await forms.publishedForm(db, service.formKey) : undefined;
-      if (!form) throw notFound({ service: service.slug, reason: 'no published form' });
       const checked = forms.validateAnswers(
         form.definition,
         await describeUploads(db, body.answers),
         { today: ukToday() },
       );
       if (!checked.ok)
-        throw new HubError(
-          'validation_error',
-          400,
-          'The answers are not valid',
-          checked.errors.map((e) => ({
-            field: e.field ? `body.answers.${e.field}` : 'body.answers',
-            message: e.message.en,
-            message_cy: e.message.cy,
-          })),
+        return refuse(
+          new HubError(
+            'validation_error',
+            400,
+            'The answers are not valid',
+            checked.errors.map((e) => ({
+              field: e.field ? `body.answers.${e.field}` : 'body.answers',
+              message: e.message.en,
+              message_cy: e.message.cy,
+            })),
+          ),
         );
-      const sender = isPersonCaller(caller)
-        ? null
-        : await findOrganisationById(db, caller.organisationId);
       const input = {
         caller,
-        service: { id: service.id, organisationId: service.organisation.id, slug: service.slug },
+        service,
         answers: {
           values: checked.answers,
           summary: summaryOf(forms, form.definition, checked.answers),
@@ -369,21 +375,13 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
         applicant: body.applicant ?? null,
         channel: isPersonCaller(caller)
           ? caller.channel
-          : (body.channel ?? `api:${sender?.slug ?? 'unknown'}`),
+          : (body.channel ??
+            `api:${(await targets.senderSlug(caller.organisationId)) ?? 'unknown'}`),
         onBehalfOf: body.onBehalfOf ?? null,
         idempotencyKey,
         digest,
       };
-      const submit = () =>
-        db.transaction().execute((trx) => submitThroughHub(trx, input, actorOf(request, caller)));
-      let outcome;
-      try {
-        outcome = await submit();
-      } catch (error) {
-        // Two requests with one key at once: the second waited for the first, then collided.
-        if (!isIdempotencyRace(error)) throw error;
-        outcome = await submit();
-      }
+      const outcome = await submitThroughHub(db, input, actorOf(request, caller));
       if (outcome.created) wakeOutbox();
       return outcome.accepted;
     },

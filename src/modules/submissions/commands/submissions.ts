@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor } from '../../../platform/audit/audit.js';
 import { recordAudit } from '../../../platform/audit/audit.js';
@@ -61,68 +62,120 @@ export async function createSubmission(
   auditDetails: Record<string, unknown> = {},
 ): Promise<SubmissionRow> {
   const agent = input.agent ?? null;
-  for (let attempt = 0; ; attempt++) {
+  const eventDetails = agent
+    ? {
+        on_behalf_of: input.applicantUserId,
+        agent_name: agent.name,
+        agent_business_id: agent.businessId,
+        agent_business_name: agent.businessName,
+      }
+    : {};
+  for (let attempt = 1; ; attempt++) {
+    const id = randomUUID();
     const reference = newReference();
-    const clash = await trx
-      .selectFrom('submissions')
-      .select('id')
-      .where('reference', '=', reference)
-      .executeTakeFirst();
-    if (clash && attempt < 5) continue;
+    const text = (value: string | null) => sql<string>`${value}::text`;
+    const uuid = (value: string | null) => sql<string>`${value}::uuid`;
+    const jsonb = (value: unknown) => sql<string>`${JSON.stringify(value)}::jsonb`;
+    // One statement (so one round trip, and atomic even without the caller's transaction): the
+    // submission, and only if it was inserted, its first event, the outbox message that delivers
+    // it (the rows enqueue writes) and the audit entry (the row recordAudit writes). A reference
+    // already taken inserts nothing, and we try again with a new one; the unique index is the
+    // guard, so there is no SELECT first. Any other clash (a draft sent twice, an
+    // Idempotency-Key) is an error as before.
     const submission = await trx
-      .insertInto('submissions')
-      .values({
-        reference,
-        draft_id: input.draftId ?? null,
-        service_id: input.serviceId,
-        organisation_id: input.organisationId,
-        applicant_user_id: input.applicantUserId,
-        submitted_by_user_id: agent?.userId ?? input.applicantUserId,
-        agent_business_id: agent?.businessId ?? null,
-        answers: JSON.stringify(input.answers),
-        status: 'submitted',
-        applicant: input.applicant ? JSON.stringify(input.applicant) : null,
-        ...(input.channel ? { channel: input.channel } : {}),
-        submitted_by_organisation_id: input.submittedBy?.organisationId ?? null,
-        submitted_by_key_id: input.submittedBy?.keyId ?? null,
-        on_behalf_of: input.onBehalfOf ? JSON.stringify(input.onBehalfOf) : null,
-        idempotency_scope: input.idempotency?.scope ?? null,
-        idempotency_key: input.idempotency?.key ?? null,
-        request_sha256: input.idempotency?.requestSha256 ?? null,
-        form_version: input.formVersion ?? null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('submission_events')
-      .values({
-        submission_id: submission.id,
-        status: 'submitted',
-        details: agent
-          ? JSON.stringify({
-              on_behalf_of: input.applicantUserId,
-              agent_name: agent.name,
-              agent_business_id: agent.businessId,
-              agent_business_name: agent.businessName,
-            })
-          : undefined,
-        actor_user_id: agent?.userId ?? input.applicantUserId,
-        actor_organisation_id: input.submittedBy?.organisationId ?? null,
-      })
-      .execute();
-    await enqueue(trx, {
-      topic: SUBMITTED_TOPIC,
-      payload: { submissionId: submission.id },
-      idempotencyKey: `${SUBMITTED_TOPIC}:${submission.id}`,
-    });
-    await recordAudit(trx, actor, {
-      action: 'submission.created',
-      resourceType: 'submission',
-      resourceId: submission.id,
-      subjectUserId: input.applicantUserId,
-      details: { reference, ...auditDetails },
-    });
-    return submission;
+      .with('inserted', (db) =>
+        db
+          .insertInto('submissions')
+          .values({
+            id,
+            reference,
+            draft_id: input.draftId ?? null,
+            service_id: input.serviceId,
+            organisation_id: input.organisationId,
+            applicant_user_id: input.applicantUserId,
+            submitted_by_user_id: agent?.userId ?? input.applicantUserId,
+            agent_business_id: agent?.businessId ?? null,
+            answers: JSON.stringify(input.answers),
+            status: 'submitted',
+            applicant: input.applicant ? JSON.stringify(input.applicant) : null,
+            ...(input.channel ? { channel: input.channel } : {}),
+            submitted_by_organisation_id: input.submittedBy?.organisationId ?? null,
+            submitted_by_key_id: input.submittedBy?.keyId ?? null,
+            on_behalf_of: input.onBehalfOf ? JSON.stringify(input.onBehalfOf) : null,
+            idempotency_scope: input.idempotency?.scope ?? null,
+            idempotency_key: input.idempotency?.key ?? null,
+            request_sha256: input.idempotency?.requestSha256 ?? null,
+            form_version: input.formVersion ?? null,
+          })
+          .onConflict((oc) => oc.column('reference').doNothing())
+          .returningAll(),
+      )
+      .with('event', (db) =>
+        db
+          .insertInto('submission_events')
+          .columns(['submission_id', 'status', 'details', 'actor_user_id', 'actor_organisation_id'])
+          .expression((eb) =>
+            eb
+              .selectFrom('inserted')
+              .select([
+                'inserted.id',
+                text('submitted').as('status'),
+                jsonb(eventDetails).as('details'),
+                uuid(agent?.userId ?? input.applicantUserId).as('actor_user_id'),
+                uuid(input.submittedBy?.organisationId ?? null).as('actor_organisation_id'),
+              ]),
+          ),
+      )
+      .with('message', (db) =>
+        db
+          .insertInto('outbox')
+          .columns(['topic', 'payload', 'idempotency_key'])
+          .expression((eb) =>
+            eb
+              .selectFrom('inserted')
+              .select([
+                text(SUBMITTED_TOPIC).as('topic'),
+                jsonb({ submissionId: id }).as('payload'),
+                text(`${SUBMITTED_TOPIC}:${id}`).as('idempotency_key'),
+              ]),
+          )
+          .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+      )
+      .with('audit', (db) =>
+        db
+          .insertInto('audit_log')
+          .columns([
+            'action',
+            'actor_user_id',
+            'actor_organisation_id',
+            'actor_role',
+            'subject_user_id',
+            'resource_type',
+            'resource_id',
+            'request_id',
+            'details',
+          ])
+          .expression((eb) =>
+            eb
+              .selectFrom('inserted')
+              .select([
+                text('submission.created').as('action'),
+                uuid(actor.userId).as('actor_user_id'),
+                uuid(actor.organisationId).as('actor_organisation_id'),
+                text(actor.role).as('actor_role'),
+                uuid(input.applicantUserId).as('subject_user_id'),
+                text('submission').as('resource_type'),
+                text(id).as('resource_id'),
+                text(actor.requestId ?? null).as('request_id'),
+                jsonb({ reference, ...auditDetails }).as('details'),
+              ]),
+          ),
+      )
+      .selectFrom('inserted')
+      .selectAll()
+      .executeTakeFirst();
+    if (submission) return submission;
+    if (attempt >= 5) throw new Error('Could not find an unused submission reference');
   }
 }
 

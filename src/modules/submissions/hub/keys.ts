@@ -109,7 +109,8 @@ export async function findHubKey(
 /**
  * Checks `Authorization: Bearer juhub.…`: the key must exist, its secret's SHA-256 must match
  * (compared in constant time) and it must not be revoked. Records when it was last used (at
- * most once a minute, so a busy key is not a write per request). Throws a 401 HubError.
+ * most once a minute, so a busy key is not a write per request) in the same statement that
+ * reads the key: one round trip. Throws a 401 HubError.
  */
 export async function authenticateHubKey(
   db: Db,
@@ -123,26 +124,35 @@ export async function authenticateHubKey(
     );
   const match = KEY_TEXT.exec(authorization.slice(7).trim());
   if (!match) throw new HubError('api_key_invalid', 401, 'API key not found');
+  const id = uuidFromHex(match[1]!);
+  const digest = sha256Hex(match[2]!);
+  // One round trip: the key, and (in the same statement) last_used_at moved on only for the
+  // right secret of a live key whose stored time is over a minute old. The statement's SELECT
+  // sees the row as it was before that UPDATE, so nothing below depends on it.
   const key = await db
+    .with('touched', (qb) =>
+      qb
+        .updateTable('hub_api_keys')
+        .set({ last_used_at: sql<Date>`now()` })
+        .where('id', '=', id)
+        .where('secret_sha256', '=', digest)
+        .where('revoked_at', 'is', null)
+        .where((eb) =>
+          eb.or([
+            eb('last_used_at', 'is', null),
+            eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`),
+          ]),
+        )
+        .returning('id'),
+    )
     .selectFrom('hub_api_keys')
     .select(['id', 'organisation_id', 'scope', 'secret_sha256', 'revoked_at'])
-    .where('id', '=', uuidFromHex(match[1]!))
+    .where('id', '=', id)
     .executeTakeFirst();
-  const presented = Buffer.from(sha256Hex(match[2]!), 'hex');
+  const presented = Buffer.from(digest, 'hex');
   const stored = Buffer.from(key?.secret_sha256 ?? '0'.repeat(64), 'hex');
   if (!key || !timingSafeEqual(presented, stored))
     throw new HubError('api_key_invalid', 401, 'API key not found');
   if (key.revoked_at) throw new HubError('api_key_invalid', 401, 'API key revoked');
-  await db
-    .updateTable('hub_api_keys')
-    .set({ last_used_at: sql<Date>`now()` })
-    .where('id', '=', key.id)
-    .where((eb) =>
-      eb.or([
-        eb('last_used_at', 'is', null),
-        eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`),
-      ]),
-    )
-    .execute();
   return { keyId: key.id, organisationId: key.organisation_id, scope: key.scope };
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../../platform/audit/audit.js';
-import type { Db } from '../../../platform/db/database.js';
+import type { Kysely } from 'kysely';
+import type { Database, Db } from '../../../platform/db/database.js';
 import { createSubmission } from '../commands/submissions.js';
 import type { ApplicantDetails, OnBehalfOf, SubmittedAnswers } from '../db/tables.js';
 import { canonicalize, type JsonValue } from '../receipts/jcs.js';
 import { HubError } from './errors.js';
-import { linkUploads } from './files.js';
+import { fileLists, linkUploads } from './files.js';
 import { isPersonCaller, refusePersonUploads, type ApiCaller } from './auth.js';
 
 /** What the 202 says, and says again for a repeat of the same request. */
@@ -81,54 +82,70 @@ export interface HubSubmission {
 }
 
 /**
- * Takes a submission sent through the API, in the caller's transaction: the same request
- * with the same Idempotency-Key returns the first one's answer and stores nothing; otherwise
- * the submission, its first event, its outbox message and the audit entry are written
- * together (see createSubmission), and its files are linked to it (see linkUploads). The
- * answers were validated by the caller.
+ * Takes a submission sent through the API. The submission, its first event, its outbox message
+ * and the audit entry are one statement (see createSubmission), atomic on its own; with files it
+ * runs in a transaction with the linking of its files (see linkUploads), so either all are
+ * stored or nothing is. The answers were validated by the caller.
+ *
+ * Idempotency: nothing is looked up first. The unique index on (scope, Idempotency-Key) is the
+ * guard: a repeat (or a second request with the key sent at the same moment, which waits for the
+ * first to commit) fails to insert, stores nothing, and then gets the first one's answer, or a
+ * 409 if it was a different request.
  */
 export async function submitThroughHub(
-  trx: Db,
+  db: Kysely<Database>,
   input: HubSubmission,
   actor: Actor,
 ): Promise<{ accepted: Accepted; created: boolean }> {
   const scope = idempotencyScope(input.caller);
-  const earlier = await earlierWithKey(trx, scope, input.idempotencyKey, input.digest);
-  if (earlier) return { accepted: earlier, created: false };
   const { caller } = input;
   // With a person's access token the person is the applicant and the client the channel.
   const person = isPersonCaller(caller) ? caller : null;
   const key = isPersonCaller(caller) ? null : caller;
-  const submission = await createSubmission(
-    trx,
-    {
-      serviceId: input.service.id,
-      organisationId: input.service.organisationId,
-      applicantUserId: person?.userId ?? null,
-      answers: input.answers,
-      applicant: input.applicant,
-      channel: input.channel,
-      submittedBy: key ? { organisationId: key.organisationId, keyId: key.keyId } : null,
-      onBehalfOf: input.onBehalfOf,
-      idempotency: { scope, key: input.idempotencyKey, requestSha256: input.digest },
-      formVersion: input.formVersion,
-    },
-    actor,
-    {
-      channel: input.channel,
-      ...(key ? { keyId: key.keyId } : { clientId: person?.clientId }),
-      ...(input.onBehalfOf ? { consentReference: input.onBehalfOf.consentReference } : {}),
-    },
-  );
-  if (key)
-    await linkUploads(
+  if (!key) refusePersonUploads(input.answers.values);
+  const create = (trx: Db) =>
+    createSubmission(
       trx,
-      { id: submission.id, organisationId: input.service.organisationId },
-      input.answers.values,
-      key.organisationId,
+      {
+        serviceId: input.service.id,
+        organisationId: input.service.organisationId,
+        applicantUserId: person?.userId ?? null,
+        answers: input.answers,
+        applicant: input.applicant,
+        channel: input.channel,
+        submittedBy: key ? { organisationId: key.organisationId, keyId: key.keyId } : null,
+        onBehalfOf: input.onBehalfOf,
+        idempotency: { scope, key: input.idempotencyKey, requestSha256: input.digest },
+        formVersion: input.formVersion,
+      },
+      actor,
+      {
+        channel: input.channel,
+        ...(key ? { keyId: key.keyId } : { clientId: person?.clientId }),
+        ...(input.onBehalfOf ? { consentReference: input.onBehalfOf.consentReference } : {}),
+      },
     );
-  else refusePersonUploads(input.answers.values);
-  return { accepted: acceptedResponse(submission), created: true };
+  try {
+    const submission =
+      key && fileLists(input.answers.values).length > 0
+        ? await db.transaction().execute(async (trx) => {
+            const created = await create(trx);
+            await linkUploads(
+              trx,
+              { id: created.id, organisationId: input.service.organisationId },
+              input.answers.values,
+              key.organisationId,
+            );
+            return created;
+          })
+        : await create(db);
+    return { accepted: acceptedResponse(submission), created: true };
+  } catch (error) {
+    if (!isIdempotencyRace(error)) throw error;
+    const earlier = await earlierWithKey(db, scope, input.idempotencyKey, input.digest);
+    if (!earlier) throw error;
+    return { accepted: earlier, created: false };
+  }
 }
 
 /** True for PostgreSQL's unique violation of the Idempotency-Key index (two requests at once). */
