@@ -77,6 +77,7 @@ export async function createPlatform(
     {
       pollMs: config.WORKER_POLL_MS,
       maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+      concurrency: config.OUTBOX_CONCURRENCY,
     },
   );
   const app = await buildApp(context, modules);

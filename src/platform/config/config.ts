@@ -43,6 +43,8 @@ const schema = z.object({
   WORKER: z.enum(['on', 'off']).default('on'),
   WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** How many claimed outbox messages one worker handles at once (1: strictly one after another). */
+  OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   SIGN_IN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
