@@ -261,7 +261,7 @@ function report(result: DatabaseResult): void {
     [
       `\nJoinedup submissions bench, ${new Date().toISOString().slice(0, 10)}: database ${result.where}.`,
       `Webhook deliveries: ${number(w.deliveries)} in ${w.seconds.toFixed(1)} s = ${rate.toFixed(0)} deliveries/s ` +
-        `(the platform's outbox worker, one message at a time: route, then sign and POST; to a local ` +
+        `(the platform's outbox worker, OUTBOX_CONCURRENCY messages at a time: route, then sign and POST; to a local ` +
         `node:http receiver checking each signature). ${w.badSignatures} bad signatures, ${w.repeats} repeats, ` +
         `${w.undelivered} left undelivered. The ${number(DELIVERIES)} submissions were sent with the worker ` +
         `off in ${w.enqueueSeconds.toFixed(1)} s (${number(w.enqueueAccepted)} × 202).`,
