@@ -26,7 +26,8 @@ import {
   type OrganisationType,
 } from '../../src/modules/organisations/index.js';
 import type { Database } from '../../src/platform/db/database.js';
-import { random, type Authority } from './onspd.js';
+import { seededRandom } from '../../src/platform/demo/random.js';
+import type { Authority } from './onspd.js';
 
 /** The business life-cycle stages (the catalogue's index does not export their type). */
 type BusinessStage = NonNullable<NewService['businessStages']>[number];
@@ -369,7 +370,7 @@ function subjectsFor(body: Body): Subject[] {
  * shuffled order and, now and then (or once those run out), with a qualifier.
  */
 export function* servicesToPublish(bodies: Body[], total: number): Generator<NewService> {
-  const draw = random(7);
+  const draw = seededRandom(7);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(draw() * list.length)]!;
   const n = () => Math.floor(draw() * 1_000_000);
   const central = bodies.filter((b) => b.serves === 'central');
@@ -395,7 +396,7 @@ export function* servicesToPublish(bodies: Body[], total: number): Generator<New
         : subjectsFor(body);
     const pairs = subjects.flatMap((subject) => subject.verbs.map((verb) => ({ subject, verb })));
     // A shuffle of the pairs, different for each body.
-    const order = random(1000 + b);
+    const order = seededRandom(1000 + b);
     for (let i = pairs.length - 1; i > 0; i--) {
       const j = Math.floor(order() * (i + 1));
       [pairs[i], pairs[j]] = [pairs[j]!, pairs[i]!];
@@ -449,7 +450,7 @@ export async function publishAll(
 
 /** What people type into the front door: the mix the search scenarios cycle through. */
 export function searchQueries(bodies: Body[]): { query: string; kind: string }[] {
-  const draw = random(99);
+  const draw = seededRandom(99);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(draw() * list.length)]!;
   const bare = (subject: Subject) => subject.en.replace(/^(a|an|the) /, '');
   const queries: { query: string; kind: string }[] = [];

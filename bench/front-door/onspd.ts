@@ -15,6 +15,7 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { seededRandom } from '../../src/platform/demo/random.js';
 import { projectPath } from '../../src/platform/paths.js';
 
 /** The columns of ONSPD (ONSPD user guide; /work/shared/data/ons/onspd_schema.json), in order. */
@@ -153,18 +154,6 @@ const UNITS = Array.from(
   (_, n) => `${UNIT_LETTERS[Math.floor(n / 20)]}${UNIT_LETTERS[n % 20]}`,
 );
 
-/** A small, fast, seeded pseudo-random generator (mulberry32), so runs generate the same file. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A number as a fixed-width run of digits. */
 function digits(n: number, width: number): string {
   return String(Math.abs(Math.floor(n)) % 10 ** width).padStart(width, '0');
@@ -194,7 +183,7 @@ function postcodeDistricts(authorities: Authority[], total: number): PostcodeDis
   );
   const byGroup = new Map<Group, number>();
   const nth = new Map<string, number>();
-  const draw = random(20250101);
+  const draw = seededRandom(20250101);
   const districts: PostcodeDistrict[] = [];
   for (let d = 0; d < wanted; d++) {
     const authority = authorities[d % authorities.length]!;
@@ -253,7 +242,7 @@ export async function writeOnspd(
   const base = Math.floor(total / sectors);
   const remainder = total - base * sectors;
   const spread = Math.max(0, Math.min(Math.floor(base / 2), 400 - base - 1));
-  const draw = random(42);
+  const draw = seededRandom(42);
   const report: GeneratedOnspd = {
     rows: 0,
     live: 0,

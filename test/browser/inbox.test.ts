@@ -4,12 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubmission } from '../../src/modules/submissions/index.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import {
-  axeViolations,
-  describeViolations,
-  launchBrowser,
-  newPersonContext,
-} from '../helpers/browser.js';
+import { accessibilityChecker, launchBrowser, newPersonContext } from '../helpers/browser.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
@@ -21,16 +16,7 @@ describe('the account inbox: a caseworker sends a message with a letter, the per
   let reference: string;
 
   /** Every page the story visits is checked against WCAG 2.2 A and AA. */
-  async function checkAccessibility(page: Page, label: string): Promise<void> {
-    await page.waitForLoadState('load');
-    const violations = await axeViolations(page);
-    expect.soft(violations, describeViolations(`${label} (${page.url()})`, violations)).toEqual([]);
-  }
-
-  async function navigate(page: Page, label: string, action: () => Promise<unknown>) {
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load', timeout: 15_000 }), action()]);
-    await checkAccessibility(page, label);
-  }
+  const { navigate } = accessibilityChecker();
 
   async function signIn(page: Page, email: string, password: string, path: string) {
     await navigate(page, 'sign in', () =>

@@ -51,7 +51,12 @@ export class Visitor {
   private cookies = new Map<string, string>();
   lastHtml = '';
 
-  constructor(private readonly baseUrl: string) {}
+  constructor(readonly baseUrl: string) {}
+
+  /** The Cookie header the visitor sends, for a request made by hand (e.g. a multipart post). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
 
   async get(path: string): Promise<Response & { html: string }> {
     return this.request('GET', path);
@@ -81,7 +86,7 @@ export class Visitor {
       method,
       redirect: 'manual',
       headers: {
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        cookie: this.cookieHeader(),
         ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
       body,

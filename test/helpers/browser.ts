@@ -1,7 +1,8 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './app.js';
 
 /** Debian's Chromium; the browser tests are excluded by vitest.config.ts when it is missing. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -164,5 +165,47 @@ export function accessibilityChecker() {
     checkedPages.push(`${label}: ${page.url()}`);
     expect.soft(violations, describeViolations(`${label} (${page.url()})`, violations)).toEqual([]);
   }
-  return { checkedPages, checkAccessibility };
+  /** Performs an action that navigates, waits for the new page to load, then checks it. */
+  async function navigate(
+    page: Page,
+    label: string,
+    action: () => Promise<unknown>,
+  ): Promise<void> {
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load', timeout: 15_000 }), action()]);
+    await checkAccessibility(page, label);
+  }
+  return { checkedPages, checkAccessibility, navigate };
+}
+
+/** What a browser test's describe block works with; set before its tests run. */
+export interface BrowserSession {
+  app: TestApp;
+  browser: Browser;
+  /** One person's cookies. */
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * The app, Chromium and one person's context and page for the describe block it is called in:
+ * started before its tests (the app by `start`, by default `startTestApp()`), closed after them.
+ * Read the fields inside tests and hooks, once they are set.
+ *
+ * @example const session = browserSession();
+ *          it('…', async () => { await session.page.goto('/'); });
+ */
+export function browserSession(start: () => Promise<TestApp> = startTestApp): BrowserSession {
+  const session = {} as BrowserSession;
+  beforeAll(async () => {
+    session.app = await start();
+    session.browser = await launchBrowser();
+    session.context = await newPersonContext(session.browser, session.app.baseUrl);
+    session.page = await session.context.newPage();
+  }, 60_000);
+  afterAll(async () => {
+    await session.context?.close();
+    await session.browser?.close();
+    await session.app?.close();
+  }, 40_000);
+  return session;
 }

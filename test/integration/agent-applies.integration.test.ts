@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishService, searchServices } from '../../src/modules/catalogue/index.js';
-import { registerCitizen } from '../../src/modules/identity/index.js';
+import { aConfirmedCitizen } from '../helpers/citizens.js';
+import { approveBulkyWaste } from '../helpers/journeys.js';
 import { findOrganisationBySlug } from '../../src/modules/organisations/index.js';
 import { hiddenValue, startTestApp, Visitor, weekdayAhead, type TestApp } from '../helpers/app.js';
 
@@ -150,22 +151,16 @@ async function auditOf(action: string) {
 
 /** A new citizen with a confirmed e-mail who has given the demo agency authority for bulky waste. */
 async function aClientWithAuthority(email: string, displayName: string) {
-  const made = await registerCitizen(db(), {
+  const made = await aConfirmedCitizen(db(), {
     email,
     displayName,
     password: 'a-long-test-password',
   });
-  if (!made.ok) throw new Error(JSON.stringify(made.errors));
-  await db()
-    .updateTable('users')
-    .set({ email_verified_at: new Date() })
-    .where('id', '=', made.user.id)
-    .execute();
   const authority = await db()
     .insertInto('agent_authorities')
     .values({
       agent_business_id: agencyId,
-      client_user_id: made.user.id,
+      client_user_id: made.id,
       status: 'approved',
       requested_by: agentId,
       expires_at: new Date(),
@@ -176,7 +171,7 @@ async function aClientWithAuthority(email: string, displayName: string) {
     .insertInto('agent_authority_services')
     .values({ authority_id: authority.id, service_id: bulkyId })
     .execute();
-  return { id: made.user.id, email, password: 'a-long-test-password', authorityId: authority.id };
+  return { id: made.id, email, password: 'a-long-test-password', authorityId: authority.id };
 }
 
 /** The client takes the authority back on their "Agents" page. */
@@ -303,13 +298,7 @@ describe('an agent applying for a client', () => {
     const opened = await caseworker.get(`/casework/${reference}`);
     expect(opened.status).toBe(200);
     expect(opened.html).toContain(`Sent by Chris Agent (${AGENCY}) on behalf of Sam Citizen`);
-    const [d, m, y] = weekdayAhead(8);
-    const decided = await caseworker.post(`/casework/${reference}/decision`, {
-      outcome: 'approved',
-      'collectionDate-day': d,
-      'collectionDate-month': m,
-      'collectionDate-year': y,
-    });
+    const decided = await approveBulkyWaste(caseworker, reference);
     expect(decided.status).toBe(303);
     await app.platform.worker.drain();
     const decision = (

@@ -7,6 +7,8 @@ import {
   weekdayAhead,
   type TestApp,
 } from '../helpers/app.js';
+import { answerBulkyWaste, applyForBulkyWaste, approveBulkyWaste } from '../helpers/journeys.js';
+import { lastCodeFor } from '../helpers/outbox.js';
 
 const SERVICE = '/services/request-a-bulky-waste-collection';
 const CITIZEN = ['citizen@example.com', 'demo-citizen-password'] as const;
@@ -31,61 +33,16 @@ async function count(table: 'submissions' | 'form_drafts' | 'outbox') {
 
 /** Enters the code e-mailed to a new account (read from the outbox), which signs the person in. */
 async function confirmEmail(visitor: Visitor, email: string) {
-  const mails = await app.platform.database.db
-    .selectFrom('outbox')
-    .select('payload')
-    .where('topic', '=', 'mail.send')
-    .orderBy('id', 'desc')
-    .execute();
-  const text = String(mails.find((m) => m.payload.to === email)?.payload.text);
-  const code = /\b(\d{6})\b/.exec(text)![1]!;
+  const code = await lastCodeFor(app.platform.database.db, email);
   const confirmed = await visitor.post('/register/confirm', { email, code, returnTo: '/' });
   expect(confirmed.status).toBe(303);
 }
 
 /** Answers every page and returns the visitor on "Check your answers". */
-async function completeForm(visitor: Visitor, itemDetails = '') {
-  await visitor.get(`${SERVICE}/apply/items`);
-  expect(
-    (await visitor.post(`${SERVICE}/apply/items`, { items: ['sofa', 'fridge'], itemDetails }))
-      .status,
-  ).toBe(303);
-  await visitor.get(`${SERVICE}/apply/address`);
-  expect(
-    (
-      await visitor.post(`${SERVICE}/apply/address`, {
-        addressLine1: '1 High Street',
-        addressLine2: '',
-        town: 'Stroud',
-        postcode: 'gl5 4ub',
-      })
-    ).status,
-  ).toBe(303);
-  const [d, m, y] = weekdayAhead(7);
-  await visitor.get(`${SERVICE}/apply/date`);
-  const dated = await visitor.post(`${SERVICE}/apply/date`, {
-    'preferredDate-day': d,
-    'preferredDate-month': m,
-    'preferredDate-year': y,
-  });
-  expect(dated.headers.get('location')).toBe(`${SERVICE}/apply/check-answers`);
-  const check = await visitor.get(`${SERVICE}/apply/check-answers`);
-  expect(check.status).toBe(200);
-  return check;
-}
+const completeForm = (visitor: Visitor, itemDetails = '') =>
+  answerBulkyWaste(visitor, { itemDetails, postcode: 'gl5 4ub' });
 
-async function submit(visitor: Visitor): Promise<string> {
-  const check = await completeForm(visitor);
-  const sent = await visitor.post(`${SERVICE}/apply/submit`, {
-    draftId: hiddenValue(check.html, 'draftId'),
-  });
-  expect(sent.status).toBe(303);
-  const reference = /\/applications\/(JU-[A-Z0-9]{4}-[A-Z0-9]{4})\/confirmation/.exec(
-    sent.headers.get('location') ?? '',
-  )?.[1];
-  expect(reference).toBeDefined();
-  return reference!;
-}
+const submit = (visitor: Visitor) => applyForBulkyWaste(visitor, { postcode: 'gl5 4ub' });
 
 describe('requesting a bulky waste collection, end to end', () => {
   it('is found from the home page, applied for, received, decided, and the decision seen by the citizen', async () => {
@@ -124,13 +81,7 @@ describe('requesting a bulky waste collection, end to end', () => {
     expect(opened.status).toBe(200);
     expect(opened.html).toContain('1 High Street');
 
-    const [d, m, y] = weekdayAhead(8);
-    const decided = await caseworker.post(`/casework/${reference}/decision`, {
-      outcome: 'approved',
-      'collectionDate-day': d,
-      'collectionDate-month': m,
-      'collectionDate-year': y,
-    });
+    const decided = await approveBulkyWaste(caseworker, reference);
     expect(decided.status).toBe(303);
     await app.platform.worker.drain();
 

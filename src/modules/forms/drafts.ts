@@ -54,13 +54,7 @@ export async function findAnonymousDraft(
   serviceId: string,
 ): Promise<FormDraftRow | undefined> {
   if (!token || token.length > 100) return undefined;
-  return db
-    .selectFrom('form_drafts')
-    .selectAll()
-    .where('token_hash', '=', hashDraftToken(token))
-    .where('service_id', '=', serviceId)
-    .where('user_id', 'is', null)
-    .executeTakeFirst();
+  return anonymousDrafts(db, token, serviceId).executeTakeFirst();
 }
 
 /**
@@ -73,14 +67,19 @@ export async function findDraftByResumeToken(
   serviceId: string,
 ): Promise<FormDraftRow | undefined> {
   if (!token || token.length > 100) return undefined;
+  return anonymousDrafts(db, token, serviceId)
+    .where('resume_expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+}
+
+/** The query for the draft without an account that this token (the browser's or a link's) opens. */
+function anonymousDrafts(db: Db, token: string, serviceId: string) {
   return db
     .selectFrom('form_drafts')
     .selectAll()
     .where('token_hash', '=', hashDraftToken(token))
     .where('service_id', '=', serviceId)
-    .where('user_id', 'is', null)
-    .where('resume_expires_at', '>', sql<Date>`now()`)
-    .executeTakeFirst();
+    .where('user_id', 'is', null);
 }
 
 /**

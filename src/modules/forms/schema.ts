@@ -105,6 +105,11 @@ const base = {
   errorName: BilingualSchema.optional(),
 };
 
+/** A question type's schema: its `type`, what every question has and its own fields; nothing else. */
+function question<const T extends string, S extends z.ZodRawShape>(type: T, own: S) {
+  return z.object({ type: z.literal(type), ...base, ...own }).strict();
+}
+
 const OptionSchema = z
   .object({
     value: z
@@ -118,184 +123,124 @@ export type Option = z.infer<typeof OptionSchema>;
 
 const length = z.number().int().min(1).max(MAX_TEXT_LENGTH);
 
-const TextQuestion = z
-  .object({
-    type: z.literal('text'),
-    ...base,
-    prefill: z.enum(['fullName', 'email', 'phone']).optional(),
-    minLength: length.optional(),
-    maxLength: length.optional(),
-    /** A regular expression the whole answer must match (JavaScript syntax, `u` flag). */
-    pattern: z.string().min(1).max(500).optional(),
-    autocomplete: z
-      .string()
-      .regex(/^[a-z0-9 -]{1,60}$/)
-      .optional(),
-    width: z
-      .enum(['full', 'three-quarters', 'two-thirds', 'one-half', 'one-third', '20', '10', '5'])
-      .optional(),
-    messages: messages('required', 'minLength', 'maxLength', 'pattern'),
-  })
-  .strict();
+const TextQuestion = question('text', {
+  prefill: z.enum(['fullName', 'email', 'phone']).optional(),
+  minLength: length.optional(),
+  maxLength: length.optional(),
+  /** A regular expression the whole answer must match (JavaScript syntax, `u` flag). */
+  pattern: z.string().min(1).max(500).optional(),
+  autocomplete: z
+    .string()
+    .regex(/^[a-z0-9 -]{1,60}$/)
+    .optional(),
+  width: z
+    .enum(['full', 'three-quarters', 'two-thirds', 'one-half', 'one-third', '20', '10', '5'])
+    .optional(),
+  messages: messages('required', 'minLength', 'maxLength', 'pattern'),
+});
 
-const TextareaQuestion = z
-  .object({
-    type: z.literal('textarea'),
-    ...base,
-    minLength: length.optional(),
-    maxLength: length.optional(),
-    rows: z.number().int().min(2).max(30).optional(),
-    messages: messages('required', 'minLength', 'maxLength'),
-  })
-  .strict();
+const TextareaQuestion = question('textarea', {
+  minLength: length.optional(),
+  maxLength: length.optional(),
+  rows: z.number().int().min(2).max(30).optional(),
+  messages: messages('required', 'minLength', 'maxLength'),
+});
 
-const NumberQuestion = z
-  .object({
-    type: z.literal('number'),
-    ...base,
-    min: z.number().finite().optional(),
-    max: z.number().finite().optional(),
-    /** Whole numbers only. */
-    integer: z.boolean().default(false),
-    /** Shown after the box, e.g. "people", "kg". */
-    suffix: BilingualSchema.optional(),
-    messages: messages('required', 'invalid', 'integer', 'min', 'max'),
-  })
-  .strict();
+const NumberQuestion = question('number', {
+  min: z.number().finite().optional(),
+  max: z.number().finite().optional(),
+  /** Whole numbers only. */
+  integer: z.boolean().default(false),
+  /** Shown after the box, e.g. "people", "kg". */
+  suffix: BilingualSchema.optional(),
+  messages: messages('required', 'invalid', 'integer', 'min', 'max'),
+});
 
 const pence = z.number().int().min(0).max(100_000_000_000);
-const MoneyQuestion = z
-  .object({
-    type: z.literal('money'),
-    ...base,
-    /** Bounds in pence: 1000 is £10. */
-    minPence: pence.optional(),
-    maxPence: pence.optional(),
-    messages: messages('required', 'invalid', 'minPence', 'maxPence'),
-  })
-  .strict();
+const MoneyQuestion = question('money', {
+  /** Bounds in pence: 1000 is £10. */
+  minPence: pence.optional(),
+  maxPence: pence.optional(),
+  messages: messages('required', 'invalid', 'minPence', 'maxPence'),
+});
 
-const DateQuestion = z
-  .object({
-    type: z.literal('date'),
-    ...base,
-    /** The date must be after this one (not on it). */
-    after: DateBoundSchema.optional(),
-    /** The date must be before this one (not on it). */
-    before: DateBoundSchema.optional(),
-    /** Monday to Friday only. */
-    weekdaysOnly: z.boolean().default(false),
-    messages: messages('required', 'incomplete', 'invalid', 'after', 'before', 'weekdaysOnly'),
-  })
-  .strict();
+const DateQuestion = question('date', {
+  /** The date must be after this one (not on it). */
+  after: DateBoundSchema.optional(),
+  /** The date must be before this one (not on it). */
+  before: DateBoundSchema.optional(),
+  /** Monday to Friday only. */
+  weekdaysOnly: z.boolean().default(false),
+  messages: messages('required', 'incomplete', 'invalid', 'after', 'before', 'weekdaysOnly'),
+});
 
-const YesNoQuestion = z
-  .object({
-    type: z.literal('yesNo'),
-    ...base,
-    messages: messages('required'),
-  })
-  .strict();
+const YesNoQuestion = question('yesNo', {
+  messages: messages('required'),
+});
 
-const RadiosQuestion = z
-  .object({
-    type: z.literal('radios'),
-    ...base,
-    options: z.array(OptionSchema).min(2).max(100),
-    messages: messages('required'),
-  })
-  .strict();
+const RadiosQuestion = question('radios', {
+  options: z.array(OptionSchema).min(2).max(100),
+  messages: messages('required'),
+});
 
-const SelectQuestion = z
-  .object({
-    type: z.literal('select'),
-    ...base,
-    options: z.array(OptionSchema).min(1).max(500),
-    messages: messages('required'),
-  })
-  .strict();
+const SelectQuestion = question('select', {
+  options: z.array(OptionSchema).min(1).max(500),
+  messages: messages('required'),
+});
 
-const CheckboxesQuestion = z
-  .object({
-    type: z.literal('checkboxes'),
-    ...base,
-    options: z.array(OptionSchema).min(1).max(100),
-    minSelected: z.number().int().min(1).max(100).optional(),
-    maxSelected: z.number().int().min(1).max(100).optional(),
-    messages: messages('required', 'minSelected', 'maxSelected'),
-  })
-  .strict();
+const CheckboxesQuestion = question('checkboxes', {
+  options: z.array(OptionSchema).min(1).max(100),
+  minSelected: z.number().int().min(1).max(100).optional(),
+  maxSelected: z.number().int().min(1).max(100).optional(),
+  messages: messages('required', 'minSelected', 'maxSelected'),
+});
 
-const AddressQuestion = z
-  .object({
-    type: z.literal('address'),
-    ...base,
-    prefill: z.literal('address').optional(),
-    /** Offer "find by postcode, pick one" first; the person can always enter it by hand. */
-    lookup: z.boolean().default(true),
-    messages: messages('required', 'postcode'),
-  })
-  .strict();
+const AddressQuestion = question('address', {
+  prefill: z.literal('address').optional(),
+  /** Offer "find by postcode, pick one" first; the person can always enter it by hand. */
+  lookup: z.boolean().default(true),
+  messages: messages('required', 'postcode'),
+});
 
 /** A UK postcode on its own (an address's postcode is part of the address question). */
-const PostcodeQuestion = z
-  .object({
-    type: z.literal('postcode'),
-    ...base,
-    messages: messages('required', 'invalid'),
-  })
-  .strict();
+const PostcodeQuestion = question('postcode', {
+  messages: messages('required', 'invalid'),
+});
 
-const PhoneQuestion = z
-  .object({
-    type: z.literal('phone'),
-    ...base,
-    prefill: z.literal('phone').optional(),
-    /** UK mobile numbers (07…) only, e.g. for text messages. */
-    mobileOnly: z.boolean().default(false),
-    messages: messages('required', 'invalid'),
-  })
-  .strict();
+const PhoneQuestion = question('phone', {
+  prefill: z.literal('phone').optional(),
+  /** UK mobile numbers (07…) only, e.g. for text messages. */
+  mobileOnly: z.boolean().default(false),
+  messages: messages('required', 'invalid'),
+});
 
-const EmailQuestion = z
-  .object({
-    type: z.literal('email'),
-    ...base,
-    prefill: z.literal('email').optional(),
-    messages: messages('required', 'invalid'),
-  })
-  .strict();
+const EmailQuestion = question('email', {
+  prefill: z.literal('email').optional(),
+  messages: messages('required', 'invalid'),
+});
 
-const NinoQuestion = z
-  .object({
-    type: z.literal('nino'),
-    ...base,
-    messages: messages('required', 'invalid'),
-  })
-  .strict();
+const NinoQuestion = question('nino', {
+  messages: messages('required', 'invalid'),
+});
 
-const FileQuestion = z
-  .object({
-    type: z.literal('file'),
-    ...base,
-    maxBytes: z.number().int().min(1).max(MAX_FILE_BYTES).default(DEFAULT_FILE_BYTES),
-    /** MIME types allowed (`image/*` for any image), sniffed from the content; images and PDFs by default. */
-    accept: z
-      .array(
-        z
-          .string()
-          .regex(/^[a-z]+\/(?:[a-z0-9.+-]+|\*)$/, 'a MIME type, like application/pdf or image/*'),
-      )
-      .min(1)
-      .max(30)
-      .default(DEFAULT_FILE_TYPES),
-    maxFiles: z.number().int().min(1).max(20).default(1),
-    messages: messages('required', 'maxFiles', 'tooBig', 'wrongType'),
-  })
-  .strict();
+const FileQuestion = question('file', {
+  maxBytes: z.number().int().min(1).max(MAX_FILE_BYTES).default(DEFAULT_FILE_BYTES),
+  /** MIME types allowed (`image/*` for any image), sniffed from the content; images and PDFs by default. */
+  accept: z
+    .array(
+      z
+        .string()
+        .regex(/^[a-z]+\/(?:[a-z0-9.+-]+|\*)$/, 'a MIME type, like application/pdf or image/*'),
+    )
+    .min(1)
+    .max(30)
+    .default(DEFAULT_FILE_TYPES),
+  maxFiles: z.number().int().min(1).max(20).default(1),
+  messages: messages('required', 'maxFiles', 'tooBig', 'wrongType'),
+});
 
 /** The questions an "add another" item may ask: all but files and further repeats. */
-const ItemQuestionSchema = z.discriminatedUnion('type', [
+const ITEM_QUESTIONS = [
   TextQuestion,
   TextareaQuestion,
   NumberQuestion,
@@ -310,37 +255,21 @@ const ItemQuestionSchema = z.discriminatedUnion('type', [
   PhoneQuestion,
   EmailQuestion,
   NinoQuestion,
-]);
+] as const;
+const ItemQuestionSchema = z.discriminatedUnion('type', ITEM_QUESTIONS);
 export type ItemQuestion = z.infer<typeof ItemQuestionSchema>;
 
-const RepeatQuestion = z
-  .object({
-    type: z.literal('repeat'),
-    ...base,
-    /** What one item is called: "Person", "Vehicle"; items are listed as "Person 1", "Person 2". */
-    itemLabel: BilingualSchema,
-    min: z.number().int().min(1).max(100).optional(),
-    max: z.number().int().min(1).max(100).default(50),
-    questions: z.array(ItemQuestionSchema).min(1).max(20),
-    messages: messages('required', 'min', 'max'),
-  })
-  .strict();
+const RepeatQuestion = question('repeat', {
+  /** What one item is called: "Person", "Vehicle"; items are listed as "Person 1", "Person 2". */
+  itemLabel: BilingualSchema,
+  min: z.number().int().min(1).max(100).optional(),
+  max: z.number().int().min(1).max(100).default(50),
+  questions: z.array(ItemQuestionSchema).min(1).max(20),
+  messages: messages('required', 'min', 'max'),
+});
 
 export const QuestionSchema = z.discriminatedUnion('type', [
-  TextQuestion,
-  TextareaQuestion,
-  NumberQuestion,
-  MoneyQuestion,
-  DateQuestion,
-  YesNoQuestion,
-  RadiosQuestion,
-  SelectQuestion,
-  CheckboxesQuestion,
-  AddressQuestion,
-  PostcodeQuestion,
-  PhoneQuestion,
-  EmailQuestion,
-  NinoQuestion,
+  ...ITEM_QUESTIONS,
   FileQuestion,
   RepeatQuestion,
 ]);

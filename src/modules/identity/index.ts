@@ -17,6 +17,12 @@ export {
   staffContactsOf,
 } from './queries/users.js';
 export { requireSignIn } from './guards.js';
+export {
+  administeredOrganisation,
+  organisationAdminIndex,
+  type AdministeredOrganisation,
+  type OrganisationAdminArea,
+} from './organisation-admin.js';
 export { hasRole, isCitizen, isPlatformAdmin, isStaffOf } from './policies/roles.js';
 export { STAFF_ROLES, type StaffRole, type UserRow } from './db/tables.js';
 export { passwordProblem } from './passwords.js';

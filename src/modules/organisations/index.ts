@@ -5,9 +5,11 @@ export {
   findOrganisationByGssCode,
   findOrganisationById,
   findOrganisationBySlug,
+  findOrganisationBySlugOrGssCode,
   formatOrganisationLine,
   listOrganisations,
   listOrganisationsByIds,
+  unknownOrganisationMessage,
 } from './queries/organisations.js';
 export { lookupGssCode } from './gss.js';
 export { ORGANISATION_TYPES, type OrganisationRow, type OrganisationType } from './db/tables.js';

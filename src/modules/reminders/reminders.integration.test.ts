@@ -1,12 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../test/helpers/app.js';
+import { aSignedInCitizen, CITIZEN_PASSWORD } from '../../../test/helpers/citizens.js';
 import { ukToday } from '../../platform/validation/validators.js';
-import { registerCitizen } from '../identity/index.js';
 import { handleReminderDue } from './commands/deliver.js';
 import { addDays, londonInstant, weekdayOf } from './schedule.js';
 
-const PASSWORD = 'correct horse battery staple';
 const SERVICE = 'pay-council-tax-stroud';
 const BINS = 'garden-waste-subscription-stroud';
 
@@ -19,27 +18,6 @@ afterAll(async () => {
 });
 
 const db = () => app.platform.database.db;
-
-let accounts = 0;
-/** A new citizen (so tests do not share reminders), signed in; with a confirmed mobile if asked. */
-async function aSignedInCitizen(
-  options: { phone?: string } = {},
-): Promise<{ visitor: Visitor; userId: string; email: string }> {
-  const email = `reminders-${++accounts}@example.com`;
-  const made = await registerCitizen(db(), { email, password: PASSWORD, displayName: 'Alex Lee' });
-  if (!made.ok) throw new Error(JSON.stringify(made.errors));
-  await db()
-    .updateTable('users')
-    .set({
-      email_verified_at: new Date(),
-      ...(options.phone ? { phone: options.phone, phone_verified_at: new Date() } : {}),
-    })
-    .where('id', '=', made.user.id)
-    .execute();
-  const visitor = new Visitor(app.baseUrl);
-  await visitor.signIn(email, PASSWORD);
-  return { visitor, userId: made.user.id, email };
-}
 
 /** A date `days` from today in the UK, as the date input's three boxes. */
 function boxes(prefix: string, days: number): Record<string, string> {
@@ -127,7 +105,7 @@ describe('setting up reminders', () => {
   });
 
   it('shows every kind of reminder with all its fields, and offers text only with a confirmed mobile', async () => {
-    const { visitor } = await aSignedInCitizen();
+    const { visitor } = await aSignedInCitizen(app);
     const page = await visitor.get(`/reminders/new?service=${SERVICE}`);
     expect(page.status).toBe(200);
     for (const name of [
@@ -144,20 +122,20 @@ describe('setting up reminders', () => {
     expect(page.html).not.toContain('value="sms"');
     expect(page.html).toContain('<input type="hidden" name="channel" value="email">');
 
-    const texter = await aSignedInCitizen({ phone: '+447700900123' });
+    const texter = await aSignedInCitizen(app, { phone: '+447700900123' });
     const withPhone = await texter.visitor.get(`/reminders/new?service=${SERVICE}`);
     expect(withPhone.html).toContain('value="sms"');
     expect(withPhone.html).toContain('+447700900123');
   });
 
   it('gives 404 for a service that does not exist', async () => {
-    const { visitor } = await aSignedInCitizen();
+    const { visitor } = await aSignedInCitizen(app);
     expect((await visitor.get('/reminders/new?service=no-such-service')).status).toBe(404);
     expect((await visitor.get('/reminders/new')).status).toBe(404);
   });
 
   it('shows what is wrong with the GOV.UK error summary, keeping what was typed', async () => {
-    const { visitor, userId } = await aSignedInCitizen();
+    const { visitor, userId } = await aSignedInCitizen(app);
     await visitor.get(`/reminders/new?service=${SERVICE}`);
     const none = await visitor.post('/reminders/new', { service: SERVICE, channel: 'email' });
     expect(none.status).toBe(400);
@@ -205,7 +183,7 @@ describe('setting up reminders', () => {
   });
 
   it('sets up a date reminder, scheduled in the outbox for 8am London time the chosen days before', async () => {
-    const { visitor, userId } = await aSignedInCitizen();
+    const { visitor, userId } = await aSignedInCitizen(app);
     const id = await subscribe(visitor, { kind: 'date', ...boxes('date', 40), daysBefore: '14' });
     const expected = londonInstant(addDays(ukToday(), 26), 8);
 
@@ -232,7 +210,7 @@ describe('setting up reminders', () => {
   });
 
   it('sets up a monthly series from next month, the first reminder at 8am on its day', async () => {
-    const { visitor } = await aSignedInCitizen();
+    const { visitor } = await aSignedInCitizen(app);
     const [year, month] = addDays(ukToday(), 40).split('-');
     const id = await subscribe(visitor, {
       kind: 'monthly',
@@ -251,7 +229,7 @@ describe('setting up reminders', () => {
   });
 
   it('sets up a fortnightly collection reminder for 6pm the evening before, described in English and Welsh', async () => {
-    const { visitor } = await aSignedInCitizen();
+    const { visitor } = await aSignedInCitizen(app);
     const first = addDays(ukToday(), 5);
     const id = await subscribe(visitor, {
       kind: 'weekly',
@@ -271,8 +249,8 @@ describe('setting up reminders', () => {
 
 describe('stopping a reminder from the list', () => {
   it('stops my own reminder, with an audit entry, and a 404 for anyone else', async () => {
-    const owner = await aSignedInCitizen();
-    const other = await aSignedInCitizen();
+    const owner = await aSignedInCitizen(app);
+    const other = await aSignedInCitizen(app);
     const id = await subscribe(owner.visitor, {
       kind: 'weekly',
       ...boxes('firstDate', 2),
@@ -302,7 +280,7 @@ describe('stopping a reminder from the list', () => {
   });
 
   it('does not send a reminder that was stopped before it came due', async () => {
-    const { visitor } = await aSignedInCitizen();
+    const { visitor } = await aSignedInCitizen(app);
     const id = await subscribe(visitor, { kind: 'date', ...boxes('date', 10), daysBefore: '1' });
     await visitor.get('/reminders');
     await visitor.post(`/reminders/${id}/cancel`, {});
@@ -316,7 +294,7 @@ describe('stopping a reminder from the list', () => {
 
 describe('sending a reminder when it comes due', () => {
   it('e-mails it with the unsubscribe link and RFC 8058 headers, then schedules the next one', async () => {
-    const { visitor, email } = await aSignedInCitizen();
+    const { visitor, email } = await aSignedInCitizen(app);
     const first = addDays(ukToday(), 3);
     const id = await subscribe(
       visitor,
@@ -360,7 +338,7 @@ describe('sending a reminder when it comes due', () => {
   });
 
   it('does nothing when the same due message comes again (a retry)', async () => {
-    const { visitor } = await aSignedInCitizen();
+    const { visitor } = await aSignedInCitizen(app);
     const id = await subscribe(visitor, { kind: 'date', ...boxes('date', 20), daysBefore: '7' });
     const [message] = await dueMessages(id);
     await comeDue(id);
@@ -376,7 +354,7 @@ describe('sending a reminder when it comes due', () => {
   });
 
   it('texts it to the confirmed mobile number when text was chosen', async () => {
-    const { visitor } = await aSignedInCitizen({ phone: '+447700900456' });
+    const { visitor } = await aSignedInCitizen(app, { phone: '+447700900456' });
     const id = await subscribe(visitor, {
       kind: 'date',
       ...boxes('date', 9),
@@ -396,7 +374,7 @@ describe('sending a reminder when it comes due', () => {
 
 describe('a reminder handled late or after a change', () => {
   it('skips a reminder whose day is over (the worker was down) and schedules the next after now', async () => {
-    const { visitor } = await aSignedInCitizen();
+    const { visitor } = await aSignedInCitizen(app);
     const first = addDays(ukToday(), 2);
     const id = await subscribe(
       visitor,
@@ -425,7 +403,7 @@ describe('a reminder handled late or after a change', () => {
   });
 
   it('comes by e-mail when text was chosen but the mobile number is no longer confirmed', async () => {
-    const { visitor, userId, email } = await aSignedInCitizen({ phone: '+447700900789' });
+    const { visitor, userId, email } = await aSignedInCitizen(app, { phone: '+447700900789' });
     const id = await subscribe(visitor, {
       kind: 'date',
       ...boxes('date', 12),
@@ -446,7 +424,7 @@ describe('a reminder handled late or after a change', () => {
 
 describe('one-click unsubscribe', () => {
   async function sentLink(): Promise<{ id: string; token: string }> {
-    const { visitor } = await aSignedInCitizen();
+    const { visitor } = await aSignedInCitizen(app);
     const id = await subscribe(visitor, {
       kind: 'weekly',
       ...boxes('firstDate', 4),
@@ -533,7 +511,7 @@ describe('one-click unsubscribe', () => {
   });
 
   it('still needs a CSRF token for the other reminder forms', async () => {
-    const { visitor } = await aSignedInCitizen();
+    const { visitor } = await aSignedInCitizen(app);
     await visitor.get(`/reminders/new?service=${SERVICE}`);
     const forged = await visitor.post(
       '/reminders/new',
@@ -546,14 +524,14 @@ describe('one-click unsubscribe', () => {
 
 describe('a deleted account', () => {
   it('loses its reminders, and the waiting message is dropped', async () => {
-    const { visitor, userId } = await aSignedInCitizen();
+    const { visitor, userId } = await aSignedInCitizen(app);
     const id = await subscribe(visitor, {
       kind: 'weekly',
       ...boxes('firstDate', 6),
       everyWeeks: '1',
     });
     await visitor.get('/account/delete');
-    const deleted = await visitor.post('/account/delete', { password: PASSWORD });
+    const deleted = await visitor.post('/account/delete', { password: CITIZEN_PASSWORD });
     expect(deleted.status).toBe(303);
     expect(
       await db().selectFrom('reminders').select('id').where('user_id', '=', userId).execute(),

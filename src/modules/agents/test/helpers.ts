@@ -1,23 +1,16 @@
 import { expect } from 'vitest';
 import { sql } from 'kysely';
-import { registerCitizen } from '../../identity/index.js';
 import type { TestApp } from '../../../../test/helpers/app.js';
+import { aConfirmedCitizen } from '../../../../test/helpers/citizens.js';
+import { mailsTo } from '../../../../test/helpers/outbox.js';
 
 /** A citizen account with a confirmed e-mail, made directly so the tests do not depend on registration. */
 export async function aCitizenAccount(app: TestApp, email: string, displayName: string) {
-  const db = app.platform.database.db;
-  const outcome = await registerCitizen(db, {
+  return aConfirmedCitizen(app.platform.database.db, {
     email,
     displayName,
     password: 'a-long-test-password',
   });
-  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
-  await db
-    .updateTable('users')
-    .set({ email_verified_at: new Date() })
-    .where('id', '=', outcome.user.id)
-    .execute();
-  return { id: outcome.user.id, email, password: 'a-long-test-password' };
 }
 
 export async function userIdOf(app: TestApp, email: string): Promise<string> {
@@ -38,16 +31,9 @@ export async function auditOf(app: TestApp, action: string) {
     .execute();
 }
 
+/** The newest e-mail queued for `to` (the test fails if there is none). */
 export async function lastMailTo(app: TestApp, to: string) {
-  const rows = await app.platform.database.db
-    .selectFrom('outbox')
-    .select('payload')
-    .where('topic', '=', 'mail.send')
-    .orderBy('id', 'desc')
-    .execute();
-  const found = rows
-    .map((r) => r.payload as { to: string; subject: string; text: string })
-    .find((p) => p.to === to);
+  const found = (await mailsTo(app.platform.database.db, to)).at(-1);
   expect(found, `an e-mail to ${to}`).toBeDefined();
   return found!;
 }

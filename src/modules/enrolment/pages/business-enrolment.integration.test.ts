@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfToken, startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
+import { aSignedInCitizen } from '../../../../test/helpers/citizens.js';
 import { letterFile, LETTER_TOPIC } from '../../../platform/letters/letters.js';
 import { pdfTextLines } from '../../../platform/letters/pdf.js';
-import { registerCitizen } from '../../identity/index.js';
 import {
   activeBusinessEnrolments,
   activeEnrolments,
@@ -24,20 +24,12 @@ const PASSWORD = 'a long enough password';
 
 /** A new citizen with a confirmed e-mail address, signed in, and their id. */
 async function person(email: string): Promise<{ id: string; visitor: Visitor }> {
-  const outcome = await registerCitizen(db(), {
+  const made = await aSignedInCitizen(app, {
     email,
     password: PASSWORD,
     displayName: email.split('@')[0]!,
   });
-  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
-  await db()
-    .updateTable('users')
-    .set({ email_verified_at: new Date() })
-    .where('id', '=', outcome.user.id)
-    .execute();
-  const visitor = new Visitor(app.baseUrl);
-  await visitor.signIn(email, PASSWORD);
-  return { id: outcome.user.id, visitor };
+  return { id: made.userId, visitor: made.visitor };
 }
 
 /** A business account made through its page by `owner` (its first administrator). */

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
+import { aSignedInCitizen } from '../../../../test/helpers/citizens.js';
 import { formatDate } from '../../../platform/i18n/i18n.js';
 import { letterFile, LETTER_TOPIC } from '../../../platform/letters/letters.js';
 import { pdfTextLines } from '../../../platform/letters/pdf.js';
-import { registerCitizen } from '../../identity/index.js';
 import { activeEnrolments, DEMO_BUSINESS_RATES, DEMO_COUNCIL_TAX } from '../index.js';
 
 const CITIZEN = ['citizen@example.com', 'demo-citizen-password'] as const;
@@ -33,20 +33,7 @@ async function userId(email: string): Promise<string> {
 
 /** A new citizen with a confirmed e-mail address, signed in. */
 async function newCitizen(email: string): Promise<Visitor> {
-  const outcome = await registerCitizen(db(), {
-    email,
-    password: 'a long enough password',
-    displayName: 'Test Person',
-  });
-  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
-  await db()
-    .updateTable('users')
-    .set({ email_verified_at: new Date() })
-    .where('id', '=', outcome.user.id)
-    .execute();
-  const visitor = new Visitor(app.baseUrl);
-  await visitor.signIn(email, 'a long enough password');
-  return visitor;
+  return (await aSignedInCitizen(app, { email, password: 'a long enough password' })).visitor;
 }
 
 async function citizen(): Promise<Visitor> {

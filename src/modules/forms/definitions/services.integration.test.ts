@@ -3,21 +3,15 @@
  * reporting a missed bin without an account, and applying for a residents' parking permit
  * signed in (stepping up to a second factor, as the service asks) with a file upload.
  */
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  csrfToken,
-  hiddenValue,
-  startTestApp,
-  Visitor,
-  type TestApp,
-} from '../../../../test/helpers/app.js';
+import { hiddenValue, startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
 import { attachmentsByIds } from '../../attachments/index.js';
 import { findPublishedService } from '../../catalogue/index.js';
 import { registerCitizen } from '../../identity/index.js';
 import { findSubmissionByDraftId } from '../../submissions/index.js';
 import { ukToday } from '../index.js';
+import { answer, postFile } from '../test/pages.js';
 
 const MISSED_BIN = '/services/report-a-missed-bin-collection-stroud/apply';
 const PARKING = '/services/residents-parking-permit-gloucestershire/apply';
@@ -54,48 +48,6 @@ function isoDate(days: number): string {
   const date = new Date(`${ukToday()}T12:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
-}
-
-/** GETs a page (for its CSRF token) and POSTs a form to it. */
-async function answer(visitor: Visitor, path: string, fields: Record<string, string | string[]>) {
-  const page = await visitor.get(path);
-  expect(page.status, `GET ${path}`).toBe(200);
-  return visitor.post(path, { actingFor: '', ...fields });
-}
-
-function cookiesOf(visitor: Visitor): Map<string, string> {
-  // The test helper keeps its cookie jar private; a multipart post needs it too.
-  return (visitor as unknown as { cookies: Map<string, string> }).cookies;
-}
-
-/** Posts a file page as a browser does: hidden fields, the file (or an empty part), multipart. */
-async function postFile(
-  visitor: Visitor,
-  path: string,
-  file: { name: string; type: string; content: Buffer } | null,
-) {
-  const page = await visitor.get(path);
-  const boundary = `----joinedup${randomBytes(8).toString('hex')}`;
-  const field = (name: string, value: string) =>
-    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const body = Buffer.concat([
-    Buffer.from(field('_csrf', csrfToken(page.html)) + field('actingFor', '')),
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file?.name ?? ''}"\r\nContent-Type: ${file?.type ?? 'application/octet-stream'}\r\n\r\n`,
-    ),
-    file?.content ?? Buffer.alloc(0),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  const response = await fetch(app.baseUrl + path, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      cookie: [...cookiesOf(visitor)].map(([k, v]) => `${k}=${v}`).join('; '),
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-    },
-    body,
-  });
-  return Object.assign(response, { html: await response.text() });
 }
 
 /** The six-digit code in the newest second-factor e-mail sent to `to`. */

@@ -1,13 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  csrfToken,
-  hiddenValue,
-  startTestApp,
-  Visitor,
-  type TestApp,
-} from '../../../../test/helpers/app.js';
+import { hiddenValue, startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
 import { MODULES } from '../../../main/modules.js';
 import type { Actor } from '../../../platform/audit/audit.js';
 import { attachmentsByIds, attachmentsModule } from '../../attachments/index.js';
@@ -15,6 +8,7 @@ import { findSubmissionByDraftId } from '../../submissions/index.js';
 import { findPublishedService, publishService } from '../../catalogue/index.js';
 import type { FormDefinitionInput } from '../schema.js';
 import { everyQuestionForm } from '../test/every-question.js';
+import { answer, postFile } from '../test/pages.js';
 import { publishedForm, publishForm } from '../versions.js';
 
 const CITIZEN = ['citizen@example.com', 'demo-citizen-password'] as const;
@@ -162,58 +156,6 @@ async function signedIn(email: string, password: string): Promise<Visitor> {
   const visitor = new Visitor(app.baseUrl);
   await visitor.signIn(email, password);
   return visitor;
-}
-
-/** GETs a page (for its CSRF token) and POSTs a form to it. */
-async function answer(visitor: Visitor, path: string, fields: Record<string, string | string[]>) {
-  const page = await visitor.get(path);
-  expect(page.status, `GET ${path}`).toBe(200);
-  return visitor.post(path, { actingFor: '', ...fields });
-}
-
-function cookiesOf(visitor: Visitor): Map<string, string> {
-  // The test helper keeps its cookie jar private; a multipart post needs it too.
-  return (visitor as unknown as { cookies: Map<string, string> }).cookies;
-}
-
-/**
- * Posts a multipart form as a browser sends a file page: the hidden fields, then the file
- * (an empty part when none is chosen), then the button pressed.
- */
-async function postFile(
-  visitor: Visitor,
-  path: string,
-  file: { name: string; type: string; content: Buffer } | null,
-  after: Record<string, string> = {},
-) {
-  const page = await visitor.get(path);
-  const boundary = `----joinedup${randomBytes(8).toString('hex')}`;
-  const field = (name: string, value: string) =>
-    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const body = Buffer.concat([
-    Buffer.from(field('_csrf', csrfToken(page.html)) + field('actingFor', '')),
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file?.name ?? ''}"\r\nContent-Type: ${file?.type ?? 'application/octet-stream'}\r\n\r\n`,
-    ),
-    file?.content ?? Buffer.alloc(0),
-    Buffer.from('\r\n'),
-    Buffer.from(
-      Object.entries(after)
-        .map(([k, v]) => field(k, v))
-        .join(''),
-    ),
-    Buffer.from(`--${boundary}--\r\n`),
-  ]);
-  const response = await fetch(app.baseUrl + path, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      cookie: [...cookiesOf(visitor)].map(([k, v]) => `${k}=${v}`).join('; '),
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-    },
-    body,
-  });
-  return Object.assign(response, { html: await response.text() });
 }
 
 const PDF = Buffer.from(

@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../../platform/config/config.js';
 import type { Database } from '../../../platform/db/database.js';
-import { findOrganisationByGssCode, findOrganisationBySlug } from '../../organisations/index.js';
+import {
+  findOrganisationBySlugOrGssCode,
+  unknownOrganisationMessage,
+} from '../../organisations/index.js';
 import { notifySealingKey } from '../crypto.js';
 import { NOTIFICATION_TYPES, type NotificationType } from '../db/tables.js';
 import { createApiKey, keyTypeFromName } from './services.js';
@@ -17,12 +20,11 @@ export interface NotifyCommandResult {
 
 const CLI_ACTOR = { userId: null, organisationId: null, role: 'cli' } as const;
 
-async function organisationFor(db: Kysely<Database>, slugOrCode: string) {
-  return (
-    (await findOrganisationBySlug(db, slugOrCode)) ??
-    (await findOrganisationByGssCode(db, slugOrCode.toUpperCase()))
-  );
-}
+const noOrganisation = (org: string): NotifyCommandResult => ({
+  code: 1,
+  out: [],
+  err: [unknownOrganisationMessage(org)],
+});
 
 /**
  * `joinedup notify:key:create --org <slug or GSS code> --type live|team|test [--name N]`: issues
@@ -45,13 +47,8 @@ export async function notifyKeyCreate(
     };
   const keyType = keyTypeFromName(values.type);
   if (!keyType) return { code: 64, out: [], err: ['--type must be live, team or test'] };
-  const organisation = await organisationFor(db, values.org);
-  if (!organisation)
-    return {
-      code: 1,
-      out: [],
-      err: [`No organisation with slug or GSS code ${values.org}; see joinedup org:list`],
-    };
+  const organisation = await findOrganisationBySlugOrGssCode(db, values.org);
+  if (!organisation) return noOrganisation(values.org);
   const name = values.name ?? `${values.type} key`;
   const created = await db.transaction().execute((trx) =>
     createApiKey(
@@ -104,13 +101,8 @@ export async function notifyTemplateCreate(
     };
   if (!(NOTIFICATION_TYPES as readonly string[]).includes(values.type))
     return { code: 64, out: [], err: ['--type must be email, sms or letter'] };
-  const organisation = await organisationFor(db, values.org);
-  if (!organisation)
-    return {
-      code: 1,
-      out: [],
-      err: [`No organisation with slug or GSS code ${values.org}; see joinedup org:list`],
-    };
+  const organisation = await findOrganisationBySlugOrGssCode(db, values.org);
+  if (!organisation) return noOrganisation(values.org);
   const outcome = await db.transaction().execute((trx) =>
     createTemplate(
       trx,

@@ -4,13 +4,8 @@ import path from 'node:path';
 import { NotifyClient } from 'notifications-node-client';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  hiddenValue,
-  startTestApp,
-  Visitor,
-  weekdayAhead,
-  type TestApp,
-} from '../../../../test/helpers/app.js';
+import { startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
+import { applyForBulkyWaste } from '../../../../test/helpers/journeys.js';
 import type { Mailer, MailMessage } from '../../../platform/mail/mailer.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import { issueKey, testConfig } from '../test/helpers.js';
@@ -19,8 +14,6 @@ import {
   platformMessageHandlers,
   platformNotificationId,
 } from './platform-messages.js';
-
-const SERVICE = '/services/request-a-bulky-waste-collection';
 
 let app: TestApp;
 const db = () => app.platform.database.db;
@@ -53,28 +46,7 @@ async function notificationsWithReference(pattern: string) {
 async function applyToStroud(): Promise<string> {
   const citizen = new Visitor(app.baseUrl);
   await citizen.signIn('citizen@example.com', 'demo-citizen-password');
-  await citizen.get(`${SERVICE}/apply/items`);
-  await citizen.post(`${SERVICE}/apply/items`, { items: ['sofa'], itemDetails: '' });
-  await citizen.get(`${SERVICE}/apply/address`);
-  await citizen.post(`${SERVICE}/apply/address`, {
-    addressLine1: '1 High Street',
-    addressLine2: '',
-    town: 'Stroud',
-    postcode: 'gl5 4ub',
-  });
-  const [d, m, y] = weekdayAhead(7);
-  await citizen.get(`${SERVICE}/apply/date`);
-  await citizen.post(`${SERVICE}/apply/date`, {
-    'preferredDate-day': d,
-    'preferredDate-month': m,
-    'preferredDate-year': y,
-  });
-  const check = await citizen.get(`${SERVICE}/apply/check-answers`);
-  const sent = await citizen.post(`${SERVICE}/apply/submit`, {
-    draftId: hiddenValue(check.html, 'draftId'),
-  });
-  expect(sent.status).toBe(303);
-  return /JU-[A-Z0-9]{4}-[A-Z0-9]{4}/.exec(sent.headers.get('location') ?? '')![0];
+  return applyForBulkyWaste(citizen, { items: ['sofa'], postcode: 'gl5 4ub' });
 }
 
 describe('the platform’s own messages go through Notify', () => {

@@ -24,6 +24,28 @@ export async function findOrganisationByGssCode(
     .executeTakeFirst();
 }
 
+/**
+ * The body a command line's `--org` names, by slug ('stroud') or GSS code ('E07000082', in any
+ * case), if it is on the platform.
+ *
+ * @example const organisation = await findOrganisationBySlugOrGssCode(db, values.org);
+ *          if (!organisation) return fail(unknownOrganisationMessage(values.org));
+ */
+export async function findOrganisationBySlugOrGssCode(
+  db: Db,
+  slugOrCode: string,
+): Promise<OrganisationRow | undefined> {
+  return (
+    (await findOrganisationBySlug(db, slugOrCode)) ??
+    (await findOrganisationByGssCode(db, slugOrCode.toUpperCase()))
+  );
+}
+
+/** What a command says when its `--org` names no body on the platform. */
+export function unknownOrganisationMessage(slugOrCode: string): string {
+  return `No organisation with slug or GSS code ${slugOrCode}; see joinedup org:list`;
+}
+
 export async function findOrganisationById(
   db: Db,
   id: string,

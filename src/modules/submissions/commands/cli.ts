@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../../platform/config/config.js';
 import type { Database } from '../../../platform/db/database.js';
-import { findOrganisationByGssCode, findOrganisationBySlug } from '../../organisations/index.js';
+import {
+  findOrganisationBySlugOrGssCode,
+  unknownOrganisationMessage,
+} from '../../organisations/index.js';
 import { HUB_KEY_SCOPES, type HubKeyScope } from '../db/tables.js';
 import { setDelivery, type DeliveryMode } from '../hub/delivery.js';
 import { createHubKey } from '../hub/keys.js';
@@ -16,17 +19,10 @@ export interface HubCommandResult {
 
 const CLI_ACTOR = { userId: null, organisationId: null, role: 'cli' } as const;
 
-async function organisationFor(db: Kysely<Database>, slugOrCode: string) {
-  return (
-    (await findOrganisationBySlug(db, slugOrCode)) ??
-    (await findOrganisationByGssCode(db, slugOrCode.toUpperCase()))
-  );
-}
-
 const noOrganisation = (org: string): HubCommandResult => ({
   code: 1,
   out: [],
-  err: [`No organisation with slug or GSS code ${org}; see joinedup org:list`],
+  err: [unknownOrganisationMessage(org)],
 });
 
 /**
@@ -49,7 +45,7 @@ export async function hubKeyCreate(
     };
   if (!(HUB_KEY_SCOPES as readonly string[]).includes(values.scope))
     return { code: 64, out: [], err: ['--scope must be submit, receive or submit-any'] };
-  const organisation = await organisationFor(db, values.org);
+  const organisation = await findOrganisationBySlugOrGssCode(db, values.org);
   if (!organisation) return noOrganisation(values.org);
   const name = values.name ?? `${values.scope} key`;
   if (name.length > 100)
@@ -100,7 +96,7 @@ export async function hubDeliverySet(
         'hub:delivery:set needs --org <slug or GSS code> and --mode casework|push|pull (push also --url and --alert-email)',
       ],
     };
-  const organisation = await organisationFor(db, values.org);
+  const organisation = await findOrganisationBySlugOrGssCode(db, values.org);
   if (!organisation) return noOrganisation(values.org);
   const outcome = await db.transaction().execute((trx) =>
     setDelivery(

@@ -131,18 +131,36 @@ export async function listForOrganisation(
  * applicant can read.
  */
 export async function viewAsStaff(db: Db, user: CurrentUser, reference: string, actor: Actor) {
+  const submission = await openForStaff(db, user, reference, actor);
+  const events = await eventsFor(db, submission.id);
+  return { submission, events };
+}
+
+/**
+ * What `viewAsStaff` and the staff receipt share: the submission by its reference, when the
+ * user's body works it, the view audited as `submission.viewed` (with `details` besides the
+ * reference, e.g. which receipt was read); otherwise "not found", a refusal audited as
+ * `submission.view_refused` for security review.
+ */
+export async function openForStaff(
+  db: Db,
+  user: CurrentUser,
+  reference: string,
+  actor: Actor,
+  details: Record<string, unknown> = {},
+): Promise<SubmissionRow> {
   const submission = await findByReference(db, reference);
-  if (submission && !canStaffWork(user, submission)) {
-    // Kept for security review; not shown to the applicant, as nothing of theirs was seen.
-    await recordAudit(db, actor, {
-      action: 'submission.view_refused',
-      resourceType: 'submission',
-      resourceId: submission.id,
-      subjectUserId: null,
-      details: { reference: submission.reference },
-    });
-  }
   if (!submission || !canStaffWork(user, submission)) {
+    if (submission) {
+      // Kept for security review; not shown to the applicant, as nothing of theirs was seen.
+      await recordAudit(db, actor, {
+        action: 'submission.view_refused',
+        resourceType: 'submission',
+        resourceId: submission.id,
+        subjectUserId: null,
+        details: { reference: submission.reference, ...details },
+      });
+    }
     throw notFound({
       reference,
       userId: user.id,
@@ -155,10 +173,9 @@ export async function viewAsStaff(db: Db, user: CurrentUser, reference: string, 
     resourceType: 'submission',
     resourceId: submission.id,
     subjectUserId: submission.applicant_user_id,
-    details: { reference: submission.reference },
+    details: { reference: submission.reference, ...details },
   });
-  const events = await eventsFor(db, submission.id);
-  return { submission, events };
+  return submission;
 }
 
 /**

@@ -1,11 +1,7 @@
-import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
-import { notFound } from '../../../platform/errors/errors.js';
 import type { CurrentUser } from '../../../platform/http/types.js';
 import type { SubmissionRow } from '../db/tables.js';
-import { canStaffWork } from '../policies/submissions.js';
-import { getForApplicant } from '../queries/submissions.js';
-import { parseReference } from '../reference.js';
+import { getForApplicant, openForStaff } from '../queries/submissions.js';
 
 /** How the receipt is read: the page, the PDF, or the canonical JSON. Kept in the audit entry. */
 export type ReceiptFormat = 'html' | 'pdf' | 'json';
@@ -43,51 +39,18 @@ export async function openReceipt(
   return { submission, reader: asAgent ? 'agent' : 'applicant' };
 }
 
-async function openAsStaff(
+function openAsStaff(
   db: Db,
   user: CurrentUser,
   reference: string,
   format: ReceiptFormat,
   requestId: string,
 ): Promise<SubmissionRow> {
-  const standard = parseReference(reference);
-  const submission = standard
-    ? await db
-        .selectFrom('submissions')
-        .selectAll()
-        .where('reference', '=', standard)
-        .executeTakeFirst()
-    : undefined;
   const actor = {
     userId: user.id,
     organisationId: user.organisationId,
     role: user.roles.includes('caseworker') ? 'caseworker' : 'admin',
     requestId,
   };
-  if (!submission || !canStaffWork(user, submission)) {
-    if (submission) {
-      // Kept for security review; not shown to the applicant, as nothing of theirs was seen.
-      await recordAudit(db, actor, {
-        action: 'submission.view_refused',
-        resourceType: 'submission',
-        resourceId: submission.id,
-        subjectUserId: null,
-        details: { reference: submission.reference, receipt: format },
-      });
-    }
-    throw notFound({
-      reference,
-      userId: user.id,
-      organisationId: user.organisationId,
-      reason: 'not this organisation’s submission',
-    });
-  }
-  await recordAudit(db, actor, {
-    action: 'submission.viewed',
-    resourceType: 'submission',
-    resourceId: submission.id,
-    subjectUserId: submission.applicant_user_id,
-    details: { reference: submission.reference, receipt: format },
-  });
-  return submission;
+  return openForStaff(db, user, reference, actor, { receipt: format });
 }

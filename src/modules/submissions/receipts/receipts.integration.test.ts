@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  hiddenValue,
-  startTestApp,
-  Visitor,
-  weekdayAhead,
-  type TestApp,
-} from '../../../../test/helpers/app.js';
+import { startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
+import { aSignedInCitizen } from '../../../../test/helpers/citizens.js';
+import { applyForBulkyWaste, approveBulkyWaste } from '../../../../test/helpers/journeys.js';
 import { pdfTextLines } from '../../../platform/letters/pdf.js';
-import { registerCitizen } from '../../identity/index.js';
 import { submissionDigest } from '../index.js';
 import { canonicalize } from './jcs.js';
 
-const SERVICE = '/services/request-a-bulky-waste-collection';
 const CITIZEN = ['citizen@example.com', 'demo-citizen-password'] as const;
 const STROUD = ['caseworker@stroud.example.gov.uk', 'demo-stroud-caseworker'] as const;
 const CHELTENHAM = ['caseworker@cheltenham.example.gov.uk', 'demo-cheltenham-caseworker'] as const;
@@ -34,33 +28,6 @@ async function signedIn(email: string, password: string): Promise<Visitor> {
   const visitor = new Visitor(app.baseUrl);
   await visitor.signIn(email, password);
   return visitor;
-}
-
-/** Answers every page of the bulky waste form and sends it; returns the reference. */
-async function submitBulkyWaste(visitor: Visitor): Promise<string> {
-  await visitor.get(`${SERVICE}/apply/items`);
-  await visitor.post(`${SERVICE}/apply/items`, { items: ['sofa', 'fridge'], itemDetails: '' });
-  await visitor.get(`${SERVICE}/apply/address`);
-  await visitor.post(`${SERVICE}/apply/address`, {
-    addressLine1: '1 High Street',
-    addressLine2: '',
-    town: 'Stroud',
-    postcode: 'GL5 4UB',
-  });
-  const [d, m, y] = weekdayAhead(7);
-  await visitor.get(`${SERVICE}/apply/date`);
-  await visitor.post(`${SERVICE}/apply/date`, {
-    'preferredDate-day': d,
-    'preferredDate-month': m,
-    'preferredDate-year': y,
-  });
-  const check = await visitor.get(`${SERVICE}/apply/check-answers`);
-  expect(check.status).toBe(200);
-  const sent = await visitor.post(`${SERVICE}/apply/submit`, {
-    draftId: hiddenValue(check.html, 'draftId'),
-  });
-  expect(sent.status).toBe(303);
-  return /JU-[A-Z0-9]{4}-[A-Z0-9]{4}/.exec(sent.headers.get('location') ?? '')![0];
 }
 
 /**
@@ -107,7 +74,7 @@ describe('a receipt for the applicant', () => {
   let reference: string;
   beforeAll(async () => {
     citizen = await signedIn(...CITIZEN);
-    reference = await submitBulkyWaste(citizen);
+    reference = await applyForBulkyWaste(citizen);
   });
 
   it('is linked from the confirmation page and the application page', async () => {
@@ -214,13 +181,7 @@ describe('a receipt for the applicant', () => {
     await app.platform.worker.drain();
     const caseworker = await signedIn(...STROUD);
     await caseworker.get(`/casework/${reference}`);
-    const [d, m, y] = weekdayAhead(8);
-    const decided = await caseworker.post(`/casework/${reference}/decision`, {
-      outcome: 'approved',
-      'collectionDate-day': d,
-      'collectionDate-month': m,
-      'collectionDate-year': y,
-    });
+    const decided = await approveBulkyWaste(caseworker, reference);
     expect(decided.status).toBe(303);
     const row = await db()
       .selectFrom('submissions')
@@ -240,7 +201,7 @@ describe('who may read a receipt', () => {
   let citizen: Visitor;
   beforeAll(async () => {
     citizen = await signedIn(...CITIZEN);
-    reference = await submitBulkyWaste(citizen);
+    reference = await applyForBulkyWaste(citizen);
   });
 
   const FORMS = ['receipt', 'receipt.pdf', 'receipt.json'];
@@ -252,18 +213,10 @@ describe('who may read a receipt', () => {
   });
 
   it('gives another citizen 404 for the page, the PDF and the JSON', async () => {
-    const made = await registerCitizen(db(), {
+    const { visitor: stranger } = await aSignedInCitizen(app, {
       email: 'receipt-stranger@example.com',
       displayName: 'Stranger',
-      password: 'a-long-test-password',
     });
-    if (!made.ok) throw new Error(JSON.stringify(made.errors));
-    await db()
-      .updateTable('users')
-      .set({ email_verified_at: new Date() })
-      .where('id', '=', made.user.id)
-      .execute();
-    const stranger = await signedIn('receipt-stranger@example.com', 'a-long-test-password');
     for (const form of FORMS) {
       const response = await stranger.get(`/applications/${reference}/${form}`);
       expect(response.status).toBe(404);

@@ -210,103 +210,63 @@ export function fieldView(question: AnyQuestion, values: Values, options: ViewOp
   const hint = question.hint ? { text: question.hint[locale] } : undefined;
   const name = question.name;
   const common = { id: name, name, hint, errorMessage: errors[name] };
+  const labelled = { ...common, label: headingOf(label, asPageHeading, 'label') };
+  /** A one-line text box (govukInput) holding the typed value, with what sets this type apart. */
+  const input = (params: Record<string, unknown>): FieldView => ({
+    macro: 'input',
+    params: { ...labelled, value: text(values[name]), ...params },
+  });
+  /** What radios and checkboxes share: the question is the fieldset's legend. */
+  const choices = {
+    idPrefix: name,
+    name,
+    fieldset: { legend: headingOf(label, asPageHeading, 'legend') },
+    hint,
+    errorMessage: errors[name],
+  };
   switch (question.type) {
     case 'text':
-      return {
-        macro: 'input',
-        params: {
-          ...common,
-          label: headingOf(label, asPageHeading, 'label'),
-          value: text(values[name]),
-          autocomplete:
-            question.autocomplete ?? (question.prefill === 'fullName' ? 'name' : undefined),
-          classes: WIDTHS[question.width ?? 'full'],
-        },
-      };
+      return input({
+        autocomplete:
+          question.autocomplete ?? (question.prefill === 'fullName' ? 'name' : undefined),
+        classes: WIDTHS[question.width ?? 'full'],
+      });
     case 'textarea':
       return {
         macro: question.maxLength ? 'characterCount' : 'textarea',
         params: {
-          ...common,
-          label: headingOf(label, asPageHeading, 'label'),
+          ...labelled,
           value: text(values[name]),
           rows: question.rows ?? 5,
           ...(question.maxLength ? { maxlength: question.maxLength } : {}),
         },
       };
     case 'number':
-      return {
-        macro: 'input',
-        params: {
-          ...common,
-          label: headingOf(label, asPageHeading, 'label'),
-          value: text(values[name]),
-          inputmode: question.integer ? 'numeric' : 'decimal',
-          spellcheck: false,
-          classes: 'govuk-input--width-10',
-          suffix: question.suffix ? { text: question.suffix[locale] } : undefined,
-        },
-      };
+      return input({
+        inputmode: question.integer ? 'numeric' : 'decimal',
+        spellcheck: false,
+        classes: 'govuk-input--width-10',
+        suffix: question.suffix ? { text: question.suffix[locale] } : undefined,
+      });
     case 'money':
-      return {
-        macro: 'input',
-        params: {
-          ...common,
-          label: headingOf(label, asPageHeading, 'label'),
-          value: text(values[name]),
-          inputmode: 'decimal',
-          spellcheck: false,
-          prefix: { text: '£' },
-          classes: 'govuk-input--width-10',
-        },
-      };
+      return input({
+        inputmode: 'decimal',
+        spellcheck: false,
+        prefix: { text: '£' },
+        classes: 'govuk-input--width-10',
+      });
     case 'phone':
-      return {
-        macro: 'input',
-        params: {
-          ...common,
-          label: headingOf(label, asPageHeading, 'label'),
-          value: text(values[name]),
-          type: 'tel',
-          autocomplete: 'tel',
-          classes: 'govuk-input--width-20',
-        },
-      };
+      return input({ type: 'tel', autocomplete: 'tel', classes: 'govuk-input--width-20' });
     case 'email':
-      return {
-        macro: 'input',
-        params: {
-          ...common,
-          label: headingOf(label, asPageHeading, 'label'),
-          value: text(values[name]),
-          type: 'email',
-          autocomplete: 'email',
-          spellcheck: false,
-        },
-      };
+      return input({ type: 'email', autocomplete: 'email', spellcheck: false });
     case 'nino':
-      return {
-        macro: 'input',
-        params: {
-          ...common,
-          label: headingOf(label, asPageHeading, 'label'),
-          hint: hint ?? { text: t('forms.nino.hint') },
-          value: text(values[name]),
-          spellcheck: false,
-          classes: 'govuk-input--width-10',
-        },
-      };
+      return input({
+        hint: hint ?? { text: t('forms.nino.hint') },
+        spellcheck: false,
+        classes: 'govuk-input--width-10',
+      });
     case 'postcode':
-      return {
-        macro: 'input',
-        params: {
-          ...common,
-          label: headingOf(label, asPageHeading, 'label'),
-          value: text(values[name]),
-          autocomplete: 'postal-code',
-          classes: 'govuk-input--width-10',
-        },
-      };
+      return input({ autocomplete: 'postal-code', classes: 'govuk-input--width-10' });
     case 'date': {
       const error = errors[`${name}-day`];
       const part = (key: 'day' | 'month' | 'year', width: number) => ({
@@ -332,12 +292,8 @@ export function fieldView(question: AnyQuestion, values: Values, options: ViewOp
       return {
         macro: 'radios',
         params: {
-          idPrefix: name,
-          name,
+          ...choices,
           classes: 'govuk-radios--inline',
-          fieldset: { legend: headingOf(label, asPageHeading, 'legend') },
-          hint,
-          errorMessage: errors[name],
           items: [
             { value: 'yes', text: t('forms.yes'), checked: picked === 'yes' },
             { value: 'no', text: t('forms.no'), checked: picked === 'no' },
@@ -351,11 +307,7 @@ export function fieldView(question: AnyQuestion, values: Values, options: ViewOp
       return {
         macro: question.type,
         params: {
-          idPrefix: name,
-          name,
-          fieldset: { legend: headingOf(label, asPageHeading, 'legend') },
-          hint,
-          errorMessage: errors[name],
+          ...choices,
           items: question.options.map((o) => ({
             value: o.value,
             text: o.label[locale],
@@ -370,8 +322,7 @@ export function fieldView(question: AnyQuestion, values: Values, options: ViewOp
       return {
         macro: 'select',
         params: {
-          ...common,
-          label: headingOf(label, asPageHeading, 'label'),
+          ...labelled,
           items: [
             { value: '', text: t('forms.select.choose'), selected: picked === '' },
             ...question.options.map((o) => ({
@@ -389,9 +340,8 @@ export function fieldView(question: AnyQuestion, values: Values, options: ViewOp
       return {
         macro: 'fileUpload',
         params: {
-          ...common,
+          ...labelled,
           name: 'file',
-          label: headingOf(label, asPageHeading, 'label'),
           attributes: { accept: question.accept.join(',') },
         },
       };

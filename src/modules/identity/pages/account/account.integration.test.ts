@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../../../test/helpers/app.js';
+import { codeIn, mailsTo } from '../../../../../test/helpers/outbox.js';
 import { verifyPassword } from '../../passwords.js';
 
 let app: TestApp;
@@ -23,13 +24,6 @@ async function outbox(topic: string) {
   return rows.map((r) => r.payload as { to: string; subject?: string; text: string });
 }
 
-const mailsTo = async (address: string) =>
-  (await outbox('mail.send')).filter((m) => m.to === address);
-
-function codeIn(text: string | undefined): string {
-  return /\b(\d{6})\b/.exec(text ?? '')![1]!;
-}
-
 /** Registers and confirms an account; returns its owner, signed in, and its id. */
 async function newAccount(email: string): Promise<{ visitor: Visitor; id: string }> {
   const visitor = new Visitor(app.baseUrl);
@@ -37,7 +31,7 @@ async function newAccount(email: string): Promise<{ visitor: Visitor; id: string
   await visitor.post('/register', { displayName: 'Ash Example', email, password: PASSWORD });
   const confirmed = await visitor.post('/register/confirm', {
     email,
-    code: codeIn((await mailsTo(email)).at(-1)?.text),
+    code: codeIn((await mailsTo(db(), email)).at(-1)?.text),
     returnTo: '/',
   });
   expect(confirmed.status).toBe(303);
@@ -93,7 +87,7 @@ describe('your account', () => {
     expect(asked.headers.get('location')).toBe('/account/email/confirm?email=new%40example.com');
     expect((await user(id)).email).toBe('old@example.com'); // nothing changes yet
     await visitor.get(asked.headers.get('location')!);
-    const code = codeIn((await mailsTo('new@example.com')).at(-1)?.text);
+    const code = codeIn((await mailsTo(db(), 'new@example.com')).at(-1)?.text);
     const wrong = await visitor.post('/account/email/confirm', {
       email: 'new@example.com',
       code: code === '000000' ? '111111' : '000000',
@@ -109,8 +103,8 @@ describe('your account', () => {
     );
     expect((await user(id)).email).toBe('new@example.com');
     expect(await audited(id, 'account.email_changed')).toBe(true);
-    expect((await mailsTo('old@example.com')).at(-1)!.subject).toContain('has been changed');
-    expect((await mailsTo('new@example.com')).at(-1)!.subject).toContain('now uses this');
+    expect((await mailsTo(db(), 'old@example.com')).at(-1)!.subject).toContain('has been changed');
+    expect((await mailsTo(db(), 'new@example.com')).at(-1)!.subject).toContain('now uses this');
 
     const replay = await visitor.post('/account/email/confirm', { email: 'new@example.com', code });
     expect(replay.status).toBe(400);
@@ -128,7 +122,7 @@ describe('your account', () => {
     expect(asked.headers.get('location')).toBe(
       '/account/email/confirm?email=citizen%40example.com',
     );
-    const notice = (await mailsTo('citizen@example.com')).at(-1)!;
+    const notice = (await mailsTo(db(), 'citizen@example.com')).at(-1)!;
     expect(notice.subject).toContain('Someone tried to use your e-mail address');
     expect(notice.text).not.toMatch(/\b\d{6}\b/);
     await visitor.get(asked.headers.get('location')!);
@@ -162,7 +156,9 @@ describe('your account', () => {
     expect(row.phone).toBe('+447700900123');
     expect(row.phone_verified_at).not.toBeNull();
     expect(await audited(id, 'account.phone_changed')).toBe(true);
-    expect((await mailsTo('phone@example.com')).at(-1)!.subject).toContain('mobile phone number');
+    expect((await mailsTo(db(), 'phone@example.com')).at(-1)!.subject).toContain(
+      'mobile phone number',
+    );
     expect((await visitor.get('/account')).html).toContain('+447700900123');
   });
 
@@ -195,7 +191,7 @@ describe('your account', () => {
       true,
     );
     expect(await audited(id, 'account.password_changed')).toBe(true);
-    expect((await mailsTo('pw@example.com')).map((m) => m.subject)).toContainEqual(
+    expect((await mailsTo(db(), 'pw@example.com')).map((m) => m.subject)).toContainEqual(
       expect.stringContaining('Your password has been changed'),
     );
   });
@@ -226,7 +222,9 @@ describe('your account', () => {
     expect(await left('sessions')).toBe(0);
     expect(await left('one_time_codes')).toBe(0);
     expect(await audited(id, 'account.deleted')).toBe(true);
-    expect((await mailsTo('leaver@example.com')).at(-1)!.subject).toContain('has been deleted');
+    expect((await mailsTo(db(), 'leaver@example.com')).at(-1)!.subject).toContain(
+      'has been deleted',
+    );
 
     const again = new Visitor(app.baseUrl);
     await again.get('/sign-in');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startTestApp, Visitor, type TestApp } from '../../../../../test/helpers/app.js';
+import { lastCodeFor, mailsTo } from '../../../../../test/helpers/outbox.js';
 import { verifyPassword } from '../../passwords.js';
 
 let app: TestApp;
@@ -13,23 +14,6 @@ afterAll(async () => {
 
 const db = () => app.platform.database.db;
 const CITIZEN = 'citizen@example.com';
-
-async function mailsTo(address: string) {
-  const rows = await db()
-    .selectFrom('outbox')
-    .select('payload')
-    .where('topic', '=', 'mail.send')
-    .orderBy('id')
-    .execute();
-  return rows
-    .map((r) => r.payload as { to: string; subject: string; text: string })
-    .filter((m) => m.to === address);
-}
-
-async function lastCodeFor(address: string): Promise<string> {
-  const text = (await mailsTo(address)).at(-1)?.text ?? '';
-  return /\b(\d{6})\b/.exec(text)![1]!;
-}
 
 async function askForCode(visitor: Visitor, email: string) {
   await visitor.get('/forgot-password');
@@ -69,8 +53,8 @@ describe('forgot password', () => {
         .replace(/citizen|no-account/g, 'X');
     expect(strip(knownPage)).toBe(strip(unknownPage));
     expect(knownPage).toContain('If there is an account for citizen@example.com');
-    expect((await mailsTo(CITIZEN)).at(-1)!.subject).toContain('reset your password');
-    expect(await mailsTo('no-account@example.com')).toEqual([]);
+    expect((await mailsTo(db(), CITIZEN)).at(-1)!.subject).toContain('reset your password');
+    expect(await mailsTo(db(), 'no-account@example.com')).toEqual([]);
   });
 
   it('refuses a malformed address with the error summary', async () => {
@@ -84,7 +68,7 @@ describe('forgot password', () => {
   it('refuses a wrong code, an expired code and a deny-listed password, each with a clear error', async () => {
     const visitor = new Visitor(app.baseUrl);
     await askForCode(visitor, CITIZEN);
-    const code = await lastCodeFor(CITIZEN);
+    const code = await lastCodeFor(db(), CITIZEN);
     const wrong = await visitor.post('/forgot-password/reset', {
       email: CITIZEN,
       code: code === '000000' ? '111111' : '000000',
@@ -118,7 +102,7 @@ describe('forgot password', () => {
 
     const visitor = new Visitor(app.baseUrl);
     await askForCode(visitor, CITIZEN);
-    const code = await lastCodeFor(CITIZEN);
+    const code = await lastCodeFor(db(), CITIZEN);
     const reset = await visitor.post('/forgot-password/reset', {
       email: CITIZEN,
       code,
@@ -144,7 +128,7 @@ describe('forgot password', () => {
       .where('action', '=', 'account.password_reset')
       .execute();
     expect(audit).toEqual([{ action: 'account.password_reset', actor_user_id: await citizenId() }]);
-    expect((await mailsTo(CITIZEN)).map((m) => m.subject)).toContainEqual(
+    expect((await mailsTo(db(), CITIZEN)).map((m) => m.subject)).toContainEqual(
       expect.stringContaining('Your password has been reset'),
     );
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startTestApp, Visitor, type TestApp } from '../../../../../test/helpers/app.js';
+import { lastCodeFor, mailsTo } from '../../../../../test/helpers/outbox.js';
 import { verifyPassword } from '../../passwords.js';
 
 let app: TestApp;
@@ -14,23 +15,6 @@ afterAll(async () => {
 const db = () => app.platform.database.db;
 
 /** The e-mails queued for an address, oldest first. */
-async function mailsTo(address: string) {
-  const rows = await db()
-    .selectFrom('outbox')
-    .select('payload')
-    .where('topic', '=', 'mail.send')
-    .orderBy('id')
-    .execute();
-  return rows
-    .map((r) => r.payload as { to: string; subject: string; text: string })
-    .filter((m) => m.to === address);
-}
-
-async function lastCodeFor(address: string): Promise<string> {
-  const text = (await mailsTo(address)).at(-1)?.text ?? '';
-  return /\b(\d{6})\b/.exec(text)![1]!;
-}
-
 async function register(visitor: Visitor, email: string, password = 'tractor orange lighthouse') {
   await visitor.get('/register');
   return visitor.post('/register', {
@@ -69,7 +53,7 @@ describe('registering with an e-mail confirmed by a code', () => {
 
     const page = await visitor.get(registered.headers.get('location')!);
     expect(page.html).toContain('Check your e-mail');
-    const code = await lastCodeFor('robin@example.com');
+    const code = await lastCodeFor(db(), 'robin@example.com');
     const wrong = await visitor.post('/register/confirm', {
       email: 'robin@example.com',
       code: code === '000000' ? '111111' : '000000',
@@ -127,7 +111,7 @@ describe('registering with an e-mail confirmed by a code', () => {
         .replace(/citizen|nobody-yet/g, 'X');
     expect(strip(knownPage.html)).toBe(strip(unknownPage.html));
 
-    const mails = await mailsTo('citizen@example.com');
+    const mails = await mailsTo(db(), 'citizen@example.com');
     expect(mails.at(-1)!.subject).toContain('Someone tried to create an account');
     expect(mails.at(-1)!.text).not.toMatch(/\b\d{6}\b/);
     const after = await db()
@@ -153,7 +137,7 @@ describe('registering with an e-mail confirmed by a code', () => {
   it('refuses an expired code, and lets the person send a new one that works', async () => {
     const visitor = new Visitor(app.baseUrl);
     await register(visitor, 'slow@example.com');
-    const first = await lastCodeFor('slow@example.com');
+    const first = await lastCodeFor(db(), 'slow@example.com');
     await sql`update one_time_codes set expires_at = now() - interval '1 second' where destination = 'slow@example.com'`.execute(
       db(),
     );
@@ -178,7 +162,7 @@ describe('registering with an e-mail confirmed by a code', () => {
     );
     const confirmed = await visitor.post('/register/confirm', {
       email: 'slow@example.com',
-      code: await lastCodeFor('slow@example.com'),
+      code: await lastCodeFor(db(), 'slow@example.com'),
       returnTo: '/',
     });
     expect(confirmed.status).toBe(303);
@@ -187,7 +171,7 @@ describe('registering with an e-mail confirmed by a code', () => {
   it('spends the code after too many wrong tries', async () => {
     const visitor = new Visitor(app.baseUrl);
     await register(visitor, 'guesser@example.com');
-    const code = await lastCodeFor('guesser@example.com');
+    const code = await lastCodeFor(db(), 'guesser@example.com');
     const wrong = code === '000000' ? '111111' : '000000';
     await visitor.get('/register/confirm?email=guesser%40example.com');
     let last;
@@ -214,7 +198,7 @@ describe('registering with an e-mail confirmed by a code', () => {
     await owner.get('/register/confirm?email=owner%40example.com');
     const confirmed = await owner.post('/register/confirm', {
       email: 'owner@example.com',
-      code: await lastCodeFor('owner@example.com'),
+      code: await lastCodeFor(db(), 'owner@example.com'),
       returnTo: '/',
     });
     expect(confirmed.status).toBe(303);
@@ -226,7 +210,7 @@ describe('registering with an e-mail confirmed by a code', () => {
   it('sends someone who signs in before confirming their address to confirm it, with a new code', async () => {
     const visitor = new Visitor(app.baseUrl);
     await register(visitor, 'early.bird@example.com');
-    const firstCode = await lastCodeFor('early.bird@example.com');
+    const firstCode = await lastCodeFor(db(), 'early.bird@example.com');
     const later = new Visitor(app.baseUrl);
     await later.get('/sign-in');
     const signIn = await later.post('/sign-in', {
@@ -239,8 +223,8 @@ describe('registering with an e-mail confirmed by a code', () => {
       '/register/confirm?email=early.bird%40example.com&returnTo=%2Fapplications',
     );
     expect((await later.get('/applications')).headers.get('location')).toMatch(/^\/sign-in/);
-    const secondCode = await lastCodeFor('early.bird@example.com');
-    expect((await mailsTo('early.bird@example.com')).length).toBe(2);
+    const secondCode = await lastCodeFor(db(), 'early.bird@example.com');
+    expect((await mailsTo(db(), 'early.bird@example.com')).length).toBe(2);
     expect(secondCode).toMatch(/^\d{6}$/);
     void firstCode;
   });

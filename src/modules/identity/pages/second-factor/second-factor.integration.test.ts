@@ -4,13 +4,11 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfToken, startTestApp, Visitor, type TestApp } from '../../../../../test/helpers/app.js';
+import { aSignedInCitizen, CITIZEN_PASSWORD } from '../../../../../test/helpers/citizens.js';
 import { publishService } from '../../../catalogue/index.js';
-import { registerCitizen } from '../../commands/accounts.js';
 import { generateSecret } from 'otplib';
 import { loadConfig } from '../../../../platform/config/config.js';
 import { currentTotp, sealSecret, totpKey } from '../../commands/second-factor.js';
-
-const PASSWORD = 'correct horse battery staple';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -21,27 +19,6 @@ afterAll(async () => {
 });
 
 const db = () => app.platform.database.db;
-
-let accounts = 0;
-/** A new citizen account (so tests do not share state) and a visitor signed in to it at `Cl`. */
-async function aSignedInCitizen(
-  changes: { phone?: string } = {},
-): Promise<{ visitor: Visitor; userId: string; email: string }> {
-  const email = `second-factor-${++accounts}@example.com`;
-  const made = await registerCitizen(db(), { email, password: PASSWORD, displayName: 'Sam Jones' });
-  if (!made.ok) throw new Error(JSON.stringify(made.errors));
-  await db()
-    .updateTable('users')
-    .set({
-      email_verified_at: new Date(),
-      ...(changes.phone ? { phone: changes.phone, phone_verified_at: new Date() } : {}),
-    })
-    .where('id', '=', made.user.id)
-    .execute();
-  const visitor = new Visitor(app.baseUrl);
-  await visitor.signIn(email, PASSWORD);
-  return { visitor, userId: made.user.id, email };
-}
 
 /** The credential levels of a person's live sessions. */
 async function sessionLevels(userId: string): Promise<string[]> {
@@ -110,7 +87,7 @@ async function setUpApp(visitor: Visitor, returnTo = ''): Promise<string> {
 
 describe('setting up an authenticator app', () => {
   it('shows the key and refuses a wrong code, then turns the app on with a right one, audits it and sends a security e-mail', async () => {
-    const { visitor, userId, email } = await aSignedInCitizen();
+    const { visitor, userId, email } = await aSignedInCitizen(app);
     const secret = await setUpApp(visitor);
     const wrong = await visitor.post('/account/second-factor/app', {
       code: await aWrongCode(secret),
@@ -162,7 +139,7 @@ describe('setting up an authenticator app', () => {
 
 describe('signing in with a second factor', () => {
   it('gives no session until the app code, refuses a wrong code and a replayed one, and then gives a Cl.Cm session', async () => {
-    const { visitor: first, userId, email } = await aSignedInCitizen();
+    const { visitor: first, userId, email } = await aSignedInCitizen(app);
     const secret = await setUpApp(first);
     expect(
       (
@@ -178,7 +155,7 @@ describe('signing in with a second factor', () => {
     await visitor.get('/sign-in?returnTo=/applications');
     const password = await visitor.post('/sign-in', {
       email,
-      password: PASSWORD,
+      password: CITIZEN_PASSWORD,
       returnTo: '/applications',
     });
     expect(password.status).toBe(303);
@@ -207,7 +184,7 @@ describe('signing in with a second factor', () => {
     // Someone who saw the code over the shoulder, with the password, in the same step.
     const thief = new Visitor(app.baseUrl);
     await thief.get('/sign-in');
-    await thief.post('/sign-in', { email, password: PASSWORD, returnTo: '/' });
+    await thief.post('/sign-in', { email, password: CITIZEN_PASSWORD, returnTo: '/' });
     await thief.get('/sign-in/second-factor');
     const replayed = await thief.post('/sign-in/second-factor', { code });
     expect(replayed.status).toBe(400);
@@ -228,13 +205,13 @@ describe('signing in with a second factor', () => {
   });
 
   it('keeps a Cl session, as before, for an account without a second factor', async () => {
-    const { userId } = await aSignedInCitizen();
+    const { userId } = await aSignedInCitizen(app);
     expect(await sessionLevels(userId)).toEqual(['Cl']);
   });
 
   it('sends a code by text message, refuses it once expired, and accepts a new one', async () => {
     const phone = '07700 900123';
-    const { visitor: first, userId, email } = await aSignedInCitizen({ phone });
+    const { visitor: first, userId, email } = await aSignedInCitizen(app, { phone });
     expect((await first.get('/account/second-factor')).html).toContain('ending 0123');
     expect(
       (await first.post('/account/second-factor', { method: 'sms', returnTo: '' })).status,
@@ -250,7 +227,7 @@ describe('signing in with a second factor', () => {
 
     const visitor = new Visitor(app.baseUrl);
     await visitor.get('/sign-in');
-    await visitor.post('/sign-in', { email, password: PASSWORD, returnTo: '/' });
+    await visitor.post('/sign-in', { email, password: CITIZEN_PASSWORD, returnTo: '/' });
     const page = await visitor.get('/sign-in/second-factor');
     expect(page.html).toContain('Check your phone');
     const code = await lastCode('sms.send', phone);
@@ -290,7 +267,7 @@ describe('signing in with a second factor', () => {
   });
 
   it('refuses an expired e-mail code', async () => {
-    const { visitor: first, userId, email } = await aSignedInCitizen();
+    const { visitor: first, userId, email } = await aSignedInCitizen(app);
     await first.get('/account/second-factor');
     await first.post('/account/second-factor', { method: 'email', returnTo: '' });
     await first.get('/account/second-factor/code?method=email');
@@ -307,7 +284,7 @@ describe('signing in with a second factor', () => {
 
     const visitor = new Visitor(app.baseUrl);
     await visitor.get('/sign-in');
-    await visitor.post('/sign-in', { email, password: PASSWORD, returnTo: '/' });
+    await visitor.post('/sign-in', { email, password: CITIZEN_PASSWORD, returnTo: '/' });
     await visitor.get('/sign-in/second-factor');
     const code = await lastCode('mail.send', email);
     await db()
@@ -323,7 +300,7 @@ describe('signing in with a second factor', () => {
   });
 
   it('limits code entry per account', async () => {
-    const { userId, email } = await aSignedInCitizen();
+    const { userId, email } = await aSignedInCitizen(app);
     const secret = generateSecret();
     const key = totpKey(loadConfig({}).SESSION_SECRET); // the test app's (default) secret
     await db()
@@ -333,7 +310,7 @@ describe('signing in with a second factor', () => {
       .execute();
     const visitor = new Visitor(app.baseUrl);
     await visitor.get('/sign-in');
-    await visitor.post('/sign-in', { email, password: PASSWORD, returnTo: '/' });
+    await visitor.post('/sign-in', { email, password: CITIZEN_PASSWORD, returnTo: '/' });
     const csrf = csrfToken((await visitor.get('/sign-in/second-factor')).html);
     const wrong = await aWrongCode(secret);
     const statuses: number[] = [];
@@ -346,7 +323,7 @@ describe('signing in with a second factor', () => {
 
 describe('stepping up in place', () => {
   it('raises a Cl session to Cl.Cm under a new token and returns to where the person was', async () => {
-    const { visitor, userId, email } = await aSignedInCitizen();
+    const { visitor, userId, email } = await aSignedInCitizen(app);
     // Set up on another device: this session is still at Cl.
     await db()
       .updateTable('users')
@@ -378,7 +355,7 @@ describe('stepping up in place', () => {
   });
 
   it('asks someone with no second factor to set one up, then takes them back', async () => {
-    const { visitor, userId } = await aSignedInCitizen();
+    const { visitor, userId } = await aSignedInCitizen(app);
     const back = '/applications';
     const ask = await visitor.get(`/sign-in/second-factor?returnTo=${encodeURIComponent(back)}`);
     expect(ask.status).toBe(303);
@@ -415,7 +392,7 @@ describe('a service that needs level 2', () => {
       requiredLevel: 2,
     });
     expect(published.ok).toBe(true);
-    const { visitor, userId, email } = await aSignedInCitizen();
+    const { visitor, userId, email } = await aSignedInCitizen(app);
     await db()
       .updateTable('users')
       .set({ second_factor: 'email' })
@@ -438,7 +415,7 @@ describe('a service that needs level 2', () => {
     expect(form.html).toContain('name="items"');
 
     // The demo bulky waste service still needs only a password.
-    const { visitor: other } = await aSignedInCitizen();
+    const { visitor: other } = await aSignedInCitizen(app);
     expect((await other.get('/services/request-a-bulky-waste-collection/apply/items')).status).toBe(
       200,
     );

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../../../test/helpers/app.js';
+import { mailsTo } from '../../../../../test/helpers/outbox.js';
 import { registerCitizen } from '../../commands/accounts.js';
 import { rotateSession, SESSION_COOKIE } from '../../commands/sessions.js';
 import { sendSecurityMail } from '../../security-mail.js';
@@ -59,18 +60,6 @@ async function actions(
 
 async function sessionsOf(userId: string) {
   return db().selectFrom('sessions').selectAll().where('user_id', '=', userId).execute();
-}
-
-async function mailsTo(email: string): Promise<{ subject: string; text: string }[]> {
-  const rows = await db()
-    .selectFrom('outbox')
-    .select('payload')
-    .where('topic', '=', 'mail.send')
-    .orderBy('id')
-    .execute();
-  return rows
-    .map((r) => r.payload as { to: string; subject: string; text: string })
-    .filter((p) => p.to === email);
 }
 
 /** A raw request carrying only the given session token. */
@@ -282,7 +271,7 @@ describe('lockout', () => {
       details: { reason: 'locked' },
     });
 
-    const mails = await mailsTo(person.email);
+    const mails = await mailsTo(db(), person.email);
     const lockMail = mails.find((m) => m.subject.startsWith('Your account has been locked'));
     expect(lockMail?.text).toMatch(
       new RegExp(`^https?://[^/\\s]+/unlock\\?user=${person.id}&code=\\d{10}$`, 'm'),
@@ -293,7 +282,7 @@ describe('lockout', () => {
   it('unlocks with the e-mailed link once, and refuses the link when replayed', async () => {
     const person = await aPerson();
     for (let i = 0; i < 5; i++) await tryPassword(person.email, 'not the password');
-    const mail = (await mailsTo(person.email)).find((m) => m.text.includes('/unlock?'))!;
+    const mail = (await mailsTo(db(), person.email)).find((m) => m.text.includes('/unlock?'))!;
     const link = /\/unlock\?user=[\w-]+&code=\d+/.exec(mail.text)![0];
 
     const visitor = new Visitor(app.baseUrl);
@@ -418,7 +407,7 @@ describe('security e-mails', () => {
     const html = await page.text();
     expect(html).toContain('Mozilla/5.0 (Test) &lt;b&gt;xxx');
     expect(html).not.toContain('<b>xxx');
-    const mail = (await mailsTo(person.email)).find((m) =>
+    const mail = (await mailsTo(db(), person.email)).find((m) =>
       m.subject.startsWith('New sign-in to your account'),
     );
     expect(mail?.text).toContain('(UK time)');
@@ -436,7 +425,7 @@ describe('security e-mails', () => {
     await db()
       .transaction()
       .execute((trx) => sendSecurityMail(trx, person, 'password-changed'));
-    const [mail] = (await mailsTo(person.email)).filter((m) =>
+    const [mail] = (await mailsTo(db(), person.email)).filter((m) =>
       m.subject.startsWith('Your password was changed'),
     );
     expect(mail?.subject).toBe('Your password was changed / Cafodd eich cyfrinair ei newid');

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../../../test/helpers/app.js';
-import { registerCitizen } from '../../index.js';
+import { aConfirmedCitizen } from '../../../../../test/helpers/citizens.js';
 
 const CITIZEN = ['citizen@example.com', 'demo-citizen-password'] as const;
 const ADVISER = ['counter@stroud.example.gov.uk', 'demo-stroud-counter-adviser'] as const;
@@ -56,18 +56,12 @@ async function newCitizen(): Promise<{ visitor: Visitor; email: string; id: stri
   people += 1;
   const email = `verifier${people}@example.com`;
   const password = 'a long enough password';
-  const outcome = await registerCitizen(db(), {
+  const { id } = await aConfirmedCitizen(db(), {
     email,
     password,
     displayName: `Verifier ${people}`,
   });
-  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
-  await db()
-    .updateTable('users')
-    .set({ email_verified_at: new Date() })
-    .where('id', '=', outcome.user.id)
-    .execute();
-  return { visitor: await signInAtLevel2(email, password), email, id: outcome.user.id };
+  return { visitor: await signInAtLevel2(email, password), email, id };
 }
 
 /** Answers every page of the online journey and returns the reply to "Check my details". */

@@ -3,13 +3,12 @@ import type { Actor } from '../../../../platform/audit/audit.js';
 import { notFound, type FieldError } from '../../../../platform/errors/errors.js';
 import { errorView, formText } from '../../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../../platform/http/types.js';
-import { isPlatformAdmin, requireSignIn } from '../../../identity/index.js';
 import {
-  findOrganisationById,
-  findOrganisationBySlug,
-  listOrganisations,
-  type OrganisationRow,
-} from '../../../organisations/index.js';
+  administeredOrganisation,
+  isPlatformAdmin,
+  organisationAdminIndex,
+  type OrganisationAdminArea,
+} from '../../../identity/index.js';
 import { isUuid } from '../../auth.js';
 import {
   createApiKey,
@@ -62,6 +61,12 @@ function translated(errors: { field: string; message: string }[]): FieldError[] 
 
 const KEY_TYPE_NAMES = ['live', 'team', 'test'] as const;
 
+const NOTIFY_AREA: OrganisationAdminArea = {
+  path: '/admin/notify',
+  may: mayAdministerNotify,
+  activity: 'notifications',
+};
+
 /** The type as the pages name it: Notify's `normal` key is a live key. */
 function keyTypeName(type: string): string {
   return type === 'normal' ? 'live' : type;
@@ -105,30 +110,8 @@ export function notifyAdminRoutes(app: FastifyInstance, context: AppContext): vo
   const { db } = context;
   const sealingKey = notifySealingKey(context.config.SESSION_SECRET);
 
-  /** The organisation in the URL, when the user may run its notifications; 404 otherwise. */
-  async function organisationFor(
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<
-    { user: CurrentUser; organisation: OrganisationRow; orgName: string; base: string } | undefined
-  > {
-    const user = requireSignIn(request, reply);
-    if (!user) return undefined;
-    const { org } = request.params as { org: string };
-    const organisation = await findOrganisationBySlug(db, org);
-    if (!organisation || !mayAdministerNotify(user, organisation.id))
-      throw notFound({
-        reason: 'may not run this organisation’s notifications',
-        userId: user.id,
-        org,
-      });
-    return {
-      user,
-      organisation,
-      orgName: (request.locale === 'cy' && organisation.name_cy) || organisation.name,
-      base: `/admin/notify/${organisation.slug}`,
-    };
-  }
+  const organisationFor = (request: FastifyRequest, reply: FastifyReply) =>
+    administeredOrganisation(db, NOTIFY_AREA, request, reply);
 
   function actor(request: FastifyRequest, user: CurrentUser, organisationId: string): Actor {
     return {
@@ -147,18 +130,7 @@ export function notifyAdminRoutes(app: FastifyInstance, context: AppContext): vo
     return findTemplate(db, service.id, templateId, version);
   }
 
-  app.get('/admin/notify', async (request, reply) => {
-    const user = requireSignIn(request, reply);
-    if (!user) return reply;
-    if (isPlatformAdmin(user))
-      return reply.view(view('organisations'), { organisations: await listOrganisations(db) });
-    if (user.organisationId && mayAdministerNotify(user, user.organisationId)) {
-      const own = await findOrganisationById(db, user.organisationId);
-      if (!own) throw notFound({ reason: 'no such organisation', userId: user.id });
-      return reply.redirect(`/admin/notify/${own.slug}`, 303);
-    }
-    throw notFound({ reason: 'may not run notifications', userId: user.id });
-  });
+  organisationAdminIndex(app, db, NOTIFY_AREA, view('organisations'));
 
   app.get('/admin/notify/:org', async (request, reply) => {
     const found = await organisationFor(request, reply);

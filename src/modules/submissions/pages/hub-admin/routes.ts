@@ -4,13 +4,13 @@ import { notFound, type FieldError } from '../../../../platform/errors/errors.js
 import { errorView, formText } from '../../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../../platform/http/types.js';
 import { formatDateTime } from '../../../../platform/i18n/i18n.js';
-import { isPlatformAdmin, requireSignIn } from '../../../identity/index.js';
 import {
-  findOrganisationById,
-  findOrganisationBySlug,
-  listOrganisations,
-  type OrganisationRow,
-} from '../../../organisations/index.js';
+  administeredOrganisation,
+  isPlatformAdmin,
+  organisationAdminIndex,
+  type OrganisationAdminArea,
+} from '../../../identity/index.js';
+import type { OrganisationRow } from '../../../organisations/index.js';
 import { HUB_KEY_SCOPES, type HubKeyScope } from '../../db/tables.js';
 import {
   activeSecrets,
@@ -27,6 +27,11 @@ import { countWaiting } from '../../queries/submissions.js';
 const view = (name: string) => `modules/submissions/pages/hub-admin/${name}.njk`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MODES: readonly DeliveryMode[] = ['casework', 'push', 'pull'];
+const HUB_AREA: OrganisationAdminArea = {
+  path: '/admin/hub',
+  may: mayAdministerHub,
+  activity: 'hub set-up',
+};
 
 /**
  * The hub's admin pages: a body's admins (and platform admins, for every body) issue and
@@ -35,25 +40,8 @@ const MODES: readonly DeliveryMode[] = ['casework', 'push', 'pull'];
  * shown once, on the page that made it. Every change goes through a command that audits it.
  */
 export function hubAdminRoutes(app: FastifyInstance, { db, config, wakeOutbox }: AppContext): void {
-  /** The organisation in the URL, when the user may run its hub set-up; 404 otherwise. */
-  async function organisationFor(request: FastifyRequest, reply: FastifyReply) {
-    const user = requireSignIn(request, reply);
-    if (!user) return undefined;
-    const { org } = request.params as { org: string };
-    const organisation = await findOrganisationBySlug(db, org);
-    if (!organisation || !mayAdministerHub(user, organisation.id))
-      throw notFound({
-        reason: 'may not run this organisation’s hub set-up',
-        userId: user.id,
-        org,
-      });
-    return {
-      user,
-      organisation,
-      orgName: (request.locale === 'cy' && organisation.name_cy) || organisation.name,
-      base: `/admin/hub/${organisation.slug}`,
-    };
-  }
+  const organisationFor = (request: FastifyRequest, reply: FastifyReply) =>
+    administeredOrganisation(db, HUB_AREA, request, reply);
 
   function actor(request: FastifyRequest, user: CurrentUser, organisation: OrganisationRow): Actor {
     const own = user.organisationId === organisation.id;
@@ -65,17 +53,7 @@ export function hubAdminRoutes(app: FastifyInstance, { db, config, wakeOutbox }:
     };
   }
 
-  app.get('/admin/hub', async (request, reply) => {
-    const user = requireSignIn(request, reply);
-    if (!user) return reply;
-    if (isPlatformAdmin(user))
-      return reply.view(view('organisations'), { organisations: await listOrganisations(db) });
-    if (user.organisationId && mayAdministerHub(user, user.organisationId)) {
-      const own = await findOrganisationById(db, user.organisationId);
-      if (own) return reply.redirect(`/admin/hub/${own.slug}`, 303);
-    }
-    throw notFound({ reason: 'may not run the hub set-up', userId: user.id });
-  });
+  organisationAdminIndex(app, db, HUB_AREA, view('organisations'));
 
   app.get('/admin/hub/:org', async (request, reply) => {
     const found = await organisationFor(request, reply);
