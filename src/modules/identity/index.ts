@@ -15,6 +15,7 @@ export {
   findUserById,
   findUserIdByEmail,
   staffContactsOf,
+  staffEmailsWithRole,
 } from './queries/users.js';
 export { requireSignIn } from './guards.js';
 export {

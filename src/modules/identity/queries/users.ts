@@ -51,3 +51,21 @@ export async function staffContactsOf(
     .where('deleted_at', 'is', null)
     .execute();
 }
+
+/** The e-mail addresses of an organisation's staff who hold a role (its admins, say), not deleted. */
+export async function staffEmailsWithRole(
+  db: Db,
+  organisationId: string,
+  role: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('email')
+    .where('organisation_id', '=', organisationId)
+    .where('kind', '=', 'staff')
+    .where('deleted_at', 'is', null)
+    .where(sql<boolean>`${role} = any(roles)`)
+    .orderBy('email')
+    .execute();
+  return rows.map((r) => r.email);
+}

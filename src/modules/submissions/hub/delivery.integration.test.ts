@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { loadConfig } from '../../../platform/config/config.js';
 import { OutboxWorker } from '../../../platform/outbox/outbox.js';
 import { publishService } from '../../catalogue/index.js';
-import { findCitizenByEmail } from '../../identity/index.js';
+import { createStaffUser, findCitizenByEmail } from '../../identity/index.js';
 import { findOrganisationBySlug } from '../../organisations/index.js';
 import { hubDeliverySet, hubKeyCreate } from '../commands/cli.js';
 import { createSubmission } from '../commands/submissions.js';
@@ -306,7 +306,15 @@ describe('push: a signed webhook to the body’s system', () => {
     expect((await statusOf(sent.id)).status).toBe('delivered');
   });
 
-  it('after 72 hours of failures the delivery is dead-lettered, the body’s alert address is e-mailed, and the submission waits in the pull inbox', async () => {
+  it('after 72 hours of failures the delivery is dead-lettered, the body’s alert address and admins are e-mailed, and the submission waits in the pull inbox', async () => {
+    const admin = await createStaffUser(db(), {
+      email: 'hub-admin@stroud.example.gov.uk',
+      password: 'a long enough password',
+      displayName: 'Hub Admin',
+      organisationId: await organisationId('stroud'),
+      roles: ['admin'],
+    });
+    expect(admin.ok).toBe(true);
     const sent = await submit(stroudSubmit);
     receiver.behaviour = 'fail';
     await drain();
@@ -328,6 +336,18 @@ describe('push: a signed webhook to the body’s system', () => {
     expect(alert.payload.to).toBe('digital@stroud.example.gov.uk');
     expect(String(alert.payload.text)).toContain(sent.reference);
     expect(String(alert.payload.subject)).toContain(sent.reference);
+    const toAdmin = await db()
+      .selectFrom('outbox')
+      .select('payload')
+      .where('topic', '=', 'mail.send')
+      .where(
+        'idempotency_key',
+        '=',
+        `${message!.idempotency_key}:dead-letter-alert:hub-admin@stroud.example.gov.uk`,
+      )
+      .executeTakeFirstOrThrow();
+    expect(toAdmin.payload.to).toBe('hub-admin@stroud.example.gov.uk');
+    expect(String(toAdmin.payload.text)).toContain(sent.reference);
     const audit = await db()
       .selectFrom('audit_log')
       .select('action')

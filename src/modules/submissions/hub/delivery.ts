@@ -8,6 +8,7 @@ import { loadMessages, translator } from '../../../platform/i18n/i18n.js';
 import { MAIL_TOPIC } from '../../../platform/mail/mailer.js';
 import { enqueue, type OutboxHandler } from '../../../platform/outbox/outbox.js';
 import { findOrganisationById } from '../../organisations/index.js';
+import { staffEmailsWithRole } from '../../identity/index.js';
 import { markReceived, SUBMITTED_TOPIC } from '../commands/submissions.js';
 import type { HubDeliveryRow, HubWebhookSecretRow, SubmissionRow } from '../db/tables.js';
 import { findSubmissionById } from '../queries/submissions.js';
@@ -312,16 +313,24 @@ export function webhookDeliveryHandler(
         )
         .join(separator);
     const text = inBoth('submissions.hub.mail.deadLetter', '\n\n———\n\n');
+    // The address set with the webhook, and every admin of the body.
+    const admins = await staffEmailsWithRole(db, submission.organisation_id, 'admin');
+    const recipients = [
+      ...(delivery?.alert_email ? [{ to: delivery.alert_email, key: '' }] : []),
+      ...admins
+        .filter((email) => email.toLowerCase() !== delivery?.alert_email?.toLowerCase())
+        .map((email) => ({ to: email, key: `:${email.toLowerCase()}` })),
+    ];
     await db.transaction().execute(async (trx) => {
-      if (delivery?.alert_email)
+      for (const recipient of recipients)
         await enqueue(trx, {
           topic: MAIL_TOPIC,
           payload: {
-            to: delivery.alert_email,
+            to: recipient.to,
             subject: inBoth('submissions.hub.mail.deadLetterSubject', ' / '),
             text,
           },
-          idempotencyKey: `${idempotencyKey}:dead-letter-alert`,
+          idempotencyKey: `${idempotencyKey}:dead-letter-alert${recipient.key}`,
         });
       await recordAudit(
         trx,
