@@ -78,6 +78,7 @@ export async function createPlatform(
       pollMs: config.WORKER_POLL_MS,
       maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
       concurrency: config.OUTBOX_CONCURRENCY,
+      leaseMs: config.OUTBOX_LEASE_MS,
     },
   );
   const app = await buildApp(context, modules);

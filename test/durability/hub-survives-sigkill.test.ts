@@ -87,6 +87,8 @@ describe('the hub survives SIGKILL under load', () => {
         HOST: '127.0.0.1',
         WORKER: 'on',
         WORKER_POLL_MS: '100',
+        // Messages the killed node had claimed come back after this, not the default minute.
+        OUTBOX_LEASE_MS: '5000',
       },
     });
     children.push(child);

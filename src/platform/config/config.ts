@@ -45,6 +45,11 @@ const schema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   /** How many claimed outbox messages one worker handles at once (1: strictly one after another). */
   OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  /**
+   * How long a claimed message is held before another worker may take it, if its node died. Keep
+   * it well above the slowest handler (webhooks time out at 10 s).
+   */
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(2_000).max(3_600_000).default(60_000),
   SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   SIGN_IN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
