@@ -21,7 +21,13 @@ import {
   windowsProgram,
   zipBomb,
 } from './test/files.js';
-import { rawPost, TEST_API_TOKEN, UploadClient, uploadTestModule } from './test/harness.js';
+import {
+  rawPost,
+  TEST_API_PREFIX,
+  TEST_API_TOKEN,
+  UploadClient,
+  uploadTestModule,
+} from './test/harness.js';
 
 const CITIZEN = ['citizen@example.com', 'demo-citizen-password'] as const;
 const OTHER_CITIZEN = ['agent@cotswold-accountants.example.com', 'demo-agent-password'] as const;
@@ -284,12 +290,12 @@ describe('the upload API', () => {
       data.append('file', new Blob([new Uint8Array(minimalPdf())]), 'evidence.pdf');
       return data;
     };
-    const refused = await fetch(`${app.baseUrl}/api/v1/attachments`, {
+    const refused = await fetch(`${app.baseUrl}${TEST_API_PREFIX}/api/v1/attachments`, {
       method: 'POST',
       body: form(),
     });
     expect(refused.status).toBe(401);
-    const accepted = await fetch(`${app.baseUrl}/api/v1/attachments`, {
+    const accepted = await fetch(`${app.baseUrl}${TEST_API_PREFIX}/api/v1/attachments`, {
       method: 'POST',
       body: form(),
       headers: { authorization: `Bearer ${TEST_API_TOKEN}` },
@@ -306,7 +312,7 @@ describe('the upload API', () => {
 
     const bomb = new FormData();
     bomb.append('file', new Blob([new Uint8Array(zipBomb())]), 'bomb.docx');
-    const bombed = await fetch(`${app.baseUrl}/api/v1/attachments`, {
+    const bombed = await fetch(`${app.baseUrl}${TEST_API_PREFIX}/api/v1/attachments`, {
       method: 'POST',
       body: bomb,
       headers: { authorization: `Bearer ${TEST_API_TOKEN}` },

@@ -7,10 +7,13 @@ import { acceptUploads, receiveUpload } from '../upload.js';
 /** The bearer token the test API route takes, for the organisation given in the test. */
 export const TEST_API_TOKEN = 'test-body-key';
 
+/** Where the test module serves the upload API, beside the hub's real one. */
+export const TEST_API_PREFIX = '/api/test';
+
 /**
  * A module for tests only, using the attachments module exactly as a form page or the hub does:
  * `GET /test/upload` shows a CSRF token; `POST /test/upload?max=…&accept=…` takes the file and
- * answers the outcome and the other fields as JSON; `POST /api/v1/attachments` with a bearer
+ * answers the outcome and the other fields as JSON; `POST /api/test/api/v1/attachments` with a bearer
  * token that names an organisation.
  */
 export function uploadTestModule(apiOrganisationId: () => string): ModuleManifest {
@@ -35,10 +38,16 @@ export function uploadTestModule(apiOrganisationId: () => string): ModuleManifes
           return { outcome, body: request.body };
         });
       });
-      attachmentApiRoutes(app, async (request) =>
-        request.headers.authorization === `Bearer ${TEST_API_TOKEN}`
-          ? { organisationId: apiOrganisationId() }
-          : null,
+      // The hub serves the real /api/v1/attachments with its keys; this one takes a test token.
+      void app.register(
+        async (scope) => {
+          attachmentApiRoutes(scope, async (request) =>
+            request.headers.authorization === `Bearer ${TEST_API_TOKEN}`
+              ? { organisationId: apiOrganisationId() }
+              : null,
+          );
+        },
+        { prefix: TEST_API_PREFIX },
       );
     },
   };
