@@ -81,7 +81,15 @@ export async function createOrganisation(
       gss_code: input.gssCode ?? null,
       parent_id: parentId,
     })
+    // Two callers creating the same body at once (outbox workers running in parallel): the
+    // second waits for the first and is told the slug is taken, without aborting its transaction.
+    .onConflict((oc) => oc.column('slug').doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!organisation)
+    return {
+      ok: false,
+      errors: [{ field: 'slug', message: `Slug ${input.slug} is already taken` }],
+    };
   return { ok: true, organisation };
 }
