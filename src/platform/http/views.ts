@@ -53,7 +53,8 @@ export function setPageLocals(
     user,
     currentPath: request.url.split('?')[0],
     switchLanguageHref: languageSwitchHref(request.url, request.locale === 'cy' ? 'en' : 'cy'),
-    navigation: navigation.filter((item) => item.visibleTo(user)),
+    // Named so that no page's own data (an A–Z's letter `navigation`, say) can replace it.
+    siteNavigation: navigation.filter((item) => item.visibleTo(user)),
     cspNonce: reply.cspNonce?.script,
     csrfToken: () => reply.generateCsrf(),
   };
