@@ -85,6 +85,14 @@ export const DEMO_ACCOUNTS = [
     roles: ['caseworker'],
   },
   {
+    email: 'team-leader@stroud.example.gov.uk',
+    who: 'casework team leader, Stroud District Council (gets escalations and the overdue digest)',
+    password: 'demo-stroud-team-leader',
+    displayName: 'Kim Leader',
+    organisation: 'stroud',
+    roles: ['caseworker', 'team-leader'],
+  },
+  {
     email: 'caseworker@cheltenham.example.gov.uk',
     who: 'caseworker, Cheltenham Borough Council',
     password: 'demo-cheltenham-caseworker',

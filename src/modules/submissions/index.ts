@@ -1,6 +1,7 @@
 /** The submissions module: applications to public bodies, their delivery, status and decisions. */
 export { submissionsModule } from './module.js';
 export {
+  CASEWORK_RECEIVED_TOPIC,
   createSubmission,
   recordDecision,
   type Decision,

@@ -7,7 +7,12 @@ import { MAIL_TOPIC } from '../../platform/mail/mailer.js';
 import { findPublishedServiceById } from '../catalogue/index.js';
 import { findUserById } from '../identity/index.js';
 import { findOrganisationById } from '../organisations/index.js';
-import { DECIDED_TOPIC, markReceived, SUBMITTED_TOPIC } from './commands/submissions.js';
+import {
+  CASEWORK_RECEIVED_TOPIC,
+  DECIDED_TOPIC,
+  markReceived,
+  SUBMITTED_TOPIC,
+} from './commands/submissions.js';
 import { detailText, type SubmissionRow } from './db/tables.js';
 import { DELIVER_TOPIC, findDelivery, webhookDeliveryHandler } from './hub/delivery.js';
 import { eventsFor, findSubmissionById } from './queries/submissions.js';
@@ -168,7 +173,14 @@ export function submissionHandlers(
       // Everything read first: inside the transaction only trx may be used (PGlite has one connection).
       const mail = await mails.received(db, submission);
       await db.transaction().execute(async (trx) => {
-        await markReceived(trx, submission.id, 'casework');
+        const received = await markReceived(trx, submission.id, 'casework');
+        // Casework opens its case from this message (casework depends on submissions, not the reverse).
+        if (received)
+          await enqueue(trx, {
+            topic: CASEWORK_RECEIVED_TOPIC,
+            payload: { submissionId: submission.id },
+            idempotencyKey: `${CASEWORK_RECEIVED_TOPIC}:${submission.id}`,
+          });
         // The providing body's Notify service records it (see notify's platform messages).
         if (mail)
           await enqueue(trx, {

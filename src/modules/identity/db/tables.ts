@@ -2,6 +2,8 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 
 export const STAFF_ROLES = [
   'caseworker',
+  // Leads a casework team: escalated and overdue work comes to them.
+  'team-leader',
   'service-owner',
   'admin',
   'platform-admin',

@@ -15,6 +15,11 @@ import { newReference } from '../reference.js';
 
 export const SUBMITTED_TOPIC = 'submission.submitted';
 export const DECIDED_TOPIC = 'submission.decided';
+/**
+ * Announced when a submission reaches Joinedup's casework (the body has no system of its own):
+ * the casework module handles it by opening a case. Payload `{ submissionId }`.
+ */
+export const CASEWORK_RECEIVED_TOPIC = 'submission.received-by-casework';
 
 export interface NewSubmission {
   /** The web draft it was made from; absent when it came through the hub API. */
