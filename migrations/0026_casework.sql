@@ -59,6 +59,8 @@ create table cases (
 );
 create index cases_open_queue on cases (organisation_id, state, due_at) where closed_at is null;
 create index cases_organisation_opened on cases (organisation_id, opened_at desc);
+-- The queue's filter by service, and its list of services.
+create index cases_organisation_service on cases (organisation_id, service_id);
 create index cases_assignee on cases (assigned_to) where closed_at is null;
 create index cases_applicant on cases (applicant_user_id);
 -- The deadline sweep: open, running cases by when they fall due.

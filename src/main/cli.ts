@@ -14,6 +14,7 @@ import { notifyKeyCreate, notifyTemplateCreate } from '../modules/notify/index.j
 import { addressImport, geoImportOnspd } from '../modules/address/index.js';
 import { oidcClientCreate, oidcKeysRotate, type CommandResult } from '../modules/sso/index.js';
 import { hubDeliverySet, hubKeyCreate } from '../modules/submissions/index.js';
+import { apiKeyCreate } from '../modules/open311/index.js';
 import { createLogger, createPlatform } from './platform.js';
 import { DEMO_ACCOUNTS, isEmpty, seedDemo } from './seed.js';
 
@@ -41,6 +42,9 @@ const USAGE = `Usage: joinedup <command>
                              languages sent, Welsh first); prints its id
   hub:key:create --org <slug or GSS code> --scope submit|receive|submit-any [--name N]
                              issue a submission hub API key; prints it, once
+  api-key:create --org <GSS code or slug> --scope open311 [--name N]
+                             issue a key for reporting problems through Open311
+                             (/open311/v2) in any area; prints it, once
   hub:delivery:set --org <slug or GSS code> --mode casework|push|pull [--url U]
                      [--alert-email E]
                              how a body takes its submissions; prints a new webhook
@@ -171,6 +175,8 @@ async function main(argv: string[]): Promise<number> {
       return withDatabase(config, async (db) => printed(await notifyTemplateCreate(db, rest)));
     case 'hub:key:create':
       return withDatabase(config, async (db) => printed(await hubKeyCreate(db, rest)));
+    case 'api-key:create':
+      return withDatabase(config, async (db) => printed(await apiKeyCreate(db, rest)));
     case 'hub:delivery:set':
       return withDatabase(config, async (db) => printed(await hubDeliverySet(db, config, rest)));
     case 'geo:import-onspd':

@@ -10,6 +10,7 @@ import { homeModule } from '../modules/home/index.js';
 import { identityModule } from '../modules/identity/index.js';
 import { inboxModule } from '../modules/inbox/index.js';
 import { notifyModule } from '../modules/notify/index.js';
+import { open311Module } from '../modules/open311/index.js';
 import { operationsModule } from '../modules/operations/index.js';
 import { organisationsModule } from '../modules/organisations/index.js';
 import { registersModule } from '../modules/registers/index.js';
@@ -30,6 +31,7 @@ export const MODULES: ModuleManifest[] = [
   formsModule,
   submissionsModule,
   caseworkModule,
+  open311Module, // after submissions and casework: its reports are their submissions
   enrolmentModule,
   ssoModule,
   operationsModule,

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 import { seedDemoGeography } from '../modules/address/index.js';
-import { createDemoAgency } from '../modules/agents/index.js';
+import { createDemoAgency, createDemoBusiness } from '../modules/agents/index.js';
 import { seedBundledForms } from '../modules/forms/index.js';
 import { seedDemoCatalogue } from '../modules/catalogue/index.js';
+import { seedDemoWorkflows } from '../modules/casework/index.js';
 import { demoRegisterPeople, loadRegister } from '../modules/registers/index.js';
 import { seedEnrolmentRecords } from '../modules/enrolment/index.js';
 import { countUsers, createStaffUser, registerCitizen } from '../modules/identity/index.js';
@@ -70,7 +71,7 @@ export const DEMO_ORGANISATIONS: NewOrganisation[] = [
 export const DEMO_ACCOUNTS = [
   {
     email: 'citizen@example.com',
-    who: 'a citizen (gives the demo agent authority for bulky waste)',
+    who: 'a citizen who runs Stroud Valley Bakery Ltd (gives the demo agent authority for bulky waste and the small business grant)',
     password: 'demo-citizen-password',
     displayName: 'Sam Citizen',
     organisation: null,
@@ -98,6 +99,14 @@ export const DEMO_ACCOUNTS = [
     password: 'demo-cheltenham-caseworker',
     displayName: 'Jo Caseworker',
     organisation: 'cheltenham',
+    roles: ['caseworker'],
+  },
+  {
+    email: 'caseworker@gloucestershire.example.gov.uk',
+    who: 'caseworker, Gloucestershire County Council (receives Stroud’s referrals)',
+    password: 'demo-gloucestershire-caseworker',
+    displayName: 'Sol Caseworker',
+    organisation: 'gloucestershire',
     roles: ['caseworker'],
   },
   {
@@ -134,7 +143,7 @@ export const DEMO_ACCOUNTS = [
   },
 ] as const;
 
-/** The demo agent business; the demo citizen has given it authority for bulky waste. */
+/** The demo agent business; the demo citizen has given it authority for bulky waste and the grant. */
 export const DEMO_AGENCY = {
   name: 'Cotswold Accountants LLP',
   companiesHouseNumber: 'OC301234',
@@ -143,6 +152,16 @@ export const DEMO_AGENCY = {
 };
 
 export const BULKY_WASTE_SLUG = 'request-a-bulky-waste-collection';
+
+/** The demo citizen's business, so the small business grant (for businesses only) can be tried. */
+export const DEMO_BUSINESS = {
+  name: 'Stroud Valley Bakery Ltd',
+  companiesHouseNumber: '09876543',
+  administratorEmail: 'citizen@example.com',
+};
+
+/** A service for businesses: the demo agent may apply for it for the demo citizen's business. */
+export const SMALL_BUSINESS_GRANT_SLUG = 'small-business-grant-stroud';
 
 function unwrap<T>(
   outcome: ({ ok: true } & T) | { ok: false; errors: { field: string; message: string }[] },
@@ -171,7 +190,8 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
     // Stroud's Council Tax and business rates registers, for enrolment (README: "Enrolment").
     await seedEnrolmentRecords(trx, stroud.id);
     // The demo catalogue of the demo bodies' services, bulky waste among them (catalogue/demo/services.ts).
-    const bulkyWasteId = (await seedDemoCatalogue(trx)).get(BULKY_WASTE_SLUG)!;
+    const demoServices = await seedDemoCatalogue(trx);
+    const bulkyWasteId = demoServices.get(BULKY_WASTE_SLUG)!;
     for (const account of DEMO_ACCOUNTS) {
       if (account.organisation === null) {
         unwrap(await registerCitizen(trx, account), account.email);
@@ -187,7 +207,13 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
         );
       }
     }
-    await createDemoAgency(trx, { ...DEMO_AGENCY, serviceIds: [bulkyWasteId] });
+    await createDemoBusiness(trx, DEMO_BUSINESS);
+    await createDemoAgency(trx, {
+      ...DEMO_AGENCY,
+      serviceIds: [bulkyWasteId, demoServices.get(SMALL_BUSINESS_GRANT_SLUG)!],
+    });
+    // The platform's casework workflows; bulky waste's cases book a collection date on approval.
+    await seedDemoWorkflows(trx, bulkyWasteId);
     // Postcodes of the demo areas and a few addresses (reference-data/onspd-demo.README.md).
     await seedDemoGeography(trx);
     // The forms shipped in src/modules/forms/definitions/*.json, as version 1 (if not there yet).

@@ -260,13 +260,15 @@ describe('bulky waste: a citizen applies, a Stroud caseworker approves, the citi
     }
     await checkAccessibility(caseworker, 'casework queue with the application');
     await navigate(caseworker, 'case', () => caseLink.click());
-    await caseworker.getByLabel('Approve and book a collection').check();
-    await checkAccessibility(caseworker, 'case with the approve option open');
-    await fillDate(caseworker, 'collectionDate', collectionDate);
+    await checkAccessibility(caseworker, 'case with its actions');
+    // The bulky waste workflow's "approve" action asks for the collection date.
+    await fillDate(caseworker, 'action-approve-collectionDate', collectionDate);
     await navigate(caseworker, 'case after decision', () =>
-      caseworker.getByRole('button', { name: 'Record decision' }).click(),
+      caseworker.getByRole('button', { name: 'Approve and book a collection' }).click(),
     );
-    await expect.poll(() => caseworker.locator('.govuk-tag').first().innerText()).toBe('Approved');
+    await expect
+      .poll(() => caseworker.locator('.govuk-summary-list .govuk-tag').first().innerText())
+      .toBe('Collection booked');
 
     // The citizen follows the application.
     await navigate(citizen, 'your applications', () =>

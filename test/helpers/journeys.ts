@@ -67,14 +67,14 @@ export async function applyForBulkyWaste(
 }
 
 /**
- * A caseworker, on the application's casework page already (for its CSRF token), approves a
- * bulky waste application with a collection date a weekday at least 8 days ahead.
- * Returns the response: 303 when the decision was made.
+ * A caseworker, on the application's casework page already (for its CSRF token and the case's
+ * version), takes the bulky waste workflow's "approve" action with a collection date a weekday
+ * at least 8 days ahead. Returns the response: 303 when the case was approved.
  */
 export async function approveBulkyWaste(caseworker: Visitor, reference: string) {
   const [d, m, y] = weekdayAhead(8);
-  return caseworker.post(`/casework/${reference}/decision`, {
-    outcome: 'approved',
+  return caseworker.post(`/casework/${reference}/actions/approve`, {
+    version: hiddenValue(caseworker.lastHtml, 'version'),
     'collectionDate-day': d,
     'collectionDate-month': m,
     'collectionDate-year': y,

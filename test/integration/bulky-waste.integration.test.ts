@@ -193,7 +193,7 @@ describe('bad input and failure', () => {
     expect(first.headers.get('location')).toMatch(/\/confirmation$/);
   });
 
-  it('gives a caseworker of another council 404 for a submission, and logs the attempt', async () => {
+  it('gives a caseworker of another council 404 for a case, and logs the attempt', async () => {
     const citizen = new Visitor(app.baseUrl);
     await citizen.signIn(...CITIZEN);
     const reference = await submit(citizen);
@@ -207,7 +207,7 @@ describe('bad input and failure', () => {
     const refused = await app.platform.database.db
       .selectFrom('audit_log')
       .selectAll()
-      .where('action', '=', 'submission.view_refused')
+      .where('action', '=', 'casework.case.view_refused')
       .execute();
     expect(refused.some((r) => r.details.reference === reference)).toBe(true);
     // The refused attempt saw nothing, so the citizen is not told of a view.

@@ -23,8 +23,12 @@ export { addressImport, geoImportOnspd, type ImportCommandResult } from './comma
 export { seedDemoGeography } from './demo.js';
 export {
   addressesAtPostcode,
+  findAddressByUprn,
   findPostcodeArea,
   findPostcodeAreas,
   formatAddress,
+  metresBetween,
+  nearestPostcode,
+  type NearbyPostcode,
 } from './queries/postcodes.js';
 export type { AddressRow, PostcodeAreaRow } from './db/tables.js';

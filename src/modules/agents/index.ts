@@ -14,7 +14,10 @@ export {
 export { createBusiness, type NewBusiness } from './commands/businesses.js';
 export { approveAuthority, requestAuthority } from './commands/authorities.js';
 export { BUSINESS_TYPES, type BusinessType, type MemberRole } from './db/tables.js';
-export { createDemoAgency } from './commands/demo.js';
+export { createDemoAgency, createDemoBusiness } from './commands/demo.js';
 // For enrolment: a business's services are linked by its administrators and seen by its members.
 export { membershipOf } from './policies/businesses.js';
 export { businessesOf } from './queries/businesses.js';
+/** Services for businesses: the accounts a person (or an agent for them) may apply for. */
+export { businessesToApplyFor, type ApplyingBusiness } from './queries/businesses.js';
+export { mayApplyFor } from './policies/businesses.js';

@@ -22,5 +22,12 @@ export {
   type ApiUploadAuthenticator,
   type ApiUploader,
 } from './api/routes.js';
+/** The hub registers `GET /api/v1/attachments/{id}` for the receiving body's system, with its receive key. */
+export {
+  attachmentApiDownloads,
+  SYSTEM_READ_ACTION,
+  type ApiReadAuthenticator,
+  type ApiReader,
+} from './api/routes.js';
 export { DEFAULT_ACCEPT, FILE_TYPES, isAccepted, type FileType } from './sniff.js';
 export { uploadProblemText, acceptedTypesText, humanSize } from './messages.js';

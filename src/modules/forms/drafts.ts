@@ -258,3 +258,39 @@ export async function deleteAbandonedDrafts(db: Db): Promise<number> {
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/**
+ * Records which business or charity account a draft is for (a form for businesses), starting the
+ * draft on the given form version if there is none yet. The caller checked the person may apply
+ * for it (the agents module's businessesToApplyFor).
+ */
+export async function chooseBusiness(
+  db: Db,
+  userId: string,
+  serviceId: string,
+  form: DraftForm,
+  businessId: string,
+  agent: DraftAgent | null = null,
+): Promise<void> {
+  await db
+    .insertInto('form_drafts')
+    .values({
+      user_id: userId,
+      service_id: serviceId,
+      form_key: form.key,
+      form_version: form.version,
+      answers: '{}',
+      business_id: businessId,
+      agent_user_id: agent?.userId ?? null,
+      agent_business_id: agent?.businessId ?? null,
+    })
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'service_id']).doUpdateSet({
+        business_id: businessId,
+        agent_user_id: sql`excluded.agent_user_id`,
+        agent_business_id: sql`excluded.agent_business_id`,
+        updated_at: sql`now()`,
+      }),
+    )
+    .execute();
+}

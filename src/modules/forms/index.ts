@@ -38,6 +38,12 @@ export {
 } from './validate.js';
 export { validatePage, firstIncompletePage, type PageError } from './journey.js';
 export { summariseAnswers, answerText, type AnswerSummaryRow } from './summary.js';
+/**
+ * Drawing questions with GOV.UK Frontend (template `modules/forms/pages/question/fields.njk`,
+ * macro `field`) and reading them back from a posted page, for other modules' pages that ask a
+ * form's questions (the open311 module's "Report a problem").
+ */
+export { fieldView, readPageInput, type FieldView } from './pages/question/view-model.js';
 /** Versions: the published form a service uses, drafts, publishing, the shipped forms. */
 export {
   publishedForm,

@@ -43,6 +43,7 @@ export const RESERVED_PAGE_IDS = [
   'resume',
   'confirmation',
   'item',
+  'business',
 ];
 
 const PageIdSchema = z
@@ -124,7 +125,10 @@ export type Option = z.infer<typeof OptionSchema>;
 const length = z.number().int().min(1).max(MAX_TEXT_LENGTH);
 
 const TextQuestion = question('text', {
-  prefill: z.enum(['fullName', 'email', 'phone']).optional(),
+  /** From the account, or (a form for businesses) from the business account applied for. */
+  prefill: z
+    .enum(['fullName', 'email', 'phone', 'businessName', 'companiesHouseNumber', 'charityNumber'])
+    .optional(),
   minLength: length.optional(),
   maxLength: length.optional(),
   /** A regular expression the whole answer must match (JavaScript syntax, `u` flag). */
@@ -294,6 +298,12 @@ const FormShape = z
   .object({
     key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a form key is lower-case, digits, hyphens'),
     title: BilingualSchema,
+    /**
+     * Who may apply: anyone (unset), or `business`: only for a business or charity account the
+     * person belongs to (an agent: one their client administers). The journey asks which first
+     * (and explains how to make one to someone who has none), and the application records it.
+     */
+    applicant: z.enum(['anyone', 'business']).optional(),
     pages: z.array(PageSchema).min(1).max(100),
     /** A statement the person agrees to ("I agree") before sending. */
     declaration: BilingualSchema.optional(),

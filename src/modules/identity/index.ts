@@ -16,6 +16,7 @@ export {
   findUserIdByEmail,
   staffContactsOf,
   staffEmailsWithRole,
+  staffWithRoles,
 } from './queries/users.js';
 export { requireSignIn } from './guards.js';
 export {

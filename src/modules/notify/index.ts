@@ -15,4 +15,6 @@ export { notifySealingKey } from './crypto.js';
 /** The Notify API key check, for APIs outside /v2 (the account inbox). */
 export { authenticateNotifyRequest, type NotifyRequestCaller } from './auth.js';
 export { smsFragments, fill, missingPersonalisation } from './templates/render.js';
+/** A letter's A4 PDF for a DL window envelope, for modules that post their own (casework's decision letters). */
+export { renderLetterPdf } from './commands/letter-pdf.js';
 export type { KeyType, NotificationStatus, NotificationType } from './db/tables.js';

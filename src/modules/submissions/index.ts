@@ -14,6 +14,10 @@ export {
   viewAsStaff,
 } from './queries/submissions.js';
 export { answerRows, describeHistory, nameLookup } from './pages/routes.js';
+/** Casework keeps a case's submission in step with it: progress and decisions (casework's workflows). */
+export { recordCaseProgress, type CaseProgress } from './commands/case-progress.js';
+/** The submission a casework case is opened for (by the id in the hand-off message). */
+export { findSubmissionById } from './queries/submissions.js';
 /** A person's own applications, newest first: the caller has checked the id is the signed-in person's. */
 export { listForApplicant } from './queries/submissions.js';
 export { canStaffWork } from './policies/submissions.js';
@@ -29,4 +33,9 @@ export type { SubmissionRow, SubmissionStatus, SubmittedAnswers } from './db/tab
 /** The submission hub: bodies' API keys and delivery set-up from the command line, and webhook signatures. */
 export { hubDeliverySet, hubKeyCreate, type HubCommandResult } from './commands/cli.js';
 export { signatureHeader, verifySignature, SIGNATURE_HEADER } from './hub/signatures.js';
+/** Other channels' keys live in the hub's key store (the open311 module's `open311` scope). */
+export { authenticateHubKey, createHubKey, revokeHubKey, type HubCaller } from './hub/keys.js';
+export { HubError } from './hub/errors.js';
+export { HUB_KEY_SCOPES, type HubKeyScope } from './db/tables.js';
+export { submissionStatuses, type SubmissionProgress } from './queries/submissions.js';
 export { hubStatusOf, type HubStatus } from './hub/status.js';

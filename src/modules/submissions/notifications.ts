@@ -102,10 +102,15 @@ export function submissionMails(config: Config) {
       };
     },
 
-    /** The decision (casework's, or a body's rejection or decision); null without an account. */
+    /**
+     * The decision (casework's, or a body's rejection or decision), to the applicant's account
+     * or, for someone who applied without one, to the e-mail address they gave (without the
+     * link to "your applications", which they cannot open); null when there is neither.
+     */
     async decided(db: Db, submission: SubmissionRow): Promise<Mail | null> {
       const { applicant, names } = await context(db, submission);
-      if (!applicant) return null;
+      const to = applicant?.email ?? submission.applicant?.email;
+      if (!to) return null;
       const event = (await eventsFor(db, submission.id)).findLast(
         (e) => e.status === submission.status,
       );
@@ -113,9 +118,13 @@ export function submissionMails(config: Config) {
       const reasons = event?.details.reasons;
       const reason = text('reason') || (Array.isArray(reasons) ? reasons.join('; ') : '');
       const outcome = text('decision_outcome');
+      const messages = await loaded();
+      const withoutAccount = `submissions.mail.${submission.status}NoAccount`;
       const body = await bilingual(
-        await loaded(),
-        `submissions.mail.${submission.status}`,
+        messages,
+        !applicant && messages.en[withoutAccount]
+          ? withoutAccount
+          : `submissions.mail.${submission.status}`,
         async (locale) => ({
           ...(await names(locale)),
           date: text('collectionDate') ? formatDate(text('collectionDate'), locale) : '',
@@ -127,7 +136,7 @@ export function submissionMails(config: Config) {
         }),
       );
       return {
-        to: applicant.email,
+        to,
         subject: `${submission.reference}: ${(await names('en')).service}`,
         text: body,
         organisationId: submission.organisation_id,

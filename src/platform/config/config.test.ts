@@ -28,6 +28,21 @@ describe('loadConfig', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });
+
+  it('allows webhooks to private addresses by default only on a development site, and warns when a live one allows them', () => {
+    expect(loadConfig({}).hubAllowPrivateWebhooks).toBe(true);
+    expect(loadConfig({ BASE_URL: 'http://127.0.0.1:3000' }).hubAllowPrivateWebhooks).toBe(true);
+    const live = loadConfig({ BASE_URL: 'https://services.example.gov.uk' });
+    expect(live.hubAllowPrivateWebhooks).toBe(false);
+    expect(live.warnings.join(' ')).not.toMatch(/HUB_ALLOW_PRIVATE_WEBHOOKS/);
+    const opened = loadConfig({
+      BASE_URL: 'https://services.example.gov.uk',
+      HUB_ALLOW_PRIVATE_WEBHOOKS: 'true',
+    });
+    expect(opened.hubAllowPrivateWebhooks).toBe(true);
+    expect(opened.warnings.join(' ')).toMatch(/HUB_ALLOW_PRIVATE_WEBHOOKS is true/);
+    expect(loadConfig({ HUB_ALLOW_PRIVATE_WEBHOOKS: 'false' }).hubAllowPrivateWebhooks).toBe(false);
+  });
 });
 
 describe('contrastAgainstWhite', () => {

@@ -70,10 +70,21 @@ const schema = z.object({
     .min(1024)
     .max(1024 * 1024 * 1024)
     .default(10 * 1024 * 1024),
+  /**
+   * Whether the hub may send webhooks to private and local addresses (127.0.0.1, 10.x, …).
+   * Unset: only on a development site (no BASE_URL, or a localhost one), where test receivers
+   * listen on this machine.
+   */
+  HUB_ALLOW_PRIVATE_WEBHOOKS: z.enum(['true', 'false']).optional(),
 });
 
 export type Config = Readonly<
-  z.infer<typeof schema> & { baseUrl: string; warnings: readonly string[] }
+  z.infer<typeof schema> & {
+    baseUrl: string;
+    warnings: readonly string[];
+    /** HUB_ALLOW_PRIVATE_WEBHOOKS, or its default for this site. */
+    hubAllowPrivateWebhooks: boolean;
+  }
 >;
 
 export class ConfigError extends Error {
@@ -124,5 +135,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, '');
-  return Object.freeze({ ...values, baseUrl, warnings: Object.freeze(warnings) });
+  const developmentSite = ['localhost', '127.0.0.1', '[::1]'].includes(new URL(baseUrl).hostname);
+  const hubAllowPrivateWebhooks = values.HUB_ALLOW_PRIVATE_WEBHOOKS
+    ? values.HUB_ALLOW_PRIVATE_WEBHOOKS === 'true'
+    : developmentSite;
+  if (hubAllowPrivateWebhooks && !developmentSite)
+    warnings.push(
+      'HUB_ALLOW_PRIVATE_WEBHOOKS is true: bodies’ webhooks may be sent to private and local addresses.',
+    );
+  return Object.freeze({
+    ...values,
+    baseUrl,
+    warnings: Object.freeze(warnings),
+    hubAllowPrivateWebhooks,
+  });
 }

@@ -11,6 +11,7 @@ export interface ApiRouteDefinition<
   Q extends ZodType,
   B extends ZodType,
   R extends ZodType,
+  H extends ZodType = ZodType,
 > {
   method: HttpMethod;
   /** Fastify path, e.g. `/api/v1/services/:slug` */
@@ -20,10 +21,24 @@ export interface ApiRouteDefinition<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * Request headers the route reads (names in lower case), checked like the rest (a problem is
+   * `headers.<name>`) and documented as header parameters.
+   */
+  headers?: H;
   response: R;
   successStatus?: number;
+  /**
+   * Who may call it, as OpenAPI security requirements (any one will do), naming schemes
+   * declared with `apiSecurityScheme`: `[{ hubApiKey: [] }, { personToken: ['submissions'] }]`.
+   */
+  security?: Record<string, string[]>[];
+  /** A request body that is not JSON (an upload): media type → JSON Schema, for the document only. */
+  requestContent?: Record<string, Record<string, unknown>>;
+  /** A success answer that is not JSON (a file): media type → JSON Schema, for the document only. */
+  responseContent?: Record<string, Record<string, unknown>>;
   handler(
-    input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> },
+    input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; headers: z.infer<H> },
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<z.infer<R>>;
@@ -37,11 +52,31 @@ interface RegisteredRoute {
   params?: ZodType;
   query?: ZodType;
   body?: ZodType;
+  headers?: ZodType;
   response: ZodType;
   successStatus: number;
+  security?: Record<string, string[]>[];
+  requestContent?: Record<string, Record<string, unknown>>;
+  responseContent?: Record<string, Record<string, unknown>>;
 }
 
 const registries = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+const securitySchemes = new WeakMap<FastifyInstance, Record<string, Record<string, unknown>>>();
+
+/**
+ * Declares a way of authenticating to the API, for the document's `components.securitySchemes`;
+ * routes name it in their `security`.
+ *
+ * @example apiSecurityScheme(app, 'hubApiKey', { type: 'http', scheme: 'bearer', bearerFormat: 'juhub.<key id>.<secret>' });
+ */
+export function apiSecurityScheme(
+  app: FastifyInstance,
+  name: string,
+  scheme: Record<string, unknown>,
+): void {
+  const root = rootOf(app);
+  securitySchemes.set(root, { ...securitySchemes.get(root), [name]: scheme });
+}
 
 /** A 400 naming the field and the reason, as every API client of ours expects. */
 export class ApiValidationError extends AppError {
@@ -78,7 +113,8 @@ export function apiRoute<
   Q extends ZodType,
   B extends ZodType,
   R extends ZodType,
->(app: FastifyInstance, definition: ApiRouteDefinition<P, Q, B, R>): void {
+  H extends ZodType = ZodType,
+>(app: FastifyInstance, definition: ApiRouteDefinition<P, Q, B, R, H>): void {
   const root = rootOf(app);
   const list = registries.get(root) ?? [];
   registries.set(root, list);
@@ -94,6 +130,7 @@ export function apiRoute<
         params: parseOrThrow(definition.params, request.params, 'params'),
         query: parseOrThrow(definition.query, request.query, 'query'),
         body: parseOrThrow(definition.body, request.body, 'body'),
+        headers: parseOrThrow(definition.headers, request.headers, 'headers'),
       };
       const result = await definition.handler(input, request, reply);
       reply.code(definition.successStatus ?? (definition.method === 'POST' ? 201 : 200));
@@ -102,12 +139,18 @@ export function apiRoute<
   });
 }
 
+/**
+ * The app a route belongs to, from inside any plugin scope: Fastify makes each scope with
+ * `Object.create(parent)`, so the root is the last instance on the prototype chain. Routes
+ * registered in a scope of their own (uploads) are then in the one document too.
+ */
 function rootOf(app: FastifyInstance): FastifyInstance {
   let current = app;
-  while ((current as unknown as { parent?: FastifyInstance }).parent) {
-    current = (current as unknown as { parent: FastifyInstance }).parent;
+  for (;;) {
+    const parent = Object.getPrototypeOf(current) as { route?: unknown } | null;
+    if (!parent || typeof parent.route !== 'function') return current;
+    current = parent as FastifyInstance;
   }
-  return current;
 }
 
 function jsonSchema(schema: ZodType): Record<string, unknown> {
@@ -119,14 +162,15 @@ function jsonSchema(schema: ZodType): Record<string, unknown> {
   return rest;
 }
 
-function parametersOf(schema: ZodType | undefined, location: 'path' | 'query') {
+function parametersOf(schema: ZodType | undefined, location: 'path' | 'query' | 'header') {
   if (!schema) return [];
   const described = jsonSchema(schema) as {
     properties?: Record<string, unknown>;
     required?: string[];
   };
   return Object.entries(described.properties ?? {}).map(([name, property]) => ({
-    name,
+    // Header names are case-insensitive; the document writes them as HTTP specifications do.
+    name: location === 'header' ? name.replace(/(^|-)([a-z])/g, (m) => m.toUpperCase()) : name,
     in: location,
     required: location === 'path' || (described.required ?? []).includes(name),
     schema: property,
@@ -142,7 +186,11 @@ export function openApiDocument(app: FastifyInstance, config: Config): Record<st
     paths[path][route.method.toLowerCase()] = {
       summary: route.summary,
       tags: [route.tag],
-      parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
+      parameters: [
+        ...parametersOf(route.params, 'path'),
+        ...parametersOf(route.query, 'query'),
+        ...parametersOf(route.headers, 'header'),
+      ],
       ...(route.body
         ? {
             requestBody: {
@@ -150,18 +198,30 @@ export function openApiDocument(app: FastifyInstance, config: Config): Record<st
               content: { 'application/json': { schema: jsonSchema(route.body) } },
             },
           }
-        : {}),
+        : route.requestContent
+          ? { requestBody: { required: true, content: contentOf(route.requestContent) } }
+          : {}),
+      ...(route.security ? { security: route.security } : {}),
       responses: {
         [String(route.successStatus)]: {
           description: 'Success',
-          content: { 'application/json': { schema: jsonSchema(route.response) } },
+          content: route.responseContent
+            ? contentOf(route.responseContent)
+            : { 'application/json': { schema: jsonSchema(route.response) } },
         },
         '400': {
           description: 'The request is not valid: each error names the field and the reason',
         },
+        ...(route.security
+          ? {
+              '401': { description: 'No credentials, or ones that are not valid' },
+              '403': { description: 'The credentials do not allow this' },
+            }
+          : {}),
       },
     };
   }
+  const schemes = securitySchemes.get(rootOf(app));
   return {
     openapi: '3.1.0',
     info: {
@@ -172,7 +232,12 @@ export function openApiDocument(app: FastifyInstance, config: Config): Record<st
     },
     servers: [{ url: config.baseUrl }],
     paths,
+    ...(schemes ? { components: { securitySchemes: schemes } } : {}),
   };
+}
+
+function contentOf(content: Record<string, Record<string, unknown>>) {
+  return Object.fromEntries(Object.entries(content).map(([type, schema]) => [type, { schema }]));
 }
 
 export function registerApiDocument(app: FastifyInstance, config: Config): void {

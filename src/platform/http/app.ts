@@ -93,7 +93,9 @@ export async function buildApp(
       request.method === 'HEAD' ||
       request.url.startsWith('/api/') ||
       request.url.startsWith('/oidc/') ||
-      request.url.startsWith('/v2/')
+      request.url.startsWith('/v2/') ||
+      // Open311 GeoReport v2: a form-encoded API with its api_key in the body, not a cookie.
+      request.url.startsWith('/open311/')
     ) {
       return done();
     }

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/helpers/database.js';
 import type { DatabaseHandle } from '../db/connect.js';
-import { enqueue, OutboxWorker, type OutboxHandler } from './outbox.js';
+import { enqueue, OutboxWorker, PermanentFailure, type OutboxHandler } from './outbox.js';
 
 const silent = pino({ level: 'silent' });
 let database: DatabaseHandle;
@@ -93,6 +93,28 @@ describe('a topic retried by age (maxAgeMs) rather than by attempts', () => {
     await worker.drain();
     expect((await message('age-2')).status).toBe('dead');
     expect(calls).toBe(2);
+  });
+
+  it('lets a message die at its first attempt when the handler says trying again cannot help, giving onDead the error', async () => {
+    const errors: unknown[] = [];
+    const refusal = new PermanentFailure('Refused: a private address');
+    const handler: OutboxHandler = Object.assign(
+      async () => {
+        throw refusal;
+      },
+      {
+        maxAgeMs: 72 * HOUR,
+        onDead: async (_p: unknown, { error }: { error?: unknown }) => void errors.push(error),
+      },
+    );
+    await enqueue(database.db, { topic: 'test.perm', payload: {}, idempotencyKey: 'perm-1' });
+    await workerFor('test.perm', handler).drain();
+    expect(await message('perm-1')).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      last_error: 'Refused: a private address',
+    });
+    expect(errors).toEqual([refusal]);
   });
 
   it('leaves topics without an age to OUTBOX_MAX_ATTEMPTS as before', async () => {

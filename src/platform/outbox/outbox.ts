@@ -36,6 +36,13 @@ export interface DeliveryContext {
   logger: Logger;
 }
 
+/**
+ * Thrown by a handler when trying again cannot help (a webhook address Joinedup refuses to send
+ * to): the message is dead at once, with its `onDead` hook called, instead of being retried.
+ * A platform admin can still retry it from /admin/outbox once the cause is fixed.
+ */
+export class PermanentFailure extends Error {}
+
 /** Handles one topic. It must be idempotent: after a crash the same message may come again. */
 export type OutboxHandler = ((
   payload: Record<string, unknown>,
@@ -47,10 +54,14 @@ export type OutboxHandler = ((
    */
   maxAgeMs?: number;
   /**
-   * Called when the message is about to die, before it is marked dead (e.g. to alert someone).
-   * Must be idempotent; if it throws, the message stays pending and is tried again.
+   * Called when the message is about to die, before it is marked dead (e.g. to alert someone),
+   * with the error of its last attempt. Must be idempotent; if it throws, the message stays
+   * pending and is tried again.
    */
-  onDead?: (payload: Record<string, unknown>, context: DeliveryContext) => Promise<void>;
+  onDead?: (
+    payload: Record<string, unknown>,
+    context: DeliveryContext & { error?: unknown },
+  ) => Promise<void>;
 };
 
 /**
@@ -256,9 +267,10 @@ export class OutboxWorker {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       let dead =
-        handler?.maxAgeMs !== undefined
+        error instanceof PermanentFailure ||
+        (handler?.maxAgeMs !== undefined
           ? Date.now() - new Date(message.created_at).getTime() >= handler.maxAgeMs
-          : message.attempts >= this.options.maxAttempts;
+          : message.attempts >= this.options.maxAttempts);
       if (dead && handler?.onDead) {
         try {
           await handler.onDead(message.payload, {
@@ -266,6 +278,7 @@ export class OutboxWorker {
             idempotencyKey: message.idempotency_key,
             attempt: message.attempts,
             logger: log,
+            error,
           });
         } catch (deadError) {
           dead = false;

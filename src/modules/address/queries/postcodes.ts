@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import type { AddressRow, PostcodeAreaRow } from '../db/tables.js';
 
@@ -70,4 +71,71 @@ export function formatAddress(address: Omit<AddressRow, 'imported_at' | 'uprn'>)
   return [address.saon, ...building, address.locality, address.town, address.postcode]
     .filter(Boolean)
     .join(', ');
+}
+
+/** A live postcode near a point, and how far its centre is from the point in metres. */
+export interface NearbyPostcode {
+  postcode: string;
+  latitude: number;
+  longitude: number;
+  metres: number;
+}
+
+/** Great-circle distance in metres between two points given in degrees (haversine). */
+export function metresBetween(
+  a: { latitude: number; longitude: number },
+  b: { latitude: number; longitude: number },
+): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.latitude - a.latitude) * rad;
+  const dLon = (b.longitude - a.longitude) * rad;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * The live, geographic postcode whose centre is nearest a point, if one is within `withinMetres`:
+ * what a report made with a latitude and longitude is filed under. The index (migration 0027)
+ * orders by distance in degrees, which stretches east–west; the few nearest are re-ranked by
+ * true distance.
+ *
+ * @example await nearestPostcode(db, 51.7334, -2.2156) // { postcode: 'GL5 4UB', metres: 3, … }
+ */
+export async function nearestPostcode(
+  db: Db,
+  latitude: number,
+  longitude: number,
+  withinMetres = 2_000,
+): Promise<NearbyPostcode | undefined> {
+  const rows = await db
+    .selectFrom('postcode_areas')
+    .select(['postcode', 'latitude', 'longitude'])
+    .where('geographic', '=', true)
+    .where('terminated', 'is', null)
+    .where('latitude', 'is not', null)
+    .where('longitude', 'is not', null)
+    .orderBy(sql`point(longitude, latitude) <-> point(${longitude}, ${latitude})`)
+    .limit(8)
+    .execute();
+  const ranked = rows
+    .map((row) => ({
+      postcode: row.postcode,
+      latitude: row.latitude!,
+      longitude: row.longitude!,
+      metres: metresBetween(
+        { latitude, longitude },
+        { latitude: row.latitude!, longitude: row.longitude! },
+      ),
+    }))
+    .sort((a, b) => a.metres - b.metres);
+  const nearest = ranked[0];
+  return nearest && nearest.metres <= withinMetres ? nearest : undefined;
+}
+
+/** The address with this UPRN, if the address layer has it. */
+export async function findAddressByUprn(db: Db, uprn: string): Promise<AddressRow | undefined> {
+  if (!/^[0-9]{1,12}$/.test(uprn)) return undefined;
+  return db.selectFrom('addresses').selectAll().where('uprn', '=', uprn).executeTakeFirst();
 }

@@ -71,3 +71,40 @@ export async function createDemoAgency(
   });
   return { businessId: business.id, authorityId: authority.id };
 }
+
+/**
+ * A demo business account with one administrator, so a service for businesses can be tried (and
+ * an agent can apply for it with that person's authority). For the demo seed only; real
+ * accounts are made on the business pages.
+ */
+export async function createDemoBusiness(
+  db: Db,
+  input: { name: string; companiesHouseNumber: string; administratorEmail: string },
+): Promise<{ businessId: string }> {
+  const administrator = await findUserIdByEmail(db, input.administratorEmail);
+  if (!administrator) throw new Error(`no account with the e-mail address ${input.administratorEmail}`);
+  const business = await db
+    .insertInto('business_accounts')
+    .values({
+      name: input.name,
+      type: 'business',
+      companies_house_number: input.companiesHouseNumber,
+      charity_number: null,
+      is_agent: false,
+      created_by: administrator,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('business_members')
+    .values({ business_id: business.id, user_id: administrator, role: 'administrator' })
+    .execute();
+  await recordAudit(db, PLATFORM, {
+    action: 'business.created',
+    resourceType: 'business_account',
+    resourceId: business.id,
+    subjectUserId: administrator,
+    details: { method: 'seed' },
+  });
+  return { businessId: business.id };
+}

@@ -49,3 +49,13 @@ export async function administratorCount(db: Db, businessId: string): Promise<nu
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * Who may apply for a business or charity to a service for businesses: any of its members for
+ * themselves; through an agent, only an administrator's authority counts (an assistant cannot
+ * hand the business's affairs to an agent).
+ */
+export function mayApplyFor(role: MemberRole | null, throughAgent: boolean): boolean {
+  if (role === null) return false;
+  return throughAgent ? role === 'administrator' : true;
+}

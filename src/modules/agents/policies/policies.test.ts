@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { aCitizen, aStaffMember } from '../../identity/index.js';
 import { canDecideAuthority, canWorkAsAgent } from './agents.js';
-import { canCreateBusiness, canManageBusiness, canSeeBusiness, isInvitee } from './businesses.js';
+import {
+  canCreateBusiness,
+  canManageBusiness,
+  canSeeBusiness,
+  isInvitee,
+  mayApplyFor,
+} from './businesses.js';
 
 describe('business policies', () => {
+  it('lets any member apply for their business, and through an agent only its administrators', () => {
+    expect(mayApplyFor('administrator', false)).toBe(true);
+    expect(mayApplyFor('assistant', false)).toBe(true);
+    expect(mayApplyFor('administrator', true)).toBe(true);
+    expect(mayApplyFor('assistant', true)).toBe(false);
+    expect(mayApplyFor(null, false)).toBe(false);
+    expect(mayApplyFor(null, true)).toBe(false);
+  });
+
   it('lets citizens make business accounts, and not staff or visitors', () => {
     expect(canCreateBusiness(aCitizen())).toBe(true);
     expect(canCreateBusiness(aStaffMember('org-1', ['caseworker']))).toBe(false);

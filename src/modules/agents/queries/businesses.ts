@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
+import type { BusinessType } from '../db/tables.js';
+import { mayApplyFor } from '../policies/businesses.js';
 
 /** The business and charity accounts a person is a member of, with their role in each. */
 export async function businessesOf(db: Db, userId: string) {
@@ -52,4 +54,44 @@ export async function pendingInvitationsOf(db: Db, businessId: string) {
     .where('expires_at', '>', sql<Date>`now()`)
     .orderBy('created_at')
     .execute();
+}
+
+/** A business or charity account someone may apply for, as a journey or an API call needs it. */
+export interface ApplyingBusiness {
+  id: string;
+  name: string;
+  type: BusinessType;
+  companiesHouseNumber: string | null;
+  charityNumber: string | null;
+}
+
+/**
+ * The business and charity accounts a person may apply for to a service for businesses, by
+ * name: those they are a member of, or when an agent applies for them (`throughAgent`) those
+ * they administer (see mayApplyFor).
+ *
+ * @example const businesses = await businessesToApplyFor(db, clientId, { throughAgent: true });
+ */
+export async function businessesToApplyFor(
+  db: Db,
+  userId: string,
+  { throughAgent }: { throughAgent: boolean },
+): Promise<ApplyingBusiness[]> {
+  const rows = await db
+    .selectFrom('business_members as m')
+    .innerJoin('business_accounts as b', 'b.id', 'm.business_id')
+    .select(['b.id', 'b.name', 'b.type', 'b.companies_house_number', 'b.charity_number', 'm.role'])
+    .where('m.user_id', '=', userId)
+    .orderBy('b.name')
+    .orderBy('b.id')
+    .execute();
+  return rows
+    .filter((row) => mayApplyFor(row.role, throughAgent))
+    .map((row) => ({
+      id: row.id,
+      name: row.name,
+      type: row.type,
+      companiesHouseNumber: row.companies_house_number,
+      charityNumber: row.charity_number,
+    }));
 }

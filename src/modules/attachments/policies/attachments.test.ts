@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aCitizen, aStaffMember } from '../../identity/index.js';
-import { readAccess } from './attachments.js';
+import { readAccess, systemReadAccess } from './attachments.js';
 
 const sent = { owner_user_id: 'citizen-1', submission_id: 'sub-1', organisation_id: 'stroud' };
 const draft = { owner_user_id: 'citizen-1', submission_id: null, organisation_id: null };
@@ -29,5 +29,14 @@ describe('who may read an uploaded file', () => {
 
   it('nobody as owner of an upload that has no owner (one made through the API)', () => {
     expect(readAccess(aCitizen({ id: 'citizen-1' }), { ...sent, owner_user_id: null })).toBeNull();
+  });
+
+  it('a body’s system only for a file sent with a submission to that body', () => {
+    expect(systemReadAccess({ organisationId: 'stroud' }, sent)).toBe(true);
+    expect(systemReadAccess({ organisationId: 'cheltenham' }, sent)).toBe(false);
+    expect(systemReadAccess({ organisationId: 'stroud' }, draft)).toBe(false);
+    expect(systemReadAccess({ organisationId: 'stroud' }, { ...sent, submission_id: null })).toBe(
+      false,
+    );
   });
 });

@@ -24,3 +24,14 @@ export function readAccess(
     return 'staff';
   return null;
 }
+
+/**
+ * Whether a body's system (through the API, with the hub's receive key) may download a file: one
+ * sent with a submission to that body, and no other — not an unsent upload, not another body's.
+ */
+export function systemReadAccess(
+  reader: { organisationId: string },
+  attachment: Pick<AttachmentRow, 'organisation_id' | 'submission_id'>,
+): boolean {
+  return attachment.submission_id !== null && attachment.organisation_id === reader.organisationId;
+}

@@ -474,6 +474,46 @@ export const DEMO_SERVICES: DemoService[] = [
       interactions: ia('regulation', 'providing-information'),
       customerGroups: ['farmers'],
       categories: ['waste', 'community'],
+      formKey: 'fly-tipping',
+    },
+    // Reporting a problem at a place (the open311 module): no account needed.
+    {
+      slug: 'report-graffiti-stroud',
+      serviceKey: 'report-graffiti',
+      title: 'Report graffiti',
+      titleCy: 'Rhoi gwybod am graffiti',
+      summary: 'Tell us about graffiti on public buildings, bridges, bus shelters and signs.',
+      summaryCy:
+        'Rhowch wybod i ni am graffiti ar adeiladau cyhoeddus, pontydd, llochesi bws ac arwyddion.',
+      body: 'Say where it is and what it is on. We remove offensive graffiti within 1 working day.',
+      bodyCy:
+        'Dywedwch ble mae a beth mae arno. Rydym yn tynnu graffiti sarhaus o fewn 1 diwrnod gwaith.',
+      keywords: 'graffiti vandalism tagging spray paint',
+      ...NO_FEE,
+      requiredLevel: 0,
+      channels: [here, phone('stroud')],
+      interactions: ia('providing-information'),
+      categories: ['community'],
+      formKey: 'graffiti',
+    },
+    {
+      slug: 'report-an-abandoned-vehicle-stroud',
+      serviceKey: 'report-an-abandoned-vehicle',
+      title: 'Report an abandoned vehicle',
+      titleCy: 'Rhoi gwybod am gerbyd wedi’i adael',
+      summary: 'Tell us about a vehicle that looks abandoned on a road or public land.',
+      summaryCy:
+        'Rhowch wybod i ni am gerbyd sy’n edrych fel pe bai wedi’i adael ar ffordd neu dir cyhoeddus.',
+      body: 'Tell us where it is and what it looks like. We inspect it within 5 working days.',
+      bodyCy:
+        'Dywedwch wrthym ble mae a sut olwg sydd arno. Rydym yn ei archwilio o fewn 5 diwrnod gwaith.',
+      keywords: 'abandoned vehicle car untaxed dumped burnt out',
+      ...NO_FEE,
+      requiredLevel: 0,
+      channels: [here, phone('stroud')],
+      interactions: ia('providing-information'),
+      categories: ['transport', 'community'],
+      formKey: 'abandoned-vehicle',
     },
     {
       slug: 'join-the-housing-register-stroud',
@@ -695,6 +735,26 @@ export const DEMO_SERVICES: DemoService[] = [
       customerGroups: ['tenants'],
       categories: ['community'],
     },
+    // Reporting a problem at a place (the open311 module): no account needed.
+    {
+      slug: 'report-graffiti-cheltenham',
+      serviceKey: 'report-graffiti',
+      title: 'Report graffiti',
+      titleCy: 'Rhoi gwybod am graffiti',
+      summary: 'Tell us about graffiti on public buildings, bridges, bus shelters and signs.',
+      summaryCy:
+        'Rhowch wybod i ni am graffiti ar adeiladau cyhoeddus, pontydd, llochesi bws ac arwyddion.',
+      body: 'Say where it is and what it is on. We remove offensive graffiti within 1 working day.',
+      bodyCy:
+        'Dywedwch ble mae a beth mae arno. Rydym yn tynnu graffiti sarhaus o fewn 1 diwrnod gwaith.',
+      keywords: 'graffiti vandalism tagging spray paint',
+      ...NO_FEE,
+      requiredLevel: 0,
+      channels: [here, phone('cheltenham')],
+      interactions: ia('providing-information'),
+      categories: ['community'],
+      formKey: 'graffiti',
+    },
     {
       slug: 'register-to-vote-cheltenham',
       serviceKey: 'register-to-vote',
@@ -838,6 +898,28 @@ export const DEMO_SERVICES: DemoService[] = [
       interactions: ia('providing-information', 'applications'),
       customerGroups: ['drivers'],
       categories: ['transport'],
+      formKey: 'pothole',
+    },
+    // Reporting a problem at a place (the open311 module): no account needed.
+    {
+      slug: 'report-a-street-light-fault-gloucestershire',
+      serviceKey: 'report-a-street-light-fault',
+      title: 'Report a street light fault',
+      titleCy: 'Rhoi gwybod am nam ar olau stryd',
+      summary:
+        'Tell Gloucestershire Highways about a street light that is out, on all day, flickering or damaged.',
+      summaryCy:
+        'Rhowch wybod i Briffyrdd Swydd Gaerloyw am olau stryd sydd wedi diffodd, ymlaen drwy’r dydd, yn fflachio neu wedi’i ddifrodi.',
+      body: 'Give the number on the column if you can see it. We repair most faults within 10 working days.',
+      bodyCy:
+        'Rhowch y rhif ar y golofn os gallwch ei weld. Rydym yn trwsio’r rhan fwyaf o namau o fewn 10 diwrnod gwaith.',
+      keywords: 'street light lamp column lighting fault dark',
+      ...NO_FEE,
+      requiredLevel: 0,
+      channels: [here, phone('gloucestershire', '08000 514 514')],
+      interactions: ia('providing-information'),
+      categories: ['transport'],
+      formKey: 'street-light-fault',
     },
     {
       slug: 'household-recycling-centre-gloucestershire',
@@ -1094,6 +1176,25 @@ export const DEMO_SERVICES: DemoService[] = [
       categories: ['council-tax'],
       requiredLevel: 2,
     },
+    // Reporting a problem at a place (the open311 module): no account needed.
+    {
+      slug: 'report-a-pothole-bristol',
+      serviceKey: 'report-a-pothole',
+      title: 'Report a pothole',
+      titleCy: 'Rhoi gwybod am dwll yn y ffordd',
+      summary: 'Tell Bristol City Council about a pothole in a road, pavement or cycle lane.',
+      summaryCy: 'Rhowch wybod i Gyngor Dinas Bryste am dwll mewn ffordd, palmant neu lôn feiciau.',
+      body: 'Say where it is and how big it is. We inspect potholes within 5 working days.',
+      bodyCy:
+        'Dywedwch ble mae a pha mor fawr yw e. Rydym yn archwilio tyllau yn y ffordd o fewn 5 diwrnod gwaith.',
+      keywords: 'pothole road pavement defect highways',
+      ...NO_FEE,
+      requiredLevel: 0,
+      channels: [here, phone('bristol')],
+      interactions: ia('providing-information'),
+      categories: ['transport'],
+      formKey: 'pothole',
+    },
     {
       slug: 'bin-collection-day-bristol',
       serviceKey: 'bin-collection-day',
@@ -1280,6 +1381,26 @@ export const DEMO_SERVICES: DemoService[] = [
       lifeEvents: ['moving-home'],
       categories: ['council-tax'],
       requiredLevel: 2,
+    },
+    // Reporting a problem at a place (the open311 module): no account needed.
+    {
+      slug: 'report-an-abandoned-vehicle-cardiff',
+      serviceKey: 'report-an-abandoned-vehicle',
+      title: 'Report an abandoned vehicle',
+      titleCy: 'Rhoi gwybod am gerbyd wedi’i adael',
+      summary: 'Tell us about a vehicle that looks abandoned on a road or public land.',
+      summaryCy:
+        'Rhowch wybod i ni am gerbyd sy’n edrych fel pe bai wedi’i adael ar ffordd neu dir cyhoeddus.',
+      body: 'Tell us where it is and what it looks like. We inspect it within 5 working days.',
+      bodyCy:
+        'Dywedwch wrthym ble mae a sut olwg sydd arno. Rydym yn ei archwilio o fewn 5 diwrnod gwaith.',
+      keywords: 'abandoned vehicle car untaxed dumped burnt out',
+      ...NO_FEE,
+      requiredLevel: 0,
+      channels: [here, phone('cardiff')],
+      interactions: ia('providing-information'),
+      categories: ['transport', 'community'],
+      formKey: 'abandoned-vehicle',
     },
     {
       slug: 'recycling-collections-cardiff',

@@ -11,6 +11,8 @@ export interface FormDraftTable {
   agent_user_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** The agent business that user acted through. */
   agent_business_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A form for businesses: the business or charity account applied for (migration 0028). */
+  business_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** The form and version the journey began on (null for drafts older than 0023). */
   form_key: ColumnType<string | null, string | null | undefined, string | null>;
   form_version: ColumnType<number | null, number | null | undefined, number | null>;

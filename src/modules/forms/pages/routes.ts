@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../platform/http/types.js';
 import { acceptUploads } from '../../attachments/index.js';
+import { businessRoutes } from './business/routes.js';
 import { checkAnswersRoutes } from './check-answers/routes.js';
 import { questionRoutes } from './question/routes.js';
 import { repeatRoutes } from './repeat/routes.js';
@@ -21,6 +22,7 @@ import { journeySupport } from './support.js';
  */
 export async function journeyRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const support = journeySupport(context);
+  businessRoutes(app, support, context);
   checkAnswersRoutes(app, support, context);
   saveRoutes(app, support, context);
   // Question pages take a file upload on the pages that ask for one (multipart, streamed).

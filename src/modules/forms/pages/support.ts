@@ -10,7 +10,12 @@ import { notFound } from '../../../platform/errors/errors.js';
 import { formText } from '../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../platform/http/types.js';
 import type { Locale } from '../../../platform/i18n/i18n.js';
-import { actingEntryOf, canActFor } from '../../agents/index.js';
+import {
+  actingEntryOf,
+  businessesToApplyFor,
+  canActFor,
+  type ApplyingBusiness,
+} from '../../agents/index.js';
 import { findPublishedService, type PublicService } from '../../catalogue/index.js';
 import { findUserById, findVerifiedIdentity, requireLevel } from '../../identity/index.js';
 import type { FormDraftRow } from '../db/tables.js';
@@ -32,6 +37,9 @@ import { publishedForm, publishedVersion } from '../versions.js';
 import { valuesOf, type FieldErrors, type Values } from './question/view-model.js';
 
 export const REFUSED = 'modules/forms/pages/not-authorised/not-authorised.njk';
+export const NO_BUSINESS = 'modules/forms/pages/business/no-business.njk';
+/** The route of the page asking which business an application is for (see pages/business). */
+export const BUSINESS_ROUTE = '/services/:slug/apply/business';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The hidden field that says whom a journey page was shown for: the client's id, or empty. */
@@ -52,6 +60,13 @@ export interface Journey {
   token: string | null;
   agent: DraftAgent | null;
   acting: { client: string; business: string } | null;
+  /**
+   * For a form for businesses (`applicant: "business"`): the business or charity account the
+   * application is for — chosen on the journey's business page, or the only one there is — and
+   * those the applicant may choose from. Null and empty for any other form.
+   */
+  business: ApplyingBusiness | null;
+  businesses: ApplyingBusiness[];
   answers: Answers;
   /** `/services/<slug>/apply` */
   base: string;
@@ -102,6 +117,23 @@ export function journeySupport({ db, config }: AppContext) {
       'agent refused: no authority for this client in this service',
     );
     return reply.code(403).view(REFUSED, { service, clientName });
+  }
+
+  /**
+   * "You need a business or charity account to apply": not an error, the way in — how to make
+   * one (or, for an agent, that the client must). Nothing is saved.
+   */
+  function noBusiness(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    service: PublicService,
+    clientName: string | null,
+  ) {
+    request.log.info(
+      { serviceId: service.id, acting: !!clientName },
+      'no business account to apply for',
+    );
+    return reply.view(NO_BUSINESS, { service, clientName, backLink: `/services/${service.slug}` });
   }
 
   function setDraftCookie(reply: FastifyReply, slug: string, token: string) {
@@ -168,6 +200,25 @@ export function journeySupport({ db, config }: AppContext) {
     const current = pinned ? undefined : await publishedForm(db, service.formKey);
     const form = pinned ?? current?.definition;
     if (!form) throw notFound({ slug, formKey: service.formKey });
+    let business: ApplyingBusiness | null = null;
+    let businesses: ApplyingBusiness[] = [];
+    if (form.applicant === 'business') {
+      // Only for a business: someone must sign in, even where the service needs no account.
+      if (!user || !applicantId) return void requireLevel(request, reply, 1);
+      businesses = await businessesToApplyFor(db, applicantId, { throughAgent: !!client });
+      if (businesses.length === 0) {
+        await noBusiness(request, reply, service, client?.displayName ?? null);
+        return undefined;
+      }
+      business =
+        businesses.find((b) => b.id === draft?.business_id) ??
+        (businesses.length === 1 ? businesses[0]! : null);
+      // Several and none chosen yet: which one comes first.
+      if (!business && request.routeOptions.url !== BUSINESS_ROUTE) {
+        reply.redirect(`${base}/business`, 303);
+        return undefined;
+      }
+    }
     return {
       service,
       form,
@@ -180,6 +231,8 @@ export function journeySupport({ db, config }: AppContext) {
       token,
       agent: entry ? { userId: user!.id, businessId: entry.agentBusinessId } : null,
       acting: entry ? { client: entry.clientName, business: entry.agentBusinessName } : null,
+      business,
+      businesses,
       answers: draft?.answers ?? {},
       base,
     };
@@ -247,10 +300,12 @@ export function journeySupport({ db, config }: AppContext) {
     questions: (Question | ItemQuestion)[],
   ): Promise<Values> {
     const user = journey.user;
-    if (!user || user.actingFor) return {};
     const wanted = questions.filter(
       (q) => 'prefill' in q && q.prefill && !Object.hasOwn(journey.answers, q.name),
     );
+    // The business applied for is the client's when an agent applies: its details may be used.
+    const fromBusiness = businessPrefill(journey.business, wanted);
+    if (!user || user.actingFor) return fromBusiness;
     if (wanted.length === 0) return {};
     const needs = new Set(wanted.map((q) => (q as { prefill: string }).prefill));
     const identity =
@@ -258,7 +313,7 @@ export function journeySupport({ db, config }: AppContext) {
         ? await findVerifiedIdentity(db, user.id)
         : undefined;
     const account = needs.has('phone') ? await findUserById(db, user.id) : undefined;
-    const values: Values = {};
+    const values: Values = { ...fromBusiness };
     for (const question of wanted) {
       switch ((question as { prefill: string }).prefill) {
         case 'fullName':
@@ -292,7 +347,35 @@ export function journeySupport({ db, config }: AppContext) {
     return values;
   }
 
-  return { load, save, refuse, samePerson, prefill, setDraftCookie, clearDraftCookie, secure };
+  return {
+    load,
+    save,
+    refuse,
+    samePerson,
+    prefill,
+    setDraftCookie,
+    clearDraftCookie,
+    secure,
+  };
+}
+
+/** The chosen business's name and registration numbers, for questions that ask for them. */
+function businessPrefill(
+  business: ApplyingBusiness | null,
+  questions: (Question | ItemQuestion)[],
+): Values {
+  if (!business) return {};
+  const known: Record<string, string | null> = {
+    businessName: business.name,
+    companiesHouseNumber: business.companiesHouseNumber,
+    charityNumber: business.charityNumber,
+  };
+  const values: Values = {};
+  for (const question of questions) {
+    const value = known[(question as { prefill?: string }).prefill ?? ''];
+    if (value) values[question.name] = value;
+  }
+  return values;
 }
 
 export type JourneySupport = ReturnType<typeof journeySupport>;

@@ -23,13 +23,15 @@ export async function postFile(
   path: string,
   file: { name: string; type: string; content: Buffer } | null,
   after: Record<string, string> = {},
+  /** Whom the page is answered for: an agent's client's id, or '' for the person themselves. */
+  actingFor = '',
 ) {
   const page = await visitor.get(path);
   const boundary = `----joinedup${randomBytes(8).toString('hex')}`;
   const field = (name: string, value: string) =>
     `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
   const body = Buffer.concat([
-    Buffer.from(field('_csrf', csrfToken(page.html)) + field('actingFor', '')),
+    Buffer.from(field('_csrf', csrfToken(page.html)) + field('actingFor', actingFor)),
     Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file?.name ?? ''}"\r\nContent-Type: ${file?.type ?? 'application/octet-stream'}\r\n\r\n`,
     ),

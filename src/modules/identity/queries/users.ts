@@ -69,3 +69,24 @@ export async function staffEmailsWithRole(
     .execute();
   return rows.map((r) => r.email);
 }
+
+/**
+ * An organisation's staff who hold any of these roles (an admin holds them all), open accounts
+ * only, by name: the colleagues a case can be assigned to.
+ */
+export async function staffWithRoles(
+  db: Db,
+  organisationId: string,
+  roles: readonly string[],
+): Promise<Pick<UserRow, 'id' | 'display_name' | 'email'>[]> {
+  const wanted = [...roles, 'admin'];
+  return db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'email'])
+    .where('organisation_id', '=', organisationId)
+    .where('kind', '=', 'staff')
+    .where('deleted_at', 'is', null)
+    .where(sql<boolean>`roles && ${sql.val(wanted)}::text[]`)
+    .orderBy('display_name')
+    .execute();
+}

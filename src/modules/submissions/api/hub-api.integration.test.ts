@@ -446,6 +446,56 @@ describe('status replies', () => {
     expect(backwards.status).toBe(409);
   });
 
+  it('a decision or a rejection is e-mailed to an applicant without an account at the address they gave, without a link they cannot open', async () => {
+    const sender = await keyFor('stroud', 'submit');
+    const receiver = await keyFor('stroud', 'receive');
+    const send = (applicant: Record<string, string>) =>
+      submit(sender, { answers: answers(), applicant });
+    const decided = await send({ name: 'Pat Applicant', email: 'pat.decided@example.com' });
+    const rejected = await send({ name: 'Lee Applicant', email: 'lee.rejected@example.com' });
+    const noEmail = await send({ name: 'Nobody Reachable', phone: '01453 000000' });
+    const reply = (id: string, body: unknown) =>
+      call('POST', `/api/v1/submissions/${id}/status`, { key: receiver, body });
+    expect(
+      (
+        await reply(decided.json.id, {
+          status: 'decided',
+          decision: { outcome: 'approved', summary: 'Collection on Tuesday' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await reply(rejected.json.id, { status: 'rejected', reasons: ['Wrong street'] })).status,
+    ).toBe(200);
+    expect(
+      (await reply(noEmail.json.id, { status: 'rejected', reasons: ['Wrong street'] })).status,
+    ).toBe(200);
+    await app.platform.worker.drain();
+    const mail = async (id: string) =>
+      (
+        await db()
+          .selectFrom('outbox')
+          .select('payload')
+          .where('topic', '=', 'mail.send')
+          .where('idempotency_key', '=', `submission.decided:${id}:mail`)
+          .executeTakeFirst()
+      )?.payload as { to: string; subject: string; text: string } | undefined;
+    const toPat = await mail(decided.json.id);
+    expect(toPat?.to).toBe('pat.decided@example.com');
+    expect(toPat?.subject).toContain(decided.json.reference);
+    expect(toPat?.text).toContain(
+      `Stroud District Council has made a decision on your application ‘Request a bulky waste collection’ (${decided.json.reference}): approved. Collection on Tuesday`,
+    );
+    expect(toPat?.text).toContain('Keep this e-mail: quote the reference');
+    expect(toPat?.text).toContain('Cadwch yr e-bost hwn');
+    expect(toPat?.text).not.toContain('/applications/');
+    const toLee = await mail(rejected.json.id);
+    expect(toLee?.to).toBe('lee.rejected@example.com');
+    expect(toLee?.text).toContain('Reason: Wrong street');
+    expect(toLee?.text).not.toContain('/applications/');
+    expect(await mail(noEmail.json.id)).toBeUndefined();
+  });
+
   it('a rejection needs reasons and a decision needs its outcome (400)', async () => {
     const sender = await keyFor('stroud', 'submit');
     const receiver = await keyFor('stroud', 'receive');
@@ -629,6 +679,70 @@ describe('files sent with a submission', () => {
     expect(refused.json.errors[0].field).toMatch(/^body\.answers\.photo/);
   });
 
+  it('lets the receiving body’s system download a file sent to it with its receive key, audited about the uploader; nobody else', async () => {
+    const sender = await keyFor('cabinet-office', 'submit-any');
+    const uploaded = await upload(sender, PNG, 'pothole.png');
+    const download = (id: string, key?: string) =>
+      fetch(`${app.baseUrl}/api/v1/attachments/${id}`, {
+        headers: key ? { authorization: `Bearer ${key}` } : {},
+      });
+    const stroudReceive = await keyFor('stroud', 'receive');
+    // Not sent yet: nobody's system may have it.
+    expect((await download(uploaded.json.id!, stroudReceive)).status).toBe(404);
+    const sent = await submit(
+      sender,
+      {
+        answers: { details: 'A pothole', photo: [{ id: uploaded.json.id }] },
+        onBehalfOf: { consentReference: 'CONSENT-FILE-1' },
+      },
+      newKey(),
+      EVIDENCE_SERVICE,
+    );
+    expect(sent.status).toBe(202);
+
+    const file = await download(uploaded.json.id!, stroudReceive);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).equals(PNG)).toBe(true);
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="pothole.png"/);
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(file.headers.get('cache-control')).toBe('private, no-store');
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select(['action', 'actor_organisation_id', 'actor_role', 'details'])
+      .where('resource_id', '=', uploaded.json.id!)
+      .execute();
+    expect(audit).toEqual([
+      {
+        action: 'account.attachment-downloaded',
+        actor_organisation_id: await organisationId('stroud'),
+        actor_role: 'hub-key:receive',
+        details: { submissionId: sent.json.id, filename: 'pothole.png' },
+      },
+    ]);
+
+    // Another body's receive key: as if it did not exist. A key that sends: not its to read.
+    const other = await download(uploaded.json.id!, await keyFor('cheltenham', 'receive'));
+    expect(other.status).toBe(404);
+    const bySender = await download(uploaded.json.id!, sender);
+    expect(bySender.status).toBe(403);
+    expect(((await bySender.json()) as { errors: { error: string }[] }).errors[0]!.error).toBe(
+      'insufficient_scope',
+    );
+    expect((await download(uploaded.json.id!, await keyFor('stroud', 'submit'))).status).toBe(403);
+    expect((await download(uploaded.json.id!)).status).toBe(401);
+    expect((await download('not-an-id', stroudReceive)).status).toBe(404);
+    expect(
+      (
+        await db()
+          .selectFrom('audit_log')
+          .select('id')
+          .where('resource_id', '=', uploaded.json.id!)
+          .execute()
+      ).length,
+    ).toBe(1);
+  });
+
   it('does not take uploads from a receive key or without a key', async () => {
     expect((await upload(await keyFor('stroud', 'receive'), PNG, 'x.png')).status).toBe(401);
     const anonymous = await fetch(`${app.baseUrl}/api/v1/attachments`, { method: 'POST' });
@@ -651,5 +765,46 @@ describe('the API document', () => {
     expect(Object.keys(paths['/api/v1/services/{service}/submissions']!.post!)).toContain(
       'requestBody',
     );
+  });
+
+  it('declares the Idempotency-Key header, and who may call each endpoint: a body’s key or a person’s token with the submissions scope', async () => {
+    const document = (await call('GET', '/api/openapi.json')).json;
+    const submitting = document.paths['/api/v1/services/{service}/submissions'].post;
+    expect(submitting.parameters).toContainEqual({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: true,
+      schema: expect.objectContaining({ type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' }),
+    });
+    const senders = [{ hubApiKey: [] }, { personToken: ['submissions'] }];
+    expect(submitting.security).toEqual(senders);
+    expect(document.paths['/api/v1/submissions/{id}'].get.security).toEqual(senders);
+    expect(document.paths['/api/v1/attachments'].post.security).toEqual(senders);
+    expect(
+      document.paths['/api/v1/attachments'].post.requestBody.content['multipart/form-data'],
+    ).toBeDefined();
+    for (const [path, method] of [
+      ['/api/v1/submissions/{id}/status', 'post'],
+      ['/api/v1/inbox', 'get'],
+      ['/api/v1/inbox/{id}/ack', 'post'],
+      ['/api/v1/attachments/{id}', 'get'],
+    ] as const)
+      expect(document.paths[path][method].security, `${method} ${path}`).toEqual([
+        { hubApiKey: [] },
+      ]);
+    expect(document.components.securitySchemes.hubApiKey).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+    expect(document.components.securitySchemes.personToken).toMatchObject({
+      type: 'oauth2',
+      flows: {
+        authorizationCode: {
+          authorizationUrl: expect.stringMatching(/\/oidc\/auth$/),
+          tokenUrl: expect.stringMatching(/\/oidc\/token$/),
+          scopes: { submissions: expect.any(String) },
+        },
+      },
+    });
   });
 });

@@ -2,6 +2,9 @@ import { sql } from 'kysely';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
+import { attachmentsByIds } from '../../attachments/index.js';
+import { publishService } from '../../catalogue/index.js';
+import { publishForm } from '../../forms/index.js';
 import { findOrganisationBySlug } from '../../organisations/index.js';
 import { introspectAccessToken, oidcClientCreate } from '../../sso/index.js';
 import { createHubKey } from '../hub/keys.js';
@@ -364,6 +367,173 @@ describe('sending an application with the person’s access token', () => {
     const sent = await submit('a'.repeat(43));
     expect(sent.status).toBe(401);
     expect(sent.json.errors[0].error).toBe('invalid_token');
+  });
+});
+
+describe('files sent with the person’s access token', () => {
+  /** A 1×1 PNG. */
+  const PNG = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  const EVIDENCE = 'send-us-a-photo-oauth-test';
+  let token: string;
+
+  async function upload(bearer: string, name = 'photo.png') {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(PNG)]), name);
+    const response = await fetch(`${app.baseUrl}/api/v1/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bearer}` },
+      body: form,
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON the test reads
+  }
+
+  const sendPhoto = (bearer: string, id: string) =>
+    call('POST', `/api/v1/services/${EVIDENCE}/submissions`, bearer, {
+      answers: { details: 'The bin was left', photo: [{ id }] },
+    });
+
+  beforeAll(async () => {
+    const stroud = (await findOrganisationBySlug(db(), 'stroud'))!.id;
+    const text = (en: string) => ({ en, cy: `${en} (cy)` });
+    const form = await db()
+      .transaction()
+      .execute((trx) =>
+        publishForm(
+          trx,
+          {
+            key: 'oauth-photo-test',
+            title: text('Send us a photo'),
+            pages: [
+              {
+                id: 'details',
+                title: text('Details'),
+                questions: [{ type: 'text', name: 'details', label: text('Details') }],
+              },
+              {
+                id: 'photo',
+                title: text('A photo'),
+                questions: [
+                  { type: 'file', name: 'photo', label: text('A photo'), accept: ['image/*'] },
+                ],
+              },
+            ],
+            confirmation: { body: text('Thank you') },
+          },
+          { userId: null, organisationId: stroud, role: 'test' },
+        ),
+      );
+    expect(form, JSON.stringify(form)).toMatchObject({ ok: true });
+    const service = await publishService(db(), {
+      organisationId: stroud,
+      slug: EVIDENCE,
+      title: 'Send us a photo (test)',
+      titleCy: 'Anfon llun (prawf)',
+      summary: 'A test service.',
+      summaryCy: 'Gwasanaeth prawf.',
+      body: 'A test service.',
+      bodyCy: 'Gwasanaeth prawf.',
+      formKey: 'oauth-photo-test',
+    });
+    expect(service, JSON.stringify(service)).toMatchObject({ ok: true });
+    token = await accessTokenFor(await aPortal('Photo portal'));
+  });
+
+  it('uploads a file as the person’s own and sends it with their application to the receiving body', async () => {
+    const uploaded = await upload(token);
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.json).toMatchObject({ type: 'image/png', size: PNG.length });
+    const row = await db()
+      .selectFrom('attachments')
+      .select(['owner_user_id', 'uploader_organisation_id', 'submission_id'])
+      .where('id', '=', uploaded.json.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      owner_user_id: await citizenId(),
+      uploader_organisation_id: null,
+      submission_id: null,
+    });
+    const sent = await sendPhoto(token, uploaded.json.id);
+    expect(sent.status, JSON.stringify(sent.json)).toBe(202);
+    const [file] = await attachmentsByIds(db(), [uploaded.json.id]);
+    expect(file).toMatchObject({
+      submissionId: sent.json.id,
+      organisationId: (await findOrganisationBySlug(db(), 'stroud'))!.id,
+    });
+    const stored = await db()
+      .selectFrom('submissions')
+      .select('answers')
+      .where('id', '=', sent.json.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.answers.values.photo).toEqual([
+      { id: uploaded.json.id, name: 'photo.png', type: 'image/png', size: PNG.length },
+    ]);
+    // Sent once: not again.
+    const twice = await sendPhoto(token, uploaded.json.id);
+    expect(twice.status).toBe(400);
+    expect(twice.json.errors[0].field).toBe('body.answers.photo');
+  });
+
+  it('sends only the person’s own uploads: not a body’s, not another person’s; and a body cannot send the person’s', async () => {
+    const stroud = (await findOrganisationBySlug(db(), 'stroud'))!.id;
+    const bodyKey = (
+      await createHubKey(
+        db(),
+        { organisationId: stroud, name: 'photo test', scope: 'submit' },
+        { userId: null, organisationId: stroud, role: 'test' },
+      )
+    ).key;
+    const bodys = await upload(bodyKey, 'body.png');
+    expect(bodys.status).toBe(201);
+    const count = async () =>
+      Number(
+        (
+          await db()
+            .selectFrom('submissions')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    const refused = await sendPhoto(token, bodys.json.id);
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors[0]).toMatchObject({
+      field: 'body.answers.photo',
+      message: expect.stringContaining('the person’s access token'),
+    });
+
+    const someoneElses = await upload(token, 'theirs.png');
+    const other = await db()
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'agent@cotswold-accountants.example.com')
+      .executeTakeFirstOrThrow();
+    await db()
+      .updateTable('attachments')
+      .set({ owner_user_id: other.id })
+      .where('id', '=', someoneElses.json.id)
+      .execute();
+    expect((await sendPhoto(token, someoneElses.json.id)).status).toBe(400);
+
+    const persons = await upload(token, 'mine.png');
+    const byBody = await call('POST', `/api/v1/services/${EVIDENCE}/submissions`, bodyKey, {
+      answers: { details: 'x', photo: [{ id: persons.json.id }] },
+    });
+    expect(byBody.status).toBe(400);
+    expect(await count()).toBe(before);
+    expect((await attachmentsByIds(db(), [persons.json.id]))[0]!.submissionId).toBeNull();
+  });
+
+  it('takes no upload with a token that lacks the scope, or one that is not good', async () => {
+    const scopeless = await accessTokenFor(await aPortal('Scopeless photo portal'), 'openid email');
+    const refused = await upload(scopeless);
+    expect(refused.status).toBe(403);
+    expect(refused.json.errors[0].error).toBe('insufficient_scope');
+    const madeUp = await upload('not-a-token-at-all');
+    expect(madeUp.status).toBe(401);
+    expect(madeUp.json.errors[0].error).toBe('invalid_token');
   });
 });
 

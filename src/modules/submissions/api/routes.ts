@@ -3,23 +3,28 @@ import { z } from 'zod';
 import type { Actor } from '../../../platform/audit/audit.js';
 import { recordAudit } from '../../../platform/audit/audit.js';
 import { notFound } from '../../../platform/errors/errors.js';
-import { apiRoute, ApiValidationError } from '../../../platform/http/api.js';
+import { apiRoute, apiSecurityScheme, ApiValidationError } from '../../../platform/http/api.js';
+import { groupCommit } from '../../../platform/db/group-commit.js';
 import type { AppContext } from '../../../platform/http/types.js';
 import { ukToday } from '../../../platform/validation/validators.js';
-import { attachmentApiRoutes } from '../../attachments/index.js';
+import { SUBMISSIONS_SCOPE } from '../../sso/index.js';
+import { attachmentApiDownloads, attachmentApiRoutes } from '../../attachments/index.js';
+import { createSubmissionBatch, type BatchedSubmission } from '../commands/batch.js';
 import { markDelivered } from '../hub/delivery.js';
 import { HubError, type HubProblem } from '../hub/errors.js';
+import { BusinessInBody, businessForSubmission, formApplicant } from '../hub/business.js';
 import { describeUploads } from '../hub/files.js';
 import { formsContract, summaryOf } from '../hub/forms.js';
 import { inboxPage, statusView } from '../hub/inbox.js';
 import {
   authenticateHubRequest,
   isPersonCaller,
+  uploaderOf,
   personBodyProblems,
   type ApiCaller,
   type PersonCaller,
 } from '../hub/auth.js';
-import { authenticateHubKey, type HubCaller } from '../hub/keys.js';
+import { authenticateHubKey, hubKeyCache, type HubCaller } from '../hub/keys.js';
 import { receivedSubmission } from '../hub/payload.js';
 import { submitTargets } from '../hub/targets.js';
 import {
@@ -71,6 +76,8 @@ const NewSubmission = z
       .string()
       .regex(/^[a-z0-9][a-z0-9._:-]{0,99}$/, 'lower-case letters, digits and . _ : - only')
       .optional(),
+    /** A service for businesses: the business or charity it is for (see hub/business.ts). */
+    business: BusinessInBody.optional(),
     /** An intermediary acting for a person: its reference for the person's consent. */
     onBehalfOf: z
       .object({
@@ -156,6 +163,15 @@ const Received = z.object({
     email: z.string().optional(),
     phone: z.string().optional(),
   }),
+  business: z
+    .object({
+      account: z.boolean(),
+      name: z.string(),
+      type: z.enum(['business', 'charity']).optional(),
+      companiesHouseNumber: z.string().optional(),
+      charityNumber: z.string().optional(),
+    })
+    .nullable(),
   onBehalfOf: z.object({ consentReference: z.string(), name: z.string().optional() }).nullable(),
   answers: z.record(z.string(), z.unknown()),
   summary: z.object({
@@ -184,6 +200,50 @@ const InboxPage = z.object({
 const Acknowledged = z.object({ id: z.uuid(), status: z.enum(HUB_STATUSES) });
 
 const IdParams = z.object({ id: z.string() });
+
+const IDEMPOTENCY_KEY_RULE = 'Required: 1 to 255 printable characters, unique to this submission';
+const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string({ error: IDEMPOTENCY_KEY_RULE })
+    .regex(IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_RULE)
+    .describe(
+      'Your key for this submission (a UUID is best): the same request again with it gets the same 202; a different request with it, 409',
+    ),
+});
+
+/** The API document's names for the hub's two kinds of credentials (see declareHubSecurity). */
+const KEY = 'hubApiKey';
+const PERSON = 'personToken';
+/** A body's key, or a person's access token with the `submissions` scope. */
+const SENDERS: Record<string, string[]>[] = [{ [KEY]: [] }, { [PERSON]: [SUBMISSIONS_SCOPE] }];
+/** A body's key only. */
+const KEYS_ONLY: Record<string, string[]>[] = [{ [KEY]: [] }];
+
+/** Declares the hub's credentials in the API document: a body's key, and a person's access token. */
+function declareHubSecurity(app: FastifyInstance, baseUrl: string): void {
+  apiSecurityScheme(app, KEY, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'juhub.<key id>.<secret>',
+    description:
+      'A body’s hub API key, made by its admin at /admin/hub; its scope (submit, submit-any, receive) says what it may do. See docs/guides/submission-hub.md.',
+  });
+  apiSecurityScheme(app, PERSON, {
+    type: 'oauth2',
+    description:
+      'An access token a person granted a registered relying party through Joinedup’s OpenID Connect provider, sent as Authorization: Bearer <token>. See docs/guides/oauth-submissions.md.',
+    flows: {
+      authorizationCode: {
+        authorizationUrl: `${baseUrl}/oidc/auth`,
+        tokenUrl: `${baseUrl}/oidc/token`,
+        scopes: {
+          [SUBMISSIONS_SCOPE]:
+            'Send applications for the person, with their files, and read the status of those sent',
+        },
+      },
+    },
+  });
+}
 
 /** The key that authenticated each request (set before the body is read). */
 const callers = new WeakMap<FastifyRequest, HubCaller>();
@@ -242,8 +302,36 @@ async function hubErrorHandler(error: FastifyError, request: FastifyRequest, rep
  */
 export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: AppContext): void {
   const mails = submissionMails(config);
+  declareHubSecurity(app, config.baseUrl);
   // The service, its published form and the sending body, kept a few seconds (see submitTargets).
   const targets = submitTargets(db, formsContract);
+  // Submissions sent at the same moment share one statement and one commit (see groupCommit).
+  const storeBatched = groupCommit((batch: BatchedSubmission[]) =>
+    createSubmissionBatch(db, batch),
+  );
+  // The submit route keeps live keys a few seconds (hubKeyCache). A request whose key came from
+  // the cache is in `unverified` until the key is checked again: by the statement that stores
+  // its submission, or by verifyKey before anything else is stored or answered.
+  const submitKeys = hubKeyCache(db);
+  const unverified = new WeakSet<FastifyRequest>();
+  async function submitKey(request: FastifyRequest, authorization: string | undefined) {
+    const { caller, cached } = await submitKeys(authorization);
+    if (cached) unverified.add(request);
+    return caller;
+  }
+  async function verifyKey(request: FastifyRequest): Promise<void> {
+    if (unverified.delete(request)) await authenticateHubKey(db, request.headers.authorization);
+  }
+  /** The error to answer with: a 401 if the request's cached key was revoked meanwhile. */
+  async function revokedOr(request: FastifyRequest, error: FastifyError): Promise<FastifyError> {
+    try {
+      await verifyKey(request);
+      return error;
+    } catch (revoked) {
+      if (revoked instanceof HubError) return revoked as unknown as FastifyError;
+      throw revoked;
+    }
+  }
 
   // The key is checked before the body is read, and errors keep one entry per problem.
   app.addHook('onRoute', (route) => {
@@ -258,25 +346,37 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
           db,
           request.headers.authorization,
           personAllowed,
+          route.url === ROUTES.submit ? (text) => submitKey(request, text) : undefined,
         );
         if (isPersonCaller(caller)) people.set(request, caller);
         else callers.set(request, caller);
       },
     ];
-    route.errorHandler = hubErrorHandler;
+    // A key read from the cache is checked again before any refusal is sent: revoked, it is a 401.
+    route.errorHandler = async (error: FastifyError, request, reply) =>
+      hubErrorHandler(await revokedOr(request, error), request, reply);
   });
 
   // Files for a submission are uploaded first, with a key that may send submissions.
   if (app.hasDecorator('attachmentServices'))
-    attachmentApiRoutes(app, async (request) => {
-      try {
-        const caller = await authenticateHubKey(db, request.headers.authorization);
-        return caller.scope === 'receive' ? null : { organisationId: caller.organisationId };
-      } catch (error) {
-        if (error instanceof HubError) return null;
-        throw error;
-      }
+    attachmentApiRoutes(app, (request) => uploaderOf(db, request.headers.authorization), {
+      security: SENDERS,
     });
+  // The receiving body's system downloads a submission's files with its receive key.
+  if (app.hasDecorator('attachmentServices'))
+    attachmentApiDownloads(
+      app,
+      async (request) => {
+        const caller = await authenticateHubKey(db, request.headers.authorization);
+        if (!mayReceive(caller))
+          throw insufficientScope('Only the receiving body’s receive key downloads files');
+        return {
+          organisationId: caller.organisationId,
+          actor: actorOf(request, caller),
+        };
+      },
+      { security: KEYS_ONLY },
+    );
 
   apiRoute(app, {
     method: 'POST',
@@ -286,19 +386,14 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
     tag: TAG,
     params: z.object({ service: z.string().min(1).max(200) }),
     body: NewSubmission,
+    headers: IdempotencyHeaders,
+    security: SENDERS,
     response: Accepted,
     successStatus: 202,
-    handler: async ({ params, body }, request) => {
+    handler: async ({ params, body, headers }, request) => {
       const person = people.get(request);
       const caller: ApiCaller = person ?? callerOf(request);
-      const idempotencyKey = request.headers['idempotency-key'];
-      if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey))
-        throw new HubError('validation_error', 400, 'Send an Idempotency-Key header', [
-          {
-            field: 'headers.idempotency-key',
-            message: 'Required: 1 to 255 printable characters, unique to this submission',
-          },
-        ]);
+      const idempotencyKey = headers['idempotency-key'];
       const target = await targets.service(params.service);
       if (!target) throw notFound({ service: params.service });
       const { service } = target;
@@ -338,6 +433,7 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
       // submissions, nearly all of them, pay no lookup.
       const scope = idempotencyScope(caller);
       const refuse = async (error: Error) => {
+        await verifyKey(request);
         const earlier = await earlierWithKey(db, scope, idempotencyKey, digest);
         if (earlier) return earlier;
         throw error;
@@ -351,18 +447,25 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
         await describeUploads(db, body.answers),
         { today: ukToday() },
       );
-      if (!checked.ok)
+      // A service for businesses: which business it is for (every problem is named at once).
+      const business = await businessForSubmission(
+        db,
+        caller,
+        formApplicant(form.definition),
+        body.business,
+      );
+      if (!checked.ok || !business.ok)
         return refuse(
-          new HubError(
-            'validation_error',
-            400,
-            'The answers are not valid',
-            checked.errors.map((e) => ({
-              field: e.field ? `body.answers.${e.field}` : 'body.answers',
-              message: e.message.en,
-              message_cy: e.message.cy,
-            })),
-          ),
+          new HubError('validation_error', 400, 'The submission is not valid', [
+            ...(checked.ok
+              ? []
+              : checked.errors.map((e) => ({
+                  field: e.field ? `body.answers.${e.field}` : 'body.answers',
+                  message: e.message.en,
+                  message_cy: e.message.cy,
+                }))),
+            ...(business.ok ? [] : business.problems),
+          ]),
         );
       const input = {
         caller,
@@ -378,10 +481,17 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
           : (body.channel ??
             `api:${(await targets.senderSlug(caller.organisationId)) ?? 'unknown'}`),
         onBehalfOf: body.onBehalfOf ?? null,
+        business: business.business,
         idempotencyKey,
         digest,
       };
-      const outcome = await submitThroughHub(db, input, actorOf(request, caller));
+      const outcome = await submitThroughHub(
+        db,
+        input,
+        actorOf(request, caller),
+        storeBatched,
+        () => verifyKey(request),
+      );
       if (outcome.created) wakeOutbox();
       return outcome.accepted;
     },
@@ -411,6 +521,7 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
       'A submission’s status and every transition with its time and reasons (the receiving body’s receive key, or a key of the body that sent it)',
     tag: TAG,
     params: IdParams,
+    security: SENDERS,
     response: Status,
     handler: async ({ params }, request) => {
       const person = people.get(request);
@@ -429,6 +540,7 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
     tag: TAG,
     params: IdParams,
     body: Reply,
+    security: KEYS_ONLY,
     response: Status,
     successStatus: 200,
     handler: async ({ params, body }, request) => {
@@ -467,6 +579,7 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
       'The body’s submissions not yet acknowledged, oldest first, a page at a time (`after` = the last cursor seen). Its receive key only.',
     tag: TAG,
     query: InboxQuery,
+    security: KEYS_ONLY,
     response: InboxPage,
     handler: async ({ query }, request) => {
       const caller = callerOf(request);
@@ -494,6 +607,7 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
       'Acknowledge a submission taken from the inbox: it is delivered, and leaves the inbox. Its receive key only; repeating it changes nothing.',
     tag: TAG,
     params: IdParams,
+    security: KEYS_ONLY,
     response: Acknowledged,
     successStatus: 200,
     handler: async ({ params }, request) => {

@@ -6,6 +6,7 @@ import type { Db } from '../../../platform/db/database.js';
 import type { Outcome } from '../../../platform/errors/errors.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import type {
+  ApplicantBusiness,
   ApplicantDetails,
   OnBehalfOf,
   SubmissionRow,
@@ -43,6 +44,8 @@ export interface NewSubmission {
   idempotency?: { scope: string; key: string; requestSha256: string } | null;
   /** The version of the form definition the answers were checked against. */
   formVersion?: number | null;
+  /** A service for businesses: the business or charity it is for. */
+  business?: ApplicantBusiness | null;
 }
 
 /** The agent who sends an application for a client, and the agent business they act through. */
@@ -111,6 +114,8 @@ export async function createSubmission(
             idempotency_key: input.idempotency?.key ?? null,
             request_sha256: input.idempotency?.requestSha256 ?? null,
             form_version: input.formVersion ?? null,
+            applicant_business_id: input.business?.id ?? null,
+            applicant_business: input.business ? JSON.stringify(input.business) : null,
           })
           .onConflict((oc) => oc.column('reference').doNothing())
           .returningAll(),

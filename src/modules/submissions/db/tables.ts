@@ -65,6 +65,10 @@ export interface SubmissionTable {
   form_version: ColumnType<number | null, number | null | undefined, never>;
   /** Delivery order: the pull inbox's cursor. */
   seq: ColumnType<number, never, never>;
+  /** A service for businesses: the business account applied for (migration 0028). */
+  applicant_business_id: ColumnType<string | null, string | null | undefined, never>;
+  /** The business or charity applied for, as it was when sent. */
+  applicant_business: ColumnType<ApplicantBusiness | null, string | null | undefined, never>;
 }
 
 /** The applicant as a channel describes them (all optional but at least a name or a contact). */
@@ -72,6 +76,19 @@ export interface ApplicantDetails {
   name?: string;
   email?: string;
   phone?: string;
+}
+
+/**
+ * The business or charity an application is for (a form for businesses), kept as it was when
+ * the application was sent: its account (`id`, when sent from one) and what it is called.
+ */
+export interface ApplicantBusiness {
+  /** Its business account on Joinedup; absent when a body or an intermediary named it through the API. */
+  id?: string;
+  name: string;
+  type?: 'business' | 'charity';
+  companiesHouseNumber?: string;
+  charityNumber?: string;
 }
 
 /** An intermediary acting for a person: its reference for the person's consent. */
@@ -103,7 +120,8 @@ export function detailText(details: EventDetails, key: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-export const HUB_KEY_SCOPES = ['submit', 'submit-any', 'receive'] as const;
+/** `open311`: a reporting channel's key for /open311/v2 (the open311 module), for any body's area. */
+export const HUB_KEY_SCOPES = ['submit', 'submit-any', 'receive', 'open311'] as const;
 export type HubKeyScope = (typeof HUB_KEY_SCOPES)[number];
 
 /** A body's hub API key; only a SHA-256 of its secret is kept. */

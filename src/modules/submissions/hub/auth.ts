@@ -1,8 +1,8 @@
 import type { Db } from '../../../platform/db/database.js';
+import type { ApiUploader } from '../../attachments/index.js';
 import { findUserById } from '../../identity/index.js';
 import { introspectAccessToken, SUBMISSIONS_SCOPE } from '../../sso/index.js';
 import { HubError, type HubProblem } from './errors.js';
-import { fileLists } from './files.js';
 import { authenticateHubKey, KEY_PREFIX, type HubCaller } from './keys.js';
 
 /**
@@ -43,12 +43,15 @@ export async function authenticateHubRequest(
   db: Db,
   authorization: string | undefined,
   personAllowed: boolean,
+  /** How a body's key is checked (the submit route keeps live keys a few seconds: hubKeyCache). */
+  authenticateKey: (authorization: string | undefined) => Promise<HubCaller> = (text) =>
+    authenticateHubKey(db, text),
 ): Promise<ApiCaller> {
   const bearer =
     authorization && authorization.slice(0, 7).toLowerCase() === 'bearer '
       ? authorization.slice(7).trim()
       : '';
-  if (!bearer || bearer.startsWith(`${KEY_PREFIX}.`)) return authenticateHubKey(db, authorization);
+  if (!bearer || bearer.startsWith(`${KEY_PREFIX}.`)) return authenticateKey(authorization);
   const token = await introspectAccessToken(db, bearer);
   if (!token)
     throw new HubError('invalid_token', 401, 'Access token not found, expired or revoked');
@@ -105,20 +108,26 @@ export function personBodyProblems(body: {
 }
 
 /**
- * Files cannot come with a person's access token yet: uploads are made with a body's key
- * (`POST /api/v1/attachments`), so an upload id in the answers would be someone else's file.
- * A 400 names each file question.
+ * Who is uploading a file through `POST /api/v1/attachments`: a body's `submit` or `submit-any`
+ * key (the upload is the body's, for a submission it sends), or a person's access token with the
+ * `submissions` scope (the upload is the person's own, for a submission their token sends). Null
+ * for a key that may not send (a receive key) or no good key at all; a bad token is its own 401
+ * or 403, as on the submit route.
+ *
+ * @example attachmentApiRoutes(app, (request) => uploaderOf(db, request.headers.authorization));
  */
-export function refusePersonUploads(answers: Record<string, unknown>): void {
-  const questions = fileLists(answers).map(([name]) => name);
-  if (questions.length > 0)
-    throw new HubError(
-      'validation_error',
-      400,
-      'Files cannot be sent with a person’s access token yet',
-      questions.map((name) => ({
-        field: `body.answers.${name}`,
-        message: 'Files cannot be sent with a person’s access token yet',
-      })),
-    );
+export async function uploaderOf(
+  db: Db,
+  authorization: string | undefined,
+): Promise<ApiUploader | null> {
+  try {
+    const caller = await authenticateHubRequest(db, authorization, true);
+    if (isPersonCaller(caller)) return { ownerUserId: caller.userId };
+    return caller.scope === 'submit' || caller.scope === 'submit-any'
+      ? { organisationId: caller.organisationId }
+      : null;
+  } catch (error) {
+    if (error instanceof HubError && error.code === 'api_key_invalid') return null;
+    throw error;
+  }
 }

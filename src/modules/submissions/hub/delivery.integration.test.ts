@@ -362,6 +362,70 @@ describe('push: a signed webhook to the body’s system', () => {
     expect((await statusOf(sent.id)).status).toBe('delivered');
   });
 
+  it('where private targets are not allowed, a webhook on a private address is dead-lettered at once with the reason, and never connected to', async () => {
+    // The production default (HUB_ALLOW_PRIVATE_WEBHOOKS off): Stroud's webhook is 127.0.0.1.
+    const strict = loadConfig({
+      DATA_DIR: ':memory:',
+      LOG_LEVEL: 'silent',
+      WORKER: 'off',
+      BASE_URL: 'https://joinedup.example.gov.uk',
+    });
+    expect(strict.hubAllowPrivateWebhooks).toBe(false);
+    const worker = new OutboxWorker(
+      db(),
+      new Map(Object.entries(submissionHandlers(strict))),
+      app.platform.logger,
+      { pollMs: 1000, maxAttempts: 8 },
+    );
+    const sent = await submit(stroudSubmit);
+    const connectionsBefore = receiver.connections;
+    await worker.drain(); // routes it to a push message, and tries that once
+    const [message] = await deliveryMessages(sent.id);
+    expect(message).toMatchObject({ status: 'dead', attempts: 1 });
+    expect(message!.last_error).toMatch(
+      /^Refused: the webhook address 127\.0\.0\.1 is loopback \(127\.0\.0\.0\/8\)/,
+    );
+    expect(receiver.connections).toBe(connectionsBefore);
+    expect(receiver.arrivals.has(sent.id)).toBe(false);
+    const alert = await db()
+      .selectFrom('outbox')
+      .select('payload')
+      .where('topic', '=', 'mail.send')
+      .where('idempotency_key', '=', `${message!.idempotency_key}:dead-letter-alert`)
+      .executeTakeFirstOrThrow();
+    expect(alert.payload.to).toBe('digital@stroud.example.gov.uk');
+    expect(String(alert.payload.text)).toContain(
+      `the webhook address ${receiver.url}, or its host 127.0.0.1, leads to 127.0.0.1, a private or local network address`,
+    );
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select(['action', 'details'])
+      .where('resource_id', '=', sent.id)
+      .where('action', '=', 'submission.delivery_dead_lettered')
+      .executeTakeFirstOrThrow();
+    expect(String(audit.details.reason)).toMatch(/^Refused: /);
+    // Still safe: "received", waiting in the pull inbox.
+    expect((await statusOf(sent.id)).status).toBe('received');
+    const inbox = await call('GET', '/api/v1/inbox?limit=100', stroudReceive);
+    expect(inbox.json.submissions.map((s: { id: string }) => s.id)).toContain(sent.id);
+    expect((await call('POST', `/api/v1/inbox/${sent.id}/ack`, stroudReceive)).status).toBe(200);
+    // Nor can such an address be set up there: nothing changes.
+    for (const url of ['https://169.254.169.254/latest', 'http://127.0.0.1:9/hook']) {
+      const set = await hubDeliverySet(db(), strict, [
+        ...['--org', 'stroud', '--mode', 'push', '--url', url],
+        ...['--alert-email', 'digital@stroud.example.gov.uk'],
+      ]);
+      expect(set.code, url).toBe(1);
+      expect(set.err[0]).toMatch(/^webhookUrl: submissions\.hub\.error\.url(Private|Https)$/);
+    }
+    const kept = await db()
+      .selectFrom('hub_delivery')
+      .select('webhook_url')
+      .where('organisation_id', '=', ids.stroud!)
+      .executeTakeFirstOrThrow();
+    expect(kept.webhook_url).toBe(receiver.url);
+  });
+
   it('during a rotation each request carries a signature for the old and the new secret; after the overlap ends only the new one', async () => {
     const fresh = await db()
       .transaction()

@@ -13,7 +13,9 @@ import { markReceived, SUBMITTED_TOPIC } from '../commands/submissions.js';
 import type { HubDeliveryRow, HubWebhookSecretRow, SubmissionRow } from '../db/tables.js';
 import { findSubmissionById } from '../queries/submissions.js';
 import { receivedSubmission } from './payload.js';
+import { addressBytes, isBlockedAddress, isLocalName } from './addresses.js';
 import { signatureHeader } from './signatures.js';
+import { postWebhook, RefusedWebhookTarget } from './webhook-request.js';
 
 /** The outbox topic of one webhook delivery of one submission. */
 export const DELIVER_TOPIC = 'submission.deliver';
@@ -69,18 +71,27 @@ export async function activeSecrets(
     .execute();
 }
 
-/** A webhook address we will POST personal data to: https, or http to this machine for development. */
-export function webhookUrlProblem(value: string): string | undefined {
+/**
+ * A webhook address we will POST personal data to: https, not to a private or local address
+ * (SSRF: the admin of a body must not make Joinedup call into its own network). Where private
+ * targets are allowed (HUB_ALLOW_PRIVATE_WEBHOOKS, development), they may be, and http to this
+ * machine too. A name is checked again, after DNS, at every delivery (webhook-request.ts).
+ */
+export function webhookUrlProblem(value: string, allowPrivate = false): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return 'submissions.hub.error.url';
   }
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:'))
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const literal = addressBytes(host) !== undefined;
+  const privateTarget = isLocalName(host) || (literal && isBlockedAddress(host));
+  const loopback = host === 'localhost' || host === '127.0.0.1' || host === '::1';
+  if (url.protocol !== 'https:' && !(allowPrivate && loopback && url.protocol === 'http:'))
     return 'submissions.hub.error.urlHttps';
   if (url.username || url.password) return 'submissions.hub.error.urlCredentials';
+  if (privateTarget && !allowPrivate) return 'submissions.hub.error.urlPrivate';
   return undefined;
 }
 
@@ -154,7 +165,7 @@ export interface DeliveryInput {
  */
 export async function setDelivery(
   trx: Db,
-  config: Pick<Config, 'SESSION_SECRET'>,
+  config: Pick<Config, 'SESSION_SECRET' | 'hubAllowPrivateWebhooks'>,
   organisationId: string,
   input: DeliveryInput,
   actor: Actor,
@@ -163,7 +174,9 @@ export async function setDelivery(
   const url = input.webhookUrl?.trim() ?? '';
   const alert = input.alertEmail?.trim() ?? '';
   if (input.mode === 'push') {
-    const problem = url ? webhookUrlProblem(url) : 'submissions.hub.error.urlRequired';
+    const problem = url
+      ? webhookUrlProblem(url, config.hubAllowPrivateWebhooks)
+      : 'submissions.hub.error.urlRequired';
     if (problem) errors.push({ field: 'webhookUrl', message: problem });
     if (!alert)
       errors.push({ field: 'alertEmail', message: 'submissions.hub.error.alertRequired' });
@@ -273,8 +286,10 @@ export function webhookDeliveryHandler(
     );
     if (secrets.length === 0) throw new Error('The body has no webhook signing secret');
     const body = JSON.stringify(await receivedSubmission(db, submission));
-    const response = await fetch(delivery.webhook_url, {
-      method: 'POST',
+    // Only the status matters: redirects are not followed, the receiver's body is not read,
+    // and a private or local target is refused before any connection (unless allowed).
+    const status = await postWebhook({
+      url: delivery.webhook_url,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Joinedup-Hub/1',
@@ -282,23 +297,22 @@ export function webhookDeliveryHandler(
         'idempotency-key': submission.id,
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
+      allowPrivate: config.hubAllowPrivateWebhooks,
     });
-    // Only the status matters; the receiver's body is not read (it could be anything, any size).
-    await response.body?.cancel().catch(() => undefined);
-    if (response.status < 200 || response.status > 299)
-      throw new Error(`The webhook answered ${response.status}`);
+    if (status < 200 || status > 299) throw new Error(`The webhook answered ${status}`);
     const mail = await mails.received(db, submission);
     await db.transaction().execute((trx) => markDelivered(trx, submission, 'push', mail));
   };
   handler.maxAgeMs = WEBHOOK_MAX_AGE_MS;
-  handler.onDead = async (payload, { db, idempotencyKey }) => {
+  handler.onDead = async (payload, { db, idempotencyKey, error }) => {
     const submission = await findSubmissionById(db, String(payload.submissionId));
     if (!submission) return;
     const delivery = await findDelivery(db, submission.organisation_id);
     const organisation = await findOrganisationById(db, submission.organisation_id);
     const messages = await loadMessages();
+    // A refused address is dead at once, not after 72 hours: the e-mail says why.
+    const refused = error instanceof RefusedWebhookTarget ? error : undefined;
     const inBoth = (key: string, separator: string) =>
       (['en', 'cy'] as const)
         .map((locale) =>
@@ -309,10 +323,15 @@ export function webhookDeliveryHandler(
             id: submission.id,
             url: delivery?.webhook_url ?? '—',
             admin: `${config.baseUrl}/admin/hub/${organisation?.slug ?? ''}`,
+            host: refused?.host ?? '',
+            address: refused?.address ?? '',
           }),
         )
         .join(separator);
-    const text = inBoth('submissions.hub.mail.deadLetter', '\n\n———\n\n');
+    const text = inBoth(
+      refused ? 'submissions.hub.mail.deadLetterRefused' : 'submissions.hub.mail.deadLetter',
+      '\n\n———\n\n',
+    );
     // The address set with the webhook, and every admin of the body.
     const admins = await staffEmailsWithRole(db, submission.organisation_id, 'admin');
     const recipients = [
@@ -344,6 +363,7 @@ export function webhookDeliveryHandler(
             reference: submission.reference,
             webhookUrl: delivery?.webhook_url ?? null,
             alertedTo: delivery?.alert_email ?? null,
+            reason: error instanceof Error ? error.message : null,
           },
         },
       );

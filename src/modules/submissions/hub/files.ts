@@ -55,15 +55,17 @@ export async function describeUploads(
 
 /**
  * Links the files of a submission sent through the API to it and to the body it goes to (whose
- * caseworkers may then read them), in the transaction that stores it. Each must be an upload
- * the sending body made (`POST /api/v1/attachments`) and not yet sent with another submission;
- * otherwise a 400 names the question and the transaction stores nothing.
+ * caseworkers, and whose system with its receive key, may then read them), in the transaction
+ * that stores it. Each must be an upload of the sender — the sending body's (`POST
+ * /api/v1/attachments` with its key) or, for a person's access token, the person's own — not yet
+ * sent with another submission; otherwise a 400 names the question and the transaction stores
+ * nothing.
  */
 export async function linkUploads(
   trx: Db,
   submission: { id: string; organisationId: string },
   answers: Record<string, unknown>,
-  uploaderOrganisationId: string,
+  uploader: { uploaderOrganisationId: string } | { ownerUserId: string },
 ): Promise<void> {
   const files = fileLists(answers).flatMap(([name, list]) =>
     list.map((file) => ({ name, id: file.id.toLowerCase() })),
@@ -75,7 +77,7 @@ export async function linkUploads(
       submission.id,
       submission.organisationId,
       files.map((f) => f.id),
-      { uploaderOrganisationId },
+      uploader,
     ),
   );
   const missing = files.filter((file) => !linked.has(file.id));
@@ -87,7 +89,9 @@ export async function linkUploads(
       [...new Set(missing.map((f) => f.name))].map((name) => ({
         field: `body.answers.${name}`,
         message:
-          'Upload each file with POST /api/v1/attachments using a key of your organisation, and send it with one submission only',
+          'ownerUserId' in uploader
+            ? 'Upload each file with POST /api/v1/attachments using the person’s access token, and send it with one submission only'
+            : 'Upload each file with POST /api/v1/attachments using a key of your organisation, and send it with one submission only',
       })),
     );
 }

@@ -4,6 +4,7 @@ import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import type { HubApiKeyRow, HubKeyScope } from '../db/tables.js';
 import { HubError } from './errors.js';
+import { ttlCache } from './ttl-cache.js';
 
 /** What every hub key starts with, so secret scanners (and people) recognise one. */
 export const KEY_PREFIX = 'juhub';
@@ -106,16 +107,8 @@ export async function findHubKey(
     .executeTakeFirst();
 }
 
-/**
- * Checks `Authorization: Bearer juhub.…`: the key must exist, its secret's SHA-256 must match
- * (compared in constant time) and it must not be revoked. Records when it was last used (at
- * most once a minute, so a busy key is not a write per request) in the same statement that
- * reads the key: one round trip. Throws a 401 HubError.
- */
-export async function authenticateHubKey(
-  db: Db,
-  authorization: string | undefined,
-): Promise<HubCaller> {
+/** The key's id and the SHA-256 of the secret in `Authorization: Bearer juhub.…`; 401 if malformed. */
+function presentedKey(authorization: string | undefined): { id: string; digest: string } {
   if (!authorization || authorization.slice(0, 7).toLowerCase() !== 'bearer ')
     throw new HubError(
       'api_key_invalid',
@@ -124,12 +117,21 @@ export async function authenticateHubKey(
     );
   const match = KEY_TEXT.exec(authorization.slice(7).trim());
   if (!match) throw new HubError('api_key_invalid', 401, 'API key not found');
-  const id = uuidFromHex(match[1]!);
-  const digest = sha256Hex(match[2]!);
-  // One round trip: the key, and (in the same statement) last_used_at moved on only for the
-  // right secret of a live key whose stored time is over a minute old. The statement's SELECT
-  // sees the row as it was before that UPDATE, so nothing below depends on it.
-  const key = await db
+  return { id: uuidFromHex(match[1]!), digest: sha256Hex(match[2]!) };
+}
+
+type StoredKey = Pick<
+  HubApiKeyRow,
+  'id' | 'organisation_id' | 'scope' | 'secret_sha256' | 'revoked_at'
+>;
+
+/**
+ * Reads a key, and (in the same statement: one round trip) moves its last_used_at on only for
+ * the right secret of a live key whose stored time is over a minute old. The statement's SELECT
+ * sees the row as it was before that UPDATE, so nothing below depends on it.
+ */
+async function loadKey(db: Db, id: string, digest: string): Promise<StoredKey | undefined> {
+  return db
     .with('touched', (qb) =>
       qb
         .updateTable('hub_api_keys')
@@ -149,10 +151,72 @@ export async function authenticateHubKey(
     .select(['id', 'organisation_id', 'scope', 'secret_sha256', 'revoked_at'])
     .where('id', '=', id)
     .executeTakeFirst();
+}
+
+/** Whether the presented secret is the key's, compared in constant time. */
+function secretMatches(key: StoredKey | undefined, digest: string): boolean {
   const presented = Buffer.from(digest, 'hex');
   const stored = Buffer.from(key?.secret_sha256 ?? '0'.repeat(64), 'hex');
-  if (!key || !timingSafeEqual(presented, stored))
+  return timingSafeEqual(presented, stored) && !!key;
+}
+
+/** The caller, if the presented secret is the key's (compared in constant time) and it is live. */
+function callerOfKey(key: StoredKey | undefined, digest: string): HubCaller {
+  if (!key || !secretMatches(key, digest))
     throw new HubError('api_key_invalid', 401, 'API key not found');
   if (key.revoked_at) throw new HubError('api_key_invalid', 401, 'API key revoked');
   return { keyId: key.id, organisationId: key.organisation_id, scope: key.scope };
+}
+
+/**
+ * Checks `Authorization: Bearer juhub.…`: the key must exist, its secret's SHA-256 must match
+ * (compared in constant time) and it must not be revoked. Records when it was last used (at
+ * most once a minute, so a busy key is not a write per request) in the same statement that
+ * reads the key: one round trip. Throws a 401 HubError.
+ */
+export async function authenticateHubKey(
+  db: Db,
+  authorization: string | undefined,
+): Promise<HubCaller> {
+  const { id, digest } = presentedKey(authorization);
+  return callerOfKey(await loadKey(db, id, digest), digest);
+}
+
+/** How long the submit route keeps a live key it has read (see hubKeyCache). */
+export const KEY_TTL_MS = 5_000;
+
+/**
+ * authenticateHubKey for the submit route, with the live keys it read kept for KEY_TTL_MS, so
+ * a busy key costs no round trip before its submission is validated. Only what never changes
+ * is relied on from the cache — the key's body, its scope and its secret's SHA-256 (compared
+ * in constant time on every request); a revoked or unknown key, or one read with a wrong
+ * secret, is never kept.
+ *
+ * Revocation still applies at once: whatever was read from the cache is `cached: true`, and
+ * the caller must check the key again before it stores or answers anything. The batch
+ * statement that stores a submission checks it in the same statement (createSubmissionBatch);
+ * every other answer calls authenticateHubKey first. So a revoked key stores nothing and
+ * gets 401, as without the cache; it may only get there after its body was read and checked.
+ *
+ * @example const keys = hubKeyCache(db); const { caller, cached } = await keys(request.headers.authorization);
+ */
+export function hubKeyCache(db: Db, options: { ttlMs?: number; now?: () => number } = {}) {
+  // Kept only when read with its right secret (so its last use was recorded) and live.
+  const keys = ttlCache<{ key: StoredKey | undefined; matched: boolean }>(
+    options.ttlMs ?? KEY_TTL_MS,
+    options.now ?? Date.now,
+    ({ key, matched }) => matched && !key?.revoked_at,
+  );
+  return async (
+    authorization: string | undefined,
+  ): Promise<{ caller: HubCaller; cached: boolean }> => {
+    const { id, digest } = presentedKey(authorization);
+    let loaded = false;
+    const { key } = (await keys(id, async () => {
+      loaded = true;
+      const key = await loadKey(db, id, digest);
+      return { key, matched: secretMatches(key, digest) };
+    }))!;
+    return { caller: callerOfKey(key, digest), cached: !loaded };
+  };
 }

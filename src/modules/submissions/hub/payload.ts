@@ -2,7 +2,7 @@ import type { Db } from '../../../platform/db/database.js';
 import { findPublishedServiceById } from '../../catalogue/index.js';
 import { findUserById } from '../../identity/index.js';
 import { findOrganisationById } from '../../organisations/index.js';
-import type { SubmissionRow } from '../db/tables.js';
+import type { ApplicantBusiness, SubmissionRow } from '../db/tables.js';
 import { submissionDigest } from '../receipts/digest.js';
 
 /**
@@ -21,6 +21,17 @@ export interface ReceivedSubmission {
   channel: string;
   submittedBy: { organisation: string | null } | null;
   applicant: { account: boolean; name?: string; email?: string; phone?: string };
+  /**
+   * A service for businesses: the business or charity applied for, as it was when sent, and
+   * whether it was sent from its Joinedup business account (`account`) or named by the channel.
+   */
+  business: {
+    account: boolean;
+    name: string;
+    type?: 'business' | 'charity';
+    companiesHouseNumber?: string;
+    charityNumber?: string;
+  } | null;
   onBehalfOf: { consentReference: string; name?: string } | null;
   answers: Record<string, unknown>;
   summary: {
@@ -70,9 +81,17 @@ export async function receivedSubmission(
     applicant: account
       ? { account: true, name: account.display_name, email: account.email }
       : { account: false, ...given },
+    business: businessOf(submission.applicant_business),
     onBehalfOf: submission.on_behalf_of,
     answers: submission.answers.values,
     summary: submission.answers.summary,
     sha256: digest,
   };
+}
+
+/** The business as a body's system sees it: no Joinedup ids, only whether it had an account. */
+function businessOf(business: ApplicantBusiness | null): ReceivedSubmission['business'] {
+  if (!business) return null;
+  const { id, ...described } = business;
+  return { account: id !== undefined, ...described };
 }

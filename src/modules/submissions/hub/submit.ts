@@ -2,12 +2,18 @@ import { createHash } from 'node:crypto';
 import type { Actor } from '../../../platform/audit/audit.js';
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../../platform/db/database.js';
+import type { BatchedSubmission, BatchOutcome } from '../commands/batch.js';
 import { createSubmission } from '../commands/submissions.js';
-import type { ApplicantDetails, OnBehalfOf, SubmittedAnswers } from '../db/tables.js';
+import type {
+  ApplicantBusiness,
+  ApplicantDetails,
+  OnBehalfOf,
+  SubmittedAnswers,
+} from '../db/tables.js';
 import { canonicalize, type JsonValue } from '../receipts/jcs.js';
 import { HubError } from './errors.js';
 import { fileLists, linkUploads } from './files.js';
-import { isPersonCaller, refusePersonUploads, type ApiCaller } from './auth.js';
+import { isPersonCaller, type ApiCaller } from './auth.js';
 
 /** What the 202 says, and says again for a repeat of the same request. */
 export interface Accepted {
@@ -77,6 +83,8 @@ export interface HubSubmission {
   applicant: ApplicantDetails | null;
   channel: string;
   onBehalfOf: OnBehalfOf | null;
+  /** A service for businesses: the business or charity it is for (see business.ts). */
+  business?: ApplicantBusiness | null;
   idempotencyKey: string;
   digest: string;
 }
@@ -87,6 +95,13 @@ export interface HubSubmission {
  * runs in a transaction with the linking of its files (see linkUploads), so either all are
  * stored or nothing is. The answers were validated by the caller.
  *
+ * Without files, and given `storeBatched` (the route's group commit of createSubmissionBatch),
+ * it joins whatever batch is forming: stored with the submissions sent at the same moment in one
+ * statement and one commit, and answered only after that commit. A key revoked since the
+ * request was authenticated stores nothing (401); a row a unique index turned away is sent
+ * again on its own, which answers the repeat or retries the reference as below. Any other way
+ * calls `verifyKey` first (a cached key is checked again).
+ *
  * Idempotency: nothing is looked up first. The unique index on (scope, Idempotency-Key) is the
  * guard: a repeat (or a second request with the key sent at the same moment, which waits for the
  * first to commit) fails to insert, stores nothing, and then gets the first one's answer, or a
@@ -96,13 +111,43 @@ export async function submitThroughHub(
   db: Kysely<Database>,
   input: HubSubmission,
   actor: Actor,
+  storeBatched?: (submission: BatchedSubmission) => Promise<BatchOutcome>,
+  /** Checks again a key read from a cache (see hubKeyCache) before anything else is stored. */
+  verifyKey: () => Promise<void> = async () => {},
 ): Promise<{ accepted: Accepted; created: boolean }> {
   const scope = idempotencyScope(input.caller);
   const { caller } = input;
   // With a person's access token the person is the applicant and the client the channel.
   const person = isPersonCaller(caller) ? caller : null;
   const key = isPersonCaller(caller) ? null : caller;
-  if (!key) refusePersonUploads(input.answers.values);
+  const auditDetails = {
+    channel: input.channel,
+    ...(key ? { keyId: key.keyId } : { clientId: person?.clientId }),
+    ...(input.onBehalfOf ? { consentReference: input.onBehalfOf.consentReference } : {}),
+  };
+  const files = fileLists(input.answers.values).length > 0;
+  // The batch statement has no business columns: a business's submission is stored on its own.
+  if (storeBatched && !files && !input.business) {
+    const outcome = await storeBatched({
+      serviceId: input.service.id,
+      organisationId: input.service.organisationId,
+      applicantUserId: person?.userId ?? null,
+      answers: input.answers,
+      applicant: input.applicant,
+      channel: input.channel,
+      submittedBy: key ? { organisationId: key.organisationId, keyId: key.keyId } : null,
+      onBehalfOf: input.onBehalfOf,
+      idempotency: { scope, key: input.idempotencyKey, requestSha256: input.digest },
+      formVersion: input.formVersion,
+      actor,
+      auditDetails,
+    });
+    if (outcome.stored) return { accepted: acceptedResponse(outcome), created: true };
+    if (outcome.reason === 'key-revoked')
+      throw new HubError('api_key_invalid', 401, 'API key revoked');
+    // A unique index said no: on its own, below, the repeat is answered or the reference retried.
+  }
+  await verifyKey();
   const create = (trx: Db) =>
     createSubmission(
       trx,
@@ -117,28 +162,25 @@ export async function submitThroughHub(
         onBehalfOf: input.onBehalfOf,
         idempotency: { scope, key: input.idempotencyKey, requestSha256: input.digest },
         formVersion: input.formVersion,
+        business: input.business ?? null,
       },
       actor,
-      {
-        channel: input.channel,
-        ...(key ? { keyId: key.keyId } : { clientId: person?.clientId }),
-        ...(input.onBehalfOf ? { consentReference: input.onBehalfOf.consentReference } : {}),
-      },
+      auditDetails,
     );
   try {
-    const submission =
-      key && fileLists(input.answers.values).length > 0
-        ? await db.transaction().execute(async (trx) => {
-            const created = await create(trx);
-            await linkUploads(
-              trx,
-              { id: created.id, organisationId: input.service.organisationId },
-              input.answers.values,
-              key.organisationId,
-            );
-            return created;
-          })
-        : await create(db);
+    const submission = files
+      ? await db.transaction().execute(async (trx) => {
+          const created = await create(trx);
+          // A body's key sends its own uploads; a person's token, the person's own.
+          await linkUploads(
+            trx,
+            { id: created.id, organisationId: input.service.organisationId },
+            input.answers.values,
+            key ? { uploaderOrganisationId: key.organisationId } : { ownerUserId: person!.userId },
+          );
+          return created;
+        })
+      : await create(db);
     return { accepted: acceptedResponse(submission), created: true };
   } catch (error) {
     if (!isIdempotencyRace(error)) throw error;

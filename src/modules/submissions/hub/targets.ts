@@ -2,6 +2,9 @@ import type { Db } from '../../../platform/db/database.js';
 import { findPublishedService } from '../../catalogue/index.js';
 import { findOrganisationById } from '../../organisations/index.js';
 import type { FormsContract } from './forms.js';
+import { ttlCache } from './ttl-cache.js';
+
+export { ttlCache };
 
 /** How long a node keeps a service's published form, and a sending body's slug. */
 export const TARGET_TTL_MS = 5_000;
@@ -10,31 +13,6 @@ export const TARGET_TTL_MS = 5_000;
 export interface SubmitTarget {
   service: { id: string; slug: string; organisationId: string };
   form: { definition: unknown; version: number };
-}
-
-/**
- * A per-process cache of found values, each kept for `ttlMs` from when it was read. Concurrent
- * reads of one key share one lookup; a lookup that finds nothing, fails or is not worth
- * keeping (`keep`) is forgotten, so a newly published service or form is seen at once.
- */
-export function ttlCache<V>(
-  ttlMs: number,
-  now: () => number,
-  keep: (value: V) => boolean = () => true,
-) {
-  const entries = new Map<string, { until: number; value: Promise<V | undefined> }>();
-  return (key: string, load: () => Promise<V | undefined>): Promise<V | undefined> => {
-    const hit = entries.get(key);
-    if (hit && hit.until > now()) return hit.value;
-    const value = load();
-    const entry = { until: now() + ttlMs, value };
-    entries.set(key, entry);
-    const forget = () => {
-      if (entries.get(key) === entry) entries.delete(key);
-    };
-    value.then((found) => (found === undefined || !keep(found)) && forget(), forget);
-    return value;
-  };
 }
 
 /**

@@ -213,3 +213,32 @@ export async function countWaiting(
     .executeTakeFirst();
   return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null };
 }
+
+/** Where a submission is, without its answers: what a public channel may say of it. */
+export interface SubmissionProgress {
+  id: string;
+  status: SubmissionStatus;
+  updatedAt: Date;
+}
+
+/**
+ * The status of many submissions at once, by id (ids not found are missing from the map): for
+ * channels that list many reports with their status, such as Open311's GET requests.
+ */
+export async function submissionStatuses(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, SubmissionProgress>> {
+  const progress = new Map<string, SubmissionProgress>();
+  const unique = [...new Set(ids)];
+  for (let start = 0; start < unique.length; start += 1000) {
+    const rows = await db
+      .selectFrom('submissions')
+      .select(['id', 'status', 'updated_at'])
+      .where('id', 'in', unique.slice(start, start + 1000))
+      .execute();
+    for (const row of rows)
+      progress.set(row.id, { id: row.id, status: row.status, updatedAt: row.updated_at });
+  }
+  return progress;
+}

@@ -1,10 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { recordAudit } from '../../../../platform/audit/audit.js';
 import { notFound } from '../../../../platform/errors/errors.js';
 import type { CurrentUser } from '../../../../platform/http/types.js';
 import { readAccess } from '../../policies/attachments.js';
 import { findAttachmentRow } from '../../queries/attachments.js';
-import { FileMissingError } from '../../store/file-store.js';
+import type { AttachmentRow } from '../../db/tables.js';
+import { FileMissingError, type FileStore } from '../../store/file-store.js';
 import type { AttachmentServices } from '../../upload.js';
 
 /** The audit action of a member of staff opening a person's file; the person sees it on their Security page. */
@@ -18,6 +20,37 @@ export function contentDisposition(filename: string): string {
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** The stored bytes of an upload; 404 when its row is there but its file is not. */
+export async function openStored(
+  store: FileStore,
+  row: Pick<AttachmentRow, 'id' | 'storage_key'>,
+): Promise<Readable> {
+  try {
+    return await store.get(row.storage_key);
+  } catch (error) {
+    if (error instanceof FileMissingError) throw notFound({ attachmentId: row.id, missing: true });
+    throw error;
+  }
+}
+
+/**
+ * How every download of an upload is sent: its sniffed type, always as an attachment, never
+ * sniffed again by a browser, never cached, sandboxed: an uploaded file can do nothing on our domain.
+ */
+export function downloadHeaders(
+  reply: FastifyReply,
+  row: Pick<AttachmentRow, 'content_type' | 'size_bytes' | 'filename'>,
+): FastifyReply {
+  const type = row.content_type === 'text/plain' ? 'text/plain; charset=utf-8' : row.content_type;
+  return reply
+    .header('content-type', type)
+    .header('content-length', String(row.size_bytes))
+    .header('content-disposition', contentDisposition(row.filename))
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'private, no-store')
+    .header('content-security-policy', "default-src 'none'; sandbox");
 }
 
 /**
@@ -36,22 +69,8 @@ export function downloadRoutes(app: FastifyInstance, services: AttachmentService
     const access = row ? readAccess(user, row) : null;
     if (!row || !access || !user) throw notFound({ attachmentId: id });
     if (access === 'staff') await auditStaffRead(request, user, row);
-    let content;
-    try {
-      content = await store.get(row.storage_key);
-    } catch (error) {
-      if (error instanceof FileMissingError) throw notFound({ attachmentId: id, missing: true });
-      throw error;
-    }
-    const type = row.content_type === 'text/plain' ? 'text/plain; charset=utf-8' : row.content_type;
-    return reply
-      .header('content-type', type)
-      .header('content-length', String(row.size_bytes))
-      .header('content-disposition', contentDisposition(row.filename))
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, no-store')
-      .header('content-security-policy', "default-src 'none'; sandbox")
-      .send(content);
+    const content = await openStored(store, row);
+    return downloadHeaders(reply, row).send(content);
   });
 
   async function auditStaffRead(

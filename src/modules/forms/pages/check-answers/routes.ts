@@ -8,7 +8,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formText } from '../../../../platform/http/forms.js';
 import type { AppContext } from '../../../../platform/http/types.js';
 import { ukToday } from '../../../../platform/validation/validators.js';
-import { actingAuditDetails, actingEntryOf, canActFor } from '../../../agents/index.js';
+import {
+  actingAuditDetails,
+  actingEntryOf,
+  canActFor,
+  type ApplyingBusiness,
+} from '../../../agents/index.js';
 import { linkAttachments } from '../../../attachments/index.js';
 import { createSubmission, findSubmissionByDraftId } from '../../../submissions/index.js';
 import { deleteDraft, lockDraft } from '../../drafts.js';
@@ -62,6 +67,50 @@ function applicantFrom(form: FormDefinition, answers: Answers) {
   return Object.keys(details).length ? details : null;
 }
 
+/** The business or charity applied for, first on "Check your answers"; changed on its own page if there is a choice. */
+function businessRow(request: FastifyRequest, journey: Journey) {
+  const business = journey.business!;
+  const label = request.t('forms.business.row');
+  const numbers = [
+    business.companiesHouseNumber &&
+      request.t('forms.business.companyNumber', { number: business.companiesHouseNumber }),
+    business.charityNumber &&
+      request.t('forms.business.charityNumber', { number: business.charityNumber }),
+  ].filter(Boolean);
+  return {
+    key: { text: label },
+    value: {
+      html: [escapeHtml(business.name), ...numbers.map((n) => escapeHtml(String(n)))].join('<br>'),
+    },
+    ...(journey.businesses.length > 1
+      ? {
+          actions: {
+            items: [
+              {
+                href: `${journey.base}/business`,
+                text: request.t('forms.check.change'),
+                visuallyHiddenText: label,
+              },
+            ],
+          },
+        }
+      : {}),
+  };
+}
+
+/** The business as the submission keeps it: its account, and what it was called when sent. */
+function businessRecord(business: ApplyingBusiness) {
+  return {
+    id: business.id,
+    name: business.name,
+    type: business.type,
+    ...(business.companiesHouseNumber
+      ? { companiesHouseNumber: business.companiesHouseNumber }
+      : {}),
+    ...(business.charityNumber ? { charityNumber: business.charityNumber } : {}),
+  };
+}
+
 export function checkAnswersRoutes(
   app: FastifyInstance,
   support: JourneySupport,
@@ -103,7 +152,7 @@ export function checkAnswersRoutes(
     const lastPage = pagesAsked(form, answers).at(-1) ?? form.pages.at(-1)!;
     return reply.view(CHECK, {
       service,
-      rows,
+      rows: journey.business ? [businessRow(request, journey), ...rows] : rows,
       draftId: draft!.id,
       actingFor: journey.user?.actingFor?.userId ?? '',
       acting,
@@ -219,6 +268,7 @@ export function checkAnswersRoutes(
               : null,
           applicant: applicantId ? null : applicantFrom(definition, checked.answers),
           formVersion: draft.form_version ?? journey.version.version,
+          business: journey.business ? businessRecord(journey.business) : null,
         },
         actorOf(request, user),
         actingAuditDetails(user),

@@ -32,6 +32,8 @@ export interface WebhookReceiver {
   accepted: Map<string, Record<string, unknown>>;
   /** How many times each Idempotency-Key arrived, repeats included. */
   arrivals: Map<string, number>;
+  /** TCP connections made to the receiver, whether or not a request followed. */
+  connections: number;
   /** Stops listening, as if the body's system were down. */
   down(): Promise<void>;
   /** Listens again on the same port. */
@@ -70,6 +72,7 @@ export async function startReceiver(
     deliveries: [],
     accepted: new Map(),
     arrivals: new Map(),
+    connections: 0,
     async down() {
       if (!server) return;
       const closing = server;
@@ -81,6 +84,7 @@ export async function startReceiver(
       if (server) return;
       server = createServer((request, response) => void handle(request, response));
       server.on('connection', (socket) => {
+        receiver.connections++;
         open.add(socket);
         socket.on('close', () => open.delete(socket));
       });
