@@ -4,7 +4,7 @@ import type { Config } from '../platform/config/config.js';
 import { openDatabase, type DatabaseHandle } from '../platform/db/connect.js';
 import { migrate } from '../platform/db/migrator.js';
 import { buildApp } from '../platform/http/app.js';
-import type { AppContext, ModuleManifest } from '../platform/http/types.js';
+import type { AppContext, ApplicationSection, ModuleManifest } from '../platform/http/types.js';
 import { LETTER_TOPIC, letterOutboxHandler } from '../platform/letters/letters.js';
 import { createMailer, MAIL_TOPIC, mailOutboxHandler } from '../platform/mail/mailer.js';
 import { OutboxWorker, type OutboxHandler } from '../platform/outbox/outbox.js';
@@ -69,7 +69,20 @@ export async function createPlatform(
     async accountEvent(trx, event) {
       for (const module of modules) await module.onAccountEvent?.(trx, event);
     },
+    async applicationSections(request, application) {
+      const loaded = await Promise.all(
+        sections().map(async ({ template, load }) => ({
+          template,
+          values: await load(request, application),
+        })),
+      );
+      return loaded.flatMap(({ template, values }) => (values ? [{ template, values }] : []));
+    },
   };
+  // Asked for once, at the first application page: each module's sections need the context.
+  let sectionList: ApplicationSection[] | undefined;
+  const sections = () =>
+    (sectionList ??= modules.flatMap((module) => module.applicationSections?.(context) ?? []));
   const worker: OutboxWorker = new OutboxWorker(
     database.db,
     outboxHandlers(context, modules),

@@ -5,11 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatform, type Platform } from '../../src/main/platform.js';
 import { BULKY_WASTE_SLUG, DEMO_ACCOUNTS, seedDemo } from '../../src/main/seed.js';
 import { loadConfig } from '../../src/platform/config/config.js';
-import {
-  accessibilityChecker,
-  launchBrowser,
-  newPersonContext,
-} from '../helpers/browser.js';
+import { accessibilityChecker, launchBrowser, newPersonContext } from '../helpers/browser.js';
 import { freshDatabase } from '../helpers/database.js';
 
 /** Today's date in the UK, as YYYY-MM-DD, whatever the machine's time zone. */

@@ -68,10 +68,7 @@ export { canWorkCase, caseRolesOf, canManageWorkflows } from './policies/cases.j
 export type { CaseEventRow, CaseRow } from './db/tables.js';
 
 /** Referrals to other bodies: what the applicant is told (for `/applications/:reference`). */
-export {
-  referralsForApplication,
-  type ApplicantReferral,
-} from './referrals/applicant.js';
+export { referralsForApplication, type ApplicantReferral } from './referrals/applicant.js';
 /** For the applicant's application page: requests waiting for their answer, and the review they may ask for. */
 export { caseworkForApplicant, reviewOffer } from './information/review/review.js';
 export { openRequestsForApplicant } from './information/queries.js';

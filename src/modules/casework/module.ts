@@ -6,6 +6,7 @@ import { openCaseHandler } from './commands/open.js';
 import { tellHandler } from './commands/tell.js';
 import { ensurePlatformWorkflows } from './commands/workflows.js';
 import { deadlineHandlers, startDeadlineJobs } from './deadlines/jobs.js';
+import { applicantSections } from './pages/applicant/section.js';
 import { caseworkRoutes } from './pages/routes.js';
 import { workflowRoutes } from './pages/workflows/routes.js';
 import { referralRoutes } from './referrals/routes.js';
@@ -32,6 +33,7 @@ export const caseworkModule: ModuleManifest = {
     referralRoutes(app, context);
     await informationRoutes(app, context);
   },
+  applicationSections: applicantSections,
   outboxHandlers: (context) => ({
     [CASEWORK_RECEIVED_TOPIC]: openCaseHandler,
     // A decision's message is its decision letter (information/letters); other actions' as the engine's.

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
@@ -30,8 +30,33 @@ export interface CurrentUser {
 export type AccountEvent =
   { type: 'deleted'; userId: string } | { type: 'signed-out-everywhere'; userId: string };
 
+/** The application a section is drawn for: the signed-in applicant's (or their agent's), already checked. */
+export interface ApplicationRef {
+  id: string;
+  reference: string;
+}
+
+/**
+ * A part of a person's application page that another module draws, such as casework's requests
+ * for information: the module above the one that owns the page adds to it without a cycle.
+ */
+export interface ApplicationSection {
+  /** The Nunjucks template, rendered with the loaded values as `section.values`. */
+  template: string;
+  /** The values, or null to draw nothing. */
+  load(
+    request: FastifyRequest,
+    application: ApplicationRef,
+  ): Promise<Record<string, unknown> | null>;
+}
+
 /** What the platform hands every module when it starts. */
 export interface AppContext {
+  /** The sections every module adds to the application page, loaded for one application. */
+  applicationSections(
+    request: FastifyRequest,
+    application: ApplicationRef,
+  ): Promise<{ template: string; values: Record<string, unknown> }[]>;
   /** Tells every module of an account event, in the caller's transaction. */
   accountEvent(trx: Db, event: AccountEvent): Promise<void>;
   config: Config;
@@ -60,6 +85,8 @@ export interface ModuleManifest {
   hooks?(app: FastifyInstance, context: AppContext): void | Promise<void>;
   routes?(app: FastifyInstance, context: AppContext): void | Promise<void>;
   outboxHandlers?(context: AppContext): Record<string, OutboxHandler>;
+  /** Sections this module adds to a person's application page (`/applications/:reference`). */
+  applicationSections?(context: AppContext): ApplicationSection[];
   /** Acts on an account event for the data this module holds; only `trx` may be used. */
   onAccountEvent?(trx: Db, event: AccountEvent): Promise<void>;
   navigation?: NavigationItem[];

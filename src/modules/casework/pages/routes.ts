@@ -194,18 +194,16 @@ export async function caseworkRoutes(app: FastifyInstance, { db, wakeOutbox }: A
   app.post('/casework/:reference/links', async (request, reply) => {
     const user = requireCaseworker(request, reply);
     if (!user) return reply;
-    const outcome = await db
-      .transaction()
-      .execute((trx) =>
-        linkCases(
-          trx,
-          {
-            reference: reference(request),
-            otherReference: formText(request.body, 'linkReference'),
-          },
-          actorOf(request, user),
-        ),
-      );
+    const outcome = await db.transaction().execute((trx) =>
+      linkCases(
+        trx,
+        {
+          reference: reference(request),
+          otherReference: formText(request.body, 'linkReference'),
+        },
+        actorOf(request, user),
+      ),
+    );
     if (!outcome.ok) return failed(request, reply, user, 'link', outcome);
     return reply.redirect(
       `/casework/${encodeURIComponent(reference(request))}?done=linked#links`,

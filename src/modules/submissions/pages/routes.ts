@@ -140,7 +140,10 @@ export function answerRows(submission: SubmissionRow, locale: Locale) {
  * "Your applications": a person's own submissions, each with its history and who has looked at
  * it. An agent acting for a client sees the client's, in the services the authority covers.
  */
-export function submissionRoutes(app: FastifyInstance, { db }: AppContext): void {
+export function submissionRoutes(
+  app: FastifyInstance,
+  { db, applicationSections }: AppContext,
+): void {
   app.get('/applications', async (request, reply) => {
     const user = requireSignIn(request, reply);
     if (!user) return reply;
@@ -184,6 +187,10 @@ export function submissionRoutes(app: FastifyInstance, { db }: AppContext): void
       ),
       views: await describeViews(views, names, request.t, request.locale),
       answerRows: answerRows(submission, request.locale),
+      sections: await applicationSections(request, {
+        id: submission.id,
+        reference: submission.reference,
+      }),
       backLink: '/applications',
     });
   });
