@@ -40,7 +40,7 @@ const USAGE = `Usage: joinedup <command>
                      [--subject S] --body B [--welsh-subject S] [--welsh-body B]
                              add a notification template (with a Welsh version: both
                              languages sent, Welsh first); prints its id
-  hub:key:create --org <slug or GSS code> --scope submit|receive|submit-any [--name N]
+  hub:key:create --org <slug or GSS code> --scope submit|receive|submit-any|open311 [--name N]
                              issue a submission hub API key; prints it, once
   api-key:create --org <GSS code or slug> --scope open311 [--name N]
                              issue a key for reporting problems through Open311

@@ -26,7 +26,7 @@ const noOrganisation = (org: string): HubCommandResult => ({
 });
 
 /**
- * `joinedup hub:key:create --org <slug or GSS code> --scope submit|receive|submit-any [--name N]`:
+ * `joinedup hub:key:create --org <slug or GSS code> --scope submit|receive|submit-any|open311 [--name N]`:
  * issues a hub API key for the body and prints it, this once.
  */
 export async function hubKeyCreate(
@@ -41,10 +41,10 @@ export async function hubKeyCreate(
     return {
       code: 64,
       out: [],
-      err: ['hub:key:create needs --org <slug or GSS code> and --scope submit|receive|submit-any'],
+      err: ['hub:key:create needs --org <slug or GSS code> and --scope submit|receive|submit-any|open311'],
     };
   if (!(HUB_KEY_SCOPES as readonly string[]).includes(values.scope))
-    return { code: 64, out: [], err: ['--scope must be submit, receive or submit-any'] };
+    return { code: 64, out: [], err: ['--scope must be submit, receive, submit-any or open311'] };
   const organisation = await findOrganisationBySlugOrGssCode(db, values.org);
   if (!organisation) return noOrganisation(values.org);
   const name = values.name ?? `${values.scope} key`;
