@@ -58,6 +58,8 @@ create table cases (
   location jsonb
 );
 create index cases_open_queue on cases (organisation_id, state, due_at) where closed_at is null;
+-- The queue's default order (due first, then oldest) read straight from the index, 50 at a time.
+create index cases_open_by_due on cases (organisation_id, due_at, opened_at, reference) where closed_at is null;
 create index cases_organisation_opened on cases (organisation_id, opened_at desc);
 -- The queue's filter by service, and its list of services.
 create index cases_organisation_service on cases (organisation_id, service_id);

@@ -293,7 +293,8 @@ describe('an agent applying for a client', () => {
     const welsh = await citizen.get(`/applications/${reference}`);
     expect(welsh.html).toContain(`Anfonwyd gan Chris Agent (${AGENCY}) ar eich rhan`);
 
-    // The caseworker sees who sent it for whom; the decision is e-mailed to the client.
+    // The caseworker sees who sent it for whom; the decision letter goes to the client's inbox,
+    // and its e-mail to the client.
     const caseworker = await signedIn(...STROUD);
     const opened = await caseworker.get(`/casework/${reference}`);
     expect(opened.status).toBe(200);
@@ -301,11 +302,17 @@ describe('an agent applying for a client', () => {
     const decided = await approveBulkyWaste(caseworker, reference);
     expect(decided.status).toBe(303);
     await app.platform.worker.drain();
+    const letter = await db()
+      .selectFrom('inbox_messages')
+      .select(['id', 'recipient_user_id'])
+      .where('submission_id', '=', submission.id)
+      .executeTakeFirstOrThrow();
+    expect(letter.recipient_user_id).toBe(citizenId);
     const decision = (
       await db()
         .selectFrom('outbox')
         .select('payload')
-        .where('idempotency_key', '=', `submission.decided:${submission.id}:mail`)
+        .where('idempotency_key', '=', `inbox.new-message:${letter.id}`)
         .executeTakeFirstOrThrow()
     ).payload as { to: string };
     expect(decision.to).toBe('citizen@example.com');

@@ -15,6 +15,12 @@ export {
 } from './upload.js';
 export { attachmentsByIds, type Attachment } from './queries/attachments.js';
 export { canReadAttachment } from './queries/access.js';
+/** Serving a file of a case shared with another body, after casework's referral check; audited. */
+export {
+  sendSharedAttachment,
+  SHARED_READ_ACTION,
+  type AttachmentGrant,
+} from './pages/download/routes.js';
 export { linkAttachments, UNSENT_RETENTION_DAYS } from './commands/attachments.js';
 /** The hub registers `POST /api/v1/attachments` with its own key check. */
 export {

@@ -8,10 +8,12 @@ import {
   weekdayAhead,
   type TestApp,
 } from '../../../test/helpers/app.js';
+import { aConfirmedCitizen } from '../../../test/helpers/citizens.js';
+import { mailsTo } from '../../../test/helpers/outbox.js';
 import { searchServices } from '../catalogue/index.js';
 import { aStaffMember } from '../identity/index.js';
 import { findOrganisationBySlug } from '../organisations/index.js';
-import { createSubmission } from '../submissions/index.js';
+import { createHubKey, createSubmission } from '../submissions/index.js';
 import {
   ensurePlatformWorkflows,
   listWorkflows,
@@ -262,18 +264,28 @@ describe('working a case through the default workflow', () => {
       ).status;
     expect(await submissionStatus()).toBe('in-progress');
 
+    // Asked from the requests for information panel; the request settled (cancelled) there too.
     const running = await caseOf(reference);
-    expect(
-      (
-        await act(caseworker, reference, 'request-information', {
-          comment: 'Please send a photo of the item.',
-        })
-      ).status,
-    ).toBe(303);
+    await caseworker.get(`/casework/${reference}`);
+    const asked = await caseworker.post(`/casework/${reference}/information`, {
+      question: 'Please send a photo of the item.',
+      version: String(running.version),
+    });
+    expect(asked.status).toBe(303);
     const paused = await caseOf(reference);
+    expect(paused).toMatchObject({ state: 'awaiting-information', due_at: running.due_at });
     expect(paused.paused_at).not.toBeNull();
-    expect(paused.due_at).toEqual(running.due_at);
-    expect((await act(caseworker, reference, 'information-received')).status).toBe(303);
+    const request = await db()
+      .selectFrom('information_requests')
+      .select('id')
+      .where('case_id', '=', paused.id)
+      .executeTakeFirstOrThrow();
+    await caseworker.get(`/casework/${reference}`);
+    const settled = await caseworker.post(
+      `/casework/${reference}/information/${request.id}/cancel`,
+      { version: String(paused.version) },
+    );
+    expect(settled.status).toBe(303);
     const resumed = await caseOf(reference);
     expect(resumed).toMatchObject({ state: 'in-progress', paused_at: null });
     expect(resumed.due_at!.getTime()).toBeGreaterThanOrEqual(running.due_at!.getTime());
@@ -321,7 +333,8 @@ describe('working a case through the default workflow', () => {
     expect(await caseOf(reference)).toMatchObject({ state: 'refusal-upheld' });
     await app.platform.worker.drain();
 
-    // Each decision is e-mailed once, under its own key.
+    // Each decision is told once, by its decision letter; the submissions module does not
+    // e-mail it as well.
     const decided = await db()
       .selectFrom('outbox')
       .select('idempotency_key')
@@ -332,7 +345,15 @@ describe('working a case through the default workflow', () => {
         `submission.decided:${(await caseOf(reference)).submission_id}%`,
       )
       .execute();
-    expect(decided).toHaveLength(2);
+    expect(decided).toHaveLength(0);
+    const letters = await db()
+      .selectFrom('case_events')
+      .select('details')
+      .where('case_id', '=', (await caseOf(reference)).id)
+      .where('kind', '=', 'message')
+      .where(sql<string>`details ->> 'decision_letter'`, '=', 'true')
+      .execute();
+    expect(letters.map((l) => l.details.channel)).toEqual(['inbox', 'inbox']);
 
     const history = await caseworker.get(`/casework/${reference}`);
     expect(history.html).toContain('Uphold the refusal – Kim Leader');
@@ -352,6 +373,77 @@ describe('working a case through the default workflow', () => {
       .where('idempotency_key', 'like', 'casework.tell:%:mail')
       .execute();
     expect(mail.map((m) => (m.payload as { to: string }).to)).toContain('no-account@example.com');
+  });
+
+  it('offers asking for information and its answer only through the requests for information panel', async () => {
+    const reference = await newCase();
+    await putInState(reference, 'in-progress');
+    const caseworker = await signedIn(STROUD);
+    const working = await caseworker.get(`/casework/${reference}`);
+    expect(working.html).toContain(`action="/casework/${reference}/actions/approve"`);
+    expect(working.html).not.toContain(`/actions/request-information"`);
+    expect(working.html).toContain(`action="/casework/${reference}/information"`);
+    // A bare move would leave the applicant nothing to answer: the generic action sends staff to
+    // the ask page instead, and changes nothing.
+    let response: Response & { html: string } = undefined!;
+    await unchanged(
+      reference,
+      async () =>
+        (response = await act(caseworker, reference, 'request-information', { comment: 'x' })),
+      303,
+    );
+    expect(response.headers.get('location')).toBe(`/casework/${reference}/information/new`);
+    await putInState(reference, 'awaiting-information');
+    const waiting = await caseworker.get(`/casework/${reference}`);
+    expect(waiting.html).toContain(`action="/casework/${reference}/actions/withdraw"`);
+    expect(waiting.html).not.toContain(`/actions/information-received"`);
+  });
+});
+
+describe('the applicant’s e-mails about a decision', () => {
+  it('are one for a casework decision: the letter’s “new message” e-mail, not the submission’s decision e-mail too', async () => {
+    const reference = await newCase();
+    await putInState(reference, 'in-progress');
+    await app.platform.worker.drain();
+    const before = await mailsTo(db(), CITIZEN[0]);
+    const caseworker = await signedIn(STROUD);
+    expect((await act(caseworker, reference, 'refuse', { comment: 'Too big.' })).status).toBe(303);
+    await app.platform.worker.drain();
+    const after = await mailsTo(db(), CITIZEN[0]);
+    expect(after).toHaveLength(before.length + 1);
+    const letter = await db()
+      .selectFrom('inbox_messages')
+      .select('body')
+      .where('submission_reference', '=', reference)
+      .orderBy('sent_at', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(letter.body).toContain('Reason: Too big.');
+    expect(after.at(-1)!.text).not.toContain('Too big.'); // the e-mail points to the inbox
+  });
+
+  it('are still sent by the submissions module for a body’s own system’s decision (the hub)', async () => {
+    const reference = await newCase();
+    const submission = await db()
+      .selectFrom('submissions')
+      .select('id')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    const { key } = await createHubKey(
+      db(),
+      { organisationId: stroudId, name: 'Stroud receive', scope: 'receive' },
+      { userId: null, organisationId: stroudId, role: 'test' },
+    );
+    const before = await mailsTo(db(), CITIZEN[0]);
+    const replied = await fetch(`${app.baseUrl}/api/v1/submissions/${submission.id}/status`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'rejected', reasons: ['Wrong street'] }),
+    });
+    expect(replied.status, await replied.clone().text()).toBe(200);
+    await app.platform.worker.drain();
+    const after = await mailsTo(db(), CITIZEN[0]);
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.at(-1)!.text).toContain('Reason: Wrong street');
   });
 });
 
@@ -465,7 +557,10 @@ describe('every action of the default workflow, for every kind of person', () =>
         const expected =
           who === 'otherBody' || who === 'stranger' ? 404 : action.roles.includes(who) ? 303 : 403;
         const attempt = () => act(visitor, reference, action.name, { comment: 'A comment.' });
-        if (expected === 303) {
+        if (expected === 303 && action.name === 'request-information')
+          // Staff ask from the ask page, where the generic action sends them, changing nothing.
+          await unchanged(reference, attempt, 303);
+        else if (expected === 303) {
           const response = await attempt();
           expect(response.status, `${who} ${action.name}`).toBe(303);
           expect((await caseOf(reference)).version, `${who} ${action.name}`).toBeGreaterThan(1);
@@ -623,6 +718,60 @@ describe('documents sent with an action', () => {
     expect(after.html).not.toContain(`href="/attachments/${event.documents[0]}"`);
   });
 
+  it('lets a team leader without the caseworker role read the answers and files; not one of another body', async () => {
+    const reference = await newCase();
+    await putInState(reference, 'in-progress');
+    const sent = await actWithFile(
+      await signedIn(STROUD),
+      reference,
+      'approve',
+      'See the letter.',
+      minimalPdf(),
+      'approval.pdf',
+    );
+    expect(sent.status).toBe(303);
+    const [file] = (
+      await db()
+        .selectFrom('case_events')
+        .select('documents')
+        .where('case_id', '=', (await caseOf(reference)).id)
+        .where('action', '=', 'approve')
+        .executeTakeFirstOrThrow()
+    ).documents;
+    const leaderOf = async (organisationId: string) => {
+      const made = await aConfirmedCitizen(db());
+      await db()
+        .updateTable('users')
+        .set({ kind: 'staff', organisation_id: organisationId, roles: ['team-leader'] })
+        .where('id', '=', made.id)
+        .execute();
+      return signedIn([made.email, made.password]);
+    };
+    const leader = await leaderOf(stroudId);
+    const page = await leader.get(`/casework/${reference}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Applicant’s answers');
+    expect((await leader.get(`/attachments/${file}`)).status).toBe(200);
+    const viewed = await db()
+      .selectFrom('audit_log')
+      .select('actor_role')
+      .where('action', '=', 'submission.viewed')
+      .where('resource_id', '=', (await caseOf(reference)).submission_id)
+      .execute();
+    expect(viewed.map((v) => v.actor_role)).toContain('team-leader');
+    const citizen = await signedIn(CITIZEN);
+    expect((await citizen.get(`/applications/${reference}`)).html).toContain(
+      'Stroud District Council, team leader',
+    );
+
+    const cheltenham = (await findOrganisationBySlug(db(), 'cheltenham'))!.id;
+    const other = await leaderOf(cheltenham);
+    const refused = await other.get(`/casework/${reference}`);
+    expect(refused.status).toBe(404);
+    expect(refused.html).not.toContain('Applicant’s answers');
+    expect((await other.get(`/attachments/${file}`)).status).toBe(404);
+  });
+
   it('takes the files of the case itself, but not another case’s or an unknown one', async () => {
     const [reference, other] = [await newCase(), await newCase()];
     await putInState(reference, 'in-progress');
@@ -631,8 +780,8 @@ describe('documents sent with an action', () => {
     const sent = await actWithFile(
       leader,
       other,
-      'request-information',
-      'Please fill this in.',
+      'approve',
+      'Approved: the form is attached.',
       minimalPdf(),
       'form.pdf',
     );

@@ -5,6 +5,7 @@ export type { ServiceContent, ServiceLevel } from './db/tables.js';
 export {
   findPublishedService,
   findPublishedServiceById,
+  publishedServiceTitles,
   findServices,
   findVersionOfService,
   searchServices,

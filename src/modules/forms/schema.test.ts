@@ -114,6 +114,26 @@ describe('the form definition schema', () => {
     expect(problems(reserved).join()).toMatch(/reserved/);
   });
 
+  it('says who may apply: anyone unless the form is for businesses, whose details text questions may be filled with', () => {
+    expect(FormDefinitionSchema.parse(minimal()).applicant).toBeUndefined();
+    const forBusinesses = { ...minimal(), applicant: 'business' as const };
+    forBusinesses.pages[0]!.questions = [
+      { type: 'text', name: 'name', label: b('Name'), prefill: 'businessName' },
+      { type: 'text', name: 'number', label: b('Number'), prefill: 'companiesHouseNumber' },
+      { type: 'text', name: 'charity', label: b('Charity'), prefill: 'charityNumber' },
+    ];
+    expect(problems(forBusinesses)).toEqual([]);
+    expect(problems({ ...minimal(), applicant: 'company' }).join()).toMatch(/^applicant/);
+    const businessPage = minimal();
+    businessPage.pages[0]!.id = 'business';
+    expect(problems(businessPage).join()).toMatch(/reserved/);
+    const onEmail = minimal();
+    onEmail.pages[0]!.questions = [
+      { type: 'email', name: 'email', label: b('Email'), prefill: 'businessName' as 'email' },
+    ];
+    expect(problems(onEmail).join()).toMatch(/prefill/);
+  });
+
   it('refuses names that are not plain identifiers, or would shadow an object’s own', () => {
     for (const name of ['has space', '1st', '__proto__', 'constructor', 'a'.repeat(65)]) {
       const form = minimal();

@@ -36,6 +36,8 @@ export { signatureHeader, verifySignature, SIGNATURE_HEADER } from './hub/signat
 /** Other channels' keys live in the hub's key store (the open311 module's `open311` scope). */
 export { authenticateHubKey, createHubKey, revokeHubKey, type HubCaller } from './hub/keys.js';
 export { HubError } from './hub/errors.js';
+/** Posting a webhook safely (no redirects, no private addresses unless allowed), for payments' webhooks. */
+export { postWebhook } from './hub/webhook-request.js';
 export { HUB_KEY_SCOPES, type HubKeyScope } from './db/tables.js';
 export { submissionStatuses, type SubmissionProgress } from './queries/submissions.js';
 export { hubStatusOf, type HubStatus } from './hub/status.js';

@@ -94,6 +94,8 @@ export async function buildApp(
       request.url.startsWith('/api/') ||
       request.url.startsWith('/oidc/') ||
       request.url.startsWith('/v2/') ||
+      // The payments API (GOV.UK Pay's shape): bearer keys, no cookies.
+      request.url.startsWith('/v1/payments') ||
       // Open311 GeoReport v2: a form-encoded API with its api_key in the body, not a cookie.
       request.url.startsWith('/open311/')
     ) {

@@ -47,14 +47,20 @@ export function setPageLocals(
   navigation: NavigationItem[] = [],
 ): void {
   const user = request.user;
+  // The link and the navigation are worked out only when a page is rendered (the view plugin
+  // copies these getters' values), not for every API request, which renders nothing.
   reply.locals = {
     lang: request.locale,
     t: request.t,
     user,
     currentPath: request.url.split('?')[0],
-    switchLanguageHref: languageSwitchHref(request.url, request.locale === 'cy' ? 'en' : 'cy'),
+    get switchLanguageHref() {
+      return languageSwitchHref(request.url, request.locale === 'cy' ? 'en' : 'cy');
+    },
     // Named so that no page's own data (an A–Z's letter `navigation`, say) can replace it.
-    siteNavigation: navigation.filter((item) => item.visibleTo(user)),
+    get siteNavigation() {
+      return navigation.filter((item) => item.visibleTo(user));
+    },
     cspNonce: reply.cspNonce?.script,
     csrfToken: () => reply.generateCsrf(),
   };

@@ -94,10 +94,13 @@ export function formatDate(
   locale: Locale,
   options: { weekday?: boolean } = {},
 ): string {
-  const parts = londonParts(value);
+  const day = typeof value === 'string' ? calendarDay(value) : undefined;
+  const parts = day ?? londonParts(value);
   const date = `${parts.day} ${MONTHS[locale][parts.month - 1]} ${parts.year}`;
   if (!options.weekday) return date;
-  const weekday = WEEKDAY[locale].format(toDate(value));
+  const weekday = day
+    ? WEEKDAY_NAMES[locale][day.weekday]
+    : WEEKDAY[locale].format(toDate(value));
   return `${weekday} ${date}`;
 }
 
@@ -128,6 +131,26 @@ const LONDON_PARTS = new Intl.DateTimeFormat('en-GB', {
   minute: '2-digit',
   hourCycle: 'h23',
 });
+
+// The names formatDate writes, Sunday first (getUTCDay's order), from the formatters above:
+// 29 November 2026 is a Sunday.
+const WEEKDAY_NAMES: Record<Locale, string[]> = {
+  en: Array.from({ length: 7 }, (_, i) => WEEKDAY.en.format(Date.UTC(2026, 10, 29 + i, 12))),
+  cy: Array.from({ length: 7 }, (_, i) => WEEKDAY.cy.format(Date.UTC(2026, 10, 29 + i, 12))),
+};
+
+/**
+ * A real date-only string (YYYY-MM-DD) read without Intl, which is slow: it is that day in the
+ * UK (see toDate). Undefined for anything else, which goes the long way.
+ */
+function calendarDay(value: string) {
+  if (value.length !== 10 || value[4] !== '-' || value[7] !== '-') return undefined;
+  const [year, month, day] = [+value.slice(0, 4), +value.slice(5, 7), +value.slice(8, 10)];
+  const date = new Date(Date.UTC(year, month - 1, day, 12));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1) return undefined;
+  if (date.getUTCDate() !== day) return undefined;
+  return { day, month, year, weekday: date.getUTCDay() };
+}
 
 function londonParts(value: Date | string) {
   const date = toDate(value);

@@ -82,7 +82,8 @@ export async function createDemoBusiness(
   input: { name: string; companiesHouseNumber: string; administratorEmail: string },
 ): Promise<{ businessId: string }> {
   const administrator = await findUserIdByEmail(db, input.administratorEmail);
-  if (!administrator) throw new Error(`no account with the e-mail address ${input.administratorEmail}`);
+  if (!administrator)
+    throw new Error(`no account with the e-mail address ${input.administratorEmail}`);
   const business = await db
     .insertInto('business_accounts')
     .values({

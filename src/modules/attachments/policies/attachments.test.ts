@@ -11,8 +11,9 @@ describe('who may read an uploaded file', () => {
     expect(readAccess(aCitizen(), sent)).toBe('owner');
   });
 
-  it('a caseworker or admin of the body that received it, once it is sent', () => {
+  it('a caseworker, team leader or admin of the body that received it, once it is sent', () => {
     expect(readAccess(aStaffMember('stroud', ['caseworker']), sent)).toBe('staff');
+    expect(readAccess(aStaffMember('stroud', ['team-leader']), sent)).toBe('staff');
     expect(readAccess(aStaffMember('stroud', ['admin']), sent)).toBe('staff');
   });
 
@@ -23,6 +24,7 @@ describe('who may read an uploaded file', () => {
 
   it('not staff of another body, staff without the caseworker role, nor anyone before it is sent', () => {
     expect(readAccess(aStaffMember('cheltenham', ['caseworker']), sent)).toBeNull();
+    expect(readAccess(aStaffMember('cheltenham', ['team-leader']), sent)).toBeNull();
     expect(readAccess(aStaffMember('stroud', ['service-owner']), sent)).toBeNull();
     expect(readAccess(aStaffMember('stroud', ['caseworker']), draft)).toBeNull();
   });

@@ -7,8 +7,9 @@ export type ReadAccess = 'owner' | 'staff';
 
 /**
  * Who may read an uploaded file: the person who uploaded it (in their draft and after sending
- * it), or a caseworker (or admin) of the body that received the application it was sent with.
- * Nobody else — not another citizen, not staff of another body, not anyone signed out.
+ * it), or a caseworker, team leader (or admin) of the body that received the application it was
+ * sent with — those who read the application's answers. Nobody else — not another citizen, not
+ * staff of another body, not anyone signed out.
  */
 export function readAccess(
   user: CurrentUser | null,
@@ -19,7 +20,8 @@ export function readAccess(
   if (
     attachment.submission_id !== null &&
     attachment.organisation_id !== null &&
-    isStaffOf(user, attachment.organisation_id, 'caseworker')
+    (isStaffOf(user, attachment.organisation_id, 'caseworker') ||
+      isStaffOf(user, attachment.organisation_id, 'team-leader'))
   )
     return 'staff';
   return null;

@@ -21,7 +21,7 @@ import { caseRolesOf } from '../policies/cases.js';
 import { findCaseByReference } from '../queries/cases.js';
 import { loadWorkflow } from '../queries/workflows.js';
 import { checkAction, stateOf } from '../workflow/engine.js';
-import type { WorkflowAction, WorkflowState } from '../workflow/schema.js';
+import type { CaseRole, WorkflowAction, WorkflowState } from '../workflow/schema.js';
 import { auditActor, type CaseActor } from './actor.js';
 import { recordCaseEvent } from './events.js';
 
@@ -44,9 +44,15 @@ export type ActionOutcome =
   | { ok: true; caseRow: CaseRow }
   | { ok: false; status: 400 | 403 | 404 | 409; errors: FieldError[]; current?: CaseRow };
 
-/** The roles someone has on this case; an agent's authority is checked on this request. */
-export async function rolesOnCase(db: Db, caseRow: CaseRow, actor: CaseActor) {
+/**
+ * The roles someone has on this case; an agent's authority is checked on this request. The
+ * holder of the e-mail address an application without an account gave acts as its applicant
+ * only where the answer to a request for information says so (`answersForApplicant`).
+ */
+export async function rolesOnCase(db: Db, caseRow: CaseRow, actor: CaseActor): Promise<CaseRole[]> {
   const { user } = actor;
+  if (actor.answersForApplicant && caseRow.applicant_user_id === null && user.kind === 'citizen')
+    return ['applicant'];
   const agentAuthority =
     !!user.actingFor &&
     user.actingFor.userId === caseRow.applicant_user_id &&
@@ -82,7 +88,11 @@ export function moveColumns(
   };
 }
 
-/** What the submission should show after the action: its decision, or the new state's progress. */
+/**
+ * What the submission should show after the action: its decision, or the new state's progress.
+ * A decision the workflow tells the applicant about is sent as casework's decision letter
+ * (`information/letters`), so the submissions module does not e-mail it as well.
+ */
 function progressOf(
   action: WorkflowAction,
   to: WorkflowState,
@@ -90,8 +100,13 @@ function progressOf(
   inputs: Record<string, string>,
 ): CaseProgress | null {
   if (action.decision)
-    // A date input named `collectionDate` is the web's booked collection (bulky waste).
-    return { decision: action.decision, comment, collectionDate: inputs.collectionDate ?? null };
+    return {
+      decision: action.decision,
+      comment,
+      // A date input named `collectionDate` is the web's booked collection (bulky waste).
+      collectionDate: inputs.collectionDate ?? null,
+      mail: !action.tell,
+    };
   return to.submissionStatus ? { progress: to.submissionStatus } : null;
 }
 
@@ -222,6 +237,7 @@ async function afterMove(
       ...(Object.keys(checked.inputs).length ? { inputs: checked.inputs } : {}),
       ...(checked.action.decision ? { decision: checked.action.decision } : {}),
       ...(user.actingFor ? { on_behalf_of: user.actingFor.userId } : {}),
+      ...(actor.answersForApplicant ? { as_applicant: 'email-holder' } : {}),
     },
   });
   if (!before.paused_at && after.paused_at)

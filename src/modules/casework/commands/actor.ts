@@ -5,6 +5,12 @@ import type { CurrentUser } from '../../../platform/http/types.js';
 export interface CaseActor {
   user: CurrentUser;
   requestId?: string | undefined;
+  /**
+   * Set only by the answer to a request for information, once its policy found the person
+   * signed in with the confirmed e-mail address an application without an account gave
+   * (`answererRole`: 'email-holder'): the move their answer makes is the applicant's action.
+   */
+  answersForApplicant?: boolean;
 }
 
 /**

@@ -23,7 +23,7 @@ import { loadWorkflow } from '../queries/workflows.js';
 import { stateOf } from '../workflow/engine.js';
 import type { WorkflowAction, WorkflowDefinition } from '../workflow/schema.js';
 import { ANSWER_MAX_FILES, type InformationQuestion } from './form.js';
-import { canAskForInformation } from './policies.js';
+import { canAskForInformation, type AnswererRole } from './policies.js';
 import {
   answerPath,
   caseForApplicant,
@@ -185,9 +185,12 @@ async function submissionOf(trx: Db, caseRow: CaseRow) {
 
 /**
  * Moves a case back from waiting when its request is settled: by the workflow's
- * `information-received` action when the person may take it from the waiting state, otherwise
- * (an applicant without an account, a workflow that leaves it to staff) by restarting the clock
- * alone, so the caseworker moves the case on with the time the applicant took not counted.
+ * `information-received` action when the person may take it from the waiting state — the
+ * applicant's, their agent's, and (`answeredAs` 'email-holder') the answer of whoever is signed
+ * in with the confirmed e-mail address an application without an account gave, as the
+ * applicant's — so the earlier time limit continues, moved on by the days it stood still.
+ * Otherwise (a workflow that leaves the move to staff) the clock restarts alone, and the
+ * caseworker moves the case on with the time the applicant took not counted.
  */
 async function stopWaiting(
   trx: Db,
@@ -195,6 +198,7 @@ async function stopWaiting(
   request: InformationRequest,
   actor: CaseActor,
   now: Date,
+  answeredAs?: AnswererRole,
 ): Promise<CaseRow> {
   const definition = await loadWorkflow(trx, caseRow.workflow_id);
   const ask = actionNamed(definition, REQUEST_ACTION);
@@ -207,7 +211,7 @@ async function stopWaiting(
         action: received.name,
         expectedVersion: caseRow.version,
       },
-      actor,
+      answeredAs === 'email-holder' ? { ...actor, answersForApplicant: true } : actor,
       now,
     );
     if (moved.ok) return moved.caseRow;
@@ -292,7 +296,7 @@ export async function answerInformationRequest(
       ...(actor.user.actingFor ? { on_behalf_of: actor.user.actingFor.userId } : {}),
     },
   });
-  const after = await stopWaiting(trx, caseRow, request, actor, now);
+  const after = await stopWaiting(trx, caseRow, request, actor, now, role);
   await recordAudit(trx, auditActor(actor), {
     action: 'casework.information.answered',
     resourceType: 'case',

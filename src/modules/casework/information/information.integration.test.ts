@@ -583,14 +583,41 @@ describe('an applicant without an account', () => {
 
     const { visitor: stranger } = await aSignedInCitizen(app);
     expect((await stranger.get(path)).status).toBe(404);
-    const { visitor: owner } = await aSignedInCitizen(app, { email: email.toUpperCase() });
+    const { visitor: owner, userId: ownerId } = await aSignedInCitizen(app, {
+      email: email.toUpperCase(),
+    });
     expect((await owner.get(path)).status).toBe(200);
+    // They take a fortnight to answer.
+    await db()
+      .updateTable('cases')
+      .set({ paused_at: sql<Date>`paused_at - interval '14 days'` })
+      .where('id', '=', caseRow.id)
+      .execute();
+    const before = await currentCase(caseRow.id);
     const sent = await postAnswer(owner, path, { answer: 'Yes, by the gate.', action: 'send' });
     expect(sent.status).toBe(303);
+    const [answered] = await requestsOf(caseRow.id);
+    expect(answered!.answer).toBe('Yes, by the gate.');
+    // The answer moves the case back as an applicant's with an account does: the earlier time
+    // limit continues, moved on by the working days it stood still (not a new one).
     const after = await currentCase(caseRow.id);
-    // The clock runs again; the caseworker moves the case on (the workflow's action is the applicant's account's).
-    expect(after.paused_at).toBeNull();
-    expect((await requestsOf(caseRow.id))[0]!.answer).toBe('Yes, by the gate.');
+    expect(after).toMatchObject({ state: 'in-progress', paused_at: null });
+    expect(after.due_at!.getTime()).toBe(
+      dueAfterPause(before.due_at!, before.paused_at!, answered!.answered_at!).getTime(),
+    );
+    const moved = await db()
+      .selectFrom('case_events')
+      .select(['actor_user_id', 'from_state', 'to_state', 'details'])
+      .where('case_id', '=', caseRow.id)
+      .where('kind', '=', 'action')
+      .where('action', '=', 'information-received')
+      .executeTakeFirstOrThrow();
+    expect(moved).toMatchObject({
+      actor_user_id: ownerId,
+      from_state: 'awaiting-information',
+      to_state: 'in-progress',
+      details: { as_applicant: 'email-holder' },
+    });
   });
 });
 

@@ -14,6 +14,7 @@ import { performAction, rolesOnCase, type ActionOutcome } from '../commands/acti
 import type { CaseActor } from '../commands/actor.js';
 import { addNote, assignCase, bulkAssign, linkCases } from '../commands/work.js';
 import type { CaseRow } from '../db/tables.js';
+import { REQUEST_ACTION } from '../information/commands.js';
 import { findCaseByReference, openCaseForStaff } from '../queries/cases.js';
 import { auditActor } from '../commands/actor.js';
 import { caseView, type FormProblem } from './case/view.js';
@@ -223,6 +224,10 @@ export async function caseworkRoutes(app: FastifyInstance, { db, wakeOutbox }: A
       const caseRow = await findCaseByReference(db, reference(request));
       if (!caseRow || (await rolesOnCase(db, caseRow, actor)).length === 0)
         throw notFound({ reference: reference(request), userId: user.id });
+      // Asking for information also stores the request and tells the applicant how to answer:
+      // the ask page does all of it, where a bare move would leave them nothing to answer.
+      if (action === REQUEST_ACTION && user.kind === 'staff')
+        return reply.redirect(`/casework/${caseRow.reference}/information/new`, 303);
       const form = `action-${action}`;
       const documents: string[] = [];
       const upload = await receiveUpload(request, { ...DOCUMENT_RULES, ownerUserId: user.id });

@@ -34,8 +34,10 @@ export async function findCaseOfSubmission(
 /**
  * A case opened by a member of staff, and how: as its own body's (shared null), or through a
  * referral to their body with the parts it lets them see. Anyone else gets "not found", whether
- * or not the case exists; the refusal is audited for security review, the look itself as
- * `casework.case.viewed` (or `…viewed_shared`) with the applicant as its subject.
+ * or not the case exists; the refusal is audited for security review, the own body's look as
+ * `casework.case.viewed` with the applicant as its subject. A look through a referral is not
+ * audited here: nothing of the case is shown until the referral's page reads the shared parts,
+ * which audits that read (`sharedCaseView`), once.
  */
 export async function openCaseForStaff(
   db: Db,
@@ -59,8 +61,19 @@ export async function openCaseForStaff(
     });
     throw refuse();
   }
-  await recordAudit(db, actor, {
-    action: shared ? 'casework.case.viewed_shared' : 'casework.case.viewed',
+  if (!shared) await auditLook(db, actor, caseRow, 'casework.case.viewed');
+  return { caseRow, shared };
+}
+
+function auditLook(
+  db: Db,
+  actor: Actor,
+  caseRow: CaseRow,
+  action: 'casework.case.viewed' | 'casework.case.viewed_shared',
+  shared?: SharedAccess,
+) {
+  return recordAudit(db, actor, {
+    action,
     resourceType: 'case',
     resourceId: caseRow.id,
     subjectUserId: caseRow.applicant_user_id,
@@ -69,12 +82,12 @@ export async function openCaseForStaff(
       ...(shared ? { referral_id: shared.referralId, parts: shared.parts } : {}),
     },
   });
-  return { caseRow, shared };
 }
 
 /**
  * A case for a member of staff of its body, or of a body it was referred to or shared with
- * (which sees only the parts shared: see `referrals/access.ts`); "not found" otherwise. Audited.
+ * (which sees only the parts shared: see `referrals/access.ts`); "not found" otherwise. Audited,
+ * as `casework.case.viewed_shared` for a body it was shared with (the caller may show it).
  *
  * @example const caseRow = await findCaseForStaff(db, user, 'JU-7K3M-Q2XD', actor);
  */
@@ -84,7 +97,9 @@ export async function findCaseForStaff(
   reference: string,
   actor: Actor,
 ): Promise<CaseRow> {
-  return (await openCaseForStaff(db, user, reference, actor)).caseRow;
+  const { caseRow, shared } = await openCaseForStaff(db, user, reference, actor);
+  if (shared) await auditLook(db, actor, caseRow, 'casework.case.viewed_shared', shared);
+  return caseRow;
 }
 
 /** A case's history, oldest first. */

@@ -4,6 +4,7 @@ import type { ReferralStatus, SharedPart } from '../db/tables.js';
 import {
   canRefer,
   canReadShared,
+  canReadSharedFiles,
   canRespond,
   canSeeOutgoing,
   canWithdraw,
@@ -29,6 +30,24 @@ const thirdCaseworker = aStaffMember('org-cheltenham', ['caseworker']);
 const countyOwner = aStaffMember('org-county', ['service-owner']);
 
 describe('referral policies', () => {
+  it('lets the receiving body download the files only when the attachments are shared and the referral stands', () => {
+    const withFiles = referral('offered', ['attachments']);
+    expect(canReadSharedFiles(countyCaseworker, withFiles)).toBe(true);
+    expect(
+      canReadSharedFiles(countyCaseworker, referral('accepted', ['answers', 'attachments'])),
+    ).toBe(true);
+    expect(canReadSharedFiles(countyCaseworker, referral('offered', ['answers', 'history']))).toBe(
+      false,
+    );
+    expect(canReadSharedFiles(countyCaseworker, referral('declined', ['attachments']))).toBe(false);
+    expect(canReadSharedFiles(countyCaseworker, referral('withdrawn', ['attachments']))).toBe(
+      false,
+    );
+    expect(canReadSharedFiles(thirdCaseworker, withFiles)).toBe(false);
+    expect(canReadSharedFiles(stroudCaseworker, withFiles)).toBe(false);
+    expect(canReadSharedFiles(countyOwner, withFiles)).toBe(false);
+  });
+
   it('lets a caseworker refer a case of their own body, and nobody else', () => {
     const caseRow = { organisation_id: 'org-stroud' };
     expect(canRefer(stroudCaseworker, caseRow)).toBe(true);

@@ -61,3 +61,11 @@ export function visibleParts(user: CurrentUser | null, referral: ReferralFacts):
   if (!canReadShared(user, referral)) return [];
   return SHARED_PARTS.filter((part) => referral.shared_parts.includes(part));
 }
+
+/**
+ * The receiving body downloads the case's files only while the referral lets it read the
+ * attachments part: offered or accepted, `attachments` among the shared parts.
+ */
+export function canReadSharedFiles(user: CurrentUser | null, referral: ReferralFacts): boolean {
+  return visibleParts(user, referral).includes('attachments');
+}

@@ -19,7 +19,7 @@ import type {
 } from '../db/tables.js';
 import { auditActor, type CaseActor } from '../commands/actor.js';
 import { caseEvents, caseNotes, findCaseById } from '../queries/cases.js';
-import { canReadShared, isReceiver, visibleParts } from './policies.js';
+import { canReadShared, canReadSharedFiles, isReceiver, visibleParts } from './policies.js';
 import { findReferral, referralsTo } from './store.js';
 
 /** An internal note as the receiving body reads it. */
@@ -175,6 +175,39 @@ export async function sharedCaseView(
   if (has('notes')) view.notes = await notesOf(db, caseRow.id);
   await auditRead(db, actor, caseRow, referral, parts);
   return view;
+}
+
+/**
+ * One file of a referred or shared case, for the receiving body to download: only while the
+ * referral lets it read the attachments, and only a file of that case (sent with the
+ * application, an action or an answer). "Not found" otherwise — attachments not shared, a third
+ * body, another case's file. The caller serves it with attachments' `sendSharedAttachment`,
+ * which audits the read.
+ *
+ * @example const { file, caseRow } = await sharedFile(db, user, referralId, fileId);
+ */
+export async function sharedFile(
+  db: Db,
+  user: CurrentUser,
+  referralId: string,
+  fileId: string,
+): Promise<{ file: Attachment; caseRow: CaseRow; referral: CaseReferralRow }> {
+  const referral = await findReferral(db, referralId);
+  if (!referral || !canReadSharedFiles(user, referral))
+    throw notFound({
+      referralId,
+      fileId,
+      userId: user.id,
+      reason: 'files not shared with this body',
+    });
+  const caseRow = (await findCaseById(db, referral.case_id))!;
+  const submission = caseRow.submission_id
+    ? await findSubmissionById(db, caseRow.submission_id)
+    : undefined;
+  const files = await attachmentsOf(db, submission, await caseEvents(db, caseRow.id), caseRow.id);
+  const file = files.find((f) => f.id === fileId.toLowerCase());
+  if (!file) throw notFound({ referralId, fileId, reason: 'not a file of the shared case' });
+  return { file, caseRow, referral };
 }
 
 async function auditRead(

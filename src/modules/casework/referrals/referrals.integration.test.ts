@@ -107,6 +107,15 @@ async function eventKinds(caseId: string) {
   return rows.map((row) => row.kind);
 }
 
+async function fileIdOf(filename: string): Promise<string> {
+  const row = await db()
+    .selectFrom('attachments')
+    .select('id')
+    .where('filename', '=', filename)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 async function auditActions(action: string) {
   return db().selectFrom('audit_log').selectAll().where('action', '=', action).execute();
 }
@@ -303,10 +312,26 @@ describe('the receiving body', () => {
     expect(viewed.map((v) => v.actor_organisation_id)).toContain(org.county);
   });
 
-  it('sends the county from the case’s own address to the referral page', async () => {
+  it('sends the county from the case’s own address to the referral page, the read audited once', async () => {
+    const reads = async () =>
+      (await auditActions('casework.case.viewed_shared')).filter(
+        (entry) => entry.details.referral_id === referralId,
+      ).length;
+    const before = await reads();
     const response = await county.get(`/casework/${reference}`);
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/casework/referrals/${referralId}`);
+    expect(await reads()).toBe(before);
+    expect((await county.get(response.headers.get('location')!)).status).toBe(200);
+    expect(await reads()).toBe(before + 1);
+  });
+
+  it('does not let the county download the files: attachments are not shared with it (404)', async () => {
+    const fileId = await fileIdOf(FILE);
+    const response = await county.get(`/casework/referrals/${referralId}/files/${fileId}`);
+    expect(response.status).toBe(404);
+    expect(response.html).not.toContain('%PDF');
+    expect(await auditActions('account.attachment-read-shared')).toHaveLength(0);
   });
 
   it('shows a third body nothing: not the list, not the referral, not the case (404)', async () => {
@@ -411,6 +436,32 @@ describe('sharing, withdrawing and declining', () => {
     expect(page.html).not.toContain('Sofa or armchair');
   });
 
+  it('lets the body the files are shared with download them, audited with the reading body; nobody else', async () => {
+    const id = referralIdIn((await cheltenham.get('/casework/referrals')).html);
+    const fileId = await fileIdOf(FILE);
+    const path = `/casework/referrals/${id}/files/${fileId}`;
+    expect((await cheltenham.get(`/casework/referrals/${id}`)).html).toContain(`href="${path}"`);
+    const response = await cheltenham.get(path);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(response.headers.get('content-disposition')).toContain(FILE);
+    expect(response.html).toContain('%PDF-1.4');
+    const [read] = await auditActions('account.attachment-read-shared');
+    expect(read).toMatchObject({
+      actor_organisation_id: org.cheltenham,
+      resource_id: fileId,
+    });
+    expect(read!.details).toMatchObject({ referral_id: id, reference });
+    // The attachments module's own address still serves it only to the body it was sent to.
+    expect((await cheltenham.get(`/attachments/${fileId}`)).status).toBe(404);
+    // A third body, the referring body through the referral, and a file not of the case: 404.
+    expect((await county.get(path)).status).toBe(404);
+    expect((await stroud.get(path)).status).toBe(404);
+    const stranger = '00000000-0000-4000-8000-000000000000';
+    expect((await cheltenham.get(`/casework/referrals/${id}/files/${stranger}`)).status).toBe(404);
+    expect(await auditActions('account.attachment-read-shared')).toHaveLength(1);
+  });
+
   it('refuses a second offer to a body while the first is unanswered', async () => {
     const again = await refer(stroud, {
       organisationId: org.cheltenham,
@@ -434,6 +485,10 @@ describe('sharing, withdrawing and declining', () => {
     expect(await eventKinds(caseA.id)).toContain('referral-withdrawn');
     expect(await auditActions('casework.referral.withdrawn')).toHaveLength(1);
     expect((await cheltenham.get(`/casework/referrals/${share.id}`)).status).toBe(404);
+    const fileId = await fileIdOf(FILE);
+    expect((await cheltenham.get(`/casework/referrals/${share.id}/files/${fileId}`)).status).toBe(
+      404,
+    );
     const late = await stroud.post(`/casework/referrals/${share.id}/withdraw`, {});
     expect(late.status).toBe(409);
   });

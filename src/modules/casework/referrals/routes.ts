@@ -10,19 +10,19 @@ import { notFound, type FieldError } from '../../../platform/errors/errors.js';
 import { errorView } from '../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../platform/http/types.js';
 import { formatDateTime, type Locale, type Translate } from '../../../platform/i18n/i18n.js';
-import { humanSize } from '../../attachments/index.js';
+import { humanSize, sendSharedAttachment } from '../../attachments/index.js';
 import { findPublishedServiceById, findServices } from '../../catalogue/index.js';
 import { findUserById, requireSignIn } from '../../identity/index.js';
 import { findOrganisationById } from '../../organisations/index.js';
 import { nameLookup } from '../../submissions/index.js';
-import type { CaseActor } from '../commands/actor.js';
+import { auditActor, type CaseActor } from '../commands/actor.js';
 import { describeEvents } from '../pages/case/view.js';
 import { findCaseById, findCaseByReference } from '../queries/cases.js';
 import { loadWorkflow } from '../queries/workflows.js';
 import { acceptReferral, declineReferral, offerReferral, withdrawReferral } from './commands.js';
 import { readDecline, readReferral, referralFormValues, RESPONSE_MAX } from './form.js';
 import { canRefer, canRespond, isReceiver } from './policies.js';
-import { incomingReferrals, sharedCaseView, type SharedCaseView } from './queries.js';
+import { incomingReferrals, sharedCaseView, sharedFile, type SharedCaseView } from './queries.js';
 import { findReferral } from './store.js';
 import { bodiesToReferTo, partsText, referralFormView, statusColour } from './view.js';
 import { SHARED_PARTS } from '../db/tables.js';
@@ -55,10 +55,15 @@ async function servicesOf(db: Db, organisationId: string, locale: 'en' | 'cy') {
   return (await findServices(db, { locale, body: organisation.slug })).services;
 }
 
+/** Where the receiving body downloads a file of the shared case. */
+function sharedFilePath(referralId: string, fileId: string): string {
+  return `/casework/referrals/${referralId}/files/${fileId}`;
+}
+
 /**
  * The shared history in words, as the case page words it. The files sent with events are named
- * only when the attachments are shared too, and never linked: the file store serves a file only
- * to the body the application was sent to.
+ * only when the attachments are shared too, and then linked to the referral's own download
+ * (the file store's own address serves them only to the body the application was sent to).
  */
 async function historyOf(db: Db, shared: SharedCaseView, t: Translate, locale: Locale) {
   const described = await describeEvents(
@@ -71,7 +76,11 @@ async function historyOf(db: Db, shared: SharedCaseView, t: Translate, locale: L
   const withFiles = shared.parts.includes('attachments');
   return described.map((event) => ({
     ...event,
-    documents: withFiles ? event.documents.filter((file) => file.name !== null) : [],
+    documents: withFiles
+      ? event.documents
+          .filter((file) => file.name !== null)
+          .map((file) => ({ ...file, href: sharedFilePath(shared.referral.id, file.id) }))
+      : [],
   }));
 }
 
@@ -238,6 +247,7 @@ export function referralRoutes(app: FastifyInstance, { db }: AppContext): void {
         name: file.name,
         type: file.type,
         size: humanSize(file.size),
+        href: sharedFilePath(referral.id, file.id),
       })),
       history: shared.history && (await historyOf(db, shared, t, locale)),
       notes: shared.notes,
@@ -263,6 +273,26 @@ export function referralRoutes(app: FastifyInstance, { db }: AppContext): void {
     const user = requireStaff(request, reply);
     if (!user) return reply;
     return renderReferral(request, reply, user);
+  });
+
+  /**
+   * A file of the shared case, to the receiving body while its attachments are shared: the
+   * referral check first (anyone else, and a file not of that case, gets "not found"), then the
+   * attachments module serves it and audits the read with the reading body.
+   */
+  app.get('/casework/referrals/:id/files/:fileId', async (request, reply) => {
+    const user = requireStaff(request, reply);
+    if (!user) return reply;
+    const { id, fileId } = request.params as { id: string; fileId: string };
+    const { file, caseRow, referral } = await sharedFile(db, user, id, fileId);
+    return sendSharedAttachment(request, reply, file.id, {
+      actor: auditActor(actorOf(request, user)),
+      details: {
+        reference: caseRow.reference,
+        referral_id: referral.id,
+        reading_organisation_id: user.organisationId,
+      },
+    });
   });
 
   /** A referral answered or withdrawn meanwhile: the list says so (the referral may be gone from view). */

@@ -352,6 +352,27 @@ export async function findPublishedServiceById(
 }
 
 /**
+ * The titles of several published services in one query, in the reader's language (English where
+ * the Welsh is empty): for lists such as a casework queue that name many services at once.
+ */
+export async function publishedServiceTitles(
+  db: Db,
+  ids: readonly string[],
+  locale: Locale,
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('services')
+    .select(['id', 'title', 'title_cy'])
+    .where('id', 'in', [...new Set(ids)])
+    .where('status', '=', 'published')
+    .execute();
+  return new Map(
+    rows.map((row) => [row.id, (locale === 'cy' && row.title_cy) || row.title] as const),
+  );
+}
+
+/**
  * Every published version of the same service (one per body that provides it), by body name:
  * e.g. 'pay-council-tax' of Stroud, Cheltenham, Bristol and Cardiff.
  *

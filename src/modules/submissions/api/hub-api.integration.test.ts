@@ -750,6 +750,100 @@ describe('files sent with a submission', () => {
   });
 });
 
+describe('a service for businesses', () => {
+  const GRANT = 'small-business-grant-stroud';
+  const PNG = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    'base64',
+  );
+
+  async function grantAnswers(key: string) {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(PNG)]), 'quote.png');
+    const uploaded = await fetch(`${app.baseUrl}/api/v1/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+      body: form,
+    });
+    const { id } = (await uploaded.json()) as { id: string };
+    return {
+      businessName: 'Minchinhampton Pottery',
+      companyNumber: '',
+      employees: '3',
+      rateableValue: '£8,000',
+      purpose: 'A second kiln, to fire twice as many pots each week.',
+      amount: '£4,000',
+      documents: [{ id }],
+    };
+  }
+
+  it('needs a body’s key to name the business, records it as told, and gives it to the receiving body', async () => {
+    const key = await keyFor('stroud', 'submit');
+    const before = await submissionCount();
+    const without = await submit(key, { answers: await grantAnswers(key) }, newKey(), GRANT);
+    expect(without.status).toBe(400);
+    expect(without.json.errors.map((e: { field: string }) => e.field)).toEqual(['body.business']);
+    const badNumber = await submit(
+      key,
+      { answers: await grantAnswers(key), business: { name: 'X', companiesHouseNumber: '12' } },
+      newKey(),
+      GRANT,
+    );
+    expect(badNumber.status).toBe(400);
+    expect(badNumber.json.errors[0].field).toBe('body.business.companiesHouseNumber');
+    expect(await submissionCount()).toBe(before);
+
+    const sent = await submit(
+      key,
+      {
+        answers: await grantAnswers(key),
+        applicant: { name: 'Mo Potter', email: 'mo@example.com' },
+        business: {
+          name: 'Minchinhampton Pottery',
+          type: 'business',
+          companiesHouseNumber: 'sc123456',
+        },
+      },
+      newKey(),
+      GRANT,
+    );
+    expect(sent.status, JSON.stringify(sent.json)).toBe(202);
+    const row = await db()
+      .selectFrom('submissions')
+      .select(['applicant_business_id', 'applicant_business'])
+      .where('id', '=', sent.json.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      applicant_business_id: null,
+      applicant_business: {
+        name: 'Minchinhampton Pottery',
+        type: 'business',
+        companiesHouseNumber: 'SC123456',
+      },
+    });
+    const inbox = await call('GET', '/api/v1/inbox?limit=100', {
+      key: await keyFor('stroud', 'receive'),
+    });
+    const received = inbox.json.submissions.find((s: { id: string }) => s.id === sent.json.id);
+    expect(received.business).toEqual({
+      account: false,
+      name: 'Minchinhampton Pottery',
+      type: 'business',
+      companiesHouseNumber: 'SC123456',
+    });
+  });
+
+  it('refuses a business for a service that is not only for businesses', async () => {
+    const key = await keyFor('stroud', 'submit');
+    const refused = await submit(key, { answers: answers(), business: { name: 'A Ltd' } });
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors[0]).toMatchObject({
+      field: 'body.business',
+      message: 'Leave out: this service is not only for businesses',
+    });
+  });
+});
+
 describe('the API document', () => {
   it('lists the hub’s endpoints under the tag "Submission hub"', async () => {
     const document = (await call('GET', '/api/openapi.json')).json;

@@ -526,6 +526,74 @@ describe('files sent with the person’s access token', () => {
     expect((await attachmentsByIds(db(), [persons.json.id]))[0]!.submissionId).toBeNull();
   });
 
+  it('sends to a service for businesses for one of the person’s own business accounts, and for no other', async () => {
+    const GRANT = 'small-business-grant-stroud';
+    const grant = async (business?: unknown) => {
+      const uploaded = await upload(token, 'quote.png');
+      return call('POST', `/api/v1/services/${GRANT}/submissions`, token, {
+        answers: {
+          businessName: 'Stroud Valley Bakery Ltd',
+          companyNumber: '09876543',
+          employees: '12',
+          rateableValue: '£12,500',
+          purpose: 'A second bread oven, so we can supply three more cafés.',
+          amount: '£7,500',
+          documents: [{ id: uploaded.json.id }],
+        },
+        ...(business === undefined ? {} : { business }),
+      });
+    };
+    const bakery = await db()
+      .selectFrom('business_accounts')
+      .select('id')
+      .where('name', '=', 'Stroud Valley Bakery Ltd')
+      .executeTakeFirstOrThrow();
+    // Their only business: no need to say which.
+    const sent = await grant();
+    expect(sent.status, JSON.stringify(sent.json)).toBe(202);
+    const row = await db()
+      .selectFrom('submissions')
+      .select(['applicant_user_id', 'applicant_business_id', 'applicant_business'])
+      .where('id', '=', sent.json.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      applicant_user_id: await citizenId(),
+      applicant_business_id: bakery.id,
+      applicant_business: {
+        id: bakery.id,
+        name: 'Stroud Valley Bakery Ltd',
+        type: 'business',
+        companiesHouseNumber: '09876543',
+      },
+    });
+    expect((await grant({ id: bakery.id })).status).toBe(202);
+
+    const notTheirs = await grant({ id: crypto.randomUUID() });
+    expect(notTheirs.status).toBe(400);
+    expect(notTheirs.json.errors[0].field).toBe('body.business.id');
+    const named = await grant({ name: 'Any Business Ltd' });
+    expect(named.status).toBe(400);
+    expect(named.json.errors[0].field).toBe('body.business');
+
+    // Without a business account of their own, the person cannot apply.
+    const membership = await db()
+      .deleteFrom('business_members')
+      .where('business_id', '=', bakery.id)
+      .where('user_id', '=', await citizenId())
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    try {
+      const none = await grant();
+      expect(none.status).toBe(400);
+      expect(none.json.errors[0]).toMatchObject({
+        field: 'body.business',
+        message: expect.stringContaining('no business or charity account'),
+      });
+    } finally {
+      await db().insertInto('business_members').values(membership).execute();
+    }
+  });
+
   it('takes no upload with a token that lacks the scope, or one that is not good', async () => {
     const scopeless = await accessTokenFor(await aPortal('Scopeless photo portal'), 'openid email');
     const refused = await upload(scopeless);

@@ -17,6 +17,11 @@ export type CaseProgress =
       comment?: string | null;
       /** A booked collection (bulky waste): shown as "Collection on …" as before. */
       collectionDate?: string | null;
+      /**
+       * Whether this module e-mails the applicant the decision (the default). False when
+       * casework sends its own decision letter: the letter is then the one message about it.
+       */
+      mail?: boolean;
     };
 
 /**
@@ -45,9 +50,9 @@ function statusOf(update: CaseProgress): { status: SubmissionStatus; details: Ev
  * hub's status API and the decision e-mail say what the case says. The generalisation of
  * `recordDecision` for workflows: any move is allowed (a review may reopen a refusal), since the
  * casework workflow has already decided it may happen. Progress the submission already shows
- * changes nothing. A decision queues the decision e-mail: the first under the key
- * `submission.decided:<id>`, a later one (after a review) under its own.
- * The caller (casework) has checked the policy.
+ * changes nothing. A decision queues the decision e-mail, unless casework tells the applicant
+ * itself (`mail: false`): the first under the key `submission.decided:<id>`, a later one (after a
+ * review) under its own. The caller (casework) has checked the policy.
  */
 export async function recordCaseProgress(
   trx: Db,
@@ -76,7 +81,7 @@ export async function recordCaseProgress(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  if ('decision' in update) {
+  if ('decision' in update && update.mail !== false) {
     const earlier = await trx
       .selectFrom('outbox')
       .select('id')

@@ -85,17 +85,18 @@ export async function businessForSubmission(
     return problem(
       'The person has no business or charity account on Joinedup: this service is only for businesses, so they must create one (or be invited to one) first',
     );
-  const chosen = given?.id
-    ? theirs.find((b) => b.id === given.id.toLowerCase())
+  const wanted = given?.id?.toLowerCase();
+  const chosen = wanted
+    ? theirs.find((b) => b.id === wanted)
     : theirs.length === 1
       ? theirs[0]
       : undefined;
   if (!chosen)
     return problem(
-      given?.id
+      wanted
         ? 'Not one of the person’s business or charity accounts'
         : 'Required: the id of the person’s business or charity account this is for (they have several)',
-      given?.id ? `${FIELD}.id` : FIELD,
+      wanted ? `${FIELD}.id` : FIELD,
     );
   return {
     ok: true,

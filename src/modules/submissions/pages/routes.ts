@@ -130,11 +130,32 @@ async function describeViews(
 }
 
 export function answerRows(submission: SubmissionRow, locale: Locale) {
-  return submission.answers.summary[locale].map((row) => ({
+  const rows = submission.answers.summary[locale].map((row) => ({
     key: { text: row.question },
     value: { text: row.answer || '—' },
   }));
+  // A service for businesses: the business or charity it is for, first.
+  const business = submission.applicant_business;
+  if (!business) return rows;
+  const numbers = [
+    business.companiesHouseNumber &&
+      `${BUSINESS_WORDS.company[locale]} ${business.companiesHouseNumber}`,
+    business.charityNumber && `${BUSINESS_WORDS.charity[locale]} ${business.charityNumber}`,
+  ].filter(Boolean);
+  return [
+    {
+      key: { text: BUSINESS_WORDS.row[locale] },
+      value: { text: [business.name, ...numbers].join(', ') },
+    },
+    ...rows,
+  ];
 }
+
+const BUSINESS_WORDS = {
+  row: { en: 'Business or charity', cy: 'Busnes neu elusen' },
+  company: { en: 'Companies House number', cy: 'Rhif Tŷ’r Cwmnïau' },
+  charity: { en: 'charity number', cy: 'rhif elusen' },
+} as const;
 
 /**
  * "Your applications": a person's own submissions, each with its history and who has looked at

@@ -34,4 +34,10 @@ describe('submission policies', () => {
     expect(canStaffWork(aStaffMember('stroud', ['service-owner']), submission)).toBe(false);
     expect(canStaffWork(aCitizen({ id: 'alice' }), submission)).toBe(false);
   });
+
+  it('let a team leader of the providing council work it too, and not one of another council', () => {
+    expect(canStaffWork(aStaffMember('stroud', ['team-leader']), submission)).toBe(true);
+    expect(canStaffWork(aStaffMember('cheltenham', ['team-leader']), submission)).toBe(false);
+    expect(canStaffWork(aStaffMember('stroud', ['counter-adviser']), submission)).toBe(false);
+  });
 });

@@ -27,10 +27,16 @@ export function canAgentSee(
   );
 }
 
-/** Staff work only their own organisation's submissions, and only as caseworkers (or admins). */
+/**
+ * Staff work only their own organisation's submissions, and only as caseworkers or team leaders
+ * (who lead and decide cases, reviews among them), or admins.
+ */
 export function canStaffWork(
   user: CurrentUser | null,
   submission: Pick<SubmissionRow, 'organisation_id'>,
 ): boolean {
-  return isStaffOf(user, submission.organisation_id, 'caseworker');
+  return (
+    isStaffOf(user, submission.organisation_id, 'caseworker') ||
+    isStaffOf(user, submission.organisation_id, 'team-leader')
+  );
 }

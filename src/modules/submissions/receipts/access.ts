@@ -13,9 +13,10 @@ export type ReceiptReader = 'applicant' | 'agent' | 'staff';
  * A submission whose receipt this person may read, by its reference:
  * - the applicant, and an agent acting for them in its service (the same rule as the
  *   application page, `getForApplicant`; the agent's look is audited there);
- * - staff of the receiving body who work its submissions (`canStaffWork`): a read of personal
- *   data, audited as `submission.viewed` so the applicant sees it under "Who has looked at this
- *   application"; a refused attempt is logged as `submission.view_refused`, as casework does.
+ * - staff of the receiving body who work its submissions (`canStaffWork`: caseworkers, team
+ *   leaders): a read of personal data, audited as `submission.viewed` so the applicant sees it
+ *   under "Who has looked at this application"; a refused attempt is logged as
+ *   `submission.view_refused`, as casework does.
  * Everyone else gets "not found", so references cannot be probed.
  */
 export async function openReceipt(
@@ -49,7 +50,7 @@ function openAsStaff(
   const actor = {
     userId: user.id,
     organisationId: user.organisationId,
-    role: user.roles.includes('caseworker') ? 'caseworker' : 'admin',
+    role: (['caseworker', 'team-leader'] as const).find((r) => user.roles.includes(r)) ?? 'admin',
     requestId,
   };
   return openForStaff(db, user, reference, actor, { receipt: format });

@@ -80,6 +80,8 @@ describe('agents acting for clients', () => {
     expect(page.html).toContain('Cotswold Accountants LLP');
     expect(page.html).toContain('Sam Citizen');
     expect(page.html).toContain('Request a bulky waste collection');
+    // …and for the grant, which the citizen applies for as Stroud Valley Bakery Ltd.
+    expect(page.html).toContain('Apply for a small business grant');
     const client = await userIdOf(app, CITIZEN[0]);
     const agentId = await userIdOf(app, AGENT[0]);
     expect(await canActFor(app.platform.database.db, { id: agentId }, client, bulkyWasteId)).toBe(
@@ -142,8 +144,10 @@ describe('agents acting for clients', () => {
     expect(start!.details).toMatchObject({
       on_behalf_of: client,
       agent_business_id: agencyId,
-      service_ids: [bulkyWasteId],
     });
+    // The demo authority: bulky waste and the small business grant.
+    expect(start!.details.service_ids).toEqual(expect.arrayContaining([bulkyWasteId]));
+    expect(start!.details.service_ids).toHaveLength(2);
 
     const stopped = await agent.post('/agents/stop', {});
     expect(stopped.status).toBe(303);

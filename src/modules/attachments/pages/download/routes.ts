@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { recordAudit } from '../../../../platform/audit/audit.js';
+import { recordAudit, type Actor } from '../../../../platform/audit/audit.js';
 import { notFound } from '../../../../platform/errors/errors.js';
 import type { CurrentUser } from '../../../../platform/http/types.js';
 import { readAccess } from '../../policies/attachments.js';
@@ -88,7 +88,7 @@ export function downloadRoutes(app: FastifyInstance, services: AttachmentService
       {
         userId: user.id,
         organisationId: user.organisationId,
-        role: 'caseworker',
+        role: ['caseworker', 'team-leader'].find((r) => user.roles.includes(r)) ?? 'admin',
         requestId: request.id,
       },
       {
@@ -104,4 +104,52 @@ export function downloadRoutes(app: FastifyInstance, services: AttachmentService
       },
     );
   }
+}
+
+/**
+ * The audit action of staff of another body opening a person's file through a case shared with
+ * their body; the person sees it on their Security page.
+ */
+export const SHARED_READ_ACTION = 'account.attachment-read-shared';
+
+/** Who is given a file by another module's own check, and what the audit entry says of why. */
+export interface AttachmentGrant {
+  /** The reader, with the body they read for (the audit log names it). */
+  actor: Actor;
+  /** Why they may: e.g. `{ referral_id, reference }` for a case shared with their body. */
+  details: Record<string, unknown>;
+}
+
+/**
+ * Sends one file to staff of another body whom casework has let read it: a case referred to or
+ * shared with their body, its attachments among the shared parts. Casework's referral check is
+ * the whole permission: call this only after it, with the id it found. The read is audited
+ * (`SHARED_READ_ACTION`) about the person who uploaded the file, naming the reading body; a file
+ * gone since is 404. Served as every download is (`downloadHeaders`).
+ *
+ * @example return sendSharedAttachment(request, reply, file.id, { actor, details: { referral_id } });
+ */
+export async function sendSharedAttachment(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  attachmentId: string,
+  grant: AttachmentGrant,
+): Promise<FastifyReply> {
+  const { db, store } = request.server.attachmentServices;
+  const row = await findAttachmentRow(db, attachmentId);
+  if (!row) throw notFound({ attachmentId, granted: grant.details });
+  const content = await openStored(store, row);
+  await recordAudit(db, grant.actor, {
+    action: SHARED_READ_ACTION,
+    resourceType: 'attachment',
+    resourceId: row.id,
+    subjectUserId: row.owner_user_id,
+    details: {
+      submissionId: row.submission_id,
+      filename: row.filename,
+      organisation: request.user?.organisationName ?? null,
+      ...grant.details,
+    },
+  });
+  return downloadHeaders(reply, row).send(content);
 }

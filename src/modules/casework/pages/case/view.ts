@@ -14,6 +14,7 @@ import {
 import { slaRisk } from '../../calendar/index.js';
 import { auditActor, type CaseActor } from '../../commands/actor.js';
 import type { CaseEventRow, CaseRow } from '../../db/tables.js';
+import { RECEIVED_ACTION, REQUEST_ACTION } from '../../information/commands.js';
 import { caseRolesOf } from '../../policies/cases.js';
 import { caseEvents, caseNotes, linkedCases } from '../../queries/cases.js';
 import { loadWorkflow } from '../../queries/workflows.js';
@@ -145,7 +146,14 @@ export async function describeEvents(
   );
 }
 
-/** The forms for the actions this person may take now (assignment has its own form). */
+/**
+ * Actions with a form of their own elsewhere, never offered as a plain action: assignment (the
+ * "Assign to" form), and asking for information and its answer (the requests for information
+ * panel), which store the request and tell the applicant how to answer as well as move the case.
+ */
+const ACTIONS_WITH_OWN_FORMS: readonly string[] = ['assign', REQUEST_ACTION, RECEIVED_ACTION];
+
+/** The forms for the actions this person may take now, but those with forms of their own. */
 function actionForms(
   definition: WorkflowDefinition,
   actions: WorkflowAction[],
@@ -153,7 +161,7 @@ function actionForms(
   problem: FormProblem | undefined,
 ) {
   return actions
-    .filter((action) => action.name !== 'assign')
+    .filter((action) => !ACTIONS_WITH_OWN_FORMS.includes(action.name))
     .map((action) => {
       const form = `action-${action.name}`;
       const values = problem?.form === form ? problem.values : {};
@@ -215,8 +223,7 @@ export async function caseView(
   const names = nameLookup(db, locale);
   let submission: SubmissionRow | undefined;
   let sentBy: { title: string; occurredAt: Date } | undefined;
-  // The answers are read as the submissions module allows (caseworkers); a team leader without
-  // the caseworker role works the case from its history.
+  // The answers are read as the submissions module allows: the body's caseworkers and team leaders.
   if (caseRow.submission_id && canStaffWork(user, caseRow)) {
     const viewed = await viewAsStaff(db, user, caseRow.reference, auditActor(actor));
     submission = viewed.submission;

@@ -3,7 +3,7 @@ import type { Db } from '../../../../platform/db/database.js';
 import type { CurrentUser } from '../../../../platform/http/types.js';
 import type { Locale, Translate } from '../../../../platform/i18n/i18n.js';
 import { staffWithRoles } from '../../../identity/index.js';
-import { nameLookup } from '../../../submissions/index.js';
+import { publishedServiceTitles } from '../../../catalogue/index.js';
 import { slaRisk } from '../../calendar/index.js';
 import {
   listQueue,
@@ -79,7 +79,13 @@ export async function queueView(
     staffWithRoles(db, organisationId, ['caseworker', 'team-leader']),
     servicesWithCases(db, organisationId),
   ]);
-  const names = nameLookup(db, locale);
+  // Every service named on the page in one query: a queue can show dozens of services.
+  const titles = await publishedServiceTitles(
+    db,
+    [...queue.rows.map((row) => row.service_id), ...serviceIds],
+    locale,
+  );
+  const serviceTitle = (id: string) => titles.get(id) ?? '—';
   const label = stateLabeller(db, locale);
   const people = new Map(colleagues.map((c) => [c.id, c.display_name]));
   const rows = await Promise.all(
@@ -87,7 +93,7 @@ export async function queueView(
       reference: row.reference,
       version: row.version,
       applicantName: row.applicant_name ?? '—',
-      service: await names.service(row.service_id),
+      service: serviceTitle(row.service_id),
       state: await label(row.workflow_id, row.state),
       assignedTo: row.assigned_to
         ? row.assigned_to === user.id
@@ -119,9 +125,7 @@ export async function queueView(
     href: queueHref(filter, { state: s.state }),
     current: filter.state === s.state,
   }));
-  const services = await Promise.all(
-    serviceIds.map(async (id) => ({ value: id, text: await names.service(id) })),
-  );
+  const services = serviceIds.map((id) => ({ value: id, text: serviceTitle(id) }));
   services.sort((a, b) => a.text.localeCompare(b.text, locale));
   const pages = Math.max(1, Math.ceil(queue.total / QUEUE_PAGE_SIZE));
   return {
