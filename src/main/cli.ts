@@ -45,7 +45,6 @@ const USAGE = `Usage: joinedup <command>
   api-key:create --org <GSS code or slug> --scope open311 [--name N]
                              issue a key for reporting problems through Open311
                              (/open311/v2) in any area; prints it, once
-                             prints the signing secret, once
   hub:delivery:set --org <slug or GSS code> --mode casework|push|pull [--url U]
                      [--alert-email E]
                              how a body takes its submissions; prints a new webhook
