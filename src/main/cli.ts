@@ -15,6 +15,7 @@ import { addressImport, geoImportOnspd } from '../modules/address/index.js';
 import { oidcClientCreate, oidcKeysRotate, type CommandResult } from '../modules/sso/index.js';
 import { hubDeliverySet, hubKeyCreate } from '../modules/submissions/index.js';
 import { apiKeyCreate } from '../modules/open311/index.js';
+import { payKeyCreate, payWebhookCreate } from '../modules/payments/index.js';
 import { createLogger, createPlatform } from './platform.js';
 import { DEMO_ACCOUNTS, isEmpty, seedDemo } from './seed.js';
 
@@ -45,6 +46,11 @@ const USAGE = `Usage: joinedup <command>
   api-key:create --org <GSS code or slug> --scope open311 [--name N]
                              issue a key for reporting problems through Open311
                              (/open311/v2) in any area; prints it, once
+  pay:key:create --org <GSS code or slug> [--name N]
+                             issue a GOV.UK Pay-compatible payments API key; prints it, once
+  pay:webhook:create --org <GSS code or slug> --url U
+                             send the body's payment events to U, signed (Pay-Signature);
+                             prints the signing secret, once
   hub:delivery:set --org <slug or GSS code> --mode casework|push|pull [--url U]
                      [--alert-email E]
                              how a body takes its submissions; prints a new webhook
@@ -177,6 +183,10 @@ async function main(argv: string[]): Promise<number> {
       return withDatabase(config, async (db) => printed(await hubKeyCreate(db, rest)));
     case 'api-key:create':
       return withDatabase(config, async (db) => printed(await apiKeyCreate(db, rest)));
+    case 'pay:key:create':
+      return withDatabase(config, async (db) => printed(await payKeyCreate(db, rest)));
+    case 'pay:webhook:create':
+      return withDatabase(config, async (db) => printed(await payWebhookCreate(db, config, rest)));
     case 'hub:delivery:set':
       return withDatabase(config, async (db) => printed(await hubDeliverySet(db, config, rest)));
     case 'geo:import-onspd':

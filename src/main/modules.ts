@@ -11,6 +11,7 @@ import { identityModule } from '../modules/identity/index.js';
 import { inboxModule } from '../modules/inbox/index.js';
 import { notifyModule } from '../modules/notify/index.js';
 import { open311Module } from '../modules/open311/index.js';
+import { paymentsModule } from '../modules/payments/index.js';
 import { operationsModule } from '../modules/operations/index.js';
 import { organisationsModule } from '../modules/organisations/index.js';
 import { registersModule } from '../modules/registers/index.js';
@@ -36,6 +37,7 @@ export const MODULES: ModuleManifest[] = [
   ssoModule,
   operationsModule,
   notifyModule,
+  paymentsModule,
   inboxModule,
   remindersModule,
 ];

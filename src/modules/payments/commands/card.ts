@@ -1,0 +1,156 @@
+import { timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database, Db } from '../../../platform/db/database.js';
+import type { PaymentRow } from '../db/tables.js';
+import { cardDigits, cardSummary, expiryValid, luhnValid } from '../gateway/cards.js';
+import type { AuthorisationOutcome, CardDetails, CardGateway } from '../gateway/gateway.js';
+import { isFinished, type PaymentEvent } from '../state.js';
+import { applyEvent, lockPayment, nextUrlToken } from './payments.js';
+
+/** The path of a payment's single-use next_url: its id and the HMAC of it. */
+export function nextUrlPath(secret: string, paymentExternalId: string): string {
+  return `/pay/${paymentExternalId}.${nextUrlToken(secret, paymentExternalId)}`;
+}
+
+export type OpenOutcome =
+  { ok: true; payment: PaymentRow } | { ok: false; reason: 'unknown' | 'used' | 'finished' };
+
+/**
+ * The paying person follows next_url: the link is spent (it works once, as Pay's does) and the
+ * payment moves to `started`. A second use, or a finished payment, is refused.
+ */
+export async function openPaymentPage(
+  trx: Db,
+  secret: string,
+  token: string,
+): Promise<OpenOutcome> {
+  const [paymentExternalId, presented] = token.split('.');
+  if (!paymentExternalId || !presented) return { ok: false, reason: 'unknown' };
+  const expected = Buffer.from(nextUrlToken(secret, paymentExternalId));
+  const given = Buffer.from(presented);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { ok: false, reason: 'unknown' };
+  const found = await trx
+    .selectFrom('payments')
+    .select('id')
+    .where('external_id', '=', paymentExternalId)
+    .executeTakeFirst();
+  const payment = found && (await lockPayment(trx, found.id));
+  if (!payment) return { ok: false, reason: 'unknown' };
+  if (payment.next_url_used_at) return { ok: false, reason: 'used' };
+  if (isFinished(payment.status)) return { ok: false, reason: 'finished' };
+  const started = await applyEvent(trx, payment, 'card-page-opened', {
+    next_url_used_at: sql<Date>`now()` as unknown as Date,
+  });
+  return started ? { ok: true, payment: started } : { ok: false, reason: 'finished' };
+}
+
+/** A problem with what was typed, for the card details page's error summary. */
+export interface CardProblem {
+  field: 'cardNo' | 'expiry' | 'cvc' | 'cardholderName';
+  key: string;
+}
+
+/** Checks typed card details before any gateway sees them. */
+export function cardProblems(card: CardDetails, now: Date): CardProblem[] {
+  const problems: CardProblem[] = [];
+  const digits = cardDigits(card.number);
+  if (!digits || !luhnValid(digits))
+    problems.push({ field: 'cardNo', key: 'pay.card.errors.number' });
+  if (!expiryValid(card.expiry, now))
+    problems.push({ field: 'expiry', key: 'pay.card.errors.expiry' });
+  if (!/^\d{3,4}$/.test(card.cvc.trim()))
+    problems.push({ field: 'cvc', key: 'pay.card.errors.cvc' });
+  const name = card.cardholderName.trim();
+  if (!name || name.length > 255)
+    problems.push({ field: 'cardholderName', key: 'pay.card.errors.name' });
+  return problems;
+}
+
+/** What a gateway's refusal does to the payment; an authorisation waits for the person to confirm. */
+const REFUSAL_EVENTS: Record<
+  Exclude<AuthorisationOutcome['outcome'], 'authorised'>,
+  PaymentEvent
+> = {
+  declined: 'rejected',
+  'expired-card': 'rejected',
+  'incorrect-cvc': 'rejected',
+  'processing-error': 'gateway-error',
+};
+
+export type SubmitOutcome =
+  | { ok: true; payment: PaymentRow; outcome: AuthorisationOutcome['outcome'] }
+  | { ok: false; problems: CardProblem[] }
+  | { ok: false; reason: 'not-started' };
+
+/**
+ * Sends the card to the gateway, as Pay does before its confirm page. The payment moves to
+ * `submitted` (keeping only the card's last four digits, brand, expiry and name) and that is
+ * committed before the gateway is asked; the gateway's answer is then recorded: an authorisation
+ * keeps it `submitted` with the gateway's transaction id, awaiting the person's confirmation; a
+ * refusal fails it (P0010) and a processing error ends it in `error` (P0050). The card number
+ * itself lives only in this call.
+ */
+export async function submitCard(
+  db: Kysely<Database>,
+  gateway: CardGateway,
+  paymentId: string,
+  card: CardDetails,
+  now = new Date(),
+): Promise<SubmitOutcome> {
+  const problems = cardProblems(card, now);
+  if (problems.length) return { ok: false, problems };
+  const digits = cardDigits(card.number)!;
+  const { lastFour, brand } = cardSummary(digits);
+  const submitted = await db.transaction().execute(async (trx) => {
+    const payment = await lockPayment(trx, paymentId);
+    return payment
+      ? applyEvent(trx, payment, 'card-details-submitted', {
+          card_last_four: lastFour,
+          card_brand: brand,
+          cardholder_name: card.cardholderName.trim(),
+          card_expiry: card.expiry.trim(),
+        })
+      : null;
+  });
+  if (!submitted) return { ok: false, reason: 'not-started' };
+  const answer = await gateway.authorise({
+    amount: submitted.amount,
+    reference: submitted.reference,
+    card: { ...card, number: digits },
+  });
+  const recorded = await db.transaction().execute(async (trx) => {
+    const payment = (await lockPayment(trx, paymentId))!;
+    if (answer.outcome !== 'authorised')
+      return applyEvent(trx, payment, REFUSAL_EVENTS[answer.outcome], {
+        gateway_transaction_id: answer.transactionId,
+      });
+    if (payment.status !== 'submitted') return null;
+    return trx
+      .updateTable('payments')
+      .set({ gateway_transaction_id: answer.transactionId, updated_at: sql<Date>`now()` })
+      .where('id', '=', paymentId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+  // Null only if the payment expired or was cancelled while the gateway was answering.
+  // FIXME: an authorisation that arrives after that should be voided at the gateway.
+  return { ok: true, payment: recorded ?? submitted, outcome: answer.outcome };
+}
+
+/**
+ * The person confirms on the confirm page: an authorised payment (submitted, with the
+ * gateway's transaction id) succeeds. Null when there is nothing to confirm.
+ */
+export async function confirmPayment(trx: Db, paymentId: string): Promise<PaymentRow | null> {
+  const payment = await lockPayment(trx, paymentId);
+  if (!payment?.gateway_transaction_id) return null;
+  return applyEvent(trx, payment, 'authorised');
+}
+
+/** The person gives up on the hosted pages: the payment fails with P0030. */
+export async function cancelByUser(trx: Db, paymentId: string): Promise<PaymentRow | null> {
+  const payment = await lockPayment(trx, paymentId);
+  return payment ? applyEvent(trx, payment, 'user-cancelled') : null;
+}

@@ -1,0 +1,85 @@
+import type { Db } from '../../../platform/db/database.js';
+import type { PaymentRefundRow, PaymentRow } from '../db/tables.js';
+import {
+  invalidAttribute,
+  PAY_CODES,
+  refundAmountAvailableMismatch,
+  refundNotAvailable,
+} from '../errors.js';
+import { externalId, lockPayment } from './payments.js';
+import { enqueuePaymentWebhooks } from './webhooks.js';
+
+/** Pay's refund_summary: what is still refundable, and what was refunded or is being. */
+export interface RefundSummary {
+  status: 'pending' | 'available' | 'full' | 'unavailable';
+  amount_available: number;
+  amount_submitted: number;
+}
+
+/** The refunds that count against a payment: submitted or done (a failed one gave nothing back). */
+export async function refundedSoFar(db: Db, paymentId: string): Promise<number> {
+  const row = await db
+    .selectFrom('payment_refunds')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('total'))
+    .where('payment_id', '=', paymentId)
+    .where('status', '!=', 'error')
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/** Pay's refund summary of a payment, given what was refunded so far. */
+export function refundSummary(
+  payment: Pick<PaymentRow, 'status' | 'amount'>,
+  refunded: number,
+): RefundSummary {
+  if (payment.status !== 'success') {
+    const unfinished = !['failed', 'cancelled', 'error'].includes(payment.status);
+    return {
+      status: unfinished ? 'pending' : 'unavailable',
+      amount_available: 0,
+      amount_submitted: 0,
+    };
+  }
+  const available = payment.amount - refunded;
+  return {
+    status: available > 0 ? 'available' : 'full',
+    amount_available: available,
+    amount_submitted: refunded,
+  };
+}
+
+/**
+ * Refunds part or all of a successful payment. The payment row is locked first, so two refunds
+ * at once are checked one after the other against what is left: together they can never come
+ * to more than was paid. With `refund_amount_available`, the caller's idea of what is left must
+ * match ours (412 P0604), as Pay checks it.
+ */
+export async function createRefund(
+  trx: Db,
+  payment: PaymentRow,
+  input: { amount: number; refundAmountAvailable: number | null },
+): Promise<PaymentRefundRow> {
+  const locked = (await lockPayment(trx, payment.id))!;
+  const summary = refundSummary(locked, await refundedSoFar(trx, locked.id));
+  if (summary.status !== 'available') throw refundNotAvailable(summary.status);
+  if (
+    input.refundAmountAvailable !== null &&
+    input.refundAmountAvailable !== summary.amount_available
+  )
+    throw refundAmountAvailableMismatch();
+  if (input.amount > summary.amount_available)
+    throw invalidAttribute(
+      PAY_CODES.refund.invalid,
+      'amount',
+      `Must be less than or equal to ${summary.amount_available}`,
+    );
+  // The sandbox pays refunds back at once; a real gateway's adapter would leave it submitted.
+  const status = locked.gateway === 'sandbox' ? 'success' : 'submitted';
+  const refund = await trx
+    .insertInto('payment_refunds')
+    .values({ external_id: externalId(), payment_id: locked.id, amount: input.amount, status })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await enqueuePaymentWebhooks(trx, locked, 'card_payment_refunded', refund.external_id);
+  return refund;
+}

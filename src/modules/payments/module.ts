@@ -1,0 +1,34 @@
+import type { ModuleManifest } from '../../platform/http/types.js';
+import { paymentsApiRoutes } from './api/routes.js';
+import { paymentOutboxHandlers } from './commands/expiry.js';
+import { sandboxGateway } from './gateway/gateway.js';
+import { paymentsAdminRoutes } from './pages/admin/routes.js';
+import { paymentPageRoutes } from './pages/pay/routes.js';
+import { mayAdministerAnyPayments } from './policies/payments.js';
+
+/**
+ * Payments, shaped like GOV.UK Pay: each body's API keys, the `/v1/payments` API, the hosted payment
+ * pages, the sandbox card gateway, and the 90-minute expiry of unfinished payments through the outbox.
+ */
+export const paymentsModule: ModuleManifest = {
+  name: 'payments',
+  navigation: [
+    { text: 'payments.admin.nav', href: '/admin/payments', visibleTo: mayAdministerAnyPayments },
+  ],
+  routes(app, context) {
+    paymentsApiRoutes(app, context);
+    paymentPageRoutes(app, context, sandboxGateway);
+    paymentsAdminRoutes(app, context);
+  },
+  outboxHandlers(context) {
+    return paymentOutboxHandlers(context.config);
+  },
+  personalData: [
+    {
+      table: 'payments',
+      description:
+        'Payments you made to public bodies: the amount, what it was for, your e-mail address if the service gave it, the name on the card, its last four digits, brand and expiry date (never the whole card number)',
+      retention: 'Kept for now: no retention period is applied yet',
+    },
+  ],
+};
