@@ -11,10 +11,15 @@ if (!chromium)
     'Browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium).',
   );
 
+const include = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+const exclude = ['node_modules/**', 'dist/**', ...(browsers ? [] : ['test/browser/**'])];
+// Test files that replace a module (vi.mock) need a module graph of their own.
+const mocking = ['src/modules/identity/commands/authenticate.integration.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['node_modules/**', 'dist/**', ...(browsers ? [] : ['test/browser/**'])],
+    // Migrates and seeds once; each test file starts from a copy.
+    globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
     // Most test files wait on a database, a child process or Chromium rather than the CPU, so one
     // more worker than cores (vitest's default is one fewer) keeps a 2-core machine busy.
@@ -22,5 +27,20 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { LOG_LEVEL: 'silent' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include,
+          exclude: [...exclude, ...mocking],
+          // A worker keeps the modules it has loaded for its next test file: loading the whole
+          // platform again for every file cost more than half the suite's time. Every file
+          // still builds its own app over its own database (test/helpers/app.ts).
+          isolate: false,
+        },
+      },
+      { extends: true, test: { name: 'isolated', include: mocking, exclude } },
+    ],
   },
 });

@@ -1,6 +1,5 @@
 import { loadConfig } from '../../src/platform/config/config.js';
 import { createPlatform, type Platform } from '../../src/main/platform.js';
-import { seedDemo } from '../../src/main/seed.js';
 import { MODULES } from '../../src/main/modules.js';
 import type { ModuleManifest } from '../../src/platform/http/types.js';
 import { freshDatabase } from './database.js';
@@ -19,7 +18,7 @@ export async function startTestApp(
   env: Record<string, string> = {},
   extraModules: ModuleManifest[] = [],
 ): Promise<TestApp> {
-  const database = await freshDatabase();
+  const database = await freshDatabase({ seeded: true });
   const config = loadConfig({
     DATA_DIR: ':memory:',
     LOG_LEVEL: 'silent',
@@ -32,7 +31,6 @@ export async function startTestApp(
     database,
     modules: [...MODULES, ...extraModules],
   });
-  await seedDemo(database.db);
   await platform.app.listen({ port: 0, host: '127.0.0.1' });
   const address = platform.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

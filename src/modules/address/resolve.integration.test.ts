@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../main/seed.js';
 import { freshDatabase } from '../../../test/helpers/database.js';
 import { addressesAtPostcode, formatAddress } from './queries/postcodes.js';
 import { resolveProvider, type Resolution } from './resolve.js';
@@ -15,8 +14,7 @@ describe('which body provides a service at a postcode', () => {
   const db = () => database.db;
 
   beforeAll(async () => {
-    database = await freshDatabase();
-    await seedDemo(database.db);
+    database = await freshDatabase({ seeded: true });
   }, 60_000);
   afterAll(async () => database?.close());
 

@@ -23,6 +23,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export async function openDatabase(options: {
   databaseUrl?: string | undefined;
   dataDir: string;
+  /** PGlite only: start from a dump of a data directory (`dumpDataDir`), e.g. a migrated one. */
+  loadDataDir?: Blob;
   poolSize?: number;
   /** Told when the server ends an idle connection; the pool replaces it. */
   onIdleError?: (error: Error) => void;
@@ -44,7 +46,10 @@ export async function openDatabase(options: {
     dataDir = path.resolve(options.dataDir, 'pglite');
     mkdirSync(dataDir, { recursive: true });
   }
-  const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }),
   });

@@ -65,6 +65,21 @@ describe('group commit', () => {
     expect(answered).toBe(false);
   });
 
+  it('by default a second batch is written while the first is still committing, and no third', async () => {
+    const { batches, write, drain } = recordingWrite();
+    const store = groupCommit(write);
+    const first = store(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = store(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    const third = [3, 4].map((item) => store(item));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1], [2]]);
+    await drain();
+    await Promise.all([first, second, ...third]);
+    expect(batches).toEqual([[1], [2], [3, 4]]);
+  });
+
   it('a batch holds at most maxBatch items', async () => {
     const { batches, write, drain } = recordingWrite();
     const store = groupCommit(write, { maxBatch: 2, maxInFlight: 1 });
