@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Browser journeys need Debian's Chromium; without it they are left out, and said so.
 // BROWSER_TESTS=off leaves them out on purpose (CI runs them once, on PGlite).
@@ -16,11 +17,25 @@ const exclude = ['node_modules/**', 'dist/**', ...(browsers ? [] : ['test/browse
 // Test files that replace a module (vi.mock) need a module graph of their own.
 const mocking = ['src/modules/identity/commands/authenticate.integration.test.ts'];
 
+// Files that run child processes or Chromium take a minute or more each. Started last, one of
+// them would keep a worker busy long after the others finished; started first, the short files
+// fill in around them. (Vitest orders by last run's durations when it has them, and a fresh
+// checkout in CI has none.)
+const LONG = /test\/(durability|browser)\/|test\/integration\/operations\./;
+class LongFilesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const long = (spec: TestSpecification) => LONG.test(spec.moduleId);
+    return [...sorted.filter(long), ...sorted.filter((spec) => !long(spec))];
+  }
+}
+
 export default defineConfig({
   test: {
     // Migrates and seeds once; each test file starts from a copy.
     globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
+    sequence: { sequencer: LongFilesFirst },
     // Most test files wait on a database, a child process or Chromium rather than the CPU, so one
     // more worker than cores (vitest's default is one fewer) keeps a 2-core machine busy.
     maxWorkers: availableParallelism() + 1,

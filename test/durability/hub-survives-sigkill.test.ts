@@ -9,10 +9,12 @@ import {
   type WebhookReceiver,
 } from '../../src/modules/submissions/hub/testing/receiver.js';
 import {
+  CLI_ARGS,
   eventually,
   freePort,
   PROJECT_ROOT,
   startJoinedup,
+  seededDataDir,
   throwAwayDatabase,
   type RunningJoinedup,
 } from '../helpers/child-process.js';
@@ -68,14 +70,10 @@ describe('the hub survives SIGKILL under load', () => {
     const childEnv: Record<string, string | undefined> = { ...process.env };
     for (const name of ['DATABASE_URL', 'BASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'NODE_OPTIONS'])
       delete childEnv[name];
-    const { stdout } = await exec(
-      process.execPath,
-      ['--import', 'tsx', 'src/main/cli.ts', ...args],
-      {
-        cwd: PROJECT_ROOT,
-        env: { ...childEnv, ...env() },
-      },
-    );
+    const { stdout } = await exec(process.execPath, [...CLI_ARGS, ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...childEnv, ...env() },
+    });
     return stdout.trim();
   }
 
@@ -97,7 +95,9 @@ describe('the hub survives SIGKILL under load', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'joinedup-hub-durability-'));
-    if (serverUrl) database = await throwAwayDatabase(serverUrl);
+    // Start from the demo already migrated and seeded (`npm start` would otherwise seed it).
+    if (serverUrl) database = await throwAwayDatabase(serverUrl, { seeded: true });
+    else await seededDataDir(dataDir);
     receiver = await startReceiver();
   });
 
@@ -105,12 +105,11 @@ describe('the hub survives SIGKILL under load', () => {
     for (const child of children) await child.stop();
     await receiver?.close();
     await database?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('delivers every submission acknowledged with 202 exactly once after a SIGKILL mid-load and a restart', async () => {
-    // The body: demo data, a submit key, and a webhook to the receiver.
-    await cli('seed', '--demo');
+    // The body (the demo is seeded already): a submit key, and a webhook to the receiver.
     const key = await cli('hub:key:create', '--org', 'stroud', '--scope', 'submit');
     expect(key).toMatch(/^juhub\./);
     const secret = await cli(

@@ -9,6 +9,7 @@ import {
   inputValue,
   PageClient,
   startJoinedup,
+  seededDataDir,
   throwAwayDatabase,
   type RunningJoinedup,
 } from '../helpers/child-process.js';
@@ -79,13 +80,15 @@ describe('the outbox survives SIGKILL between submitted and delivered', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'joinedup-durability-'));
-    if (serverUrl) database = await throwAwayDatabase(serverUrl);
+    // Start from the demo already migrated and seeded (`npm start` would otherwise seed it).
+    if (serverUrl) database = await throwAwayDatabase(serverUrl, { seeded: true });
+    else await seededDataDir(dataDir);
   });
 
   afterAll(async () => {
     for (const child of children) await child.stop();
     await database?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('delivers, after a restart, an application taken while the worker was off and the process was then killed', async () => {

@@ -3,10 +3,37 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
+import { inject } from 'vitest';
+import { copyTemplate } from './database.js';
 
 /** The repository root, so children run the CLI from source wherever the test runner started. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The arguments to `node` that run the Joinedup CLI: the build (`dist/main/cli.js`, what
+ * `npm start` runs) when it is newer than every source file, as it is in CI, which builds
+ * first; otherwise the source through tsx, which costs each child seconds more to start.
+ */
+export const CLI_ARGS: readonly string[] = (() => {
+  const entry = path.join(PROJECT_ROOT, 'dist', 'main', 'cli.js');
+  if (existsSync(entry) && statSync(entry).mtimeMs >= newestSource(path.join(PROJECT_ROOT, 'src')))
+    return [entry];
+  return ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'main', 'cli.ts')];
+})();
+
+function newestSource(directory: string): number {
+  let newest = 0;
+  for (const item of readdirSync(directory, { withFileTypes: true })) {
+    const full = path.join(directory, item.name);
+    if (item.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (item.name.endsWith('.ts') && !item.name.endsWith('.test.ts'))
+      newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
 
 /** A port nothing is listening on right now: bind port 0, read the port, close. */
 export async function freePort(): Promise<number> {
@@ -50,7 +77,7 @@ export interface RunningJoinedup {
 }
 
 /**
- * Starts `joinedup <command>` from source as a real child process (`node --import tsx`, so the
+ * Starts `joinedup <command>` as a real child process (`node` running the CLI itself, so the
  * child *is* the app: a signal sent to it reaches the app, not a wrapper) and waits for the
  * "Joinedup is running at" banner.
  */
@@ -62,15 +89,11 @@ export async function startJoinedup(options: {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of SCRUBBED) delete env[name];
   Object.assign(env, options.env);
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/main/cli.ts', options.command ?? 'start'],
-    {
-      cwd: PROJECT_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...CLI_ARGS, options.command ?? 'start'], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -151,12 +174,15 @@ export async function startJoinedup(options: {
  */
 export async function throwAwayDatabase(
   serverUrl: string,
+  options: { seeded?: boolean } = {},
 ): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `ju_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`create database ${name}`);
+    // A copy of the run's migrated, seeded template (test/helpers/global-setup.ts).
+    if (options.seeded) await copyTemplate(admin, name, inject('seededDatabase'));
+    else await admin.query(`create database ${name}`);
   } finally {
     await admin.end();
   }
@@ -302,4 +328,15 @@ export async function eventually<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
   }
+}
+
+/**
+ * Fills `dataDir` (a child's DATA_DIR) with a copy of the run's migrated database seeded with
+ * the demo, so a child started on it skips the minute of migrating and seeding from scratch.
+ */
+export async function seededDataDir(dataDir: string): Promise<void> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const loadDataDir = new Blob([await readFile(inject('seededDatabase'))]);
+  const pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pglite'), loadDataDir });
+  await pglite.close();
 }

@@ -37,7 +37,7 @@ export async function freshDatabase(
 }
 
 /** PostgreSQL refuses to copy a template another copy is reading; a moment later it can. */
-async function copyTemplate(
+export async function copyTemplate(
   admin: { query(sql: string): Promise<unknown> },
   name: string,
   template: string,

@@ -25,7 +25,9 @@ async function pgliteDumps(project: TestProject): Promise<() => Promise<void>> {
   const { PGlite } = await import('@electric-sql/pglite');
   const directory = mkdtempSync(path.join(tmpdir(), 'joinedup-test-'));
   const pglite = await PGlite.create();
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }),
+  });
   const dump = async (name: string) => {
     const file = path.join(directory, `${name}.tar`);
     writeFileSync(file, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()));

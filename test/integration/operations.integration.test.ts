@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/platform/outbox/outbox.js';
 import { startTestApp, Visitor, type TestApp } from '../helpers/app.js';
+import { CLI_ARGS } from '../helpers/child-process.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -74,11 +75,11 @@ describe('the command line', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'joinedup-cli-'));
   });
   afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
+    run(process.execPath, [...CLI_ARGS, ...args], {
       // Vitest sets BASE_URL='/' for Vite; the CLI must not inherit it.
       env: {
         ...process.env,
@@ -115,5 +116,6 @@ describe('the command line', () => {
       code: 64,
       stderr: expect.stringMatching(/Unknown command frobnicate/),
     });
-  }, 60_000);
+    // Seven cold starts of the CLI, each loading the platform and opening PGlite on disk.
+  }, 180_000);
 });
