@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/platform/db/connect.js';
+import { migrate } from '../../src/platform/db/migrator.js';
+import { seedDemo } from '../../src/main/seed.js';
 import { onServer } from './global-setup.js';
 
 /**
@@ -13,17 +15,26 @@ import { onServer } from './global-setup.js';
 export async function freshDatabase(
   options: { seeded?: boolean } = {},
 ): Promise<DatabaseHandle & { url?: string }> {
-  const source = inject(options.seeded ? 'seededDatabase' : 'migratedDatabase');
+  // Outside vitest (the benchmarks) there is no global set-up: migrate (and seed) here.
+  const source = process.env.VITEST
+    ? inject(options.seeded ? 'seededDatabase' : 'migratedDatabase')
+    : null;
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
+    if (source === null) return prepared(await openDatabase({ dataDir: ':memory:' }), options);
     const loadDataDir = new Blob([await readFile(source)]);
     return openDatabase({ dataDir: ':memory:', loadDataDir });
   }
   const name = `ju_test_${randomBytes(6).toString('hex')}`;
-  await onServer(serverUrl, (admin) => copyTemplate(admin, name, source));
+  await onServer(serverUrl, (admin) =>
+    source === null
+      ? admin.query(`create database ${name}`).then(() => undefined)
+      : copyTemplate(admin, name, source),
+  );
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: ':memory:' });
+  const opened = await openDatabase({ databaseUrl: url.toString(), dataDir: ':memory:' });
+  const handle = source === null ? await prepared(opened, options) : opened;
   return {
     ...handle,
     url: url.toString(),
@@ -34,6 +45,15 @@ export async function freshDatabase(
       });
     },
   };
+}
+
+async function prepared(
+  handle: DatabaseHandle,
+  options: { seeded?: boolean },
+): Promise<DatabaseHandle> {
+  await migrate(handle.db);
+  if (options.seeded) await seedDemo(handle.db);
+  return handle;
 }
 
 /** PostgreSQL refuses to copy a template another copy is reading; a moment later it can. */
