@@ -15,7 +15,7 @@ import { addressImport, geoImportOnspd } from '../modules/address/index.js';
 import { oidcClientCreate, oidcKeysRotate, type CommandResult } from '../modules/sso/index.js';
 import { hubDeliverySet, hubKeyCreate } from '../modules/submissions/index.js';
 import { apiKeyCreate } from '../modules/open311/index.js';
-import { payKeyCreate, payWebhookCreate } from '../modules/payments/index.js';
+import { payKeyCreate, payReconcile, payWebhookCreate } from '../modules/payments/index.js';
 import { createLogger, createPlatform } from './platform.js';
 import { DEMO_ACCOUNTS, isEmpty, seedDemo } from './seed.js';
 
@@ -51,6 +51,9 @@ const USAGE = `Usage: joinedup <command>
   pay:webhook:create --org <GSS code or slug> --url U
                              send the body's payment events to U, signed (Pay-Signature);
                              prints the signing secret, once
+  pay:reconcile --org <GSS code or slug> --date YYYY-MM-DD
+                             print the body's payments, refunds and totals by service
+                             for that UK day, as CSV
   hub:delivery:set --org <slug or GSS code> --mode casework|push|pull [--url U]
                      [--alert-email E]
                              how a body takes its submissions; prints a new webhook
@@ -187,6 +190,8 @@ async function main(argv: string[]): Promise<number> {
       return withDatabase(config, async (db) => printed(await payKeyCreate(db, rest)));
     case 'pay:webhook:create':
       return withDatabase(config, async (db) => printed(await payWebhookCreate(db, config, rest)));
+    case 'pay:reconcile':
+      return withDatabase(config, async (db) => printed(await payReconcile(db, rest)));
     case 'hub:delivery:set':
       return withDatabase(config, async (db) => printed(await hubDeliverySet(db, config, rest)));
     case 'geo:import-onspd':

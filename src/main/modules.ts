@@ -2,9 +2,11 @@ import type { ModuleManifest } from '../platform/http/types.js';
 import { addressModule } from '../modules/address/index.js';
 import { agentsModule } from '../modules/agents/index.js';
 import { attachmentsModule } from '../modules/attachments/index.js';
+import { bookingsModule } from '../modules/bookings/index.js';
 import { catalogueModule } from '../modules/catalogue/index.js';
 import { caseworkModule } from '../modules/casework/index.js';
 import { enrolmentModule } from '../modules/enrolment/index.js';
+import { feesModule } from '../modules/fees/index.js';
 import { formsModule } from '../modules/forms/index.js';
 import { homeModule } from '../modules/home/index.js';
 import { identityModule } from '../modules/identity/index.js';
@@ -38,6 +40,8 @@ export const MODULES: ModuleManifest[] = [
   operationsModule,
   notifyModule,
   paymentsModule,
+  bookingsModule, // after payments: its bookings are paid through payments' internal contract
+  feesModule, // after payments: its payments' outcomes; its section on the application page
   inboxModule,
   remindersModule,
 ];

@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 import { seedDemoGeography } from '../modules/address/index.js';
+import { seedDemoBookings } from '../modules/bookings/index.js';
 import { createDemoAgency, createDemoBusiness } from '../modules/agents/index.js';
 import { seedBundledForms } from '../modules/forms/index.js';
 import { seedDemoCatalogue } from '../modules/catalogue/index.js';
 import { seedDemoWorkflows } from '../modules/casework/index.js';
 import { demoRegisterPeople, loadRegister } from '../modules/registers/index.js';
+import { seedDemoFees } from '../modules/fees/index.js';
 import { seedEnrolmentRecords } from '../modules/enrolment/index.js';
 import { countUsers, createStaffUser, registerCitizen } from '../modules/identity/index.js';
 import {
@@ -218,5 +220,9 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
     await seedDemoGeography(trx);
     // The forms shipped in src/modules/forms/definitions/*.json, as version 1 (if not there yet).
     await seedBundledForms(trx);
+    // A penalty charge and a Council Tax instalment plan for the demo citizen, from Stroud.
+    await seedDemoFees(trx);
+    // Stroud's hall, pitch and first aid course; Gloucestershire's birth registration appointments.
+    await seedDemoBookings(trx);
   });
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createPayKey } from '../../src/modules/payments/index.js';
+import { createStaffUser } from '../../src/modules/identity/index.js';
+import { createPayKey, requestPayment } from '../../src/modules/payments/index.js';
 import { findOrganisationBySlug } from '../../src/modules/organisations/index.js';
-import { accessibilityChecker, browserSession } from '../helpers/browser.js';
+import { accessibilityChecker, browserSession, newPersonContext } from '../helpers/browser.js';
 
 const session = browserSession();
 
@@ -62,4 +63,73 @@ describe('paying with a sandbox card in a browser', () => {
     await checkAccessibility(page, 'card details in Welsh');
     expect(checkedPages).toHaveLength(4);
   }, 60_000);
+});
+
+describe('a payment being checked, and the daily reconciliation, in a browser', () => {
+  it('the checking page and the reconciliation page (with an error) are axe-clean, in English and Welsh', async () => {
+    const { page } = session;
+    const db = session.app.platform.database.db;
+    const { checkedPages, checkAccessibility } = accessibilityChecker();
+    const organisationId = (await findOrganisationBySlug(db, 'stroud'))!.id;
+    const made = await db.transaction().execute((trx) =>
+      requestPayment(trx, {
+        organisationId,
+        amount: 2500,
+        description: 'Tennis court',
+        reference: 'BK-BROWSER',
+        returnUrl: '/',
+        language: 'en',
+        purpose: { kind: 'bookings', id: 'browser' },
+      }),
+    );
+    await page.goto(made.nextUrl);
+    // As if the gateway had not answered about the card: the person must wait, not pay again.
+    await db
+      .updateTable('payments')
+      .set({ status: 'submitted', gateway: 'sandbox', gateway_unknown_since: new Date() })
+      .where('external_id', '=', made.paymentId)
+      .execute();
+    await page.goto(`/pay/card/${made.paymentId}`);
+    expect(
+      await page.getByRole('heading', { name: 'We are checking your payment' }).isVisible(),
+    ).toBe(true);
+    await checkAccessibility(page, 'checking the payment');
+    await page.goto(`/pay/card/${made.paymentId}?lang=cy`);
+    await checkAccessibility(page, 'checking the payment in Welsh');
+
+    const admin = { email: 'payments-admin@stroud.example.gov.uk', password: 'stroud payments admin' };
+    const created = await createStaffUser(db, {
+      ...admin,
+      displayName: 'Pat Payments',
+      organisationId,
+      roles: ['admin'],
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    const context = await newPersonContext(session.browser, session.app.baseUrl);
+    const adminPage = await context.newPage();
+    await adminPage.goto('/sign-in');
+    await adminPage.getByLabel('E-mail address').fill(admin.email);
+    await adminPage.getByLabel('Password', { exact: true }).fill(admin.password);
+    await Promise.all([
+      adminPage.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: 15_000 }),
+      adminPage.getByRole('button', { name: 'Sign in', exact: true }).click(),
+    ]);
+    await adminPage.goto('/admin/payments/stroud');
+    await adminPage.getByRole('link', { name: 'Daily reconciliation' }).click();
+    await adminPage.waitForURL((url) => url.pathname.endsWith('/reconciliation'));
+    await checkAccessibility(adminPage, 'reconciliation');
+    await adminPage.getByLabel('Day').fill('30');
+    await adminPage.getByLabel('Month').fill('2');
+    await adminPage.getByLabel('Year').fill('2026');
+    await Promise.all([
+      adminPage.waitForURL((url) => url.search.includes('day=30')),
+      adminPage.getByRole('button', { name: 'Show this day' }).click(),
+    ]);
+    expect(await adminPage.locator('.govuk-error-summary').isVisible()).toBe(true);
+    await checkAccessibility(adminPage, 'reconciliation with an error');
+    await adminPage.goto('/admin/payments/stroud/reconciliation?lang=cy');
+    await checkAccessibility(adminPage, 'reconciliation in Welsh');
+    await context.close();
+    expect(checkedPages).toHaveLength(5);
+  }, 90_000);
 });

@@ -294,6 +294,44 @@ export const PageSchema = z
   .strict();
 export type FormPage = z.infer<typeof PageSchema>;
 
+/** The most a fee may be, in pence (£100,000: GOV.UK Pay's limit). */
+export const MAX_FEE_PENCE = 10_000_000;
+const FeePence = z.number().int().min(0).max(MAX_FEE_PENCE);
+
+/**
+ * A fee the person pays before the application goes to the body (the fees module charges it):
+ * `fixed`; `perItem`, so much per item of an "add another" question, per box ticked or per unit
+ * of a whole number, after `basePence`; or `table`, an amount for each option of a choice. A
+ * question skipped by a condition counts as none.
+ */
+export const FeeSchema = z
+  .object({
+    /** What the payment is for, as the payment pages and the bank statement say it. */
+    description: z
+      .object({ en: z.string().trim().min(1).max(255), cy: z.string().trim().min(1).max(255) })
+      .strict(),
+    amount: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('fixed'), pence: FeePence.min(1) }).strict(),
+      z
+        .object({
+          type: z.literal('perItem'),
+          question: NameSchema,
+          pence: FeePence.min(1),
+          basePence: FeePence.default(0),
+        })
+        .strict(),
+      z
+        .object({
+          type: z.literal('table'),
+          question: NameSchema,
+          pence: z.record(z.string(), FeePence),
+        })
+        .strict(),
+    ]),
+  })
+  .strict();
+export type Fee = z.infer<typeof FeeSchema>;
+
 const FormShape = z
   .object({
     key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a form key is lower-case, digits, hyphens'),
@@ -307,6 +345,8 @@ const FormShape = z
     pages: z.array(PageSchema).min(1).max(100),
     /** A statement the person agrees to ("I agree") before sending. */
     declaration: BilingualSchema.optional(),
+    /** A fee paid online before the application is sent on (docs/guides/fees.md). */
+    fee: FeeSchema.optional(),
     /** "What happens next", shown once the application is sent. */
     confirmation: z.object({ title: BilingualSchema.optional(), body: BilingualSchema }).strict(),
   })
@@ -450,6 +490,49 @@ function checkForm(form: z.infer<typeof FormShape>, ctx: z.RefinementCtx): void 
     });
     for (const [name, entry] of visible) earlier.set(name, entry);
   });
+  if (form.fee) checkFee(form.fee, form.pages, issue);
+}
+
+/** A calculated fee must name a question that can be counted (perItem) or priced by option (table). */
+function checkFee(
+  fee: Fee,
+  pages: FormPage[],
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  const { amount } = fee;
+  if (amount.type === 'fixed') return;
+  const path = ['fee', 'amount', 'question'];
+  const target = pages.flatMap((page) => page.questions).find((q) => q.name === amount.question);
+  if (!target) return issue(path, `"${amount.question}" is not a question of this form`);
+  if (amount.type === 'perItem') {
+    const most =
+      target.type === 'repeat'
+        ? target.max
+        : target.type === 'checkboxes'
+          ? (target.maxSelected ?? target.options.length)
+          : target.type === 'number' && target.integer
+            ? target.max
+            : null;
+    if (most === null)
+      issue(path, 'a perItem fee counts an "add another", checkboxes or whole-number question');
+    else if (most === undefined)
+      issue(path, 'a perItem fee on a number needs the question to have a max');
+    else if (amount.basePence + Math.max(0, most) * amount.pence > MAX_FEE_PENCE)
+      issue(
+        ['fee', 'amount'],
+        'the fee could come to more than £100,000, the most a payment may be',
+      );
+    return;
+  }
+  const choices = choicesOf(target);
+  if (!choices || target.type === 'checkboxes')
+    return issue(path, 'a table fee prices a yes/no, radios or select question');
+  for (const choice of choices)
+    if (!(choice in amount.pence))
+      issue(['fee', 'amount', 'pence'], `no amount for "${choice}" of "${amount.question}"`);
+  for (const key of Object.keys(amount.pence))
+    if (!choices.includes(key))
+      issue(['fee', 'amount', 'pence', key], `"${key}" is not an option of "${amount.question}"`);
 }
 
 /**

@@ -1,14 +1,17 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
 import { paymentsApiRoutes } from './api/routes.js';
 import { paymentOutboxHandlers } from './commands/expiry.js';
-import { sandboxGateway } from './gateway/gateway.js';
+import { gatewayOutboxHandlers } from './commands/gateway-jobs.js';
+import { configuredGateways } from './gateway/registry.js';
 import { paymentsAdminRoutes } from './pages/admin/routes.js';
 import { paymentPageRoutes } from './pages/pay/routes.js';
 import { mayAdministerAnyPayments } from './policies/payments.js';
 
 /**
  * Payments, shaped like GOV.UK Pay: each body's API keys, the `/v1/payments` API, the hosted payment
- * pages, the sandbox card gateway, and the 90-minute expiry of unfinished payments through the outbox.
+ * pages, the card gateways (sandbox or Stripe, PAYMENT_GATEWAY), other modules' payments, the
+ * ledger and daily reconciliation, and the outbox jobs: expiry after 90 minutes, capture, voids,
+ * refunds and look-ups of gateway answers that never came.
  */
 export const paymentsModule: ModuleManifest = {
   name: 'payments',
@@ -16,12 +19,16 @@ export const paymentsModule: ModuleManifest = {
     { text: 'payments.admin.nav', href: '/admin/payments', visibleTo: mayAdministerAnyPayments },
   ],
   routes(app, context) {
-    paymentsApiRoutes(app, context);
-    paymentPageRoutes(app, context, sandboxGateway);
+    const gateways = configuredGateways(context.config);
+    paymentsApiRoutes(app, context, gateways.current.name);
+    paymentPageRoutes(app, context, gateways.current);
     paymentsAdminRoutes(app, context);
   },
   outboxHandlers(context) {
-    return paymentOutboxHandlers(context.config);
+    return {
+      ...paymentOutboxHandlers(context.config),
+      ...gatewayOutboxHandlers(configuredGateways(context.config)),
+    };
   },
   personalData: [
     {

@@ -4,6 +4,7 @@ export {
   CASEWORK_RECEIVED_TOPIC,
   createSubmission,
   recordDecision,
+  releaseHeldSubmission,
   type Decision,
   type NewSubmission,
 } from './commands/submissions.js';

@@ -76,6 +76,15 @@ const schema = z.object({
    * listen on this machine.
    */
   HUB_ALLOW_PRIVATE_WEBHOOKS: z.enum(['true', 'false']).optional(),
+  /** The card gateway new payments use: the built-in `sandbox` (no money moves) or `stripe`. */
+  PAYMENT_GATEWAY: z.enum(['sandbox', 'stripe']).default('sandbox'),
+  /** Stripe's secret API key (`sk_live_…` or `sk_test_…`), needed when PAYMENT_GATEWAY is stripe. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_API_URL: z.url().default('https://api.stripe.com'),
+  /** How long a call to Stripe may take before its outcome is treated as unknown and looked up. */
+  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(20_000),
+  /** Requests a minute one payments API key may make (`/v1/payments`); more get 429 P0900. */
+  PAY_API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(600_000).default(1500),
 });
 
 export type Config = Readonly<
@@ -120,6 +129,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (missing.length)
       throw new ConfigError(missing.map((name) => `${name}: must be set when FILE_STORE is s3`));
   }
+  if (values.PAYMENT_GATEWAY === 'stripe' && !values.STRIPE_SECRET_KEY)
+    throw new ConfigError(['STRIPE_SECRET_KEY: must be set when PAYMENT_GATEWAY is stripe']);
   const warnings: string[] = [];
   if (values.SESSION_SECRET === DEV_SESSION_SECRET) {
     warnings.push('SESSION_SECRET is the development default: set your own before real use.');

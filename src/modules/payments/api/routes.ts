@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { apiRoute, apiSecurityScheme } from '../../../platform/http/api.js';
+import { consumeRateLimit } from '../../../platform/http/rate-limit-store.js';
 import type { AppContext } from '../../../platform/http/types.js';
 import { cancelPayment, createPayment } from '../commands/payments.js';
 import { createRefund } from '../commands/refunds.js';
@@ -171,7 +172,11 @@ function searchLinks(
  * The payments API at `/v1/payments`, shaped like GOV.UK Pay's so a service written against Pay
  * can switch its base URL and key. In its own plugin scope so its errors keep Pay's envelope.
  */
-export function paymentsApiRoutes(app: FastifyInstance, context: AppContext): void {
+export function paymentsApiRoutes(
+  app: FastifyInstance,
+  context: AppContext,
+  gatewayName: string,
+): void {
   const { db, config } = context;
   const links: LinkContext = { baseUrl: config.baseUrl, secret: config.SESSION_SECRET };
   const developmentSite = ['localhost', '127.0.0.1', '[::1]'].includes(
@@ -202,6 +207,18 @@ export function paymentsApiRoutes(app: FastifyInstance, context: AppContext): vo
           .code(401)
           .send({ code: 'P0940', description: 'Credentials are required to access this resource' });
       callers.set(request, caller);
+      // Counted in the database, so every node shares one count per key.
+      const limit = await consumeRateLimit(
+        db,
+        `pay-api:${caller.keyId}`,
+        config.PAY_API_REQUESTS_PER_MINUTE,
+        60_000,
+      );
+      if (!limit.allowed)
+        return reply
+          .code(429)
+          .header('retry-after', String(Math.max(1, Math.ceil(limit.resetInMs / 1000))))
+          .send({ code: 'P0900', description: 'Too many requests' });
     });
 
     apiRoute(v1, {
@@ -224,16 +241,18 @@ export function paymentsApiRoutes(app: FastifyInstance, context: AppContext): vo
           );
         const payment = parseNewPayment(request.body, developmentSite);
         const caller = callerOf(request);
-        const { payment: row } = await db.transaction().execute((trx) =>
+        const { payment: row, replayed } = await db.transaction().execute((trx) =>
           createPayment(trx, {
             organisationId: caller.organisationId,
             apiKeyId: caller.keyId,
             payment,
             idempotencyKey,
-            gateway: 'sandbox',
+            gateway: gatewayName,
           }),
         );
-        return serializePayment(row, 0, links);
+        // A replay answers 201 with the payment as it is now, as the first request did.
+        const refunded = replayed ? ((await refundedByPayment(db, [row.id])).get(row.id) ?? 0) : 0;
+        return serializePayment(row, refunded, links);
       },
     });
 

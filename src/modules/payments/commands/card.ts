@@ -4,9 +4,16 @@ import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../../platform/db/database.js';
 import type { PaymentRow } from '../db/tables.js';
 import { cardDigits, cardSummary, expiryValid, luhnValid } from '../gateway/cards.js';
-import type { AuthorisationOutcome, CardDetails, CardGateway } from '../gateway/gateway.js';
+import {
+  GatewayFailure,
+  type AuthorisationOutcome,
+  type CardDetails,
+  type CardGateway,
+} from '../gateway/gateway.js';
 import { isFinished, type PaymentEvent } from '../state.js';
-import { applyEvent, lockPayment, nextUrlToken } from './payments.js';
+import { sha256 } from './internal.js';
+import { authoriseKey, enqueueLookup, enqueueVoid } from './gateway-queue.js';
+import { applyEvent, EXPIRY_MS, lockPayment, nextUrlToken } from './payments.js';
 
 /** The path of a payment's single-use next_url: its id and the HMAC of it. */
 export function nextUrlPath(secret: string, paymentExternalId: string): string {
@@ -27,16 +34,17 @@ export async function openPaymentPage(
 ): Promise<OpenOutcome> {
   const [paymentExternalId, presented] = token.split('.');
   if (!paymentExternalId || !presented) return { ok: false, reason: 'unknown' };
-  const expected = Buffer.from(nextUrlToken(secret, paymentExternalId));
-  const given = Buffer.from(presented);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given))
-    return { ok: false, reason: 'unknown' };
   const found = await trx
     .selectFrom('payments')
-    .select('id')
+    .select(['id', 'next_url_sha256'])
     .where('external_id', '=', paymentExternalId)
     .executeTakeFirst();
-  const payment = found && (await lockPayment(trx, found.id));
+  // A module's payment has a random token (its hash kept); the API's is an HMAC of its id.
+  const expected = Buffer.from(found?.next_url_sha256 ?? nextUrlToken(secret, paymentExternalId));
+  const given = Buffer.from(found?.next_url_sha256 ? sha256(presented) : presented);
+  if (!found || expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { ok: false, reason: 'unknown' };
+  const payment = await lockPayment(trx, found.id);
   if (!payment) return { ok: false, reason: 'unknown' };
   if (payment.next_url_used_at) return { ok: false, reason: 'used' };
   if (isFinished(payment.status)) return { ok: false, reason: 'finished' };
@@ -80,17 +88,17 @@ const REFUSAL_EVENTS: Record<
 };
 
 export type SubmitOutcome =
-  | { ok: true; payment: PaymentRow; outcome: AuthorisationOutcome['outcome'] }
+  | { ok: true; payment: PaymentRow; outcome: AuthorisationOutcome['outcome'] | 'unknown' }
   | { ok: false; problems: CardProblem[] }
   | { ok: false; reason: 'not-started' };
 
 /**
  * Sends the card to the gateway, as Pay does before its confirm page. The payment moves to
- * `submitted` (keeping only the card's last four digits, brand, expiry and name) and that is
- * committed before the gateway is asked; the gateway's answer is then recorded: an authorisation
- * keeps it `submitted` with the gateway's transaction id, awaiting the person's confirmation; a
- * refusal fails it (P0010) and a processing error ends it in `error` (P0050). The card number
- * itself lives only in this call.
+ * `submitted` (keeping only the card's last four digits, brand, expiry and name), marked as
+ * waiting for the gateway, with a look-up queued in case no answer is ever recorded; that is
+ * committed before the gateway is asked. The gateway's answer is then recorded (see
+ * {@link recordAuthorisation}). No answer (a time-out) leaves the payment waiting: outcome
+ * `unknown`. The card number itself lives only in this call.
  */
 export async function submitCard(
   db: Kysely<Database>,
@@ -105,38 +113,80 @@ export async function submitCard(
   const { lastFour, brand } = cardSummary(digits);
   const submitted = await db.transaction().execute(async (trx) => {
     const payment = await lockPayment(trx, paymentId);
-    return payment
-      ? applyEvent(trx, payment, 'card-details-submitted', {
-          card_last_four: lastFour,
-          card_brand: brand,
-          cardholder_name: card.cardholderName.trim(),
-          card_expiry: card.expiry.trim(),
-        })
-      : null;
+    const row =
+      payment &&
+      (await applyEvent(trx, payment, 'card-details-submitted', {
+        gateway: gateway.name,
+        gateway_unknown_since: now,
+        card_last_four: lastFour,
+        card_brand: brand,
+        cardholder_name: card.cardholderName.trim(),
+        card_expiry: card.expiry.trim(),
+      }));
+    if (row) await enqueueLookup(trx, row, now);
+    return row;
   });
   if (!submitted) return { ok: false, reason: 'not-started' };
-  const answer = await gateway.authorise({
-    amount: submitted.amount,
-    reference: submitted.reference,
-    card: { ...card, number: digits },
-  });
+  let answer: AuthorisationOutcome;
+  try {
+    answer = await gateway.authorise({
+      amount: submitted.amount,
+      reference: submitted.reference,
+      card: { ...card, number: digits },
+      idempotencyKey: authoriseKey(submitted),
+    });
+  } catch (error) {
+    // Only a refusal the gateway stated is final; anything else may have charged the card.
+    if (!(error instanceof GatewayFailure))
+      return { ok: true, payment: submitted, outcome: 'unknown' };
+    answer = { outcome: 'processing-error', transactionId: null };
+  }
   const recorded = await db.transaction().execute(async (trx) => {
     const payment = (await lockPayment(trx, paymentId))!;
-    if (answer.outcome !== 'authorised')
-      return applyEvent(trx, payment, REFUSAL_EVENTS[answer.outcome], {
-        gateway_transaction_id: answer.transactionId,
-      });
-    if (payment.status !== 'submitted') return null;
-    return trx
-      .updateTable('payments')
-      .set({ gateway_transaction_id: answer.transactionId, updated_at: sql<Date>`now()` })
-      .where('id', '=', paymentId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return recordAuthorisation(trx, payment, answer);
   });
-  // Null only if the payment expired or was cancelled while the gateway was answering.
-  // FIXME: an authorisation that arrives after that should be voided at the gateway.
   return { ok: true, payment: recorded ?? submitted, outcome: answer.outcome };
+}
+
+/**
+ * Records the gateway's answer about a card, given straight away or found by a look-up, on the
+ * locked payment. An authorisation keeps it `submitted` with the gateway's transaction id,
+ * awaiting the person's confirmation (or expires it, if its 90 minutes passed while the answer
+ * was unknown); a refusal fails it (P0010) and a processing error ends it in `error` (P0050).
+ * An answer that comes when the payment no longer waits for one (a look-up settled it, or it
+ * ended) changes nothing, and a hold it reports is let go at the gateway.
+ */
+export async function recordAuthorisation(
+  trx: Db,
+  payment: PaymentRow,
+  answer: AuthorisationOutcome,
+  now = new Date(),
+): Promise<PaymentRow | null> {
+  if (!payment.gateway_unknown_since || payment.status !== 'submitted') {
+    const kept =
+      payment.gateway_transaction_id === answer.transactionId &&
+      (payment.status === 'submitted' || payment.status === 'success');
+    if (answer.outcome === 'authorised' && !kept)
+      await enqueueVoid(trx, payment, answer.transactionId);
+    return null;
+  }
+  if (answer.outcome !== 'authorised')
+    return applyEvent(trx, payment, REFUSAL_EVENTS[answer.outcome], {
+      gateway_transaction_id: answer.transactionId,
+      gateway_unknown_since: null,
+    });
+  const authorised = await trx
+    .updateTable('payments')
+    .set({
+      gateway_transaction_id: answer.transactionId,
+      gateway_unknown_since: null,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', payment.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (now.getTime() < authorised.created_at.getTime() + EXPIRY_MS) return authorised;
+  return applyEvent(trx, authorised, 'expired');
 }
 
 /**
@@ -145,7 +195,7 @@ export async function submitCard(
  */
 export async function confirmPayment(trx: Db, paymentId: string): Promise<PaymentRow | null> {
   const payment = await lockPayment(trx, paymentId);
-  if (!payment?.gateway_transaction_id) return null;
+  if (!payment?.gateway_transaction_id || payment.gateway_unknown_since) return null;
   return applyEvent(trx, payment, 'authorised');
 }
 

@@ -7,6 +7,7 @@ import {
 } from '../../organisations/index.js';
 import type { Config } from '../../../platform/config/config.js';
 import { createPayKey } from '../keys.js';
+import { dailyReconciliation, isIsoDate, reconciliationCsv } from '../queries/reconciliation.js';
 import { createWebhook } from './webhooks.js';
 
 /** What a command printed and its exit code, so the CLI and the tests run the same code. */
@@ -97,4 +98,30 @@ export async function payWebhookCreate(
       `Payment events for ${organisation.name} will be sent to ${url.toString()}, signed with Pay-Signature. The signing secret is shown only now: keep it safe.`,
     ],
   };
+}
+
+/**
+ * `joinedup pay:reconcile --org <GSS code or slug> --date YYYY-MM-DD`: prints the body's
+ * reconciliation for that UK day as CSV (what the admin page downloads).
+ */
+export async function payReconcile(
+  db: Kysely<Database>,
+  args: string[],
+): Promise<PayCommandResult> {
+  const { values } = parseArgs({
+    args,
+    options: { org: { type: 'string' }, date: { type: 'string' } },
+  });
+  if (!values.org || !values.date)
+    return {
+      code: 64,
+      out: [],
+      err: ['pay:reconcile needs --org <GSS code or slug> and --date YYYY-MM-DD'],
+    };
+  if (!isIsoDate(values.date))
+    return { code: 64, out: [], err: ['--date must be a date like 2026-11-26'] };
+  const organisation = await findOrganisationBySlugOrGssCode(db, values.org);
+  if (!organisation) return { code: 1, out: [], err: [unknownOrganisationMessage(values.org)] };
+  const csv = reconciliationCsv(await dailyReconciliation(db, organisation.id, values.date));
+  return { code: 0, out: csv.trimEnd().split('\r\n'), err: [] };
 }

@@ -6,7 +6,10 @@ import type { PaymentRow } from '../db/tables.js';
 import { cancelFailed, idempotencyConflict } from '../errors.js';
 import { requestDigest, type NewPayment } from '../api/validate.js';
 import { enqueuePaymentWebhooks, webhookEventType } from './webhooks.js';
-import { transition, type PaymentEvent, type PaymentState } from '../state.js';
+import { isFinished, transition, type PaymentEvent, type PaymentState } from '../state.js';
+import { announceFinished } from './finished.js';
+import { enqueueCapture, enqueueVoid } from './gateway-queue.js';
+import { postPayment } from './ledger.js';
 
 /** Pay ends an unfinished payment 90 minutes after it was created. */
 export const EXPIRY_MS = 90 * 60 * 1000;
@@ -30,7 +33,7 @@ export function nextUrlToken(secret: string, paymentExternalId: string): string 
 }
 
 /** Appends to a payment's history, as Pay's events endpoint shows it. */
-async function recordEvent(db: Db, payment: Pick<PaymentRow, 'id'>, state: PaymentState) {
+export async function recordEvent(db: Db, payment: Pick<PaymentRow, 'id'>, state: PaymentState) {
   await db
     .insertInto('payment_events')
     .values({ payment_id: payment.id, status: state.status, state_code: state.code })
@@ -112,7 +115,10 @@ export async function lockPayment(trx: Db, id: string): Promise<PaymentRow | und
 
 /**
  * Moves a locked payment on by `event` if the state machine allows it, recording the event.
- * Returns the new row, or null (nothing written) when the event cannot happen now.
+ * Returns the new row, or null (nothing written) when the event cannot happen now. While the
+ * gateway's answer about the card is unknown nothing may happen to the payment (no cancel, no
+ * expiry: the card may have been charged) except recording that answer, which clears it.
+ * Success takes the held amount and posts it to the ledger; any other end lets go of a hold.
  */
 export async function applyEvent(
   trx: Db,
@@ -125,11 +131,14 @@ export async function applyEvent(
       | 'card_brand'
       | 'cardholder_name'
       | 'card_expiry'
+      | 'gateway'
       | 'gateway_transaction_id'
+      | 'gateway_unknown_since'
       | 'next_url_used_at'
     >
   > = {},
 ): Promise<PaymentRow | null> {
+  if (payment.gateway_unknown_since && extra.gateway_unknown_since !== null) return null;
   const next = transition(payment.status, event);
   if (!next) return null;
   const row = await trx
@@ -145,8 +154,15 @@ export async function applyEvent(
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordEvent(trx, row, next);
+  if (next.status === 'success') {
+    await postPayment(trx, row);
+    await enqueueCapture(trx, row);
+  } else if (isFinished(next.status) && payment.gateway_transaction_id)
+    await enqueueVoid(trx, row, payment.gateway_transaction_id);
+  if (isFinished(next.status)) await announceFinished(trx, row);
   const eventType = webhookEventType(next);
-  if (eventType) await enqueuePaymentWebhooks(trx, row, eventType);
+  // A module's payment is that module's business: the body's Pay webhooks are not sent it.
+  if (eventType && !row.purpose_kind) await enqueuePaymentWebhooks(trx, row, eventType);
   return row;
 }
 
@@ -158,7 +174,8 @@ export async function cancelPayment(trx: Db, payment: PaymentRow): Promise<void>
 
 /**
  * The outbox job 90 minutes after a payment was created: an unfinished payment fails with
- * P0020. Idempotent: a finished payment, or one whose card is already authorised, is left alone.
+ * P0020. Idempotent: a finished payment is left alone, and so is one whose card's fate at the
+ * gateway is unknown (the look-up expires it if it is still unconfirmed when settled).
  */
 export async function expirePayment(trx: Db, paymentId: string): Promise<boolean> {
   const payment = await lockPayment(trx, paymentId);

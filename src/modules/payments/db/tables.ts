@@ -30,8 +30,11 @@ export interface PaymentTable {
   >;
   status: PaymentStatus;
   state_code: string | null;
-  gateway: string;
+  /** The gateway that took the card; null for a module's payment until a card is submitted. */
+  gateway: string | null;
   gateway_transaction_id: string | null;
+  /** Set when the gateway's answer to an authorisation never came (see commands/unknown.ts). */
+  gateway_unknown_since: Date | null;
   card_last_four: string | null;
   card_brand: string | null;
   cardholder_name: string | null;
@@ -39,6 +42,11 @@ export interface PaymentTable {
   next_url_used_at: Date | null;
   idempotency_key: string | null;
   idempotency_digest: string | null;
+  /** What a module's payment is for (`bookings`, the booking's id); null for the Pay API's. */
+  purpose_kind: string | null;
+  purpose_id: string | null;
+  /** SHA-256 of a module's payment's random next_url token (the API's is an HMAC instead). */
+  next_url_sha256: string | null;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -61,6 +69,23 @@ export interface PaymentRefundTable {
   payment_id: string;
   amount: number;
   status: RefundStatus;
+  gateway_refund_id: string | null;
+  settled_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export const LEDGER_ACCOUNTS = ['card_clearing', 'income'] as const;
+export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
+
+export interface LedgerEntryTable {
+  id: Generated<string>;
+  posting: string;
+  organisation_id: string;
+  payment_id: string;
+  refund_id: string | null;
+  account: LedgerAccount;
+  debit: number;
+  credit: number;
   created_at: Generated<Date>;
 }
 
@@ -77,6 +102,7 @@ export type PayApiKeyRow = Selectable<PayApiKeyTable>;
 export type PaymentRow = Selectable<PaymentTable>;
 export type PaymentEventRow = Selectable<PaymentEventTable>;
 export type PaymentRefundRow = Selectable<PaymentRefundTable>;
+export type LedgerEntryRow = Selectable<LedgerEntryTable>;
 
 declare module '../../../platform/db/database.js' {
   interface Database {
@@ -85,5 +111,6 @@ declare module '../../../platform/db/database.js' {
     payment_events: PaymentEventTable;
     payment_refunds: PaymentRefundTable;
     pay_webhooks: PayWebhookTable;
+    ledger_entries: LedgerEntryTable;
   }
 }

@@ -92,6 +92,7 @@ describe('the sandbox gateway', () => {
       amount: 100,
       reference: 'R',
       card: card(number),
+      idempotencyKey: `cards-test-${number}`,
     });
     expect(result.outcome).toBe(outcome);
   });

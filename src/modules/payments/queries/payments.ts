@@ -13,7 +13,10 @@ export interface LinkContext {
   secret: string;
 }
 
-/** The calling body's payment with Pay's id, or undefined (another body's is not there for it). */
+/**
+ * The calling body's payment with Pay's id, or undefined (another body's, or one another module
+ * asked for, is not there for it).
+ */
 export async function findPayment(
   db: Db,
   caller: PayCaller,
@@ -23,6 +26,7 @@ export async function findPayment(
     .selectFrom('payments')
     .selectAll()
     .where('external_id', '=', paymentExternalId)
+    .where('purpose_kind', 'is', null)
     .executeTakeFirst();
   return row && mayActOnPayment(caller, row) ? row : undefined;
 }
@@ -107,7 +111,11 @@ export async function searchPayments(
   caller: PayCaller,
   filters: SearchFilters,
 ): Promise<{ total: number; rows: PaymentRow[] }> {
-  let query = db.selectFrom('payments').where('organisation_id', '=', caller.organisationId);
+  // Other modules' payments are theirs to act on, not the body's API's.
+  let query = db
+    .selectFrom('payments')
+    .where('organisation_id', '=', caller.organisationId)
+    .where('purpose_kind', 'is', null);
   if (filters.reference) query = query.where('reference', '=', filters.reference);
   if (filters.email) query = query.where('email', '=', filters.email);
   if (filters.state) query = query.where('status', '=', filters.state);

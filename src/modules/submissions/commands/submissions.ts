@@ -46,6 +46,11 @@ export interface NewSubmission {
   formVersion?: number | null;
   /** A service for businesses: the business or charity it is for. */
   business?: ApplicantBusiness | null;
+  /**
+   * Its form charges a fee: kept as `awaiting-payment`, and not delivered, until the fees module
+   * calls {@link releaseHeldSubmission} once the fee is paid.
+   */
+  awaitingPayment?: boolean;
 }
 
 /** The agent who sends an application for a client, and the agent business they act through. */
@@ -78,6 +83,7 @@ export async function createSubmission(
         agent_business_name: agent.businessName,
       }
     : {};
+  const status = input.awaitingPayment ? 'awaiting-payment' : 'submitted';
   for (let attempt = 1; ; attempt++) {
     const id = randomUUID();
     const reference = newReference();
@@ -104,7 +110,7 @@ export async function createSubmission(
             submitted_by_user_id: agent?.userId ?? input.applicantUserId,
             agent_business_id: agent?.businessId ?? null,
             answers: JSON.stringify(input.answers),
-            status: 'submitted',
+            status,
             applicant: input.applicant ? JSON.stringify(input.applicant) : null,
             ...(input.channel ? { channel: input.channel } : {}),
             submitted_by_organisation_id: input.submittedBy?.organisationId ?? null,
@@ -129,7 +135,7 @@ export async function createSubmission(
               .selectFrom('inserted')
               .select([
                 'inserted.id',
-                text('submitted').as('status'),
+                text(status).as('status'),
                 jsonb(eventDetails).as('details'),
                 uuid(agent?.userId ?? input.applicantUserId).as('actor_user_id'),
                 uuid(input.submittedBy?.organisationId ?? null).as('actor_organisation_id'),
@@ -147,7 +153,9 @@ export async function createSubmission(
                 text(SUBMITTED_TOPIC).as('topic'),
                 jsonb({ submissionId: id }).as('payload'),
                 text(`${SUBMITTED_TOPIC}:${id}`).as('idempotency_key'),
-              ]),
+              ])
+              // A held application is delivered when it is released, not now.
+              .where(sql<boolean>`${sql.lit(!input.awaitingPayment)}`),
           )
           .onConflict((oc) => oc.column('idempotency_key').doNothing()),
       )
@@ -187,6 +195,49 @@ export async function createSubmission(
     if (submission) return submission;
     if (attempt >= 5) throw new Error('Could not find an unused submission reference');
   }
+}
+
+/**
+ * Sends on an application held for its fee (`awaiting-payment`) exactly as one without a fee
+ * goes: its `submitted` event (with the details the held one recorded, such as the agent's) and
+ * the outbox message that delivers it. Idempotent: a submission not held (released already)
+ * changes nothing and gives undefined.
+ */
+export async function releaseHeldSubmission(
+  trx: Db,
+  submissionId: string,
+): Promise<SubmissionRow | undefined> {
+  const released = await trx
+    .updateTable('submissions')
+    .set({ status: 'submitted', updated_at: sql<Date>`now()` })
+    .where('id', '=', submissionId)
+    .where('status', '=', 'awaiting-payment')
+    .returningAll()
+    .executeTakeFirst();
+  if (!released) return undefined;
+  const held = await trx
+    .selectFrom('submission_events')
+    .select(['details', 'actor_user_id', 'actor_organisation_id'])
+    .where('submission_id', '=', submissionId)
+    .where('status', '=', 'awaiting-payment')
+    .orderBy('id')
+    .executeTakeFirst();
+  await trx
+    .insertInto('submission_events')
+    .values({
+      submission_id: submissionId,
+      status: 'submitted',
+      details: JSON.stringify(held?.details ?? {}),
+      actor_user_id: held?.actor_user_id ?? null,
+      actor_organisation_id: held?.actor_organisation_id ?? null,
+    })
+    .execute();
+  await enqueue(trx, {
+    topic: SUBMITTED_TOPIC,
+    payload: { submissionId },
+    idempotencyKey: `${SUBMITTED_TOPIC}:${submissionId}`,
+  });
+  return released;
 }
 
 /**

@@ -7,6 +7,8 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
  * `accepted`, `in-progress`, `decided` (and `rejected`) are what a body's system replies.
  */
 export const SUBMISSION_STATUSES = [
+  // Its form charges a fee not yet paid: kept, but not delivered (the fees module releases it).
+  'awaiting-payment',
   'submitted',
   'received',
   'approved',

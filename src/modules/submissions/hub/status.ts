@@ -46,6 +46,8 @@ export interface StatusReply {
  */
 export function hubStatusOf(status: SubmissionStatus): HubStatus {
   switch (status) {
+    // Held for its fee: Joinedup has it, and the body is sent it only once it is paid.
+    case 'awaiting-payment':
     case 'submitted':
       return 'received';
     case 'received':
@@ -59,6 +61,7 @@ export function hubStatusOf(status: SubmissionStatus): HubStatus {
 
 /** Which replies may follow each stored status: forward only; rejected and decided are final. */
 const ALLOWED: Record<SubmissionStatus, readonly ReplyStatus[]> = {
+  'awaiting-payment': [],
   // A reply to a submission still marked undelivered proves it arrived.
   submitted: REPLY_STATUSES,
   received: REPLY_STATUSES,

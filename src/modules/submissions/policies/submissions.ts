@@ -29,12 +29,14 @@ export function canAgentSee(
 
 /**
  * Staff work only their own organisation's submissions, and only as caseworkers or team leaders
- * (who lead and decide cases, reviews among them), or admins.
+ * (who lead and decide cases, reviews among them), or admins; not one held for its fee (it has
+ * not been sent to them yet).
  */
 export function canStaffWork(
   user: CurrentUser | null,
-  submission: Pick<SubmissionRow, 'organisation_id'>,
+  submission: Pick<SubmissionRow, 'organisation_id'> & { status?: SubmissionRow['status'] },
 ): boolean {
+  if (submission.status === 'awaiting-payment') return false;
   return (
     isStaffOf(user, submission.organisation_id, 'caseworker') ||
     isStaffOf(user, submission.organisation_id, 'team-leader')

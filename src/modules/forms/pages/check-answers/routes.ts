@@ -15,6 +15,12 @@ import {
   type ApplyingBusiness,
 } from '../../../agents/index.js';
 import { linkAttachments } from '../../../attachments/index.js';
+import {
+  calculateFee,
+  chargeFormFee,
+  formatFee,
+  heldApplicationPath,
+} from '../../../fees/index.js';
 import { createSubmission, findSubmissionByDraftId } from '../../../submissions/index.js';
 import { deleteDraft, lockDraft } from '../../drafts.js';
 import { pagesAsked } from '../../conditions.js';
@@ -114,7 +120,7 @@ function businessRecord(business: ApplyingBusiness) {
 export function checkAnswersRoutes(
   app: FastifyInstance,
   support: JourneySupport,
-  { db, wakeOutbox }: AppContext,
+  { db, wakeOutbox, config }: AppContext,
 ): void {
   /** The journey when every page asked has a valid answer; otherwise redirects to the first gap. */
   async function complete(
@@ -150,7 +156,12 @@ export function checkAnswersRoutes(
       },
     }));
     const lastPage = pagesAsked(form, answers).at(-1) ?? form.pages.at(-1)!;
+    const fee = form.fee ? calculateFee(form.fee, answers) : 0;
     return reply.view(CHECK, {
+      fee:
+        fee > 0
+          ? { amount: formatFee(fee), description: form.fee!.description[request.locale] }
+          : null,
       service,
       rows: journey.business ? [businessRow(request, journey), ...rows] : rows,
       draftId: draft!.id,
@@ -169,7 +180,9 @@ export function checkAnswersRoutes(
     error = false,
   ) {
     const view = errorsView(error ? [pageError('agree', AGREE_REQUIRED)] : [], request.locale);
+    const fee = journey.form.fee ? calculateFee(journey.form.fee, journey.answers) : 0;
     return reply.view(DECLARATION, {
+      fee: fee > 0 ? { amount: formatFee(fee) } : null,
       service: journey.service,
       text: journey.form.declaration?.[request.locale] ?? '',
       draftId: journey.draft!.id,
@@ -223,9 +236,14 @@ export function checkAnswersRoutes(
       if (!draft) {
         const earlier = await findSubmissionByDraftId(trx, draftId);
         // The first click sent it (the draft id is only ever on the applicant's own page).
-        return earlier && earlier.applicant_user_id === applicantId
-          ? { reference: earlier.reference, version: earlier.form_version }
-          : { incomplete: true as const };
+        if (!earlier || earlier.applicant_user_id !== applicantId)
+          return { incomplete: true as const };
+        // Still waiting for its fee: back to the page that lets them pay it.
+        const held =
+          earlier.status === 'awaiting-payment'
+            ? await heldApplicationPath(trx, config.SESSION_SECRET, earlier.id)
+            : null;
+        return { reference: earlier.reference, version: earlier.form_version, nextUrl: held };
       }
       // The version the draft began on, even if a newer one has been published since.
       const definition =
@@ -242,6 +260,8 @@ export function checkAnswersRoutes(
         today,
       });
       if (!checked.ok) return { incomplete: true as const };
+      // A form with a fee: the application is kept, not sent on, until the fee is paid.
+      const fee = definition.fee ? calculateFee(definition.fee, checked.answers) : 0;
       const submission = await createSubmission(
         trx,
         {
@@ -269,6 +289,7 @@ export function checkAnswersRoutes(
           applicant: applicantId ? null : applicantFrom(definition, checked.answers),
           formVersion: draft.form_version ?? journey.version.version,
           business: journey.business ? businessRecord(journey.business) : null,
+          awaitingPayment: fee > 0,
         },
         actorOf(request, user),
         actingAuditDetails(user),
@@ -283,15 +304,36 @@ export function checkAnswersRoutes(
         ownerUserId: applicantId,
       });
       await deleteDraft(trx, draft.id);
+      const payment =
+        fee > 0
+          ? await chargeFormFee(trx, config.SESSION_SECRET, {
+              application: {
+                id: submission.id,
+                reference: submission.reference,
+                organisationId: service.organisation.id,
+                applicantUserId: applicantId,
+              },
+              amount: fee,
+              description: definition.fee!.description[request.locale],
+              email: user?.email ?? applicantFrom(definition, checked.answers)?.email ?? null,
+              language: request.locale,
+            })
+          : null;
       return {
         reference: submission.reference,
         version: draft.form_version ?? journey.version.version,
+        nextUrl: payment?.nextUrl ?? null,
       };
     });
     if ('refused' in outcome)
       return support.refuse(request, reply, service, user!, user?.actingFor?.displayName ?? null);
     if ('incomplete' in outcome) return reply.redirect(`${base}/check-answers`, 303);
     wakeOutbox();
+    if (outcome.nextUrl) {
+      // To the payment pages; the fees module shows how it went and sends the application on.
+      if (!user) support.clearDraftCookie(reply, service.slug);
+      return reply.redirect(outcome.nextUrl, 303);
+    }
     if (user) return reply.redirect(`/applications/${outcome.reference}/confirmation`, 303);
     // Without an account there is no "your applications": the confirmation is the journey's own.
     support.clearDraftCookie(reply, service.slug);

@@ -10,13 +10,14 @@ import {
 } from '../../../identity/index.js';
 import { createPayKey, listPayKeys, revokePayKey } from '../../keys.js';
 import { mayAdministerPayments } from '../../policies/payments.js';
+import { reconciliationRoutes } from './reconciliation.js';
 
 const view = (name: string) => `modules/payments/pages/admin/${name}.njk`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AREA: OrganisationAdminArea = {
   path: '/admin/payments',
   may: mayAdministerPayments,
-  activity: 'payments keys',
+  activity: 'payments keys and reconciliation',
 };
 
 function actorOf(request: FastifyRequest, found: AdministeredOrganisation): Actor {
@@ -31,10 +32,13 @@ function actorOf(request: FastifyRequest, found: AdministeredOrganisation): Acto
 
 /**
  * The payments admin pages: a body's admins (and platform admins) make and revoke its payments
- * API keys. A key is shown once, on the page that made it; every change is audited.
+ * API keys (a key is shown once, on the page that made it; every change is audited) and see
+ * its daily reconciliation.
  */
-export function paymentsAdminRoutes(app: FastifyInstance, { db }: AppContext): void {
+export function paymentsAdminRoutes(app: FastifyInstance, context: AppContext): void {
+  const { db } = context;
   organisationAdminIndex(app, db, AREA, view('organisations'));
+  reconciliationRoutes(app, context, AREA);
 
   async function keysPage(request: FastifyRequest, found: AdministeredOrganisation, extra = {}) {
     return {

@@ -96,6 +96,9 @@ export function paymentPageRoutes(
     const payment = await ownPayment(request, reply);
     if (!payment) return reply;
     if (isFinished(payment.status)) return reply.redirect(payment.return_url, 303);
+    // The card may have been charged: the person waits, and cannot pay a second time.
+    if (payment.gateway_unknown_since)
+      return reply.view(`${VIEWS}/checking.njk`, { againUrl: paths.card(payment.external_id) });
     if (payment.status === 'submitted')
       return reply.redirect(paths.confirm(payment.external_id), 303);
     return cardPage(reply, payment);
@@ -130,7 +133,7 @@ export function paymentPageRoutes(
         ...errorView(errors, request.t),
       });
     }
-    if (!outcome.ok || outcome.outcome === 'authorised')
+    if (!outcome.ok || outcome.outcome === 'authorised' || outcome.outcome === 'unknown')
       return reply.redirect(paths.confirm(payment.external_id), 303);
     return reply
       .code(outcome.outcome === 'processing-error' ? 502 : 402)

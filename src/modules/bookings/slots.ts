@@ -1,0 +1,141 @@
+/**
+ * A resource's slots, worked out from its rules rather than stored: opening times per weekday
+ * in London wall-clock time, the slot length, and the buffer left after each slot. Dates are ISO
+ * strings (YYYY-MM-DD); a slot's start and end are instants.
+ */
+
+const DAY_MS = 86_400_000;
+
+const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const LONDON_CLOCK = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  hourCycle: 'h23',
+});
+
+/** True for a real calendar date written YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const time = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return new Date(time).toISOString().slice(0, 10) === value;
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 0 Sunday … 6 Saturday. */
+export function weekdayOf(date: string): number {
+  return new Date(`${date}T00:00:00Z`).getUTCDay();
+}
+
+export function londonDate(instant: Date): string {
+  return LONDON_DATE.format(instant);
+}
+
+function londonParts(instant: Date) {
+  return Object.fromEntries(
+    LONDON_CLOCK.formatToParts(instant).map((part) => [part.type, Number(part.value)]),
+  ) as Record<'year' | 'month' | 'day' | 'hour' | 'minute', number>;
+}
+
+function londonOffsetMinutes(instant: Date): number {
+  const f = londonParts(instant);
+  const wall = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute);
+  return Math.round((wall - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/**
+ * The instant a London clock shows `minutes` after midnight on `date`.
+ *
+ * @example londonTime('2026-07-01', 9 * 60) // 2026-07-01T08:00:00.000Z (BST)
+ */
+export function londonTime(date: string, minutes: number): Date {
+  const wall = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
+  const guess = wall - londonOffsetMinutes(new Date(wall)) * 60_000;
+  return new Date(wall - londonOffsetMinutes(new Date(guess)) * 60_000);
+}
+
+/** "09:30" on a London clock. */
+export function londonClock(instant: Date): string {
+  const f = londonParts(instant);
+  return `${String(f.hour).padStart(2, '0')}:${String(f.minute).padStart(2, '0')}`;
+}
+
+/** "09:30" → 570; anything else → null. */
+export function minutesOf(clock: string): number | null {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(clock);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
+}
+
+export interface SlotRules {
+  slotMinutes: number;
+  bufferMinutes: number;
+  daysAhead: number;
+  /** One opening period a weekday: weekday (0 Sunday) → minutes after midnight. */
+  openings: ReadonlyMap<number, { opens: number; closes: number }>;
+  /** ISO dates with no booking. */
+  blackouts: ReadonlySet<string>;
+}
+
+export interface Slot {
+  /** London clock time of the start, "09:30": what the forms send. */
+  time: string;
+  start: Date;
+  end: Date;
+}
+
+/** The first and last day a person may book, counted from today in London. */
+export function bookingWindow(rules: Pick<SlotRules, 'daysAhead'>, now: Date) {
+  const first = londonDate(now);
+  return { first, last: addDays(first, rules.daysAhead - 1) };
+}
+
+/**
+ * The slots on one day, whether taken or not: none on a blackout day, a closed weekday, a day
+ * outside the booking window, and none that has already started.
+ *
+ * @example slotsOn(rules, '2026-12-01', now) // [{ time: '09:00', start, end }, …]
+ */
+export function slotsOn(rules: SlotRules, date: string, now: Date): Slot[] {
+  const window = bookingWindow(rules, now);
+  if (!isIsoDate(date) || date < window.first || date > window.last) return [];
+  if (rules.blackouts.has(date)) return [];
+  const opening = rules.openings.get(weekdayOf(date));
+  if (!opening) return [];
+  const slots: Slot[] = [];
+  const step = rules.slotMinutes + rules.bufferMinutes;
+  for (let at = opening.opens; at + rules.slotMinutes <= opening.closes; at += step) {
+    const start = londonTime(date, at);
+    if (start.getTime() <= now.getTime()) continue;
+    const time = `${String(Math.floor(at / 60)).padStart(2, '0')}:${String(at % 60).padStart(2, '0')}`;
+    slots.push({ time, start, end: londonTime(date, at + rules.slotMinutes) });
+  }
+  return slots;
+}
+
+/** The slot starting at `time` on `date`, if the rules offer one then. */
+export function findSlot(rules: SlotRules, date: string, time: string, now: Date): Slot | null {
+  return slotsOn(rules, date, now).find((slot) => slot.time === time) ?? null;
+}
+
+/** Every day in the booking window with at least one slot, earliest first. */
+export function openDays(rules: SlotRules, now: Date): string[] {
+  const { first } = bookingWindow(rules, now);
+  const days: string[] = [];
+  for (let i = 0; i < rules.daysAhead; i++) {
+    const date = addDays(first, i);
+    if (slotsOn(rules, date, now).length > 0) days.push(date);
+  }
+  return days;
+}
