@@ -97,7 +97,10 @@ describe('a payment being checked, and the daily reconciliation, in a browser', 
     await page.goto(`/pay/card/${made.paymentId}?lang=cy`);
     await checkAccessibility(page, 'checking the payment in Welsh');
 
-    const admin = { email: 'payments-admin@stroud.example.gov.uk', password: 'stroud payments admin' };
+    const admin = {
+      email: 'payments-admin@stroud.example.gov.uk',
+      password: 'stroud payments admin',
+    };
     const created = await createStaffUser(db, {
       ...admin,
       displayName: 'Pat Payments',

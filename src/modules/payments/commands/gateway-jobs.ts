@@ -138,6 +138,13 @@ export function gatewayOutboxHandlers(gateways: Gateways): Record<string, Outbox
   const refund: OutboxHandler = (payload, { db }) =>
     sendRefund(db, gateways, String(payload.refundId));
   for (const handler of [capture, voidHold, lookup, refund]) handler.maxAgeMs = GATEWAY_RETRY_MS;
+  // Past this the payment stays "being checked" for good: someone must look at the gateway.
+  lookup.onDead = async (payload, { logger, error }) => {
+    logger.error(
+      { paymentId: payload.paymentId, err: error },
+      'the gateway never said what became of a card: settle the payment by hand',
+    );
+  };
   return {
     [GATEWAY_TOPICS.capture]: capture,
     [GATEWAY_TOPICS.void]: voidHold,
