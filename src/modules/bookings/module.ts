@@ -5,6 +5,7 @@ import { eraseForAccount, settlePayment } from './commands/bookings.js';
 import { bookingRoutes } from './pages/booking/routes.js';
 import { listRoutes } from './pages/list/routes.js';
 import { resourceRoutes } from './pages/resource/routes.js';
+import { resourceManagementRoutes } from './pages/resources/routes.js';
 import { staffRoutes } from './pages/staff/routes.js';
 import { yoursRoutes } from './pages/yours/routes.js';
 import { isBodyStaff } from './policies/bookings.js';
@@ -26,6 +27,7 @@ export const bookingsModule: ModuleManifest = {
     resourceRoutes(app, context);
     bookingRoutes(app, context);
     staffRoutes(app, context);
+    resourceManagementRoutes(app, context);
   },
   outboxHandlers(context) {
     return {

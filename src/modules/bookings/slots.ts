@@ -86,6 +86,17 @@ export interface SlotRules {
   openings: ReadonlyMap<number, { opens: number; closes: number }>;
   /** ISO dates with no booking. */
   blackouts: ReadonlySet<string>;
+  /**
+   * Active bookings (ms since epoch). Staff may change the opening times or slot length after
+   * people have booked: those bookings keep their times, and a new slot overlapping one that
+   * starts at another time is not offered, so a hall is never booked twice over.
+   */
+  booked?: ReadonlyArray<{ start: number; end: number }>;
+}
+
+function clashes(rules: SlotRules, start: Date, end: Date): boolean {
+  const [s, e] = [start.getTime(), end.getTime()];
+  return (rules.booked ?? []).some((b) => b.start !== s && b.start < e && s < b.end);
 }
 
 export interface Slot {
@@ -118,8 +129,10 @@ export function slotsOn(rules: SlotRules, date: string, now: Date): Slot[] {
   for (let at = opening.opens; at + rules.slotMinutes <= opening.closes; at += step) {
     const start = londonTime(date, at);
     if (start.getTime() <= now.getTime()) continue;
+    const end = londonTime(date, at + rules.slotMinutes);
+    if (clashes(rules, start, end)) continue;
     const time = `${String(Math.floor(at / 60)).padStart(2, '0')}:${String(at % 60).padStart(2, '0')}`;
-    slots.push({ time, start, end: londonTime(date, at + rules.slotMinutes) });
+    slots.push({ time, start, end });
   }
   return slots;
 }

@@ -52,6 +52,7 @@ export async function bookSlot(
   now = new Date(),
 ): Promise<BookOutcome> {
   const resource = await loadResource(trx, input.resourceId);
+  if (resource.withdrawn_at) return { ok: false, reason: 'no-such-slot' };
   const slot = findSlot(await slotRules(trx, resource.id), input.date, input.time, now);
   if (!slot) return { ok: false, reason: 'no-such-slot' };
   await trx

@@ -29,6 +29,8 @@ export interface BookingResourceTable {
   cancel_hours_before: Generated<number>;
   days_ahead: Generated<number>;
   created_at: Generated<Date>;
+  /** Set when staff withdraw it: no new bookings, existing ones stand (migration 0033). */
+  withdrawn_at: Nullable<Date>;
 }
 
 /** A resource's opening period on one weekday (0 Sunday), in minutes after London midnight. */

@@ -26,6 +26,15 @@ export function mayManageBodyBookings(user: CurrentUser | null, organisationId: 
   return isStaffOf(user, organisationId);
 }
 
+/**
+ * Who sets up a body's resources (adds, changes, withdraws them): its service owners and admins,
+ * who answer for what the body offers and charges. Other staff of the body (caseworkers, counter
+ * advisers) see the list but change nothing; another body's staff get 404.
+ */
+export function mayManageResources(user: CurrentUser | null, organisationId: string): boolean {
+  return isStaffOf(user, organisationId, 'service-owner');
+}
+
 /** Whether to show the staff "Bookings" link. */
 export function isBodyStaff(user: CurrentUser | null): boolean {
   return !!user && user.kind === 'staff' && !!user.organisationId;

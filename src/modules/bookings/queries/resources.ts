@@ -3,7 +3,7 @@ import type { Db } from '../../../platform/db/database.js';
 import type { Locale } from '../../../platform/i18n/i18n.js';
 import { findOrganisationBySlug, listOrganisationsByIds } from '../../organisations/index.js';
 import type { ResourceRow } from '../db/tables.js';
-import type { SlotRules } from '../slots.js';
+import { addDays, bookingWindow, londonTime, type SlotRules } from '../slots.js';
 
 /** A resource as pages show it, in the reader's language. */
 export interface ResourceView {
@@ -20,6 +20,8 @@ export interface ResourceView {
   capacity: number;
   pricePence: number;
   cancelHoursBefore: number;
+  /** Withdrawn by staff: no new bookings, and left out of the public list. */
+  withdrawn: boolean;
   path: string;
 }
 
@@ -43,13 +45,23 @@ function toView(
     capacity: row.capacity,
     pricePence: row.price_pence,
     cancelHoursBefore: row.cancel_hours_before,
+    withdrawn: row.withdrawn_at !== null,
     path: `/book/${organisation.slug}/${row.slug}`,
   };
 }
 
-/** Every body's resources, grouped by body in name order: the "Book a venue …" list. */
-export async function listResources(db: Db, locale: Locale): Promise<ResourceView[]> {
-  const rows = await db.selectFrom('booking_resources').selectAll().orderBy('name').execute();
+/**
+ * Every body's resources, grouped by body in name order: the "Book a venue …" list. Withdrawn
+ * ones are left out unless asked for (staff still see their calendars).
+ */
+export async function listResources(
+  db: Db,
+  locale: Locale,
+  options: { withWithdrawn?: boolean } = {},
+): Promise<ResourceView[]> {
+  let query = db.selectFrom('booking_resources').selectAll().orderBy('name');
+  if (!options.withWithdrawn) query = query.where('withdrawn_at', 'is', null);
+  const rows = await query.execute();
   const organisations = new Map(
     (
       await listOrganisationsByIds(
@@ -63,13 +75,15 @@ export async function listResources(db: Db, locale: Locale): Promise<ResourceVie
     .sort((a, b) => a.organisationName.localeCompare(b.organisationName));
 }
 
-/** One body's resources (the staff calendar's choice). */
+/** One body's resources, withdrawn ones included (the staff calendar's choice). */
 export async function resourcesOf(
   db: Db,
   organisationId: string,
   locale: Locale,
 ): Promise<ResourceView[]> {
-  return (await listResources(db, locale)).filter((r) => r.organisationId === organisationId);
+  return (await listResources(db, locale, { withWithdrawn: true })).filter(
+    (r) => r.organisationId === organisationId,
+  );
 }
 
 /** The resource at /book/<body slug>/<resource slug>, or undefined. */
@@ -87,6 +101,7 @@ export async function findResource(
     .selectAll()
     .where('organisation_id', '=', organisation.id)
     .where('slug', '=', slug)
+    .where('withdrawn_at', 'is', null)
     .executeTakeFirst();
   return row && toView(row, organisation, locale);
 }
@@ -120,6 +135,15 @@ export async function slotRules(db: Db, resourceId: string): Promise<SlotRules> 
     .where('resource_id', '=', resourceId)
     .execute();
   const blackouts = await blackoutsOf(db, resourceId);
+  const { first, last } = bookingWindow({ daysAhead: resource.days_ahead }, new Date());
+  const active = await db
+    .selectFrom('bookings')
+    .select(['starts_at', 'ends_at'])
+    .where('resource_id', '=', resourceId)
+    .where('status', 'in', ['awaiting-payment', 'confirmed'])
+    .where('ends_at', '>', londonTime(first, 0))
+    .where('starts_at', '<', londonTime(addDays(last, 1), 0))
+    .execute();
   return {
     slotMinutes: resource.slot_minutes,
     bufferMinutes: resource.buffer_minutes,
@@ -128,6 +152,10 @@ export async function slotRules(db: Db, resourceId: string): Promise<SlotRules> 
       openings.map((o) => [o.weekday, { opens: o.opens_minute, closes: o.closes_minute }]),
     ),
     blackouts: new Set(blackouts.map((b) => b.day)),
+    booked: active.map((b) => ({
+      start: new Date(b.starts_at).getTime(),
+      end: new Date(b.ends_at).getTime(),
+    })),
   };
 }
 
