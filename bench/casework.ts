@@ -22,7 +22,7 @@
  *                     read (an audit row written per view).
  *
  * Options (environment): BENCH_CASES, BENCH_BODY_CASES, BENCH_SECONDS (5), BENCH_WARMUP (1),
- * BENCH_CONNECTIONS (10), DATABASE_URL.
+ * BENCH_CONNECTIONS (10), DATABASE_URL, BENCH_ONLY=postgres (skip PGlite).
  *
  * @example DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/casework.ts
  */
@@ -271,9 +271,12 @@ async function benchDatabase(kind: 'PGlite' | 'PostgreSQL'): Promise<Row[]> {
 async function main(): Promise<void> {
   const leave = enterScratch('joinedup-bench-casework-');
   try {
-    const kinds = process.env.DATABASE_URL
-      ? (['PGlite', 'PostgreSQL'] as const)
-      : (['PGlite'] as const);
+    // BENCH_ONLY=postgres skips PGlite: a million cases take it many minutes to load.
+    const kinds = !process.env.DATABASE_URL
+      ? (['PGlite'] as const)
+      : process.env.BENCH_ONLY === 'postgres'
+        ? (['PostgreSQL'] as const)
+        : (['PGlite', 'PostgreSQL'] as const);
     for (const kind of kinds) {
       const rows = await benchDatabase(kind);
       printTable(

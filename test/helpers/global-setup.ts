@@ -1,7 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { TestProject } from 'vitest/node';
@@ -10,6 +18,8 @@ import { PGlitePool } from '../../src/platform/db/pglite-pool.js';
 import { openDatabase } from '../../src/platform/db/connect.js';
 import { migrate } from '../../src/platform/db/migrator.js';
 import { seedDemo } from '../../src/main/seed.js';
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * Migrates and seeds the demo once for the whole run, not once per test file: every file then
@@ -22,23 +32,62 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 async function pgliteDumps(project: TestProject): Promise<() => Promise<void>> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const directory = mkdtempSync(path.join(tmpdir(), 'joinedup-test-'));
-  const pglite = await PGlite.create();
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }),
-  });
-  const dump = async (name: string) => {
-    const file = path.join(directory, `${name}.tar`);
-    writeFileSync(file, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()));
-    return file;
+  // Kept between runs while nothing they are made from changes (CI's browser pass, a developer
+  // running tests again): making them takes PGlite most of twenty seconds.
+  const directory = path.join(
+    PROJECT_ROOT,
+    'node_modules',
+    '.cache',
+    'joinedup-test',
+    sourceDigest(),
+  );
+  const migrated = path.join(directory, 'migrated.tar');
+  const seeded = path.join(directory, 'seeded.tar');
+  if (!existsSync(seeded)) {
+    // Dumps of older sources are no use any more.
+    rmSync(path.dirname(directory), { recursive: true, force: true });
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = await PGlite.create();
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }),
+    });
+    const dump = async (file: string) => {
+      const tar = Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
+      mkdirSync(directory, { recursive: true });
+      // Written aside and renamed, so a run that stops half way never leaves half a dump.
+      writeFileSync(`${file}.${process.pid}`, tar);
+      renameSync(`${file}.${process.pid}`, file);
+    };
+    await migrate(db);
+    await dump(migrated);
+    await seedDemo(db);
+    await dump(seeded);
+    await db.destroy();
+  }
+  project.provide('migratedDatabase', migrated);
+  project.provide('seededDatabase', seeded);
+  return async () => {};
+}
+
+/** A digest of everything the dumps are made from: the migrations and the source (seeds included). */
+function sourceDigest(): string {
+  const digest = createHash('sha256');
+  const add = (directory: string) => {
+    for (const item of readdirSync(directory, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      const full = path.join(directory, item.name);
+      if (item.isDirectory()) add(full);
+      else if (!item.name.endsWith('.test.ts')) {
+        digest.update(path.relative(PROJECT_ROOT, full));
+        digest.update(readFileSync(full));
+      }
+    }
   };
-  await migrate(db);
-  project.provide('migratedDatabase', await dump('migrated'));
-  await seedDemo(db);
-  project.provide('seededDatabase', await dump('seeded'));
-  await db.destroy();
-  return async () => rmSync(directory, { recursive: true, force: true });
+  add(path.join(PROJECT_ROOT, 'migrations'));
+  add(path.join(PROJECT_ROOT, 'src'));
+  digest.update(readFileSync(path.join(PROJECT_ROOT, 'package-lock.json')));
+  return digest.digest('hex').slice(0, 16);
 }
 
 async function postgresTemplates(
