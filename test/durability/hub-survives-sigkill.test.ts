@@ -30,10 +30,10 @@ import {
  */
 
 const SERVICE = 'request-a-bulky-waste-collection';
-const TOTAL = 60;
+const TOTAL = 40;
 const CONCURRENCY = 6;
 /** Kill once this many answers have come back, with more requests in flight and still to send. */
-const KILL_AFTER = 20;
+const KILL_AFTER = 15;
 
 const exec = promisify(execFile);
 
