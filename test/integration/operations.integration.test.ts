@@ -116,6 +116,7 @@ describe('the command line', () => {
       code: 64,
       stderr: expect.stringMatching(/Unknown command frobnicate/),
     });
-    // Seven cold starts of the CLI, each loading the platform and opening PGlite on disk.
-  }, 180_000);
+    // Seven cold starts of the CLI, each loading the platform and opening PGlite on disk; CI runs
+    // this beside the browser journeys, where one start can take half a minute.
+  }, 360_000);
 });
