@@ -76,7 +76,8 @@ async function main(): Promise<void> {
       { userId: null, organisationId: stroud.id, role: null },
     );
 
-    await sql`create temporary table if not exists bench_payments (
+    // A real table, not a temporary one: every pooled connection must see it.
+    await sql`create table if not exists bench_payments (
       id uuid primary key default gen_random_uuid(), amount integer not null,
       description text not null, reference text not null, return_url text not null,
       status text not null, created_at timestamptz not null default now())`.execute(db);
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
     );
     if (rows.some((row) => row.expected !== row.requests)) process.exitCode = 1;
   } finally {
+    await sql`drop table if exists bench_payments`.execute(platform.database.db).catch(() => {});
     await bare.close();
     await platform.close();
     leave();
