@@ -4,72 +4,30 @@
  * strings (YYYY-MM-DD); a slot's start and end are instants.
  */
 
-const DAY_MS = 86_400_000;
+import {
+  addDays,
+  isIsoDate,
+  londonDate,
+  londonTime as londonTimeAt,
+  weekdayOf,
+} from '../../platform/time/london.js';
 
-const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-const LONDON_CLOCK = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  hourCycle: 'h23',
-});
-
-/** True for a real calendar date written YYYY-MM-DD. */
-export function isIsoDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const time = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  return new Date(time).toISOString().slice(0, 10) === value;
-}
-
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** 0 Sunday … 6 Saturday. */
-export function weekdayOf(date: string): number {
-  return new Date(`${date}T00:00:00Z`).getUTCDay();
-}
-
-export function londonDate(instant: Date): string {
-  return LONDON_DATE.format(instant);
-}
-
-function londonParts(instant: Date) {
-  return Object.fromEntries(
-    LONDON_CLOCK.formatToParts(instant).map((part) => [part.type, Number(part.value)]),
-  ) as Record<'year' | 'month' | 'day' | 'hour' | 'minute', number>;
-}
-
-function londonOffsetMinutes(instant: Date): number {
-  const f = londonParts(instant);
-  const wall = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute);
-  return Math.round((wall - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
-}
+export {
+  addDays,
+  isIsoDate,
+  londonClock,
+  londonDate,
+  weekdayOf,
+} from '../../platform/time/london.js';
 
 /**
- * The instant a London clock shows `minutes` after midnight on `date`.
+ * The instant a London clock shows `minutes` after midnight on `date` (resources keep their
+ * opening times in minutes).
  *
  * @example londonTime('2026-07-01', 9 * 60) // 2026-07-01T08:00:00.000Z (BST)
  */
 export function londonTime(date: string, minutes: number): Date {
-  const wall = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
-  const guess = wall - londonOffsetMinutes(new Date(wall)) * 60_000;
-  return new Date(wall - londonOffsetMinutes(new Date(guess)) * 60_000);
-}
-
-/** "09:30" on a London clock. */
-export function londonClock(instant: Date): string {
-  const f = londonParts(instant);
-  return `${String(f.hour).padStart(2, '0')}:${String(f.minute).padStart(2, '0')}`;
+  return londonTimeAt(date, 0, minutes);
 }
 
 /** "09:30" → 570; anything else → null. */

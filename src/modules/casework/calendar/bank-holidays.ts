@@ -6,7 +6,7 @@
  *
  * Scotland and Northern Ireland have other days; casework in Joinedup follows England and Wales.
  */
-import { addDays, dayNumber, weekdayOf } from './london.js';
+import { addDays, dayNumber, weekdayOf } from '../../../platform/time/london.js';
 
 /** A bank holiday: its ISO date and its name as GOV.UK gives it. */
 export interface BankHoliday {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { londonDate } from './london.js';
+import { londonDate } from '../../../platform/time/london.js';
 import {
   addWorkingDays,
   dueAfterPause,

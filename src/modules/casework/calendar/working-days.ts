@@ -12,7 +12,7 @@ import {
   isIsoDate,
   londonDate,
   weekdayOf,
-} from './london.js';
+} from '../../../platform/time/london.js';
 
 /** A case is "due soon" when its time limit ends within this many working days. */
 export const DUE_SOON_WORKING_DAYS = 2;

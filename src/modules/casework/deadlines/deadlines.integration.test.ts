@@ -7,7 +7,7 @@ import { findOrganisationBySlug } from '../../organisations/index.js';
 import { pauseClock } from '../commands/clock.js';
 import { openCase } from '../commands/open.js';
 import type { CaseRow } from '../db/tables.js';
-import { londonDate } from '../calendar/london.js';
+import { londonDate } from '../../../platform/time/london.js';
 import { sendDigest } from './digest.js';
 import { escalateOverdue } from './escalate.js';
 import { DIGEST_TOPIC, startDeadlineJobs, SWEEP_TOPIC } from './jobs.js';

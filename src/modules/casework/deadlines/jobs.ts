@@ -8,7 +8,7 @@ import type { Db } from '../../../platform/db/database.js';
 import type { AppContext } from '../../../platform/http/types.js';
 import type { Locale, Translate } from '../../../platform/i18n/i18n.js';
 import { enqueue, type OutboxHandler } from '../../../platform/outbox/outbox.js';
-import { londonDate } from '../calendar/london.js';
+import { londonDate } from '../../../platform/time/london.js';
 import { sendDigest } from './digest.js';
 import { escalateOverdue } from './escalate.js';
 import { bothLanguages } from './words.js';

@@ -4,7 +4,7 @@
  * slot or day, so however many nodes schedule the same run, the outbox holds it once.
  */
 import { isWorkingDay } from '../calendar/index.js';
-import { addDays, londonDate, londonTime } from '../calendar/london.js';
+import { addDays, londonDate, londonTime } from '../../../platform/time/london.js';
 
 /** Minutes between two escalation sweeps. */
 export const SWEEP_MINUTES = 5;

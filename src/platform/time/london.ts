@@ -58,11 +58,21 @@ export function londonDate(instant: Date): string {
   return LONDON_DATE.format(instant);
 }
 
-/** Minutes London is ahead of UTC at an instant: 0 in winter (GMT), 60 in summer (BST). */
-function londonOffsetMinutes(instant: Date): number {
-  const f = Object.fromEntries(
+function londonParts(instant: Date) {
+  return Object.fromEntries(
     LONDON_CLOCK.formatToParts(instant).map((part) => [part.type, Number(part.value)]),
   ) as Record<'year' | 'month' | 'day' | 'hour' | 'minute', number>;
+}
+
+/** "09:30": the time on a London clock at that instant. */
+export function londonClock(instant: Date): string {
+  const f = londonParts(instant);
+  return `${String(f.hour).padStart(2, '0')}:${String(f.minute).padStart(2, '0')}`;
+}
+
+/** Minutes London is ahead of UTC at an instant: 0 in winter (GMT), 60 in summer (BST). */
+function londonOffsetMinutes(instant: Date): number {
+  const f = londonParts(instant);
   const wall = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute);
   return Math.round((wall - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
 }
