@@ -92,6 +92,21 @@ export interface ModuleManifest {
   navigation?: NavigationItem[];
   /** The personal data this module holds, for "Your data" and retention. */
   personalData?: { table: string; description: string; retention: string }[];
+  /**
+   * What this module holds about one person, for their "My data" page and its JSON/CSV export.
+   * Called only for the signed-in person themselves (the caller has checked); reads only.
+   */
+  personalDataOf?(db: Db, userId: string): Promise<PersonalDataSection[]>;
+}
+
+/** One part of a person's "My data": the records of one kind a module holds about them. */
+export interface PersonalDataSection {
+  /** Stable machine name, e.g. `submissions`; the JSON export's key and the CSV's first column. */
+  key: string;
+  /** Locale key of the section's heading, in the module's locales. */
+  title: string;
+  /** One row a record; values are shown as text (dates as ISO 8601 strings). */
+  rows: Record<string, string | number | boolean | null>[];
 }
 
 declare module 'fastify' {
