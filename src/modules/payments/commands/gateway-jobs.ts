@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../../platform/db/database.js';
 import type { OutboxHandler } from '../../../platform/outbox/outbox.js';
-import type { PaymentRefundRow } from '../db/tables.js';
+import type { PaymentRefundRow, PaymentRow } from '../db/tables.js';
 import type { RefundOutcome } from '../gateway/gateway.js';
 import type { Gateways } from '../gateway/registry.js';
 import { recordAuthorisation } from './card.js';
-import { authoriseKey, enqueueVoid, GATEWAY_TOPICS } from './gateway-queue.js';
+import { authoriseKey, enqueueVoid, GATEWAY_TOPICS, holdsMoney } from './gateway-queue.js';
 import { postFailedRefund } from './ledger.js';
 import { applyEvent, lockPayment } from './payments.js';
 
@@ -102,6 +102,10 @@ export async function sendRefund(
   if (!refund || refund.status !== 'submitted') return;
   const payment = (await paymentById(db, refund.payment_id))!;
   const gateway = gateways.byName(payment.gateway);
+  // A refund can be asked for the moment a payment succeeds, before the capture job has run;
+  // a gateway refunds only money it has taken, so take it first (the capture job's own
+  // idempotency key: whichever runs second, the gateway answers it as already done).
+  if (!refund.gateway_refund_id) await captureHeld(gateways, payment);
   const outcome = refund.gateway_refund_id
     ? await gateway.refundStatus({ refundId: refund.gateway_refund_id })
     : await gateway.refund({
@@ -113,16 +117,22 @@ export async function sendRefund(
   if (outcome.outcome === 'pending') throw new NotYet('the gateway has not paid the refund yet');
 }
 
+/** Takes the money held for a payment that succeeded; safe to call again (one idempotency key). */
+async function captureHeld(gateways: Gateways, payment: PaymentRow): Promise<void> {
+  if (!holdsMoney(payment) || !payment.gateway_transaction_id || payment.status !== 'success')
+    return;
+  await gateways.byName(payment.gateway).capture({
+    transactionId: payment.gateway_transaction_id,
+    amount: payment.amount,
+    idempotencyKey: `capture:${payment.external_id}`,
+  });
+}
+
 /** The outbox handlers that talk to gateways; each is safe to run again. */
 export function gatewayOutboxHandlers(gateways: Gateways): Record<string, OutboxHandler> {
   const capture: OutboxHandler = async (payload, { db }) => {
     const payment = await paymentById(db, String(payload.paymentId));
-    if (!payment?.gateway_transaction_id || payment.status !== 'success') return;
-    await gateways.byName(payment.gateway).capture({
-      transactionId: payment.gateway_transaction_id,
-      amount: payment.amount,
-      idempotencyKey: `capture:${payment.external_id}`,
-    });
+    if (payment) await captureHeld(gateways, payment);
   };
   const voidHold: OutboxHandler = async (payload, { db }) => {
     const payment = await paymentById(db, String(payload.paymentId));

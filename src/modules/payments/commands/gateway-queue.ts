@@ -25,7 +25,7 @@ export function authoriseKey(payment: Pick<PaymentRow, 'external_id'>): string {
 }
 
 /** The sandbox holds no money, so nothing needs taking or letting go. */
-const holdsMoney = (payment: Pick<PaymentRow, 'gateway'>) =>
+export const holdsMoney = (payment: Pick<PaymentRow, 'gateway'>) =>
   payment.gateway !== null && payment.gateway !== 'sandbox';
 
 /** Takes the held amount of a payment that has just succeeded. */

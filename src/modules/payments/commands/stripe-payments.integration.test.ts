@@ -153,6 +153,33 @@ describe('payments through Stripe', () => {
     expect(fake.problems).toEqual([]);
   });
 
+  it('takes the money before refunding it when the refund is asked for before the capture ran', async () => {
+    const payment = await newPayment('s-early');
+    const { visitor } = await openAndSubmit(payment);
+    await visitor.post(`/pay/confirm/${payment.paymentId}`, {});
+    const intent = fake.intents.get((await row(payment.id)).gateway_transaction_id!)!;
+    expect(intent.status).toBe('requires_capture');
+
+    const refunded = await db()
+      .transaction()
+      .execute((trx) => refundPayment(trx, { paymentId: payment.paymentId, amount: 3000 }));
+    expect(refunded.ok).toBe(true);
+    await runJobs(GATEWAY_TOPICS.refund);
+    expect(intent).toMatchObject({ status: 'succeeded', amount_received: 3000 });
+    expect(intent.amount_refunded).toBe(3000);
+    const settled = await db()
+      .selectFrom('payment_refunds')
+      .select('status')
+      .where('payment_id', '=', payment.id)
+      .executeTakeFirstOrThrow();
+    expect(settled.status).toBe('success');
+
+    // The capture job, running late, finds the money already taken: nothing more happens.
+    await runJobs(GATEWAY_TOPICS.capture);
+    expect(intent).toMatchObject({ amount_received: 3000, amount_refunded: 3000 });
+    expect(fake.problems).toEqual([]);
+  });
+
   it('leaves a card Stripe charged but did not answer for as unknown, refuses a second go, and settles it by asking', async () => {
     const payment = await newPayment('s-2');
     fake.hang(/confirm$/, { act: true });
