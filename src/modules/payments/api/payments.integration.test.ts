@@ -53,7 +53,8 @@ async function call(
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as Json) : {} };
+  const json = response.headers.get('content-type')?.startsWith('application/json');
+  return { status: response.status, json: json && text ? (JSON.parse(text) as Json) : {} };
 }
 
 const permit = (overrides: Json = {}) => ({
@@ -246,7 +247,11 @@ describe('Idempotency-Key', () => {
 
 describe('keys', () => {
   it('refuses a request without a key, with a wrong key and with a revoked key', async () => {
-    expect((await call('GET', '/v1/payments', { key: null })).status).toBe(401);
+    const refused = await fetch(`${app.baseUrl}/v1/payments`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await refused.text()).toBe('Credentials are required to access this resource.');
     expect(
       (await call('GET', '/v1/payments', { key: `${stroudKey.slice(0, -4)}AAAA` })).status,
     ).toBe(401);

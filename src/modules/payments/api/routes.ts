@@ -202,10 +202,14 @@ export function paymentsApiRoutes(
     v1.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith('/v1/payments')) return;
       const caller = await authenticatePayKey(db, request.headers.authorization);
+      // Pay answers a missing or wrong key as its framework does: 401 and a line of plain
+      // text, no error code (P0940 is Pay's "account not fully configured").
       if (!caller)
         return reply
           .code(401)
-          .send({ code: 'P0940', description: 'Credentials are required to access this resource' });
+          .header('www-authenticate', 'Bearer')
+          .type('text/plain; charset=utf-8')
+          .send('Credentials are required to access this resource.');
       callers.set(request, caller);
       // Counted in the database, so every node shares one count per key.
       const limit = await consumeRateLimit(
