@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { copyTemplate } from './database.js';
+import { copyTemplate } from './global-setup.js';
 
 /** The repository root, so children run the CLI from source wherever the test runner started. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/platform/db/connect.js';
 import { migrate } from '../../src/platform/db/migrator.js';
 import { seedDemo } from '../../src/main/seed.js';
-import { onServer } from './global-setup.js';
+import { copyTemplate, onServer } from './global-setup.js';
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new
@@ -22,8 +22,7 @@ export async function freshDatabase(
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     if (source === null) return prepared(await openDatabase({ dataDir: ':memory:' }), options);
-    const loadDataDir = new Blob([await readFile(source)]);
-    return openDatabase({ dataDir: ':memory:', loadDataDir });
+    return openDatabase({ dataDir: ':memory:', loadDataDir: await dump(source) });
   }
   const name = `ju_test_${randomBytes(6).toString('hex')}`;
   await onServer(serverUrl, (admin) =>
@@ -47,6 +46,18 @@ export async function freshDatabase(
   };
 }
 
+const dumps = new Map<string, Promise<Blob>>();
+
+/** A worker runs many test files: it reads each dump once. */
+function dump(file: string): Promise<Blob> {
+  let blob = dumps.get(file);
+  if (!blob) {
+    blob = readFile(file).then((bytes) => new Blob([bytes]));
+    dumps.set(file, blob);
+  }
+  return blob;
+}
+
 async function prepared(
   handle: DatabaseHandle,
   options: { seeded?: boolean },
@@ -54,22 +65,4 @@ async function prepared(
   await migrate(handle.db);
   if (options.seeded) await seedDemo(handle.db);
   return handle;
-}
-
-/** PostgreSQL refuses to copy a template another copy is reading; a moment later it can. */
-export async function copyTemplate(
-  admin: { query(sql: string): Promise<unknown> },
-  name: string,
-  template: string,
-): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await admin.query(`create database ${name} template ${template}`);
-      return;
-    } catch (error) {
-      const busy = /being accessed by other users/.test(String(error));
-      if (!busy || attempt >= 50) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
-    }
-  }
 }

@@ -6,6 +6,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -32,6 +33,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 async function pgliteDumps(project: TestProject): Promise<() => Promise<void>> {
+  const { migrated, seeded } = await preparePgliteDumps();
+  project.provide('migratedDatabase', migrated);
+  project.provide('seededDatabase', seeded);
+  return async () => {};
+}
+
+/**
+ * The PGlite dumps every test file starts from, made if missing. CI makes them beside the type
+ * check (`npx tsx test/helpers/prepare-dumps.ts`), so the test run finds them ready.
+ */
+export async function preparePgliteDumps(): Promise<{ migrated: string; seeded: string }> {
   // Kept between runs while nothing they are made from changes (CI's browser pass, a developer
   // running tests again): making them takes PGlite most of twenty seconds.
   const directory = path.join(
@@ -44,14 +56,15 @@ async function pgliteDumps(project: TestProject): Promise<() => Promise<void>> {
   const migrated = path.join(directory, 'migrated.tar');
   const seeded = path.join(directory, 'seeded.tar');
   if (!existsSync(seeded)) {
-    // Dumps of older sources are no use any more.
-    rmSync(path.dirname(directory), { recursive: true, force: true });
+    forgetOldDumps(path.dirname(directory));
     const { PGlite } = await import('@electric-sql/pglite');
     const pglite = await PGlite.create();
     const db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }),
     });
     const dump = async (file: string) => {
+      // A checkpoint first, so each copy starts without replaying the seed's write-ahead log.
+      await pglite.query('checkpoint');
       const tar = Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
       mkdirSync(directory, { recursive: true });
       // Written aside and renamed, so a run that stops half way never leaves half a dump.
@@ -64,9 +77,20 @@ async function pgliteDumps(project: TestProject): Promise<() => Promise<void>> {
     await dump(seeded);
     await db.destroy();
   }
-  project.provide('migratedDatabase', migrated);
-  project.provide('seededDatabase', seeded);
-  return async () => {};
+  return { migrated, seeded };
+}
+
+/**
+ * Dumps of older sources are no use any more, but a run started a moment ago (another terminal,
+ * a source edited since) may still be reading its own: only those untouched for an hour go.
+ */
+function forgetOldDumps(cache: string): void {
+  if (!existsSync(cache)) return;
+  const hourAgo = Date.now() - 3_600_000;
+  for (const entry of readdirSync(cache, { withFileTypes: true })) {
+    const full = path.join(cache, entry.name);
+    if (statSync(full).mtimeMs < hourAgo) rmSync(full, { recursive: true, force: true });
+  }
 }
 
 /** A digest of everything the dumps are made from: the migrations and the source (seeds included). */
@@ -96,17 +120,22 @@ async function postgresTemplates(
 ): Promise<() => Promise<void>> {
   const suffix = randomBytes(4).toString('hex');
   const names = { migrated: `ju_tpl_${suffix}_migrated`, seeded: `ju_tpl_${suffix}_seeded` };
-  await onServer(serverUrl, async (admin) => {
-    for (const name of Object.values(names)) await admin.query(`create database ${name}`);
-  });
-  for (const [stage, name] of Object.entries(names)) {
+  const open = (name: string) => {
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: ':memory:' });
-    await migrate(handle.db);
-    if (stage === 'seeded') await seedDemo(handle.db);
-    await handle.close();
-  }
+    return openDatabase({ databaseUrl: url.toString(), dataDir: ':memory:' });
+  };
+  // Migrated once; the seeded template starts as a copy of the migrated one.
+  await onServer(serverUrl, async (admin) => {
+    await admin.query(`create database ${names.migrated}`);
+  });
+  const migrated = await open(names.migrated);
+  await migrate(migrated.db);
+  await migrated.close();
+  await onServer(serverUrl, (admin) => copyTemplate(admin, names.seeded, names.migrated));
+  const seeded = await open(names.seeded);
+  await seedDemo(seeded.db);
+  await seeded.close();
   project.provide('migratedDatabase', names.migrated);
   project.provide('seededDatabase', names.seeded);
   return () =>
@@ -126,6 +155,24 @@ export async function onServer(
     await work(admin);
   } finally {
     await admin.end();
+  }
+}
+
+/** PostgreSQL refuses to copy a template another copy is reading; a moment later it can. */
+export async function copyTemplate(
+  admin: { query(sql: string): Promise<unknown> },
+  name: string,
+  template: string,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.query(`create database ${name} template ${template}`);
+      return;
+    } catch (error) {
+      const busy = /being accessed by other users/.test(String(error));
+      if (!busy || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
+    }
   }
 }
 

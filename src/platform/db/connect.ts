@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -49,9 +50,29 @@ export async function openDatabase(options: {
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    ...(await pgliteArtifacts()),
   });
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }),
   });
   return { db, kind: 'pglite', close: () => db.destroy() };
+}
+
+let artifacts: Promise<{ pgliteWasmModule: WebAssembly.Module; fsBundle: Blob }> | undefined;
+
+/**
+ * PGlite's WebAssembly compiled once and its file-system bundle read once per process: PGlite
+ * otherwise does both for every database it opens, which the test suite (a database per test
+ * file, many files a process) paid for about a quarter of a second each time.
+ */
+function pgliteArtifacts(): Promise<{ pgliteWasmModule: WebAssembly.Module; fsBundle: Blob }> {
+  artifacts ??= (async () => {
+    const dist = new URL('.', import.meta.resolve('@electric-sql/pglite'));
+    const [wasm, bundle] = await Promise.all([
+      readFile(new URL('pglite.wasm', dist)),
+      readFile(new URL('pglite.data', dist)),
+    ]);
+    return { pgliteWasmModule: await WebAssembly.compile(wasm), fsBundle: new Blob([bundle]) };
+  })();
+  return artifacts;
 }
