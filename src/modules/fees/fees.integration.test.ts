@@ -221,6 +221,43 @@ describe('a form that charges a fee', () => {
     expect(await attempts()).toHaveLength(before);
   });
 
+  it('takes the fee from someone without an account and then sends the application on', async () => {
+    const slug = 'resident-parking-permit-stroud';
+    const permits = () => db().updateTable('services').where('slug', '=', slug);
+    const { required_level: level } = await db()
+      .selectFrom('services')
+      .select('required_level')
+      .where('slug', '=', slug)
+      .executeTakeFirstOrThrow();
+    await permits().set({ required_level: 0 }).execute();
+    try {
+      const visitor = new Visitor(app.baseUrl);
+      const { location } = await sendPermitApplication(visitor, 'first');
+      expect(location).toMatch(/^\/pay\//);
+      const charge = await db()
+        .selectFrom('fee_charges')
+        .selectAll()
+        .where('kind', '=', 'form')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow();
+      expect(charge.user_id).toBeNull();
+      const held = await submissionOf(charge.reference);
+      expect(held.status).toBe('awaiting-payment');
+      expect(await deliveryMessages(held.id)).toHaveLength(0);
+
+      const paid = await pay(visitor, location, GOOD_CARD);
+      expect(paid.status).toBe(303);
+      const back = await visitor.get(paid.headers.get('location')!);
+      expect(back.status).toBe(200);
+      expect(back.html).toContain('Payment received');
+      expect(back.html).toContain(charge.reference);
+      expect((await submissionOf(charge.reference)).status).toBe('submitted');
+      expect(await deliveryMessages(held.id)).toHaveLength(1);
+    } finally {
+      await permits().set({ required_level: level }).execute();
+    }
+  });
+
   it('shows a 404 page for a return link whose token is not genuine', async () => {
     const charge = await db().selectFrom('fee_charges').select('id').executeTakeFirstOrThrow();
     const response = await new Visitor(app.baseUrl).get(`/fees/return/${charge.id}.forged`);
