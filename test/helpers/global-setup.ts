@@ -126,13 +126,19 @@ async function postgresTemplates(
     return openDatabase({ databaseUrl: url.toString(), dataDir: ':memory:' });
   };
   // Migrated once; the seeded template starts as a copy of the migrated one.
+  // Neither waits for its commits to reach the disk (nor do the copies: test/helpers/database.ts).
+  const asyncCommit = (name: string) => `alter database ${name} set synchronous_commit = off`;
   await onServer(serverUrl, async (admin) => {
     await admin.query(`create database ${names.migrated}`);
+    await admin.query(asyncCommit(names.migrated));
   });
   const migrated = await open(names.migrated);
   await migrate(migrated.db);
   await migrated.close();
-  await onServer(serverUrl, (admin) => copyTemplate(admin, names.seeded, names.migrated));
+  await onServer(serverUrl, async (admin) => {
+    await copyTemplate(admin, names.seeded, names.migrated);
+    await admin.query(asyncCommit(names.seeded));
+  });
   const seeded = await open(names.seeded);
   await seedDemo(seeded.db);
   await seeded.close();
