@@ -19,7 +19,10 @@ function newest(dir) {
   return latest;
 }
 
-const built = existsSync(entry) && existsSync(stylesheet) ? Math.min(statSync(entry).mtimeMs, statSync(stylesheet).mtimeMs) : 0;
+const built =
+  existsSync(entry) && existsSync(stylesheet)
+    ? Math.min(statSync(entry).mtimeMs, statSync(stylesheet).mtimeMs)
+    : 0;
 if (built < newest(path.join(root, 'src'))) {
   process.stderr.write('Building Joinedup…\n');
   const run = (args) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });

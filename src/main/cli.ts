@@ -16,6 +16,8 @@ import { oidcClientCreate, oidcKeysRotate, type CommandResult } from '../modules
 import { hubDeliverySet, hubKeyCreate } from '../modules/submissions/index.js';
 import { apiKeyCreate } from '../modules/open311/index.js';
 import { payKeyCreate, payReconcile, payWebhookCreate } from '../modules/payments/index.js';
+import { retentionRunCommand } from '../modules/retention/index.js';
+import { MODULES } from './modules.js';
 import { createLogger, createPlatform } from './platform.js';
 import { DEMO_ACCOUNTS, isEmpty, seedDemo } from './seed.js';
 
@@ -61,6 +63,8 @@ const USAGE = `Usage: joinedup <command>
   geo:import-onspd FILE      stream the ONS Postcode Directory CSV into the postcode table
                              (any size; 1,000 rows a transaction; safe to run again)
   address:import FILE        stream an address CSV (uprn,saon,paon,street,locality,town,postcode)
+  retention:run [--dry-run]  delete or anonymise every body's records whose retention period is
+                             over (as the nightly job does); --dry-run prints what it would do
 `;
 
 async function withDatabase<T>(
@@ -201,6 +205,16 @@ async function main(argv: string[]): Promise<number> {
     case 'address:import':
       return withDatabase(config, async (db) =>
         printed(await addressImport(db, rest, (line) => console.log(line))),
+      );
+    case 'retention:run':
+      return withDatabase(config, async (db) =>
+        printed(
+          await retentionRunCommand(
+            db,
+            MODULES.flatMap((module) => module.retention ?? []),
+            rest,
+          ),
+        ),
       );
     case 'org:list':
       return withDatabase(config, async (db) => {

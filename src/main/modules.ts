@@ -5,12 +5,14 @@ import { attachmentsModule } from '../modules/attachments/index.js';
 import { bookingsModule } from '../modules/bookings/index.js';
 import { catalogueModule } from '../modules/catalogue/index.js';
 import { caseworkModule } from '../modules/casework/index.js';
+import { engagementModule } from '../modules/engagement/index.js';
 import { enrolmentModule } from '../modules/enrolment/index.js';
 import { feesModule } from '../modules/fees/index.js';
 import { formsModule } from '../modules/forms/index.js';
 import { homeModule } from '../modules/home/index.js';
 import { identityModule } from '../modules/identity/index.js';
 import { inboxModule } from '../modules/inbox/index.js';
+import { mydataModule } from '../modules/mydata/index.js';
 import { notifyModule } from '../modules/notify/index.js';
 import { open311Module } from '../modules/open311/index.js';
 import { paymentsModule } from '../modules/payments/index.js';
@@ -18,6 +20,8 @@ import { operationsModule } from '../modules/operations/index.js';
 import { organisationsModule } from '../modules/organisations/index.js';
 import { registersModule } from '../modules/registers/index.js';
 import { remindersModule } from '../modules/reminders/index.js';
+import { retentionModule } from '../modules/retention/index.js';
+import { sharingModule } from '../modules/sharing/index.js';
 import { ssoModule } from '../modules/sso/index.js';
 import { submissionsModule } from '../modules/submissions/index.js';
 
@@ -34,6 +38,7 @@ export const MODULES: ModuleManifest[] = [
   formsModule,
   submissionsModule,
   caseworkModule,
+  sharingModule, // after submissions and casework: the bodies a person deals with come from them
   open311Module, // after submissions and casework: its reports are their submissions
   enrolmentModule,
   ssoModule,
@@ -42,6 +47,9 @@ export const MODULES: ModuleManifest[] = [
   paymentsModule,
   bookingsModule, // after payments: its bookings are paid through payments' internal contract
   feesModule, // after payments: its payments' outcomes; its section on the application page
+  engagementModule, // petitions: after identity and organisations, whose index it uses
   inboxModule,
   remindersModule,
+  mydataModule, // its page gathers every module's personalDataOf
+  retentionModule, // last: its job disposes of the records every other module declares
 ];

@@ -16,6 +16,8 @@ export interface Platform {
   database: DatabaseHandle;
   worker: OutboxWorker;
   logger: Logger;
+  /** The settings it runs with (the benchmarks set bodies up with them, as the CLI does). */
+  config: Config;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,21 @@ export async function createPlatform(
     async accountEvent(trx, event) {
       for (const module of modules) await module.onAccountEvent?.(trx, event);
     },
+    retentionRecordTypes: () => modules.flatMap((module) => module.retention ?? []),
+    async personalDataOf(userId) {
+      const parts = [];
+      for (const module of modules) {
+        if (!module.personalData && !module.personalDataOf) continue;
+        const sections = (await module.personalDataOf?.(database.db, userId)) ?? [];
+        parts.push({
+          module: module.name,
+          declared: module.personalData ?? [],
+          listed: !!module.personalDataOf,
+          sections,
+        });
+      }
+      return parts;
+    },
     async applicationSections(request, application) {
       const loaded = await Promise.all(
         sections().map(async ({ template, load }) => ({
@@ -101,6 +118,7 @@ export async function createPlatform(
     database,
     worker,
     logger,
+    config,
     async close() {
       await worker.stop();
       await app.close();

@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 import { seedDemoGeography } from '../modules/address/index.js';
 import { seedDemoBookings } from '../modules/bookings/index.js';
+import { seedDemoPetitions } from '../modules/engagement/index.js';
 import { createDemoAgency, createDemoBusiness } from '../modules/agents/index.js';
 import { seedBundledForms } from '../modules/forms/index.js';
 import { seedDemoCatalogue } from '../modules/catalogue/index.js';
 import { seedDemoWorkflows } from '../modules/casework/index.js';
 import { demoRegisterPeople, loadRegister } from '../modules/registers/index.js';
 import { seedDemoFees } from '../modules/fees/index.js';
+import { seedDemoSharing } from '../modules/sharing/index.js';
 import { seedEnrolmentRecords } from '../modules/enrolment/index.js';
 import { countUsers, createStaffUser, registerCitizen } from '../modules/identity/index.js';
 import {
@@ -224,5 +226,9 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
     await seedDemoFees(trx);
     // Stroud's hall, pitch and first aid course; Gloucestershire's birth registration appointments.
     await seedDemoBookings(trx);
+    // Tell us once: agreements with Stroud, Gloucestershire and DWP, and the demo citizen's records there.
+    await seedDemoSharing(trx);
+    // A live petition to Stroud past its response threshold, and one to Cheltenham to be checked.
+    await seedDemoPetitions(trx);
   });
 }

@@ -14,11 +14,7 @@ import { loadConfig, type Config } from '../../src/platform/config/config.js';
 import { letterFile, LETTER_TOPIC } from '../../src/platform/letters/letters.js';
 import { pdfTextLines } from '../../src/platform/letters/pdf.js';
 import { MAIL_TOPIC } from '../../src/platform/mail/mailer.js';
-import {
-  accessibilityChecker,
-  launchBrowser,
-  newPersonContext,
-} from '../helpers/browser.js';
+import { accessibilityChecker, launchBrowser, newPersonContext } from '../helpers/browser.js';
 import { freshDatabase } from '../helpers/database.js';
 
 /** Resolves with the promise, or rejects with `message` once `ms` have passed. */

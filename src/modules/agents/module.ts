@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { agentsPersonalData } from './queries/personal-data.js';
 import { isCitizen, SESSION_COOKIE } from '../identity/index.js';
 import { actingEntryFor, rememberActing, sessionIdHash } from './commands/acting.js';
 import { agentRoutes } from './pages/agents/routes.js';
@@ -41,6 +42,7 @@ export const agentsModule: ModuleManifest = {
     { text: 'agents.nav.business', href: '/business', visibleTo: isCitizen },
     { text: 'agents.nav.authorities', href: '/agents/authorities', visibleTo: isCitizen },
   ],
+  personalDataOf: agentsPersonalData,
   personalData: [
     {
       table: 'business_members',

@@ -22,6 +22,8 @@ export {
   type AttachmentGrant,
 } from './pages/download/routes.js';
 export { linkAttachments, UNSENT_RETENTION_DAYS } from './commands/attachments.js';
+/** Retention: the files sent with applications whose period is over. */
+export { eraseAttachmentsOfSubmissions } from './retention.js';
 /** The hub registers `POST /api/v1/attachments` with its own key check. */
 export {
   attachmentApiRoutes,

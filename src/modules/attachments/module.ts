@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { attachmentsPersonalData } from './queries/personal-data.js';
 import { attachmentOutboxHandlers, eraseForAccount } from './commands/attachments.js';
 import { downloadRoutes } from './pages/download/routes.js';
 import { disposeFileStore, fileStoreFor } from './store/configured.js';
@@ -26,6 +27,7 @@ export const attachmentsModule: ModuleManifest = {
   async onAccountEvent(trx, event) {
     if (event.type === 'deleted') await eraseForAccount(trx, event.userId);
   },
+  personalDataOf: attachmentsPersonalData,
   personalData: [
     {
       table: 'attachments',

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { bookingsPersonalData } from './queries/personal-data.js';
 import { isCitizen } from '../identity/index.js';
 import { paymentFinishedTopic } from '../payments/index.js';
 import { eraseForAccount, settlePayment } from './commands/bookings.js';
@@ -9,6 +10,7 @@ import { resourceManagementRoutes } from './pages/resources/routes.js';
 import { staffRoutes } from './pages/staff/routes.js';
 import { yoursRoutes } from './pages/yours/routes.js';
 import { isBodyStaff } from './policies/bookings.js';
+import { bookingRetention } from './retention.js';
 
 /**
  * Bookings: a body's halls, pitches, courses and appointments, booked a slot at a time, paid for
@@ -49,12 +51,15 @@ export const bookingsModule: ModuleManifest = {
   async onAccountEvent(trx, event) {
     if (event.type === 'deleted') await eraseForAccount(trx, event.userId);
   },
+  retention: [bookingRetention],
+  personalDataOf: bookingsPersonalData,
   personalData: [
     {
       table: 'bookings',
       description:
         'Your bookings of halls, pitches, courses and appointments: what, when, your name and e-mail address, and what you paid and were refunded',
-      retention: 'Kept for now: no retention period is applied yet',
+      retention:
+        '2 years after the booked time by default (each body may set its own), then deleted',
     },
   ],
 };

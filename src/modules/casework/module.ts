@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { caseworkPersonalData } from './queries/personal-data.js';
 import { hasRole } from '../identity/index.js';
 import { CASEWORK_RECEIVED_TOPIC } from '../submissions/index.js';
 import { TELL_TOPIC } from './commands/actions.js';
@@ -12,6 +13,8 @@ import { workflowRoutes } from './pages/workflows/routes.js';
 import { referralRoutes } from './referrals/routes.js';
 import { withDecisionLetters } from './information/letters/send.js';
 import { informationRoutes } from './information/routes.js';
+import { accessReasonRoutes } from './access/routes.js';
+import { caseRetention } from './retention.js';
 
 /**
  * Casework: the back office of every body without a system of its own. Each submission it
@@ -32,8 +35,10 @@ export const caseworkModule: ModuleManifest = {
     workflowRoutes(app, context);
     referralRoutes(app, context);
     await informationRoutes(app, context);
+    accessReasonRoutes(app, context);
   },
   applicationSections: applicantSections,
+  retention: [caseRetention],
   outboxHandlers: (context) => ({
     [CASEWORK_RECEIVED_TOPIC]: openCaseHandler,
     // A decision's message is its decision letter (information/letters); other actions' as the engine's.
@@ -57,35 +62,37 @@ export const caseworkModule: ModuleManifest = {
       visibleTo: (user) => hasRole(user, 'service-owner'),
     },
   ],
+  personalDataOf: caseworkPersonalData,
   personalData: [
     {
       table: 'cases',
       description:
         'The case a public body opened to work your application: its state, who has it and its deadlines',
-      retention: '6 years after the decision, as the application',
+      retention:
+        '6 years after the case closed by default (each body may set its own), then anonymised: your name, account, the place and what was written are removed',
     },
     {
       table: 'case_events',
       description:
         'What happened to your case, with what caseworkers wrote to you and the files sent',
-      retention: '6 years after the decision, as the case',
+      retention: 'As the case',
     },
     {
       table: 'case_referrals',
       description:
         'Your case referred to or shared with another public body: to whom, why, the parts it may see and how you agreed',
-      retention: '6 years after the decision, as the case',
+      retention: 'As the case',
     },
     {
       table: 'case_notes',
       description: 'Caseworkers’ internal notes about your case',
-      retention: '6 years after the decision, as the case',
+      retention: 'As the case',
     },
     {
       table: 'information_requests',
       description:
         'What a caseworker asked you for about your case, your answers and the files you sent with them',
-      retention: '6 years after the decision, as the case',
+      retention: 'As the case',
     },
   ],
 };

@@ -3,6 +3,7 @@ export { enrolmentModule } from './module.js';
 export {
   activeEnrolments,
   activeBusinessEnrolments,
+  findEnrolledPerson,
   type EnrolmentView,
 } from './queries/enrolments.js';
 export {

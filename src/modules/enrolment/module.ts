@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { enrolmentPersonalData } from './queries/personal-data.js';
 import { isCitizen } from '../identity/index.js';
 import { enrolmentRoutes } from './pages/routes.js';
 
@@ -12,6 +13,7 @@ export const enrolmentModule: ModuleManifest = {
   name: 'enrolment',
   routes: enrolmentRoutes,
   navigation: [{ text: 'enrolment.nav', href: '/enrol', visibleTo: isCitizen }],
+  personalDataOf: enrolmentPersonalData,
   personalData: [
     {
       table: 'enrolments',

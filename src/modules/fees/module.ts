@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { feesPersonalData } from './queries/personal-data.js';
 import { PAYMENT_FINISHED_TOPIC, paymentFinishedHandler } from './commands/charges.js';
 import { accountRoutes } from './pages/account/routes.js';
 import { returnRoutes } from './pages/return/routes.js';
@@ -23,6 +24,7 @@ export const feesModule: ModuleManifest = {
   },
   outboxHandlers: () => ({ [PAYMENT_FINISHED_TOPIC]: paymentFinishedHandler }),
   applicationSections: feeSections,
+  personalDataOf: feesPersonalData,
   personalData: [
     {
       table: 'fee_charges',

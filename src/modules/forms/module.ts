@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { formsPersonalData } from './queries/personal-data.js';
 import { deleteAbandonedDrafts, deleteDraftsOf } from './drafts.js';
 import { journeyRoutes } from './pages/routes.js';
 import { canUseFormEditor } from './pages/editor/policy.js';
@@ -27,6 +28,7 @@ export const formsModule: ModuleManifest = {
   async onAccountEvent(trx, event) {
     if (event.type === 'deleted') await deleteDraftsOf(trx, event.userId);
   },
+  personalDataOf: formsPersonalData,
   personalData: [
     {
       table: 'form_drafts',

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { homePersonalData } from './queries/personal-data.js';
 import { isCitizen } from '../identity/index.js';
 import { eraseInterests } from './commands/interests.js';
 import { homeRoutes } from './pages/home/routes.js';
@@ -20,6 +21,7 @@ export const homeModule: ModuleManifest = {
     if (event.type === 'deleted') await eraseInterests(trx, event.userId);
   },
   navigation: [{ text: 'home.nav', href: '/home', visibleTo: isCitizen }],
+  personalDataOf: homePersonalData,
   personalData: [
     {
       table: 'personal_interests',

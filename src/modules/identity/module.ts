@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { identityPersonalData } from './queries/personal-data.js';
 import { sessionHook } from './commands/sessions.js';
 import {
   DELIVERY_PROBLEM_TOPIC,
@@ -54,6 +55,7 @@ export const identityModule: ModuleManifest = {
       visibleTo: (user) => user !== null,
     },
   ],
+  personalDataOf: identityPersonalData,
   personalData: [
     {
       table: 'users',

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { notifyPersonalData } from './queries/personal-data.js';
 import { notifyApiRoutes } from './api/routes.js';
 import { providerStatusRoutes } from './api/provider-status.js';
 import { notifyOutboxHandlers } from './commands/deliver.js';
@@ -29,6 +30,7 @@ export const notifyModule: ModuleManifest = {
       ...notifyOutboxHandlers(context.config, notifySealingKey(context.config.SESSION_SECRET)),
     };
   },
+  personalDataOf: notifyPersonalData,
   personalData: [
     {
       table: 'notify_notifications',

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { open311PersonalData } from './queries/personal-data.js';
 import { open311ApiRoutes } from './api/routes.js';
 import { reportRoutes } from './pages/report/routes.js';
 import { deleteAbandonedJourneys } from './pages/report/store.js';
@@ -22,6 +23,7 @@ export const open311Module: ModuleManifest = {
     reportRoutes(app, context);
     reportsRoutes(app, context);
   },
+  personalDataOf: open311PersonalData,
   personalData: [
     {
       table: 'open311_journeys',

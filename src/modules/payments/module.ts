@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { paymentsPersonalData } from './queries/personal-data.js';
 import { paymentsApiRoutes } from './api/routes.js';
 import { paymentOutboxHandlers } from './commands/expiry.js';
 import { gatewayOutboxHandlers } from './commands/gateway-jobs.js';
@@ -6,6 +7,7 @@ import { configuredGateways } from './gateway/registry.js';
 import { paymentsAdminRoutes } from './pages/admin/routes.js';
 import { paymentPageRoutes } from './pages/pay/routes.js';
 import { mayAdministerAnyPayments } from './policies/payments.js';
+import { paymentRetention } from './retention.js';
 
 /**
  * Payments, shaped like GOV.UK Pay: each body's API keys, the `/v1/payments` API, the hosted payment
@@ -18,6 +20,7 @@ export const paymentsModule: ModuleManifest = {
   navigation: [
     { text: 'payments.admin.nav', href: '/admin/payments', visibleTo: mayAdministerAnyPayments },
   ],
+  retention: [paymentRetention],
   routes(app, context) {
     const gateways = configuredGateways(context.config);
     paymentsApiRoutes(app, context, gateways.current.name);
@@ -30,12 +33,14 @@ export const paymentsModule: ModuleManifest = {
       ...gatewayOutboxHandlers(configuredGateways(context.config)),
     };
   },
+  personalDataOf: paymentsPersonalData,
   personalData: [
     {
       table: 'payments',
       description:
         'Payments you made to public bodies: the amount, what it was for, your e-mail address if the service gave it, the name on the card, its last four digits, brand and expiry date (never the whole card number)',
-      retention: 'Kept for now: no retention period is applied yet',
+      retention:
+        '7 years after the payment finished by default (each body may set its own), then anonymised: your e-mail address and card details are removed; the amount and reference stay for the accounts',
     },
   ],
 };

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { remindersPersonalData } from './queries/personal-data.js';
 import { reminderDueHandler } from './commands/deliver.js';
 import { eraseForAccount, REMINDER_DUE_TOPIC } from './commands/reminders.js';
 import { listRoutes } from './pages/list/routes.js';
@@ -21,6 +22,7 @@ export const remindersModule: ModuleManifest = {
   async onAccountEvent(trx, event) {
     if (event.type === 'deleted') await eraseForAccount(trx, event.userId);
   },
+  personalDataOf: remindersPersonalData,
   personalData: [
     {
       table: 'reminders',

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { ssoPersonalData } from './queries/personal-data.js';
 import { enqueue } from '../../platform/outbox/outbox.js';
 
 const BACKCHANNEL_LOGOUT_TOPIC = 'sso.backchannel-logout';
@@ -57,6 +58,7 @@ export const ssoModule: ModuleManifest = {
     await oidcRoutes(app, context, holder);
     adminRoutes(app, context);
   },
+  personalDataOf: ssoPersonalData,
   personalData: [
     {
       table: 'oidc_payloads',

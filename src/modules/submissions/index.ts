@@ -39,6 +39,8 @@ export { authenticateHubKey, createHubKey, revokeHubKey, type HubCaller } from '
 export { HubError } from './hub/errors.js';
 /** Posting a webhook safely (no redirects, no private addresses unless allowed), for payments' webhooks. */
 export { postWebhook } from './hub/webhook-request.js';
+/** A body's delivery set-up and webhook signing secrets, for other pushes through the hub (tell us once). */
+export { activeSecrets, findDelivery, webhookSecret, WEBHOOK_TIMEOUT_MS } from './hub/delivery.js';
 export { HUB_KEY_SCOPES, type HubKeyScope } from './db/tables.js';
 export { submissionStatuses, type SubmissionProgress } from './queries/submissions.js';
 export { hubStatusOf, type HubStatus } from './hub/status.js';

@@ -59,6 +59,10 @@ export interface AppContext {
   ): Promise<{ template: string; values: Record<string, unknown> }[]>;
   /** Tells every module of an account event, in the caller's transaction. */
   accountEvent(trx: Db, event: AccountEvent): Promise<void>;
+  /** Every module's retention record types, for the retention module. */
+  retentionRecordTypes(): RetentionRecordType[];
+  /** What every module says it holds and holds about one person, for their own "My data". */
+  personalDataOf(userId: string): Promise<ModulePersonalData[]>;
   config: Config;
   db: Kysely<Database>;
   logger: Logger;
@@ -97,6 +101,80 @@ export interface ModuleManifest {
    * Called only for the signed-in person themselves (the caller has checked); reads only.
    */
   personalDataOf?(db: Db, userId: string): Promise<PersonalDataSection[]>;
+  /** The kinds of record about people this module keeps for bodies, and how each is disposed of when due. */
+  retention?: RetentionRecordType[];
+}
+
+/** What retention does with a record when its period is over. */
+export type RetentionAction = 'delete' | 'anonymise';
+
+/**
+ * A kind of record about people a module keeps for a body (a submission, a case, a payment …),
+ * for the retention module's nightly job. The module says how long it is kept by default and
+ * within which legal bounds a body may set it, what starts the clock, and how to find and
+ * dispose of due records.
+ */
+export interface RetentionRecordType {
+  /** Stable name, unique across modules, e.g. `submission`; stored in policies and holds. */
+  key: string;
+  /** Locale keys: its name, what starts its clock, and what anonymising keeps. */
+  title: string;
+  clockStarts: string;
+  anonymiseKeeps?: string;
+  /** The period in months: the default, and the legal minimum and maximum a body may set. */
+  defaultMonths: number;
+  minMonths: number;
+  maxMonths: number;
+  defaultAction: RetentionAction;
+  /** The actions a body may choose; the first is the default's fallback. */
+  actions: readonly RetentionAction[];
+  /**
+   * Up to `limit` of the body's records due for `action` (clock started at or before `cutoff`,
+   * not already so disposed of, neither the record nor its person held), oldest first. Inside a
+   * transaction the rows are locked, skipping rows another transaction holds.
+   */
+  findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidate[]>;
+  /**
+   * Deletes or anonymises the records `findDue` returned in this transaction (only `trx`);
+   * returns how many it changed. `now` stamps an anonymised record.
+   */
+  dispose(trx: Db, action: RetentionAction, ids: readonly string[], now: Date): Promise<number>;
+  /** The record of this body that staff know by `identifier` (its reference), for a legal hold. */
+  resolve(
+    db: Db,
+    organisationId: string,
+    identifier: string,
+  ): Promise<{ id: string; reference: string } | undefined>;
+}
+
+/** What a record type's `findDue` is asked for. */
+export interface RetentionQuery {
+  organisationId: string;
+  action: RetentionAction;
+  cutoff: Date;
+  limit: number;
+  /** Held people's accounts, and their e-mail addresses (lower case) for records without an account. */
+  heldPersonIds: readonly string[];
+  heldPersonEmails: readonly string[];
+  /** Held records of this record type. */
+  heldRecordIds: readonly string[];
+  /** The references of held records of any type: a record that shares one (a case, its application's messages) is held too. */
+  heldReferences: readonly string[];
+}
+
+/** A due record: its id and the person it is about (null when no account). */
+export interface RetentionCandidate {
+  id: string;
+  personId: string | null;
+}
+
+/** One module's part of a person's "My data": what it declares it holds, and their records. */
+export interface ModulePersonalData {
+  module: string;
+  declared: NonNullable<ModuleManifest['personalData']>;
+  /** False when the module does not list its records by person (no `personalDataOf`). */
+  listed: boolean;
+  sections: PersonalDataSection[];
 }
 
 /** One part of a person's "My data": the records of one kind a module holds about them. */

@@ -98,9 +98,7 @@ export function formatDate(
   const parts = day ?? londonParts(value);
   const date = `${parts.day} ${MONTHS[locale][parts.month - 1]} ${parts.year}`;
   if (!options.weekday) return date;
-  const weekday = day
-    ? WEEKDAY_NAMES[locale][day.weekday]
-    : WEEKDAY[locale].format(toDate(value));
+  const weekday = day ? WEEKDAY_NAMES[locale][day.weekday] : WEEKDAY[locale].format(toDate(value));
   return `${weekday} ${date}`;
 }
 

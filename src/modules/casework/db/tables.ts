@@ -58,6 +58,8 @@ export interface CaseTable {
   opened_at: ColumnType<Date, Date | undefined, never>;
   closed_at: Date | null;
   location: ColumnType<CaseLocation | null, string | null | undefined, string | null>;
+  /** When retention anonymised it (migration 0036): the applicant's details are gone. */
+  anonymised_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /**

@@ -144,13 +144,20 @@ export async function caseworkRoutes(app: FastifyInstance, { db, wakeOutbox }: A
     const user = requireCaseworker(request, reply);
     if (!user) return reply;
     const done = formText(request.query, 'done');
-    return renderCase(
-      request,
-      reply,
-      user,
-      undefined,
-      /^[a-z-]{1,40}$/.test(done) ? done : undefined,
-    );
+    try {
+      return await renderCase(
+        request,
+        reply,
+        user,
+        undefined,
+        /^[a-z-]{1,40}$/.test(done) ? done : undefined,
+      );
+    } catch (error) {
+      // A colleague's case: first the reason for opening it (access/routes.ts).
+      if (error instanceof AppError && error.code === 'access_reason_required')
+        return reply.redirect(`/casework/${encodeURIComponent(reference(request))}/reason`, 303);
+      throw error;
+    }
   });
 
   app.post('/casework/:reference/assign', async (request, reply) => {

@@ -7,6 +7,7 @@ import { parseReference } from '../../submissions/index.js';
 import type { CaseEventRow, CaseNoteRow, CaseRow } from '../db/tables.js';
 import { canWorkCase } from '../policies/cases.js';
 import { sharedAccess, type SharedAccess } from '../referrals/access.js';
+import { currentReason, inOwnQueue, reasonRequired, type AccessReason } from '../access/reasons.js';
 
 /** A case by its reference (the submission's, in any case and with or without its hyphens). */
 export async function findCaseByReference(db: Db, reference: string): Promise<CaseRow | undefined> {
@@ -33,7 +34,9 @@ export async function findCaseOfSubmission(
 
 /**
  * A case opened by a member of staff, and how: as its own body's (shared null), or through a
- * referral to their body with the parts it lets them see. Anyone else gets "not found", whether
+ * referral to their body with the parts it lets them see. A case of their body outside their
+ * own queue needs a reason given first (`access_reason_required`, 403, otherwise), which its
+ * audit entry carries. Anyone else gets "not found", whether
  * or not the case exists; the refusal is audited for security review, the own body's look as
  * `casework.case.viewed` with the applicant as its subject. A look through a referral is not
  * audited here: nothing of the case is shown until the referral's page reads the shared parts,
@@ -61,7 +64,13 @@ export async function openCaseForStaff(
     });
     throw refuse();
   }
-  if (!shared) await auditLook(db, actor, caseRow, 'casework.case.viewed');
+  // A case of their body outside their own queue opens only with a reason (access/reasons.ts).
+  let reason: AccessReason | undefined;
+  if (own && !inOwnQueue(user, caseRow)) {
+    reason = await currentReason(db, user.id, caseRow.id);
+    if (!reason) throw reasonRequired(caseRow.reference);
+  }
+  if (!shared) await auditLook(db, actor, caseRow, 'casework.case.viewed', undefined, reason);
   return { caseRow, shared };
 }
 
@@ -71,6 +80,7 @@ function auditLook(
   caseRow: CaseRow,
   action: 'casework.case.viewed' | 'casework.case.viewed_shared',
   shared?: SharedAccess,
+  reason?: AccessReason,
 ) {
   return recordAudit(db, actor, {
     action,
@@ -80,6 +90,7 @@ function auditLook(
     details: {
       reference: caseRow.reference,
       ...(shared ? { referral_id: shared.referralId, parts: shared.parts } : {}),
+      ...(reason ? { accessReason: reason.code, accessReasonDetails: reason.details } : {}),
     },
   });
 }

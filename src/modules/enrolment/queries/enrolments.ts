@@ -156,3 +156,25 @@ export async function findEnrolment(
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
+
+/**
+ * The person whose own active enrolment links them to the body's record with this reference,
+ * or undefined: how a body ties its record to a person exactly (tell us once), never by
+ * guessing from a name.
+ */
+export async function findEnrolledPerson(
+  db: Db,
+  organisationId: string,
+  reference: string,
+): Promise<{ userId: string; enrolmentId: string } | undefined> {
+  const row = await db
+    .selectFrom('enrolments as e')
+    .innerJoin('enrolment_records as r', 'r.id', 'e.record_id')
+    .select(['e.user_id as userId', 'e.id as enrolmentId'])
+    .where('r.held_by', '=', organisationId)
+    .where('r.reference', '=', reference)
+    .where('e.status', '=', 'active')
+    .where('e.business_account_id', 'is', null)
+    .executeTakeFirst();
+  return row;
+}

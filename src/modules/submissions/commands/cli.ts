@@ -41,7 +41,9 @@ export async function hubKeyCreate(
     return {
       code: 64,
       out: [],
-      err: ['hub:key:create needs --org <slug or GSS code> and --scope submit|receive|submit-any|open311'],
+      err: [
+        'hub:key:create needs --org <slug or GSS code> and --scope submit|receive|submit-any|open311',
+      ],
     };
   if (!(HUB_KEY_SCOPES as readonly string[]).includes(values.scope))
     return { code: 64, out: [], err: ['--scope must be submit, receive, submit-any or open311'] };

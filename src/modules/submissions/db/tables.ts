@@ -71,6 +71,8 @@ export interface SubmissionTable {
   applicant_business_id: ColumnType<string | null, string | null | undefined, never>;
   /** The business or charity applied for, as it was when sent. */
   applicant_business: ColumnType<ApplicantBusiness | null, string | null | undefined, never>;
+  /** When retention anonymised it (migration 0036): the person's details are gone. */
+  anonymised_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** The applicant as a channel describes them (all optional but at least a name or a contact). */

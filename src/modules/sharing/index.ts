@@ -1,0 +1,10 @@
+/**
+ * The sharing module (tell us once): changes of circumstances told once and shared with the
+ * bodies a person deals with, under data-sharing agreements and consent. Other modules import
+ * only from here.
+ */
+export { sharingModule } from './module.js';
+export { seedDemoSharing, DEMO_SHARING_BODIES } from './demo.js';
+/** For the benchmark (bench/tell-us-once.ts): registering agreements and reporting changes. */
+export { createAgreement } from './commands/agreements.js';
+export { submitChange } from './commands/changes.js';
