@@ -23,6 +23,7 @@ export { addressImport, geoImportOnspd, type ImportCommandResult } from './comma
 export { seedDemoGeography } from './demo.js';
 export {
   addressesAtPostcode,
+  authoritiesOfPostcodeDistrict,
   findAddressByUprn,
   findPostcodeArea,
   findPostcodeAreas,

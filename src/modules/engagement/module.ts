@@ -1,7 +1,17 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
 import { isCitizen } from '../identity/index.js';
+import { publicConsultationRoutes } from './consultations/pages/public/routes.js';
+import { staffConsultationRoutes } from './consultations/pages/staff/routes.js';
+import { isConsultationStaff } from './consultations/policies/consultations.js';
+import { consultationsPersonalData } from './consultations/queries/results.js';
+import { tellSubscribersOfPetition } from './home/commands/subscriptions.js';
+import { engagementHomeRoutes } from './home/pages/routes.js';
+import { subscriptionsPersonalData } from './home/queries/home.js';
 import { petitionApiRoutes } from './petitions/api/routes.js';
-import { RESPONSE_PUBLISHED_TOPIC } from './petitions/commands/petitions.js';
+import {
+  PETITION_PUBLISHED_TOPIC,
+  RESPONSE_PUBLISHED_TOPIC,
+} from './petitions/commands/petitions.js';
 import { tellSignersOfResponse } from './petitions/commands/signatures.js';
 import { publicPetitionRoutes } from './petitions/pages/public/routes.js';
 import { staffPetitionRoutes } from './petitions/pages/staff/routes.js';
@@ -12,18 +22,30 @@ import { petitionSignatureRetention } from './petitions/retention.js';
 /**
  * Engagement (e-democracy): petitions to public bodies, checked by the body's staff before
  * they go live, signed with a confirmed e-mail address, answered when they reach the body's
- * thresholds, with their counts as open data. Consultations and the engagement home will join.
+ * thresholds, with their counts as open data; and the engagement home ("Have your say" at
+ * /engage) with subscriptions to new petitions; and consultations (first slice: publish, respond,
+ * read and export the responses).
  */
 export const engagementModule: ModuleManifest = {
   name: 'engagement',
   navigation: [
+    // "Have your say": for everyone, signed in or not.
+    { text: 'engagement.nav.engage', href: '/engage', visibleTo: () => true },
     { text: 'petitions.nav.yours', href: '/petitions/yours', visibleTo: isCitizen },
     { text: 'petitions.nav.staff', href: '/staff/petitions', visibleTo: isPetitionStaff },
+    {
+      text: 'consultations.nav.staff',
+      href: '/staff/consultations',
+      visibleTo: isConsultationStaff,
+    },
   ],
   routes(app, context) {
     publicPetitionRoutes(app, context);
     staffPetitionRoutes(app, context);
     petitionApiRoutes(app, context);
+    publicConsultationRoutes(app, context);
+    staffConsultationRoutes(app, context);
+    engagementHomeRoutes(app, context);
   },
   outboxHandlers(context) {
     return {
@@ -33,6 +55,13 @@ export const engagementModule: ModuleManifest = {
         await context.db
           .transaction()
           .execute((trx) => tellSignersOfResponse(trx, petitionId, context.config.baseUrl));
+      },
+      // A petition just published: one e-mail to each confirmed subscriber it matches.
+      [PETITION_PUBLISHED_TOPIC]: async (payload) => {
+        const { petitionId } = payload as { petitionId: string };
+        await context.db
+          .transaction()
+          .execute((trx) => tellSubscribersOfPetition(trx, petitionId, context.config.baseUrl));
       },
     };
   },
@@ -49,9 +78,21 @@ export const engagementModule: ModuleManifest = {
       .set({ user_id: null })
       .where('user_id', '=', event.userId)
       .execute();
+    // Responses stay in the consultation's results; they are no longer tied to the account.
+    await trx
+      .updateTable('consultation_responses')
+      .set({ user_id: null })
+      .where('user_id', '=', event.userId)
+      .execute();
   },
   retention: [petitionSignatureRetention],
-  personalDataOf: petitionsPersonalData,
+  async personalDataOf(db, userId) {
+    return [
+      ...(await petitionsPersonalData(db, userId)),
+      ...(await subscriptionsPersonalData(db, userId)),
+      ...(await consultationsPersonalData(db, userId)),
+    ];
+  },
   personalData: [
     {
       table: 'petitions',
@@ -66,6 +107,19 @@ export const engagementModule: ModuleManifest = {
         'Your petition signatures: your name, e-mail address, postcode, the IP address you signed from, and whether you asked to be told of the response',
       retention:
         '12 months after the petition closes by default (each body may set its own), then anonymised: only the postcode district stays',
+    },
+    {
+      table: 'consultation_responses',
+      description:
+        'Your responses to consultations sent while signed in: whether you answered as an individual or for an organisation (its name), your answers and when you sent them',
+      retention:
+        'Kept with the consultation’s results; unlinked from your account if you delete it (no retention period is set yet)',
+    },
+    {
+      table: 'engagement_subscriptions',
+      description:
+        'Your subscriptions to new petitions: your e-mail address, the body and postcode district (or nationally) you chose, and when you confirmed',
+      retention: 'Until you unsubscribe (the link is in every e-mail), then deleted',
     },
   ],
 };

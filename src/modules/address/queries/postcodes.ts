@@ -139,3 +139,27 @@ export async function findAddressByUprn(db: Db, uprn: string): Promise<AddressRo
   if (!/^[0-9]{1,12}$/.test(uprn)) return undefined;
   return db.selectFrom('addresses').selectAll().where('uprn', '=', uprn).executeTakeFirst();
 }
+
+/**
+ * The councils (district or unitary, and county) whose areas a postcode district ('GL5')
+ * reaches: the GSS codes of its live postcodes, read through the sector index.
+ *
+ * @example await authoritiesOfPostcodeDistrict(db, 'GL5') // ['E07000082', 'E10000013']
+ */
+export async function authoritiesOfPostcodeDistrict(db: Db, outcode: string): Promise<string[]> {
+  if (!/^[A-Z0-9]{2,4}$/.test(outcode)) return [];
+  const sectors = Array.from({ length: 10 }, (_, digit) => `${outcode} ${digit}`);
+  const rows = await db
+    .selectFrom('postcode_areas')
+    .select(['district_gss', 'county_gss'])
+    .distinct()
+    .where('sector', 'in', sectors)
+    .where('terminated', 'is', null)
+    .execute();
+  const codes = new Set<string>();
+  for (const row of rows) {
+    if (row.district_gss) codes.add(row.district_gss);
+    if (row.county_gss) codes.add(row.county_gss);
+  }
+  return [...codes].sort();
+}

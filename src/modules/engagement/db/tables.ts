@@ -88,8 +88,25 @@ export interface PetitionFlagTable {
   outcome: Nullable<'dismissed' | 'struck'>;
 }
 
+/** A subscription to new petitions by body and area (migration 0039), live once confirmed. */
+export interface EngagementSubscriptionTable {
+  id: Generated<string>;
+  email: string;
+  /** null: petitions to any body. */
+  organisation_id: Nullable<string>;
+  /** A postcode district ('GL5'); null: nationally (every petition in the country). */
+  district: Nullable<string>;
+  language: 'en' | 'cy';
+  token_hash: string;
+  unsubscribe_token: string;
+  choice: string;
+  created_at: Generated<Date>;
+  confirmed_at: Nullable<Date>;
+}
+
 declare module '../../../platform/db/database.js' {
   interface Database {
+    engagement_subscriptions: EngagementSubscriptionTable;
     petition_settings: PetitionSettingsTable;
     petitions: PetitionTable;
     petition_signatures: PetitionSignatureTable;
@@ -100,3 +117,4 @@ declare module '../../../platform/db/database.js' {
 export type PetitionRow = Selectable<PetitionTable>;
 export type PetitionSignatureRow = Selectable<PetitionSignatureTable>;
 export type PetitionFlagRow = Selectable<PetitionFlagTable>;
+export type EngagementSubscriptionRow = Selectable<EngagementSubscriptionTable>;

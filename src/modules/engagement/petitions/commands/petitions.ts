@@ -13,6 +13,9 @@ import { petitionSettings } from '../queries/petitions.js';
 import { closesAt, closingDay, heldReasons, petitionStatus } from '../rules.js';
 import { link, queuePetitionMail } from './mail.js';
 
+/** The outbox topic of a petition just published (the engagement home tells its subscribers). */
+export const PETITION_PUBLISHED_TOPIC = 'petitions.published';
+
 /** The outbox topic that tells every signer who asked that the body has responded. */
 export const RESPONSE_PUBLISHED_TOPIC = 'petitions.response-published';
 
@@ -167,6 +170,12 @@ export async function moderatePetition(
     subjectUserId: petition.created_by,
     details: moderation.decision === 'reject' ? { reason: moderation.reason } : {},
   });
+  if (moderation.decision === 'publish')
+    await enqueue(trx, {
+      topic: PETITION_PUBLISHED_TOPIC,
+      payload: { petitionId },
+      idempotencyKey: `${PETITION_PUBLISHED_TOPIC}:${petitionId}`,
+    });
   if (petition.created_by) {
     const creator = await findUserById(trx, petition.created_by);
     if (creator)

@@ -1,0 +1,195 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Actor } from '../../../../platform/audit/audit.js';
+import { recordAudit } from '../../../../platform/audit/audit.js';
+import type { Db } from '../../../../platform/db/database.js';
+import type { FieldError, Outcome } from '../../../../platform/errors/errors.js';
+import { formText } from '../../../../platform/http/forms.js';
+import type {
+  ConsultationResponseRow,
+  ConsultationRow,
+  RespondentType,
+} from '../../db/consultation-tables.js';
+import { answerProblem, consultationStatus, type ConsultationInput } from '../schema.js';
+
+/** Stores a consultation a service owner published (already validated), audited. */
+export async function publishConsultation(
+  trx: Db,
+  actor: Actor,
+  organisationId: string,
+  input: ConsultationInput,
+): Promise<ConsultationRow> {
+  const consultation = await trx
+    .insertInto('consultations')
+    .values({
+      organisation_id: organisationId,
+      title: input.title,
+      summary: input.summary,
+      body: input.body,
+      audience: input.audience,
+      opens_on: input.opensOn,
+      closes_on: input.closesOn,
+      area_districts: input.districts,
+      questions: JSON.stringify(input.questions),
+      sign_in_required: input.signInRequired,
+      published_by: actor.userId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, actor, {
+    action: 'consultation.published',
+    resourceType: 'consultation',
+    resourceId: consultation.id,
+    subjectUserId: null,
+    details: { organisationId, questions: input.questions.length },
+  });
+  return consultation;
+}
+
+/** Hash of a draft's cookie token: the database never holds the token itself. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface About {
+  type: RespondentType;
+  organisationName: string | null;
+}
+
+/** The "about you" page: as an individual, or for an organisation named up to 200 characters. */
+export function readAbout(body: unknown): Outcome<{ about: About }> {
+  const type = formText(body, 'respondentType');
+  const name = formText(body, 'organisationName');
+  if (type === 'individual') return { ok: true, about: { type, organisationName: null } };
+  if (type !== 'organisation')
+    return {
+      ok: false,
+      errors: [{ field: 'respondentType', message: 'consultations.respond.about.missing' }],
+    };
+  const errors: FieldError[] = [];
+  if (name === '')
+    errors.push({
+      field: 'organisationName',
+      message: 'consultations.respond.organisation.missing',
+    });
+  else if (name.length > 200)
+    errors.push({
+      field: 'organisationName',
+      message: 'consultations.respond.organisation.tooLong',
+    });
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, about: { type, organisationName: name } };
+}
+
+/**
+ * Starts a draft response (returning the token for the respondent's cookie), or updates the
+ * "about you" of the draft the token already holds.
+ */
+export async function startResponse(
+  trx: Db,
+  consultation: ConsultationRow,
+  draft: ConsultationResponseRow | undefined,
+  userId: string | null,
+  about: About,
+): Promise<{ token: string | null }> {
+  if (draft && !draft.submitted_at) {
+    await trx
+      .updateTable('consultation_responses')
+      .set({ respondent_type: about.type, organisation_name: about.organisationName })
+      .where('id', '=', draft.id)
+      .where('submitted_at', 'is', null)
+      .execute();
+    return { token: null };
+  }
+  const token = randomBytes(32).toString('base64url');
+  await trx
+    .insertInto('consultation_responses')
+    .values({
+      consultation_id: consultation.id,
+      token_hash: hashToken(token),
+      user_id: userId,
+      respondent_type: about.type,
+      organisation_name: about.organisationName,
+    })
+    .execute();
+  return { token };
+}
+
+/** Saves the answer to question `index` (0-based) of a draft, if it is a good answer. */
+export async function saveAnswer(
+  trx: Db,
+  consultation: ConsultationRow,
+  draft: ConsultationResponseRow,
+  index: number,
+  answer: string,
+): Promise<Outcome<object>> {
+  const question = consultation.questions[index];
+  const problem = question
+    ? answerProblem(question, answer)
+    : 'consultations.respond.answer.choose';
+  if (problem) return { ok: false, errors: [{ field: 'answer', message: problem }] };
+  await trx
+    .updateTable('consultation_responses')
+    // Merged in the database, so two pages sent at once cannot undo each other's answer.
+    .set({
+      answers: sql<string>`answers || ${JSON.stringify({ [String(index)]: answer })}::jsonb`,
+    })
+    .where('id', '=', draft.id)
+    .where('submitted_at', 'is', null)
+    .execute();
+  return { ok: true };
+}
+
+/** The first question (0-based) without an answer, or the number of questions when all are answered. */
+export function nextUnanswered(
+  consultation: ConsultationRow,
+  draft: ConsultationResponseRow,
+): number {
+  const index = consultation.questions.findIndex((_, i) => !(String(i) in draft.answers));
+  return index === -1 ? consultation.questions.length : index;
+}
+
+const REFERENCE_CHARACTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** A response's reference, e.g. C-7K3MX9QA: no 0/O or 1/I to misread. */
+export function newReference(): string {
+  const bytes = randomBytes(8);
+  return `C-${[...bytes].map((b) => REFERENCE_CHARACTERS[b % REFERENCE_CHARACTERS.length]).join('')}`;
+}
+
+export type SubmitOutcome =
+  { ok: true; reference: string } | { ok: false; reason: 'closed' | 'incomplete' | 'already' };
+
+/**
+ * Sends a draft response: refused when the consultation is not open on `now`'s London day,
+ * when a question is unanswered, or when it was already sent. Audited, with the respondent's
+ * account as the subject when they were signed in.
+ */
+export async function submitResponse(
+  trx: Db,
+  actor: Actor,
+  consultation: ConsultationRow,
+  draft: ConsultationResponseRow,
+  now: Date,
+): Promise<SubmitOutcome> {
+  if (consultationStatus(consultation, now) !== 'open') return { ok: false, reason: 'closed' };
+  if (nextUnanswered(consultation, draft) < consultation.questions.length)
+    return { ok: false, reason: 'incomplete' };
+  const reference = newReference();
+  const sent = await trx
+    .updateTable('consultation_responses')
+    .set({ reference, submitted_at: now })
+    .where('id', '=', draft.id)
+    .where('submitted_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  if (!sent) return { ok: false, reason: 'already' };
+  await recordAudit(trx, actor, {
+    action: 'consultation.response-submitted',
+    resourceType: 'consultation_response',
+    resourceId: draft.id,
+    subjectUserId: draft.user_id,
+    details: { consultationId: consultation.id, reference },
+  });
+  return { ok: true, reference };
+}

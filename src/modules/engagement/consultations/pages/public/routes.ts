@@ -1,0 +1,258 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { notFound } from '../../../../../platform/errors/errors.js';
+import { errorView, formText } from '../../../../../platform/http/forms.js';
+import type { AppContext } from '../../../../../platform/http/types.js';
+import { requireSignIn } from '../../../../identity/index.js';
+import type { ConsultationResponseRow, ConsultationRow } from '../../../db/consultation-tables.js';
+import {
+  hashToken,
+  nextUnanswered,
+  readAbout,
+  saveAnswer,
+  startResponse,
+  submitResponse,
+} from '../../commands/consultations.js';
+import { mayRespond } from '../../policies/consultations.js';
+import {
+  findConsultation,
+  findResponseByToken,
+  listConsultations,
+} from '../../queries/consultations.js';
+import { consultationStatus } from '../../schema.js';
+import { bodiesOf, consultationView } from '../shared.js';
+
+const VIEWS = 'modules/engagement/consultations/pages/public';
+const LIST = `${VIEWS}/list.njk`;
+const CONSULTATION = `${VIEWS}/consultation.njk`;
+const ABOUT = `${VIEWS}/about.njk`;
+const QUESTION = `${VIEWS}/question.njk`;
+const CHECK = `${VIEWS}/check.njk`;
+const SENT = `${VIEWS}/sent.njk`;
+const CLOSED = `${VIEWS}/closed.njk`;
+
+/** The draft response's cookie; its path is the consultation's, so each has its own. */
+export const DRAFT_COOKIE = 'consultation_response';
+
+async function anyConsultation(context: AppContext, request: FastifyRequest): Promise<ConsultationRow> {
+  const { id } = request.params as { id: string };
+  const consultation = await findConsultation(context.db, id);
+  if (!consultation) throw notFound({ consultation: id });
+  return consultation;
+}
+
+/**
+ * A consultation taking responses now, for someone who may respond; otherwise the "closed"
+ * page (410 once closed, 404 before it opens) or the sign-in page, and null.
+ */
+async function openConsultation(
+  context: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<ConsultationRow | null> {
+  const consultation = await anyConsultation(context, request);
+  const status = consultationStatus(consultation, new Date());
+  if (status === 'upcoming') throw notFound({ consultation: consultation.id, status });
+  if (status === 'closed') {
+    await reply.code(410).view(CLOSED, { consultation, backLink: `/consultations/${consultation.id}` });
+    return null;
+  }
+  if (!mayRespond(request.user, consultation) && !requireSignIn(request, reply)) return null;
+  return consultation;
+}
+
+async function draftOf(
+  context: AppContext,
+  request: FastifyRequest,
+  consultation: ConsultationRow,
+): Promise<ConsultationResponseRow | undefined> {
+  const token = request.cookies[DRAFT_COOKIE];
+  if (!token) return undefined;
+  return findResponseByToken(context.db, consultation.id, hashToken(token));
+}
+
+const base = (c: ConsultationRow) => `/consultations/${c.id}/respond`;
+
+function questionView(consultation: ConsultationRow, index: number, answer: string, change: boolean) {
+  return {
+    consultation,
+    question: consultation.questions[index],
+    number: index + 1,
+    total: consultation.questions.length,
+    answer,
+    change,
+    backLink: index === 0 ? base(consultation) : `${base(consultation)}/questions/${index}`,
+  };
+}
+
+/**
+ * The public consultation pages: the list, a consultation's page, and responding to it: about
+ * you, one question a page, check your answers, and the confirmation with a reference.
+ */
+export function publicConsultationRoutes(app: FastifyInstance, context: AppContext): void {
+  const { db } = context;
+
+  app.get('/consultations', async (request, reply) => {
+    const now = new Date();
+    const consultations = await listConsultations(db);
+    const bodies = await bodiesOf(db, consultations);
+    const views = consultations.map((c) => consultationView(c, bodies, request.locale, now));
+    return reply.view(LIST, {
+      open: views.filter((c) => c.status === 'open'),
+      upcoming: views.filter((c) => c.status === 'upcoming'),
+      closed: views.filter((c) => c.status === 'closed'),
+    });
+  });
+
+  app.get('/consultations/:id', async (request, reply) => {
+    const consultation = await anyConsultation(context, request);
+    const bodies = await bodiesOf(db, [consultation]);
+    return reply.view(CONSULTATION, {
+      consultation: consultationView(consultation, bodies, request.locale, new Date()),
+      backLink: '/consultations',
+    });
+  });
+
+  app.get('/consultations/:id/respond', async (request, reply) => {
+    const consultation = await openConsultation(context, request, reply);
+    if (!consultation) return reply;
+    const draft = await draftOf(context, request, consultation);
+    const values =
+      draft && !draft.submitted_at
+        ? { respondentType: draft.respondent_type, organisationName: draft.organisation_name ?? '' }
+        : {};
+    return reply.view(ABOUT, { consultation, values, backLink: `/consultations/${consultation.id}` });
+  });
+
+  app.post('/consultations/:id/respond', async (request, reply) => {
+    const consultation = await openConsultation(context, request, reply);
+    if (!consultation) return reply;
+    const read = readAbout(request.body);
+    if (!read.ok)
+      return reply.code(400).view(ABOUT, {
+        consultation,
+        values: request.body,
+        backLink: `/consultations/${consultation.id}`,
+        ...errorView(read.errors, request.t),
+      });
+    const draft = await draftOf(context, request, consultation);
+    const { token } = await db
+      .transaction()
+      .execute((trx) => startResponse(trx, consultation, draft, request.user?.id ?? null, read.about));
+    if (token)
+      reply.setCookie(DRAFT_COOKIE, token, {
+        path: `/consultations/${consultation.id}`,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: context.config.baseUrl.startsWith('https://'),
+        maxAge: 24 * 3600,
+      });
+    const next = token || !draft ? 1 : nextUnanswered(consultation, draft) + 1;
+    return reply.redirect(
+      next > consultation.questions.length ? `${base(consultation)}/check` : `${base(consultation)}/questions/${next}`,
+      303,
+    );
+  });
+
+  /** The draft for a question or the check page, or a redirect to where the journey stands. */
+  async function draftAt(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    consultation: ConsultationRow,
+    step: number,
+  ): Promise<ConsultationResponseRow | null> {
+    const draft = await draftOf(context, request, consultation);
+    if (!draft || draft.submitted_at) {
+      await reply.redirect(base(consultation), 303);
+      return null;
+    }
+    const next = nextUnanswered(consultation, draft);
+    // No jumping ahead: a question after the first unanswered one, or the check page too soon.
+    if (step > next) {
+      await reply.redirect(
+        next >= consultation.questions.length ? `${base(consultation)}/check` : `${base(consultation)}/questions/${next + 1}`,
+        303,
+      );
+      return null;
+    }
+    return draft;
+  }
+
+  function questionIndex(request: FastifyRequest, consultation: ConsultationRow): number {
+    const { n } = request.params as { n: string };
+    const index = /^\d{1,2}$/.test(n) ? Number(n) - 1 : -1;
+    if (index < 0 || index >= consultation.questions.length) throw notFound({ question: n });
+    return index;
+  }
+
+  app.get('/consultations/:id/respond/questions/:n', async (request, reply) => {
+    const consultation = await openConsultation(context, request, reply);
+    if (!consultation) return reply;
+    const index = questionIndex(request, consultation);
+    const draft = await draftAt(request, reply, consultation, index);
+    if (!draft) return reply;
+    const change = (request.query as { change?: string }).change === '1';
+    return reply.view(QUESTION, questionView(consultation, index, draft.answers[String(index)] ?? '', change));
+  });
+
+  app.post('/consultations/:id/respond/questions/:n', async (request, reply) => {
+    const consultation = await openConsultation(context, request, reply);
+    if (!consultation) return reply;
+    const index = questionIndex(request, consultation);
+    const draft = await draftAt(request, reply, consultation, index);
+    if (!draft) return reply;
+    const answer = formText(request.body, 'answer');
+    const change = formText(request.body, 'change') === '1';
+    const saved = await db
+      .transaction()
+      .execute((trx) => saveAnswer(trx, consultation, draft, index, answer));
+    if (!saved.ok)
+      return reply.code(400).view(QUESTION, {
+        ...questionView(consultation, index, answer, change),
+        ...errorView(saved.errors, request.t),
+      });
+    const last = index + 1 >= consultation.questions.length;
+    return reply.redirect(
+      change || last ? `${base(consultation)}/check` : `${base(consultation)}/questions/${index + 2}`,
+      303,
+    );
+  });
+
+  app.get('/consultations/:id/respond/check', async (request, reply) => {
+    const consultation = await openConsultation(context, request, reply);
+    if (!consultation) return reply;
+    const draft = await draftAt(request, reply, consultation, consultation.questions.length);
+    if (!draft) return reply;
+    return reply.view(CHECK, {
+      consultation,
+      draft,
+      answers: consultation.questions.map((q, i) => ({ question: q.text, answer: draft.answers[String(i)] ?? '' })),
+      backLink: `${base(consultation)}/questions/${consultation.questions.length}`,
+    });
+  });
+
+  app.post('/consultations/:id/respond/check', async (request, reply) => {
+    const consultation = await openConsultation(context, request, reply);
+    if (!consultation) return reply;
+    const draft = await draftAt(request, reply, consultation, consultation.questions.length);
+    if (!draft) return reply;
+    const actor = {
+      userId: request.user?.id ?? null,
+      organisationId: request.user?.organisationId ?? null,
+      role: request.user?.kind ?? 'public',
+      requestId: request.id,
+    };
+    const outcome = await db
+      .transaction()
+      .execute((trx) => submitResponse(trx, actor, consultation, draft, new Date()));
+    if (!outcome.ok && outcome.reason === 'closed')
+      return reply.code(410).view(CLOSED, { consultation, backLink: `/consultations/${consultation.id}` });
+    return reply.redirect(`${base(consultation)}/sent`, 303);
+  });
+
+  app.get('/consultations/:id/respond/sent', async (request, reply) => {
+    const consultation = await anyConsultation(context, request);
+    const draft = await draftOf(context, request, consultation);
+    if (!draft?.reference) throw notFound({ consultation: consultation.id });
+    return reply.view(SENT, { consultation, reference: draft.reference });
+  });
+}

@@ -1,0 +1,31 @@
+import type { CurrentUser } from '../../../../platform/http/types.js';
+import { isStaffOf } from '../../../identity/index.js';
+
+/** Who publishes a body's consultations: its service owners (and admins). Caseworkers may not. */
+export function mayPublishConsultation(user: CurrentUser | null, organisationId: string): boolean {
+  return isStaffOf(user, organisationId, 'service-owner');
+}
+
+/**
+ * Who reads the responses to a body's consultations (counts, free text, the CSV): its
+ * caseworkers and service owners. Another body's staff and counter advisers get 404.
+ */
+export function mayReadResponses(user: CurrentUser | null, organisationId: string): boolean {
+  return (
+    isStaffOf(user, organisationId, 'caseworker') ||
+    isStaffOf(user, organisationId, 'service-owner')
+  );
+}
+
+/** Who may respond: anyone, unless the body asked for respondents to be signed in. */
+export function mayRespond(
+  user: CurrentUser | null,
+  consultation: { sign_in_required: boolean },
+): boolean {
+  return !consultation.sign_in_required || !!user;
+}
+
+/** Whether to show the staff "Consultations" link. */
+export function isConsultationStaff(user: CurrentUser | null): boolean {
+  return !!user?.organisationId && mayReadResponses(user, user.organisationId);
+}

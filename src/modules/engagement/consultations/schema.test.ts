@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import {
+  answerProblem,
+  consultationSchema,
+  consultationStatus,
+  publishFormValues,
+  readPublishForm,
+} from './schema.js';
+
+const NOW = new Date('2026-06-15T10:00:00Z');
+
+function form(fields: Record<string, string> = {}) {
+  return publishFormValues({
+    title: 'Parking in Stroud town centre',
+    summary: 'We propose new parking charges.',
+    body: 'First paragraph.\n\nSecond paragraph.',
+    audience: 'Residents and businesses',
+    'opensOn-day': '15',
+    'opensOn-month': '6',
+    'opensOn-year': '2026',
+    'closesOn-day': '31',
+    'closesOn-month': '7',
+    'closesOn-year': '2026',
+    area: 'country',
+    signIn: 'no',
+    'q1-text': 'Do you agree?',
+    'q1-kind': 'choice',
+    'q1-options': 'Yes\r\nNo\r\n\r\nNot sure',
+    'q2-text': 'Why?',
+    'q2-kind': 'text',
+    ...fields,
+  });
+}
+
+const fields = (outcome: ReturnType<typeof readPublishForm>) =>
+  outcome.ok ? [] : outcome.errors.map((e) => `${e.field}:${e.message}`);
+
+describe('reading the publish form', () => {
+  it('a complete form becomes a consultation: blank question slots skipped, options one a line', () => {
+    const read = readPublishForm(form(), NOW);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.consultation).toMatchObject({
+      opensOn: '2026-06-15',
+      closesOn: '2026-07-31',
+      districts: [],
+      signInRequired: false,
+      questions: [
+        { kind: 'choice', text: 'Do you agree?', options: ['Yes', 'No', 'Not sure'] },
+        { kind: 'text', text: 'Why?' },
+      ],
+    });
+  });
+
+  it('districts are upper-cased, de-duplicated and checked', () => {
+    const read = readPublishForm(
+      form({ area: 'districts', districts: 'gl5, GL6\ngl5', signIn: 'yes' }),
+      NOW,
+    );
+    expect(read.ok && read.consultation.districts).toEqual(['GL5', 'GL6']);
+    expect(read.ok && read.consultation.signInRequired).toBe(true);
+    expect(
+      fields(readPublishForm(form({ area: 'districts', districts: 'GL5 NOTADISTRICT' }), NOW)),
+    ).toEqual(['districts:consultations.publish.districts.invalid']);
+    expect(fields(readPublishForm(form({ area: 'districts', districts: '' }), NOW))).toEqual([
+      'districts:consultations.publish.districts.missing',
+    ]);
+  });
+
+  it('each problem names its field and message', () => {
+    expect(
+      fields(
+        readPublishForm(form({ title: '', 'closesOn-day': '14', 'closesOn-month': '6' }), NOW),
+      ),
+    ).toEqual([
+      'title:consultations.publish.title.missing',
+      'closesOn-day:consultations.publish.closesOn.beforeOpens',
+    ]);
+    expect(fields(readPublishForm(form({ 'opensOn-day': '14' }), NOW))).toContain(
+      'opensOn-day:consultations.publish.opensOn.past',
+    );
+    expect(
+      fields(readPublishForm(form({ 'opensOn-day': '31', 'opensOn-month': '2' }), NOW)),
+    ).toEqual(['opensOn-day:consultations.publish.opensOn.invalid']);
+    expect(fields(readPublishForm(form({ 'q1-options': 'Only one' }), NOW))).toEqual([
+      'q1-options:consultations.publish.options.tooFew',
+    ]);
+    expect(fields(readPublishForm(form({ 'q2-kind': '' }), NOW))).toEqual([
+      'q2-kind:consultations.publish.kind.missing',
+    ]);
+    expect(
+      fields(
+        readPublishForm(
+          form({ 'q1-text': '', 'q1-kind': '', 'q1-options': '', 'q2-text': '', 'q2-kind': '' }),
+          NOW,
+        ),
+      ),
+    ).toEqual(['q1-text:consultations.publish.questions.missing']);
+    expect(fields(readPublishForm(form({ area: '', signIn: '' }), NOW))).toEqual([
+      'area:consultations.publish.area.missing',
+      'signIn:consultations.publish.signIn.missing',
+    ]);
+  });
+
+  it('the schema refuses a choice question with the same option twice', () => {
+    const parsed = consultationSchema.safeParse({
+      title: 't',
+      summary: 's',
+      body: 'b',
+      audience: 'a',
+      opensOn: '2026-06-15',
+      closesOn: '2026-06-15',
+      districts: [],
+      signInRequired: false,
+      questions: [{ kind: 'choice', text: 'Q', options: ['Yes', 'Yes'] }],
+    });
+    expect(parsed.success).toBe(false);
+  });
+});
+
+describe('when a consultation takes responses', () => {
+  const c = { opens_on: '2026-06-15', closes_on: '2026-06-30' };
+
+  it('from the start of its first London day to the end of its last', () => {
+    expect(consultationStatus(c, new Date('2026-06-14T22:59:59Z'))).toBe('upcoming');
+    expect(consultationStatus(c, new Date('2026-06-14T23:00:00Z'))).toBe('open'); // 00:00 BST
+    expect(consultationStatus(c, new Date('2026-06-30T22:59:59Z'))).toBe('open');
+    expect(consultationStatus(c, new Date('2026-06-30T23:00:00Z'))).toBe('closed');
+  });
+
+  it('free text may be blank but not too long; a choice must be one of the options', () => {
+    expect(answerProblem({ kind: 'text', text: 'Why?' }, '')).toBeNull();
+    expect(answerProblem({ kind: 'text', text: 'Why?' }, 'x'.repeat(5001))).toBe(
+      'consultations.respond.answer.tooLong',
+    );
+    const choice = { kind: 'choice' as const, text: 'Agree?', options: ['Yes', 'No'] };
+    expect(answerProblem(choice, 'Yes')).toBeNull();
+    expect(answerProblem(choice, 'Maybe')).toBe('consultations.respond.answer.choose');
+    expect(answerProblem(choice, '')).toBe('consultations.respond.answer.choose');
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * What a consultation is, as data: the zod schema every published consultation passes, the
+ * reading of the staff form into that data, and the pure rules of when one takes responses.
+ * No database here, so each rule is tested on its own.
+ */
+import { z } from 'zod';
+import type { FieldError } from '../../../platform/errors/errors.js';
+import { formText } from '../../../platform/http/forms.js';
+import { parseDateParts, ukToday } from '../../../platform/validation/validators.js';
+
+/** Message keys are the zod messages, so an issue becomes a GOV.UK error as it stands. */
+const M = 'consultations.publish.';
+
+/** The most questions one consultation asks, and so the question slots on the staff form. */
+export const MAX_QUESTIONS = 5;
+export const MAX_OPTIONS = 10;
+export const ANSWER_LIMIT = 5000;
+
+const questionText = z.string().min(1, `${M}question.missing`).max(300, `${M}question.tooLong`);
+
+/** A question: free text, or one choice from 2–10 options. */
+export const questionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: questionText }),
+  z.object({
+    kind: z.literal('choice'),
+    text: questionText,
+    options: z
+      .array(z.string().min(1).max(100, `${M}options.tooLong`))
+      .min(2, `${M}options.tooFew`)
+      .max(MAX_OPTIONS, `${M}options.tooMany`)
+      .refine((o) => new Set(o).size === o.length, `${M}options.duplicate`),
+  }),
+]);
+export type Question = z.infer<typeof questionSchema>;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A postcode district (outward code), e.g. GL5 or SW1A. */
+const DISTRICT = /^[A-Z]{1,2}[0-9][A-Z0-9]?$/;
+
+/** A consultation as a body publishes it. */
+export const consultationSchema = z
+  .object({
+    title: z.string().min(1, `${M}title.missing`).max(150, `${M}title.tooLong`),
+    summary: z.string().min(1, `${M}summary.missing`).max(600, `${M}summary.tooLong`),
+    body: z.string().min(1, `${M}body.missing`).max(20000, `${M}body.tooLong`),
+    audience: z.string().min(1, `${M}audience.missing`).max(500, `${M}audience.tooLong`),
+    opensOn: z.string().regex(DAY, `${M}opensOn.invalid`),
+    closesOn: z.string().regex(DAY, `${M}closesOn.invalid`),
+    districts: z
+      .array(z.string().regex(DISTRICT, `${M}districts.invalid`))
+      .max(200, `${M}districts.tooMany`),
+    signInRequired: z.boolean(),
+    questions: z.array(questionSchema).min(1, `${M}questions.missing`).max(MAX_QUESTIONS),
+  })
+  .refine((c) => c.closesOn >= c.opensOn, {
+    message: `${M}closesOn.beforeOpens`,
+    path: ['closesOn'],
+  });
+export type ConsultationInput = z.infer<typeof consultationSchema>;
+
+/** The staff form as typed, for showing it again. */
+export type PublishForm = Record<string, string>;
+
+export function publishFormValues(body: unknown): PublishForm {
+  const names = [
+    'title',
+    'summary',
+    'body',
+    'audience',
+    'area',
+    'districts',
+    'signIn',
+    ...['opensOn', 'closesOn'].flatMap((d) => [`${d}-day`, `${d}-month`, `${d}-year`]),
+  ];
+  for (let i = 1; i <= MAX_QUESTIONS; i++) names.push(`q${i}-text`, `q${i}-kind`, `q${i}-options`);
+  return Object.fromEntries(names.map((n) => [n, formText(body, n)]));
+}
+
+/** The field a zod issue belongs to on the staff form (its id, for the error summary's link). */
+function fieldOf(path: readonly PropertyKey[], questionSlots: number[]): string {
+  const [first, index, second] = path;
+  if (first === 'opensOn' || first === 'closesOn') return `${first}-day`;
+  if (first === 'districts') return 'districts';
+  if (first === 'questions' && typeof index === 'number') {
+    const slot = questionSlots[index] ?? 1;
+    return second === 'options' ? `q${slot}-options` : `q${slot}-text`;
+  }
+  if (first === 'questions') return 'q1-text';
+  return String(first);
+}
+
+/**
+ * Reads the staff form into a consultation and validates it with {@link consultationSchema}.
+ * Question slots left wholly blank are skipped; options are one a line; districts are
+ * separated by commas, spaces or lines. The opening day may not be in the past.
+ */
+export function readPublishForm(
+  values: PublishForm,
+  now = new Date(),
+): { ok: true; consultation: ConsultationInput } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const day = (name: 'opensOn' | 'closesOn'): string => {
+    const parsed = parseDateParts(
+      values[`${name}-day`]!,
+      values[`${name}-month`]!,
+      values[`${name}-year`]!,
+    );
+    if ('problem' in parsed) {
+      errors.push({ field: `${name}-day`, message: `${M}${name}.${parsed.problem}` });
+      return '';
+    }
+    return parsed.date;
+  };
+  const opensOn = day('opensOn');
+  const closesOn = day('closesOn');
+  if (opensOn && opensOn < ukToday(now))
+    errors.push({ field: 'opensOn-day', message: `${M}opensOn.past` });
+  if (values.area !== 'country' && values.area !== 'districts')
+    errors.push({ field: 'area', message: `${M}area.missing` });
+  const districts =
+    values.area === 'districts'
+      ? [
+          ...new Set(
+            values
+              .districts!.toUpperCase()
+              .split(/[\s,]+/)
+              .filter(Boolean),
+          ),
+        ]
+      : [];
+  if (values.area === 'districts' && districts.length === 0)
+    errors.push({ field: 'districts', message: `${M}districts.missing` });
+  if (values.signIn !== 'yes' && values.signIn !== 'no')
+    errors.push({ field: 'signIn', message: `${M}signIn.missing` });
+  const slots: number[] = [];
+  const questions: unknown[] = [];
+  for (let i = 1; i <= MAX_QUESTIONS; i++) {
+    const text = values[`q${i}-text`]!;
+    const kind = values[`q${i}-kind`]!;
+    const options = values[`q${i}-options`]!.split(/\r?\n/)
+      .map((o) => o.trim())
+      .filter(Boolean);
+    if (!text && !kind && options.length === 0) continue;
+    if (kind !== 'text' && kind !== 'choice') {
+      errors.push({ field: `q${i}-kind`, message: `${M}kind.missing` });
+      continue;
+    }
+    slots.push(i);
+    questions.push(kind === 'text' ? { kind, text } : { kind, text, options });
+  }
+  const parsed = consultationSchema.safeParse({
+    title: values.title,
+    summary: values.summary,
+    body: values.body,
+    audience: values.audience,
+    opensOn: opensOn || '0000-00-00',
+    closesOn: closesOn || '9999-99-99',
+    districts,
+    signInRequired: values.signIn === 'yes',
+    questions,
+  });
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) {
+      const field = fieldOf(issue.path, slots);
+      // A date already reported as unreadable is not reported again.
+      if (!errors.some((e) => e.field === field)) errors.push({ field, message: issue.message });
+    }
+  if (errors.length > 0 || !parsed.success) return { ok: false, errors };
+  return { ok: true, consultation: parsed.data };
+}
+
+/** Where a consultation stands on a day: taking responses from its first to its last London day. */
+export type ConsultationStatus = 'upcoming' | 'open' | 'closed';
+
+export function consultationStatus(
+  consultation: { opens_on: string; closes_on: string },
+  now: Date,
+): ConsultationStatus {
+  const today = ukToday(now);
+  if (today < consultation.opens_on) return 'upcoming';
+  return today > consultation.closes_on ? 'closed' : 'open';
+}
+
+/**
+ * What is wrong with an answer to a question, as a message key, or null. Free text may be left
+ * blank (up to {@link ANSWER_LIMIT} characters); a choice must be one of the options.
+ */
+export function answerProblem(question: Question, answer: string): string | null {
+  if (question.kind === 'text')
+    return answer.length > ANSWER_LIMIT ? 'consultations.respond.answer.tooLong' : null;
+  return question.options.includes(answer) ? null : 'consultations.respond.answer.choose';
+}
