@@ -1,3 +1,5 @@
+import { addMonths } from '../../platform/time/london.js';
+
 /** One instalment of a plan: its number (from 1), amount in pence and due day (YYYY-MM-DD). */
 export interface Instalment {
   number: number;
@@ -14,15 +16,9 @@ export interface Instalment {
  */
 export function instalmentSchedule(total: number, count: number, firstDue: string): Instalment[] {
   const each = Math.floor(total / count);
-  const [year, month, day] = firstDue.split('-').map(Number) as [number, number, number];
   return Array.from({ length: count }, (_, i) => ({
     number: i + 1,
     amount: i === 0 ? total - each * (count - 1) : each,
-    dueDate: monthDay(year, month - 1 + i, day),
+    dueDate: addMonths(firstDue, i),
   }));
-}
-
-function monthDay(year: number, monthIndex: number, day: number): string {
-  const last = new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(year, monthIndex, Math.min(day, last))).toISOString().slice(0, 10);
 }

@@ -6,26 +6,12 @@
  * right of access, "time limits for responding").
  */
 
+import { addMonths } from '../../platform/time/london.js';
+
 /** How many further months a body may extend a request by. */
 export const MAX_EXTENSION_MONTHS = 2;
 
-/**
- * The date `months` calendar months after an ISO date, clamped to the last day of that month.
- *
- * @example addCalendarMonths('2027-01-31', 1) // '2027-02-28'
- * @example addCalendarMonths('2028-01-31', 1) // '2028-02-29'
- */
-export function addCalendarMonths(date: string, months: number): string {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(year, month - 1 + months, 1));
-  const lastDay = new Date(
-    Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0),
-  ).getUTCDate();
-  target.setUTCDate(Math.min(day, lastDay));
-  return target.toISOString().slice(0, 10);
-}
-
 /** The date a request received on `receivedOn` is due, after `extendedMonths` more months. */
 export function dueDate(receivedOn: string, extendedMonths = 0): string {
-  return addCalendarMonths(receivedOn, 1 + extendedMonths);
+  return addMonths(receivedOn, 1 + extendedMonths);
 }

@@ -6,4 +6,4 @@ export { mydataModule } from './module.js';
 /** CSV as every export should write it: quoted, and safe from formula injection. */
 export { csvCell, toCsv } from './export/csv.js';
 /** The statutory one calendar month (and extensions) of a subject access request. */
-export { addCalendarMonths, dueDate } from './due-date.js';
+export { dueDate } from './due-date.js';

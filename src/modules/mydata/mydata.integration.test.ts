@@ -15,7 +15,8 @@ import { searchServices } from '../catalogue/index.js';
 import { findOrganisationBySlug } from '../organisations/index.js';
 import { parseCsv } from './export/csv.js';
 import { sendAccessRequest } from './commands/requests.js';
-import { addCalendarMonths, dueDate } from './due-date.js';
+import { addMonths } from '../../platform/time/london.js';
+import { dueDate } from './due-date.js';
 import { REQUEST_COLUMNS } from './queries/requests.js';
 
 const CASEWORKER = ['caseworker@stroud.example.gov.uk', 'demo-stroud-caseworker'] as const;
@@ -536,7 +537,7 @@ describe('Subject access requests', () => {
     expect(extended.status).toBe(303);
     let row = (await requests()).find((r) => r.id === request!.id)!;
     expect(row.status).toBe('extended');
-    expect(row.due_on).toBe(addCalendarMonths(row.received_on, 2));
+    expect(row.due_on).toBe(addMonths(row.received_on, 2));
     const twoMore = await leader.post(`/staff/access-requests/${request!.id}/extend`, {
       months: '2',
       reason: 'Still more',
@@ -552,7 +553,7 @@ describe('Subject access requests', () => {
     ).toBe(303);
     row = (await requests()).find((r) => r.id === request!.id)!;
     expect(row.extended_months).toBe(2);
-    expect(row.due_on).toBe(addCalendarMonths(row.received_on, 3));
+    expect(row.due_on).toBe(addMonths(row.received_on, 3));
     const inbox = await db()
       .selectFrom('inbox_messages')
       .select('body')

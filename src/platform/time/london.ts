@@ -48,6 +48,21 @@ export function addDays(date: string, days: number): string {
   return dateOfDay(dayNumber(date) + days);
 }
 
+/**
+ * The calendar date `months` months after (before, when negative) an ISO date, the day of the
+ * month held back to that month's last day when it has no such day.
+ *
+ * @example addMonths('2027-01-31', 1) // '2027-02-28'
+ * @example addMonths('2028-01-31', 1) // '2028-02-29'
+ */
+export function addMonths(date: string, months: number): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const lastDay = new Date(Date.UTC(year, month - 1 + months + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(year, month - 1 + months, Math.min(day, lastDay)))
+    .toISOString()
+    .slice(0, 10);
+}
+
 /** Day of the week of an ISO date: 0 Sunday … 6 Saturday. */
 export function weekdayOf(date: string): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();

@@ -5,11 +5,11 @@ import {
   closingDay,
   emailProblem,
   heldReasons,
-  londonMidnight,
   normaliseEmail,
   petitionStatus,
   postcodeDistrict,
 } from './rules.js';
+import { londonTime } from '../../../platform/time/london.js';
 
 const letter = fc.constantFrom(...'ABCDEFGHKLMNOPRSTUWY'.split(''));
 const inwardLetter = fc.constantFrom(...'ABDEFGHJLNPQRSTUWXYZ'.split(''));
@@ -110,11 +110,11 @@ describe('held text', () => {
 
 describe('closing in London time', () => {
   it('London midnight is 00:00 GMT in winter and 23:00 UTC the day before in summer', () => {
-    expect(londonMidnight('2026-01-15').toISOString()).toBe('2026-01-15T00:00:00.000Z');
-    expect(londonMidnight('2026-07-15').toISOString()).toBe('2026-07-14T23:00:00.000Z');
+    expect(londonTime('2026-01-15', 0).toISOString()).toBe('2026-01-15T00:00:00.000Z');
+    expect(londonTime('2026-07-15', 0).toISOString()).toBe('2026-07-14T23:00:00.000Z');
     // The days the clocks change.
-    expect(londonMidnight('2026-03-29').toISOString()).toBe('2026-03-29T00:00:00.000Z');
-    expect(londonMidnight('2026-10-25').toISOString()).toBe('2026-10-24T23:00:00.000Z');
+    expect(londonTime('2026-03-29', 0).toISOString()).toBe('2026-03-29T00:00:00.000Z');
+    expect(londonTime('2026-10-25', 0).toISOString()).toBe('2026-10-24T23:00:00.000Z');
   });
 
   it('a petition is open through its whole closing day and closed from the midnight after', () => {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../../../platform/paths.js';
+import { addDays, addMonths, londonDate, londonTime } from '../../../platform/time/london.js';
 import { parsePostcode } from '../../address/index.js';
 import type { PetitionRow } from '../db/tables.js';
 
@@ -80,50 +81,6 @@ export function heldReasons(...texts: string[]): string[] {
   return [...reasons].sort();
 }
 
-const LONDON = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** The London calendar day of an instant, 'YYYY-MM-DD'. */
-export function londonDay(instant: Date): string {
-  const parts = Object.fromEntries(LONDON.formatToParts(instant).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
-
-/** The instant London's clocks show 00:00 on `day` ('YYYY-MM-DD'): GMT or BST as it falls. */
-export function londonMidnight(day: string): Date {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const utc = Date.UTC(y, m - 1, d);
-  const parts = Object.fromEntries(
-    LONDON.formatToParts(new Date(utc)).map((p) => [p.type, p.value]),
-  );
-  // At UTC midnight London shows 00:00 (GMT) or 01:00 (BST); midnight is that hour earlier.
-  return new Date(utc - Number(parts.hour) * 3_600_000);
-}
-
-/** `day` plus `months` calendar months, the day of month held back to the month's last day. */
-export function addMonths(day: string, months: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(y, m - 1 + months, 1));
-  const last = new Date(
-    Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0),
-  ).getUTCDate();
-  target.setUTCDate(Math.min(d, last));
-  return target.toISOString().slice(0, 10);
-}
-
-/** `day` plus `days` calendar days. */
-export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
 /**
  * When a petition published at `publishedAt` closes: signing is open through the whole London
  * day `months` months after the day it was published, and closed from the midnight after.
@@ -131,12 +88,12 @@ export function addDays(day: string, days: number): string {
  * @example closesAt(new Date('2026-01-10T09:00:00Z'), 6) // 2026-07-10T23:00:00Z (00:00 BST on 11 July)
  */
 export function closesAt(publishedAt: Date, months: number): Date {
-  return londonMidnight(addDays(addMonths(londonDay(publishedAt), months), 1));
+  return londonTime(addDays(addMonths(londonDate(publishedAt), months), 1), 0);
 }
 
 /** The last London day a petition can be signed, for people to read. */
 export function closingDay(closes: Date): string {
-  return londonDay(new Date(closes.getTime() - 1));
+  return londonDate(new Date(closes.getTime() - 1));
 }
 
 /** Where a petition stands for everyone: `closed` once its closing instant has come. */
