@@ -3,8 +3,7 @@ import type { Db } from '../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../platform/http/types.js';
 import { publishedServiceTitles } from '../../catalogue/index.js';
 import { findUserById } from '../../identity/index.js';
-
-const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+import { isoInstant } from '../../../platform/http/personal-data.js';
 
 /**
  * The business accounts the person belongs to, the invitations to join one sent to their
@@ -80,7 +79,7 @@ export async function agentsPersonalData(db: Db, userId: string): Promise<Person
         business: m.name,
         type: m.type,
         role: m.role,
-        addedAt: iso(m.added_at),
+        addedAt: isoInstant(m.added_at),
       })),
     },
     {
@@ -89,9 +88,9 @@ export async function agentsPersonalData(db: Db, userId: string): Promise<Person
       rows: invitations.map((i) => ({
         business: i.name,
         role: i.role,
-        sentAt: iso(i.created_at),
-        expiresAt: iso(i.expires_at),
-        acceptedAt: iso(i.accepted_at),
+        sentAt: isoInstant(i.created_at),
+        expiresAt: isoInstant(i.expires_at),
+        acceptedAt: isoInstant(i.accepted_at),
       })),
     },
     {
@@ -104,10 +103,10 @@ export async function agentsPersonalData(db: Db, userId: string): Promise<Person
           .filter((s) => s.authority_id === a.id)
           .map((s) => titles.get(s.service_id) ?? s.service_id)
           .join('; '),
-        requestedAt: iso(a.requested_at),
-        approvedAt: iso(a.approved_at),
-        expiresAt: iso(a.expires_at),
-        endedAt: iso(a.ended_at),
+        requestedAt: isoInstant(a.requested_at),
+        approvedAt: isoInstant(a.approved_at),
+        expiresAt: isoInstant(a.expires_at),
+        endedAt: isoInstant(a.ended_at),
       })),
     },
   ];

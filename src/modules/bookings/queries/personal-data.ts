@@ -2,8 +2,7 @@
 import type { Db } from '../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../platform/http/types.js';
 import { listOrganisationsByIds } from '../../organisations/index.js';
-
-const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+import { isoInstant } from '../../../platform/http/personal-data.js';
 
 /** The person's bookings: what, when, the name and e-mail they gave, paid and refunded. */
 export async function bookingsPersonalData(db: Db, userId: string): Promise<PersonalDataSection[]> {
@@ -45,13 +44,13 @@ export async function bookingsPersonalData(db: Db, userId: string): Promise<Pers
         what: b.resource,
         name: b.person_name,
         email: b.email,
-        startsAt: iso(b.starts_at),
-        endsAt: iso(b.ends_at),
+        startsAt: isoInstant(b.starts_at),
+        endsAt: isoInstant(b.ends_at),
         amountPence: b.amount,
         refundedPence: b.refunded_amount,
         status: b.status,
-        at: iso(b.created_at),
-        cancelledAt: iso(b.cancelled_at),
+        at: isoInstant(b.created_at),
+        cancelledAt: isoInstant(b.cancelled_at),
       })),
     },
   ];

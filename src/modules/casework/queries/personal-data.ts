@@ -3,8 +3,7 @@ import type { Db } from '../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../platform/http/types.js';
 import { publishedServiceTitles } from '../../catalogue/index.js';
 import { listOrganisationsByIds } from '../../organisations/index.js';
-
-const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+import { isoInstant } from '../../../platform/http/personal-data.js';
 
 /**
  * The cases bodies opened to work the person's applications (state, deadlines, whether a
@@ -79,9 +78,9 @@ export async function caseworkPersonalData(db: Db, userId: string): Promise<Pers
         service: services.get(c.service_id) ?? c.service_id,
         state: c.state,
         assignedToCaseworker: c.assigned_to !== null,
-        openedAt: iso(c.opened_at),
-        dueAt: iso(c.due_at),
-        closedAt: iso(c.closed_at),
+        openedAt: isoInstant(c.opened_at),
+        dueAt: isoInstant(c.due_at),
+        closedAt: isoInstant(c.closed_at),
       })),
     },
     {
@@ -94,13 +93,17 @@ export async function caseworkPersonalData(db: Db, userId: string): Promise<Pers
         fromState: e.from_state,
         toState: e.to_state,
         comment: e.comment,
-        at: iso(e.occurred_at),
+        at: isoInstant(e.occurred_at),
       })),
     },
     {
       key: 'case-notes',
       title: 'casework.personalData.notes',
-      rows: notes.map((n) => ({ reference: ref(n.case_id), note: n.body, at: iso(n.created_at) })),
+      rows: notes.map((n) => ({
+        reference: ref(n.case_id),
+        note: n.body,
+        at: isoInstant(n.created_at),
+      })),
     },
     {
       key: 'information-requests',
@@ -108,10 +111,10 @@ export async function caseworkPersonalData(db: Db, userId: string): Promise<Pers
       rows: requests.map((r) => ({
         reference: ref(r.case_id),
         question: r.question,
-        askedAt: iso(r.asked_at),
+        askedAt: isoInstant(r.asked_at),
         answer: r.answer,
-        answeredAt: iso(r.answered_at),
-        cancelledAt: iso(r.cancelled_at),
+        answeredAt: isoInstant(r.answered_at),
+        cancelledAt: isoInstant(r.cancelled_at),
       })),
     },
     {
@@ -123,7 +126,7 @@ export async function caseworkPersonalData(db: Db, userId: string): Promise<Pers
         kind: r.kind,
         reason: r.reason,
         status: r.status,
-        at: iso(r.created_at),
+        at: isoInstant(r.created_at),
       })),
     },
   ];

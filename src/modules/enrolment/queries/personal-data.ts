@@ -2,8 +2,7 @@
 import type { Db } from '../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../platform/http/types.js';
 import { listOrganisationsByIds } from '../../organisations/index.js';
-
-const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+import { isoInstant } from '../../../platform/http/personal-data.js';
 
 /** The accounts with bodies the person linked (or asked to link), and their attempts to link one. */
 export async function enrolmentPersonalData(
@@ -56,8 +55,8 @@ export async function enrolmentPersonalData(
         address: [...e.address_lines, e.postcode].join(', '),
         status: e.status,
         forBusinessAccount: e.business_account_id !== null,
-        requestedAt: iso(e.requested_at),
-        activatedAt: iso(e.activated_at),
+        requestedAt: isoInstant(e.requested_at),
+        activatedAt: isoInstant(e.activated_at),
       })),
     },
     {
@@ -67,7 +66,7 @@ export async function enrolmentPersonalData(
         body: bodies.get(a.held_by) ?? a.held_by,
         service: a.record_service,
         matched: a.matched,
-        at: iso(a.attempted_at),
+        at: isoInstant(a.attempted_at),
       })),
     },
   ];

@@ -2,8 +2,7 @@
 import type { Db } from '../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../platform/http/types.js';
 import { listOrganisationsByIds } from '../../organisations/index.js';
-
-const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+import { isoInstant } from '../../../platform/http/personal-data.js';
 
 /** Fees, bills and instalments the person owes or paid, and the instalment plans set for them. */
 export async function feesPersonalData(db: Db, userId: string): Promise<PersonalDataSection[]> {
@@ -61,9 +60,9 @@ export async function feesPersonalData(db: Db, userId: string): Promise<Personal
         amountPence: c.amount,
         dueDate: c.due_date,
         status: c.status,
-        paidAt: iso(c.paid_at),
+        paidAt: isoInstant(c.paid_at),
         email: c.email,
-        at: iso(c.created_at),
+        at: isoInstant(c.created_at),
       })),
     },
     {
@@ -77,7 +76,7 @@ export async function feesPersonalData(db: Db, userId: string): Promise<Personal
         instalments: p.instalments,
         firstDue: p.first_due,
         email: p.email,
-        at: iso(p.created_at),
+        at: isoInstant(p.created_at),
       })),
     },
   ];

@@ -5,8 +5,7 @@
  */
 import type { Db } from '../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../platform/http/types.js';
-
-const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+import { isoInstant } from '../../../platform/http/personal-data.js';
 
 export async function identityPersonalData(db: Db, userId: string): Promise<PersonalDataSection[]> {
   const [user, verified, attempts, documents, sessions] = await Promise.all([
@@ -61,16 +60,16 @@ export async function identityPersonalData(db: Db, userId: string): Promise<Pers
         {
           name: user.display_name,
           email: user.email,
-          emailConfirmedAt: iso(user.email_verified_at),
+          emailConfirmedAt: isoInstant(user.email_verified_at),
           phone: user.phone,
-          phoneConfirmedAt: iso(user.phone_verified_at),
+          phoneConfirmedAt: isoInstant(user.phone_verified_at),
           accountKind: user.kind,
           identityLevel: user.identity_level === 'P2' ? 'verified (P2)' : 'not checked (P0)',
           identityMethod: user.identity_method,
-          identityVerifiedAt: iso(user.identity_verified_at),
+          identityVerifiedAt: isoInstant(user.identity_verified_at),
           secondFactor: user.second_factor,
-          createdAt: iso(user.created_at),
-          lastSignedInAt: iso(user.last_signed_in_at),
+          createdAt: isoInstant(user.created_at),
+          lastSignedInAt: isoInstant(user.last_signed_in_at),
         },
       ],
     },
@@ -80,22 +79,26 @@ export async function identityPersonalData(db: Db, userId: string): Promise<Pers
       rows: verified.map((v) => ({
         givenName: v.given_name,
         familyName: v.family_name,
-        dateOfBirth: iso(v.birthdate)?.slice(0, 10) ?? null,
+        dateOfBirth: isoInstant(v.birthdate)?.slice(0, 10) ?? null,
         address: [...v.address.lines, v.address.town, v.address.postcode]
           .filter(Boolean)
           .join(', '),
         identityMethod: v.method,
-        verifiedAt: iso(v.verified_at),
+        verifiedAt: isoInstant(v.verified_at),
       })),
     },
     {
       key: 'identity-checks',
       title: 'identity.personalData.checks',
       rows: [
-        ...attempts.map((a) => ({ kind: 'online', at: iso(a.attempted_at), matched: a.matched })),
+        ...attempts.map((a) => ({
+          kind: 'online',
+          at: isoInstant(a.attempted_at),
+          matched: a.matched,
+        })),
         ...documents.map((d) => ({
           kind: 'face-to-face',
-          at: iso(d.checked_at),
+          at: isoInstant(d.checked_at),
           documents: d.documents.map((doc) => `${doc.type} …${doc.last4}`).join('; '),
         })),
       ],
@@ -104,9 +107,9 @@ export async function identityPersonalData(db: Db, userId: string): Promise<Pers
       key: 'sessions',
       title: 'identity.personalData.sessions',
       rows: sessions.map((s) => ({
-        signedInAt: iso(s.created_at),
-        lastUsedAt: iso(s.last_seen_at),
-        endsAt: iso(s.expires_at),
+        signedInAt: isoInstant(s.created_at),
+        lastUsedAt: isoInstant(s.last_seen_at),
+        endsAt: isoInstant(s.expires_at),
         browser: s.user_agent,
         credentialLevel: s.credential_level === 'Cl.Cm' ? 'password and second factor' : 'password',
       })),

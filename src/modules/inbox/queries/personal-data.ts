@@ -2,8 +2,7 @@
 import type { Db } from '../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../platform/http/types.js';
 import { listOrganisationsByIds } from '../../organisations/index.js';
-
-const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+import { isoInstant } from '../../../platform/http/personal-data.js';
 
 /**
  * Messages bodies sent to the person (those they deleted too: the body keeps its copy), the
@@ -60,15 +59,19 @@ export async function inboxPersonalData(db: Db, userId: string): Promise<Persona
           .filter((f) => f.message_id === m.id)
           .map((f) => `${f.filename} (${f.size_bytes} bytes)`)
           .join('; '),
-        sentAt: iso(m.sent_at),
-        readAt: iso(m.read_at),
-        deletedAt: iso(m.recipient_deleted_at),
+        sentAt: isoInstant(m.sent_at),
+        readAt: isoInstant(m.read_at),
+        deletedAt: isoInstant(m.recipient_deleted_at),
       })),
     },
     {
       key: 'message-replies',
       title: 'inbox.personalData.replies',
-      rows: replies.map((r) => ({ subject: r.subject, message: r.body, sentAt: iso(r.sent_at) })),
+      rows: replies.map((r) => ({
+        subject: r.subject,
+        message: r.body,
+        sentAt: isoInstant(r.sent_at),
+      })),
     },
   ];
 }

@@ -3,8 +3,7 @@ import type { Db } from '../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../platform/http/types.js';
 import { findUserById } from '../../identity/index.js';
 import { listOrganisationsByIds } from '../../organisations/index.js';
-
-const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+import { isoInstant } from '../../../platform/http/personal-data.js';
 
 /**
  * Payments made with the person's account e-mail address (a payment records the e-mail the
@@ -64,7 +63,7 @@ export async function paymentsPersonalData(db: Db, userId: string): Promise<Pers
         cardBrand: p.card_brand,
         cardLastFour: p.card_last_four,
         cardExpiry: p.card_expiry,
-        at: iso(p.created_at),
+        at: isoInstant(p.created_at),
       })),
     },
     {
@@ -74,7 +73,7 @@ export async function paymentsPersonalData(db: Db, userId: string): Promise<Pers
         reference: referenceOf.get(r.payment_id) ?? null,
         amountPence: r.amount,
         status: r.status,
-        at: iso(r.created_at),
+        at: isoInstant(r.created_at),
       })),
     },
   ];

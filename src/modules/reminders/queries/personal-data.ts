@@ -2,8 +2,7 @@
 import type { Db } from '../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../platform/http/types.js';
 import { publishedServiceTitles } from '../../catalogue/index.js';
-
-const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+import { isoInstant } from '../../../platform/http/personal-data.js';
 
 /** Every reminder the person asked for, stopped ones too, with its schedule and last sending. */
 export async function remindersPersonalData(
@@ -49,10 +48,10 @@ export async function remindersPersonalData(
         dayOfMonth: r.day_of_month,
         instalments: r.instalments,
         everyWeeks: r.every_weeks,
-        nextDueAt: iso(r.next_due_at),
-        lastSentAt: iso(r.last_sent_at),
-        at: iso(r.created_at),
-        cancelledAt: iso(r.cancelled_at),
+        nextDueAt: isoInstant(r.next_due_at),
+        lastSentAt: isoInstant(r.last_sent_at),
+        at: isoInstant(r.created_at),
+        cancelledAt: isoInstant(r.cancelled_at),
       })),
     },
   ];

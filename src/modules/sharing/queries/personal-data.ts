@@ -1,8 +1,7 @@
 import type { Db } from '../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../platform/http/types.js';
 import { changesOf, consentsOf, deliveriesOf } from './changes.js';
-
-const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
+import { isoInstant } from '../../../platform/http/personal-data.js';
 
 /**
  * What tell us once holds about a person, for their "My data": their changes (with what they
@@ -18,8 +17,8 @@ export async function personalDataOf(db: Db, userId: string): Promise<PersonalDa
         body: delivery.organisationName,
         status: delivery.status,
         reason: delivery.reason,
-        sentAt: iso(delivery.sent_at),
-        answeredAt: iso(delivery.answered_at),
+        sentAt: isoInstant(delivery.sent_at),
+        answeredAt: isoInstant(delivery.answered_at),
       });
   const consents = await consentsOf(db, userId);
   return [
@@ -31,8 +30,8 @@ export async function personalDataOf(db: Db, userId: string): Promise<PersonalDa
         type: c.event_type,
         details: JSON.stringify(c.details),
         status: c.status,
-        submittedAt: iso(c.submitted_at),
-        completedAt: iso(c.completed_at),
+        submittedAt: isoInstant(c.submitted_at),
+        completedAt: isoInstant(c.completed_at),
       })),
     },
     { key: 'sharing-deliveries', title: 'sharing.data.deliveries', rows: statuses },
@@ -44,8 +43,8 @@ export async function personalDataOf(db: Db, userId: string): Promise<PersonalDa
         purpose: c.agreement.purpose,
         legalBasis: c.agreement.legal_basis,
         eventTypes: c.agreement.event_types.join(', '),
-        givenAt: iso(c.given_at),
-        withdrawnAt: iso(c.withdrawn_at),
+        givenAt: isoInstant(c.given_at),
+        withdrawnAt: isoInstant(c.withdrawn_at),
       })),
     },
   ];

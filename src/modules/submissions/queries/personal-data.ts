@@ -3,8 +3,7 @@ import type { Db } from '../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../platform/http/types.js';
 import { publishedServiceTitles } from '../../catalogue/index.js';
 import { listOrganisationsByIds } from '../../organisations/index.js';
-
-const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+import { isoInstant } from '../../../platform/http/personal-data.js';
 
 /**
  * The person's applications with their answers (the English summary they checked before
@@ -67,8 +66,8 @@ export async function submissionsPersonalData(
         status: s.status,
         sentFor: s.applicant_user_id === userId ? 'you' : 'a client',
         channel: s.channel,
-        submittedAt: iso(s.submitted_at),
-        updatedAt: iso(s.updated_at),
+        submittedAt: isoInstant(s.submitted_at),
+        updatedAt: isoInstant(s.updated_at),
         applicantName: s.applicant?.name ?? null,
         applicantEmail: s.applicant?.email ?? null,
         applicantPhone: s.applicant?.phone ?? null,
@@ -81,7 +80,7 @@ export async function submissionsPersonalData(
       rows: events.map((e) => ({
         reference: referenceOf.get(e.submission_id) ?? null,
         status: e.status,
-        at: iso(e.occurred_at),
+        at: isoInstant(e.occurred_at),
       })),
     },
   ];

@@ -2,8 +2,7 @@
 import type { Db } from '../../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../../platform/http/types.js';
 import { findUserById } from '../../../identity/index.js';
-
-const iso = (date: Date | null | undefined) => (date ? new Date(date).toISOString() : null);
+import { isoInstant } from '../../../../platform/http/personal-data.js';
 
 /**
  * The petitions the person started (with the name shown on them and any rejection reason), and
@@ -65,9 +64,9 @@ export async function petitionsPersonalData(
         nameShown: p.creator_name,
         state: p.state,
         rejectionReason: p.rejection_reason,
-        startedAt: iso(p.created_at),
-        publishedAt: iso(p.published_at),
-        closesAt: iso(p.closes_at),
+        startedAt: isoInstant(p.created_at),
+        publishedAt: isoInstant(p.published_at),
+        closesAt: isoInstant(p.closes_at),
       })),
     },
     {
@@ -81,9 +80,9 @@ export async function petitionsPersonalData(
         postcode: s.postcode,
         ipAddress: s.ip_address,
         toldOfResponse: s.notify,
-        signedAt: iso(s.created_at),
-        confirmedAt: iso(s.confirmed_at),
-        struckAt: iso(s.struck_at),
+        signedAt: isoInstant(s.created_at),
+        confirmedAt: isoInstant(s.confirmed_at),
+        struckAt: isoInstant(s.struck_at),
       })),
     },
   ];
