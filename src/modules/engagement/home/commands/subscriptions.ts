@@ -1,32 +1,22 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { recordAudit, type Actor } from '../../../../platform/audit/audit.js';
 import type { Db } from '../../../../platform/db/database.js';
 import type { FieldError, Outcome } from '../../../../platform/errors/errors.js';
 import { formText } from '../../../../platform/http/forms.js';
-import {
-  loadMessages,
-  translator,
-  type Locale,
-  type Messages,
-} from '../../../../platform/i18n/i18n.js';
-import { MAIL_TOPIC } from '../../../../platform/mail/mailer.js';
-import { enqueue } from '../../../../platform/outbox/outbox.js';
+import type { Locale } from '../../../../platform/i18n/i18n.js';
 import { authoritiesOfPostcodeDistrict } from '../../../address/index.js';
 import { findOrganisationById } from '../../../organisations/index.js';
-import { link } from '../../petitions/commands/mail.js';
+import { emailedTokenHash, link, queueEngagementMail } from '../../petitions/commands/mail.js';
 import { emailProblem, normaliseEmail, postcodeDistrict } from '../../petitions/rules.js';
 import { isNationalBody } from '../queries/home.js';
 
 const NOBODY: Actor = { userId: null, organisationId: null, role: null };
 
-let messages: Promise<Messages> | undefined;
-const loaded = () => (messages ??= loadMessages());
-
 /** The engagement e-mails, each `engagement.mail.<kind>.subject` and `.body` in the locales. */
 type MailKind = 'confirm' | 'already' | 'new-petition';
 
 /** Queues one engagement e-mail through the outbox; the key makes it once only. */
-async function queueMail(
+function queueMail(
   trx: Db,
   kind: MailKind,
   to: string,
@@ -34,20 +24,7 @@ async function queueMail(
   values: Record<string, string>,
   idempotencyKey: string,
 ): Promise<void> {
-  const t = translator(await loaded(), language);
-  await enqueue(trx, {
-    topic: MAIL_TOPIC,
-    payload: {
-      to,
-      subject: t(`engagement.mail.${kind}.subject`, values),
-      text: t(`engagement.mail.${kind}.body`, values),
-    },
-    idempotencyKey,
-  });
-}
-
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return queueEngagementMail(trx, `engagement.mail.${kind}`, to, language, values, idempotencyKey);
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
@@ -120,14 +97,14 @@ export async function subscribe(
       organisation_id: organisation?.id ?? null,
       district,
       language,
-      token_hash: hashToken(token),
+      token_hash: emailedTokenHash(token),
       unsubscribe_token: randomBytes(32).toString('base64url'),
       choice,
     })
     .onConflict((oc) =>
       oc
         .columns(['email', 'choice'])
-        .doUpdateSet({ token_hash: hashToken(token), language })
+        .doUpdateSet({ token_hash: emailedTokenHash(token), language })
         .where('engagement_subscriptions.confirmed_at', 'is', null),
     )
     .returning(['id', 'unsubscribe_token'])
@@ -154,7 +131,7 @@ export async function subscribe(
       email,
       language,
       mailValues,
-      `engagement.mail.confirm:${row.id}:${hashToken(token).slice(0, 16)}`,
+      `engagement.mail.confirm:${row.id}:${emailedTokenHash(token).slice(0, 16)}`,
     );
     await recordAudit(trx, NOBODY, {
       action: 'engagement.subscribed',
@@ -182,7 +159,7 @@ export async function confirmSubscription(trx: Db, token: string, now: Date): Pr
   const row = await trx
     .selectFrom('engagement_subscriptions')
     .select(['id', 'confirmed_at'])
-    .where('token_hash', '=', hashToken(token))
+    .where('token_hash', '=', emailedTokenHash(token))
     .executeTakeFirst();
   if (!row) return false;
   if (row.confirmed_at) return true;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../../../../platform/db/database.js';
 import {
   loadMessages,
@@ -19,9 +20,24 @@ export type PetitionMailKind =
  * Queues one petition e-mail in the reader's language through the outbox (the `mail.send`
  * topic every module uses); the key makes it once only, however often the caller runs.
  */
-export async function queuePetitionMail(
+export function queuePetitionMail(
   trx: Db,
   kind: PetitionMailKind,
+  to: string,
+  language: Locale,
+  values: Record<string, string | number>,
+  idempotencyKey: string,
+): Promise<void> {
+  return queueEngagementMail(trx, `petitions.mail.${kind}`, to, language, values, idempotencyKey);
+}
+
+/**
+ * Queues one of the engagement module's e-mails (`<messageKey>.subject` and `.body` in the
+ * locales) in the reader's language through the outbox; the key makes it once only.
+ */
+export async function queueEngagementMail(
+  trx: Db,
+  messageKey: string,
   to: string,
   language: Locale,
   values: Record<string, string | number>,
@@ -32,11 +48,16 @@ export async function queuePetitionMail(
     topic: MAIL_TOPIC,
     payload: {
       to,
-      subject: t(`petitions.mail.${kind}.subject`, values),
-      text: t(`petitions.mail.${kind}.body`, values),
+      subject: t(`${messageKey}.subject`, values),
+      text: t(`${messageKey}.body`, values),
     },
     idempotencyKey,
   });
+}
+
+/** What is stored of an e-mailed link's secret token: its SHA-256, so the table cannot sign for anyone. */
+export function emailedTokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
 }
 
 /** The full address of a page of this site, for an e-mail. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../../../platform/audit/audit.js';
 import { recordAudit } from '../../../../platform/audit/audit.js';
 import type { Db } from '../../../../platform/db/database.js';
@@ -8,7 +8,7 @@ import type { Locale } from '../../../../platform/i18n/i18n.js';
 import { consumeRateLimit } from '../../../../platform/http/rate-limit-store.js';
 import type { PetitionRow } from '../../db/tables.js';
 import { emailProblem, normaliseEmail, petitionStatus, postcodeDistrict } from '../rules.js';
-import { link, queuePetitionMail } from './mail.js';
+import { emailedTokenHash, link, queuePetitionMail } from './mail.js';
 import { tellStaffOfThreshold } from './petitions.js';
 
 /**
@@ -32,10 +32,6 @@ export function signatureFormValues(body: unknown): SignatureForm {
     postcode: formText(body, 'postcode'),
     notify: formText(body, 'notify') === 'yes',
   };
-}
-
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
 }
 
 /**
@@ -119,7 +115,7 @@ export async function signPetition(
       user_id: by.userId,
       notify: values.notify,
       language: by.language,
-      token_hash: hashToken(token),
+      token_hash: emailedTokenHash(token),
     })
     .onConflict((oc) =>
       oc
@@ -131,7 +127,7 @@ export async function signPetition(
           ip_address: by.ip,
           notify: values.notify,
           language: by.language,
-          token_hash: hashToken(token),
+          token_hash: emailedTokenHash(token),
         })
         .where('petition_signatures.confirmed_at', 'is', null),
     )
@@ -150,7 +146,7 @@ export async function signPetition(
       email,
       by.language,
       mailValues,
-      `petitions.mail.confirm:${row.id}:${hashToken(token).slice(0, 16)}`,
+      `petitions.mail.confirm:${row.id}:${emailedTokenHash(token).slice(0, 16)}`,
     );
   } else {
     // Already confirmed: nothing changes; the address's owner is told, once a petition.
@@ -192,7 +188,7 @@ export async function confirmSignature(
     .selectFrom('petition_signatures')
     .select(['id', 'confirmed_at', 'struck_at', 'user_id'])
     .where('petition_id', '=', petitionId)
-    .where('token_hash', '=', hashToken(token))
+    .where('token_hash', '=', emailedTokenHash(token))
     .executeTakeFirst();
   if (!signature) return 'unknown';
   if (signature.confirmed_at) return 'already-confirmed';
