@@ -2,6 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../platform/config/config.js';
+import {
+  BackupError,
+  backupEmbedded,
+  holdEmbeddedDataDir,
+  restoreEmbedded,
+} from '../platform/db/backup.js';
 import { openDatabase } from '../platform/db/connect.js';
 import { migrate } from '../platform/db/migrator.js';
 import { createStaffUser, registerCitizen } from '../modules/identity/index.js';
@@ -65,6 +71,11 @@ const USAGE = `Usage: joinedup <command>
   address:import FILE        stream an address CSV (uprn,saon,paon,street,locality,town,postcode)
   retention:run [--dry-run]  delete or anonymise every body's records whose retention period is
                              over (as the nightly job does); --dry-run prints what it would do
+  backup --out FILE          the embedded database (DATA_DIR/pglite) to FILE (.tar.gz) with a
+                             manifest FILE.json (checksum, row counts); stop the node first.
+                             PostgreSQL: use pg_dump and PITR (docs/operations/backups.md)
+  restore --from FILE        check FILE against its manifest, then replace the embedded database
+                             with it (the old one is moved aside, not deleted); node stopped
 `;
 
 async function withDatabase<T>(
@@ -87,6 +98,11 @@ async function serve(
   const platform = await createPlatform(config);
   const { logger } = platform;
   for (const warning of config.warnings) logger.warn(warning);
+  // Backup and restore of the embedded database refuse while this process holds its files.
+  const release =
+    platform.database.kind === 'pglite' && config.DATA_DIR !== ':memory:'
+      ? holdEmbeddedDataDir(config.DATA_DIR)
+      : () => {};
   let seeded = false;
   if (options.seedWhenEmpty && (await isEmpty(platform.database.db))) {
     await seedDemo(platform.database.db);
@@ -106,6 +122,7 @@ async function serve(
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await platform.close();
+    release();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -216,6 +233,10 @@ async function main(argv: string[]): Promise<number> {
           ),
         ),
       );
+    case 'backup':
+      return backup(config, rest);
+    case 'restore':
+      return restore(config, rest);
     case 'org:list':
       return withDatabase(config, async (db) => {
         for (const organisation of await listOrganisations(db))
@@ -275,6 +296,39 @@ async function createUser(config: Config, args: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
+function embeddedOnly(config: Config, command: string): void {
+  if (config.DATABASE_URL)
+    throw new UsageError(
+      `${command} is for the embedded database; with DATABASE_URL use pg_dump / pg_restore and point-in-time recovery (docs/operations/backups.md)`,
+    );
+}
+
+async function backup(config: Config, args: string[]): Promise<number> {
+  embeddedOnly(config, 'backup');
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+  if (!values.out) throw new UsageError('backup needs --out FILE');
+  const manifest = await backupEmbedded({ dataDir: config.DATA_DIR, out: values.out });
+  const rows = Object.values(manifest.tables).reduce((sum, n) => sum + n, 0);
+  console.log(
+    `Backed up ${Object.keys(manifest.tables).length} tables (${rows} rows, last migration ${manifest.lastMigration}) to ${values.out} (${manifest.bytes} bytes, sha256 ${manifest.sha256}) and ${values.out}.json`,
+  );
+  return 0;
+}
+
+async function restore(config: Config, args: string[]): Promise<number> {
+  embeddedOnly(config, 'restore');
+  const { values } = parseArgs({ args, options: { from: { type: 'string' } } });
+  if (!values.from) throw new UsageError('restore needs --from FILE');
+  const { manifest, previous } = await restoreEmbedded({
+    dataDir: config.DATA_DIR,
+    from: values.from,
+  });
+  console.log(
+    `Restored the backup of ${manifest.createdAt} (${Object.keys(manifest.tables).length} tables, every row count checked)${previous ? `; the database it replaced is in ${previous}` : ''}`,
+  );
+  return 0;
+}
+
 function printed(result: CommandResult): number {
   for (const line of result.out) console.log(line);
   for (const line of result.err) console.error(line);
@@ -286,7 +340,7 @@ main(process.argv.slice(2))
     if (code >= 0) process.exit(code);
   })
   .catch((error: unknown) => {
-    if (error instanceof ConfigError) console.error(error.message);
+    if (error instanceof ConfigError || error instanceof BackupError) console.error(error.message);
     else if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
     else createLogger(loadConfigOrDefault()).error({ err: error }, 'command failed');
     process.exit(error instanceof UsageError ? 64 : 1);

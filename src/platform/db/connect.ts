@@ -65,7 +65,10 @@ let artifacts: Promise<{ pgliteWasmModule: WebAssembly.Module; fsBundle: Blob }>
  * otherwise does both for every database it opens, which the test suite (a database per test
  * file, many files a process) paid for about a quarter of a second each time.
  */
-function pgliteArtifacts(): Promise<{ pgliteWasmModule: WebAssembly.Module; fsBundle: Blob }> {
+export function pgliteArtifacts(): Promise<{
+  pgliteWasmModule: WebAssembly.Module;
+  fsBundle: Blob;
+}> {
   artifacts ??= (async () => {
     const dist = new URL('.', import.meta.resolve('@electric-sql/pglite'));
     const [wasm, bundle] = await Promise.all([
