@@ -162,6 +162,21 @@ export async function acceptUploads(scope: FastifyInstance): Promise<void> {
   });
 }
 
+/**
+ * A full disk (or quota) is not the uploader's fault and will pass: 503 `storage_full`, so the
+ * person is told to try again later and the operators' alert on 5xx fires, with the cause logged.
+ */
+function storeFull(error: unknown): AppError | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return null;
+  return new AppError(
+    'storage_full',
+    503,
+    'Files cannot be saved at the moment. Try again later.',
+    error,
+  );
+}
+
 function addField(fields: Record<string, string | string[]>, name: string, value: unknown) {
   const text = typeof value === 'string' ? value : String(value ?? '');
   const existing = fields[name];
@@ -249,7 +264,7 @@ async function storeChecked(
     await Promise.all([pipeline(part.file, watcher), store.put(key, watcher)]);
   } catch (error) {
     await store.delete(key).catch(() => undefined);
-    throw error;
+    throw storeFull(error) ?? error;
   }
   const refuse = async (problem: UploadProblem): Promise<UploadOutcome> => {
     await store.delete(key);
