@@ -59,7 +59,7 @@ export async function createPlatform(
     (await openDatabase({
       databaseUrl: config.DATABASE_URL,
       dataDir: config.DATA_DIR,
-      onIdleError: (error) => logger.warn({ err: error }, 'idle database connection ended'),
+      onIdleError: (error) => logger.warn({ err: error }, 'database connection ended'),
     }));
   await migrate(database.db);
   const modules = options.modules ?? MODULES;

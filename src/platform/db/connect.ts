@@ -27,7 +27,7 @@ export async function openDatabase(options: {
   /** PGlite only: start from a dump of a data directory (`dumpDataDir`), e.g. a migrated one. */
   loadDataDir?: Blob;
   poolSize?: number;
-  /** Told when the server ends an idle connection; the pool replaces it. */
+  /** Told when the server ends a connection (idle or in use); the pool replaces it. */
   onIdleError?: (error: Error) => void;
 }): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
@@ -38,6 +38,11 @@ export async function openDatabase(options: {
     // An idle connection the server ends (a restart, a failover, a dropped database) must not
     // crash the process with an unhandled 'error' event.
     pool.on('error', (error) => options.onIdleError?.(error));
+    // The pool listens only to idle clients. A checked-out one whose connection is cut (the
+    // server restarts, a fail-over) between two queries of a transaction emits 'error' with no
+    // listener, which would end the process; its query or commit fails instead, and the pool
+    // drops the broken client when it is released.
+    pool.on('connect', (client) => client.on('error', (error) => options.onIdleError?.(error)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
