@@ -7,7 +7,8 @@ import {
   resendConfirmationCode,
 } from '../../commands/account-lifecycle.js';
 import { emailProblem } from '../../commands/accounts.js';
-import { perAccountRateLimit, signInAs } from '../shared.js';
+import { perAccountRateLimit } from '../shared.js';
+import { signInAfterMailboxProof } from '../sign-in/second-factor.js';
 import { sendingRateLimit } from './limits.js';
 
 const ENTER_CODE = 'modules/identity/pages/confirm-email/enter-code.njk';
@@ -23,10 +24,8 @@ export function confirmPath(email: string, returnTo: string, extra = '') {
  * code. Also where sign-in sends someone whose address is not yet confirmed:
  * `/register/confirm?email=<address>&returnTo=<path>`.
  */
-export function confirmEmailRoutes(
-  app: FastifyInstance,
-  { db, config, wakeOutbox }: AppContext,
-): void {
+export function confirmEmailRoutes(app: FastifyInstance, context: AppContext): void {
+  const { db, config, wakeOutbox } = context;
   function page(
     request: FastifyRequest,
     email: string,
@@ -86,7 +85,7 @@ export function confirmEmailRoutes(
       }
       wakeOutbox();
       request.log.info({ userId: outcome.userId }, 'e-mail address confirmed');
-      return signInAs(db, config, reply, outcome.userId, returnTo);
+      return signInAfterMailboxProof(context, request, reply, outcome.userId, returnTo);
     },
   );
 

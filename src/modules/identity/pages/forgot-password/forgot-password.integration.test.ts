@@ -142,4 +142,31 @@ describe('forgot password', () => {
     expect(replayed.status).toBe(400);
     expect(replayed.html).toContain('This code has already been used');
   });
+
+  it('still asks for the second factor after a reset: the mailbox alone does not open an account that has one', async () => {
+    const AGENT = 'agent@cotswold-accountants.example.com';
+    await db()
+      .updateTable('users')
+      .set({ second_factor: 'email' })
+      .where('email', '=', AGENT)
+      .execute();
+    const visitor = new Visitor(app.baseUrl);
+    await askForCode(visitor, AGENT);
+    const reset = await visitor.post('/forgot-password/reset', {
+      email: AGENT,
+      code: await lastCodeFor(db(), AGENT),
+      password: 'a fresh agent passphrase',
+    });
+    expect(reset.status).toBe(303);
+    expect(reset.headers.get('location')).toBe('/sign-in/second-factor');
+    expect((await visitor.get('/account')).status).toBe(303); // no session yet
+
+    await visitor.get('/sign-in/second-factor');
+    const done = await visitor.post('/sign-in/second-factor', {
+      code: await lastCodeFor(db(), AGENT),
+    });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/account?done=password');
+    expect((await visitor.get('/account?done=password')).status).toBe(200);
+  });
 });

@@ -8,7 +8,8 @@ import {
 } from '../../commands/account-lifecycle.js';
 import { emailProblem } from '../../commands/accounts.js';
 import { sendingRateLimit } from '../confirm-email/limits.js';
-import { perAccountRateLimit, signInAs } from '../shared.js';
+import { perAccountRateLimit } from '../shared.js';
+import { signInAfterMailboxProof } from '../sign-in/second-factor.js';
 
 const FORGOT = 'modules/identity/pages/forgot-password/forgot-password.njk';
 const RESET = 'modules/identity/pages/forgot-password/reset.njk';
@@ -17,10 +18,8 @@ const RESET = 'modules/identity/pages/forgot-password/reset.njk';
  * "Forgot your password?": a code by e-mail, then a new password. The page after the address
  * is the same whether or not it has an account.
  */
-export function forgotPasswordRoutes(
-  app: FastifyInstance,
-  { db, config, wakeOutbox }: AppContext,
-): void {
+export function forgotPasswordRoutes(app: FastifyInstance, context: AppContext): void {
+  const { db, config, wakeOutbox } = context;
   function resetPage(request: FastifyRequest, email: string, extra: Record<string, unknown> = {}) {
     return {
       pageTitle: request.t('identity.account.reset.title'),
@@ -98,7 +97,13 @@ export function forgotPasswordRoutes(
       }
       wakeOutbox();
       request.log.info({ userId: outcome.userId }, 'password reset');
-      return signInAs(db, config, reply, outcome.userId, '/account?done=password');
+      return signInAfterMailboxProof(
+        context,
+        request,
+        reply,
+        outcome.userId,
+        '/account?done=password',
+      );
     },
   );
 }

@@ -25,6 +25,7 @@ import {
 } from '../../commands/sessions.js';
 import type { UserRow } from '../../db/tables.js';
 import { findUserById } from '../../queries/users.js';
+import { signInAs } from '../shared.js';
 
 const ENTER_CODE = 'modules/identity/pages/sign-in/second-factor.njk';
 /** Codes a person may try per account in {@link CODE_WINDOW_MS}, on every node together. */
@@ -119,6 +120,24 @@ export async function holdForSecondFactor(
     maxAge: PENDING_SIGN_IN_MINUTES * 60,
   });
   return reply.redirect('/sign-in/second-factor', 303);
+}
+
+/**
+ * Signs someone in after they proved they hold the mailbox (a password reset, a confirmed
+ * address). That is the first factor's proof only: an account with a second factor still needs
+ * its code, or whoever reads the person's e-mail could get in with a reset.
+ */
+export async function signInAfterMailboxProof(
+  context: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  userId: string,
+  returnTo: string,
+) {
+  const user = await findUserById(context.db, userId);
+  if (user && user.second_factor !== 'none')
+    return holdForSecondFactor(context, request, reply, user, returnTo);
+  return signInAs(context.db, context.config, reply, userId, returnTo);
 }
 
 /**
