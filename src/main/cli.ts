@@ -104,7 +104,12 @@ async function serve(
       ? holdEmbeddedDataDir(config.DATA_DIR)
       : () => {};
   let seeded = false;
-  if (options.seedWhenEmpty && (await isEmpty(platform.database.db))) {
+  // Demo accounts have public passwords: never added by `start` to a live site's database (an
+  // operator who wants a demo there runs `seed --demo` on purpose).
+  const demo = options.seedWhenEmpty && config.developmentSite;
+  if (options.seedWhenEmpty && !config.developmentSite)
+    logger.warn(`not adding the demo accounts on ${config.baseUrl}: their passwords are public`);
+  if (demo && (await isEmpty(platform.database.db))) {
     await seedDemo(platform.database.db);
     seeded = true;
   }
@@ -113,9 +118,7 @@ async function serve(
     const address = platform.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const url = config.BASE_URL ?? `http://localhost:${port}`;
-    process.stdout.write(
-      banner(url, platform.database.kind, config.DATA_DIR, seeded, options.seedWhenEmpty),
-    );
+    process.stdout.write(banner(url, platform.database.kind, config.DATA_DIR, seeded, demo));
   } else {
     process.stdout.write('Joinedup outbox worker running.\n');
   }

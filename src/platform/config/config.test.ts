@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, contrastAgainstWhite, loadConfig } from './config.js';
 
+const LIVE_SECRET = 'a-live-site-needs-its-own-secret-0123456789';
+
 describe('loadConfig', () => {
   it('gives safe-to-run defaults and warns about the development ones', () => {
     const config = loadConfig({});
@@ -25,6 +27,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses the public development SESSION_SECRET on a site that is not this machine', () => {
+    expect(() => loadConfig({ BASE_URL: 'https://services.example.gov.uk' })).toThrow(
+      /SESSION_SECRET: must be your own/,
+    );
+    expect(loadConfig({ BASE_URL: 'http://localhost:3000' }).warnings.join(' ')).toMatch(
+      /SESSION_SECRET is the development default/,
+    );
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });
@@ -32,11 +43,15 @@ describe('loadConfig', () => {
   it('allows webhooks to private addresses by default only on a development site, and warns when a live one allows them', () => {
     expect(loadConfig({}).hubAllowPrivateWebhooks).toBe(true);
     expect(loadConfig({ BASE_URL: 'http://127.0.0.1:3000' }).hubAllowPrivateWebhooks).toBe(true);
-    const live = loadConfig({ BASE_URL: 'https://services.example.gov.uk' });
+    const live = loadConfig({
+      BASE_URL: 'https://services.example.gov.uk',
+      SESSION_SECRET: LIVE_SECRET,
+    });
     expect(live.hubAllowPrivateWebhooks).toBe(false);
     expect(live.warnings.join(' ')).not.toMatch(/HUB_ALLOW_PRIVATE_WEBHOOKS/);
     const opened = loadConfig({
       BASE_URL: 'https://services.example.gov.uk',
+      SESSION_SECRET: LIVE_SECRET,
       HUB_ALLOW_PRIVATE_WEBHOOKS: 'true',
     });
     expect(opened.hubAllowPrivateWebhooks).toBe(true);

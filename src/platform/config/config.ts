@@ -91,6 +91,8 @@ export type Config = Readonly<
   z.infer<typeof schema> & {
     baseUrl: string;
     warnings: readonly string[];
+    /** No BASE_URL, or a localhost one: this machine, not a live site. */
+    developmentSite: boolean;
     /** HUB_ALLOW_PRIVATE_WEBHOOKS, or its default for this site. */
     hubAllowPrivateWebhooks: boolean;
   }
@@ -131,6 +133,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (values.PAYMENT_GATEWAY === 'stripe' && !values.STRIPE_SECRET_KEY)
     throw new ConfigError(['STRIPE_SECRET_KEY: must be set when PAYMENT_GATEWAY is stripe']);
+  const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, '');
+  const developmentSite = ['localhost', '127.0.0.1', '[::1]'].includes(new URL(baseUrl).hostname);
+  // The default is in the source code: on a real site it would let anyone forge cookies and
+  // open every secret sealed with keys derived from it.
+  if (values.SESSION_SECRET === DEV_SESSION_SECRET && !developmentSite)
+    throw new ConfigError([
+      `SESSION_SECRET: must be your own (32 or more random characters, e.g. openssl rand -base64 48) on ${baseUrl}; the development default is public`,
+    ]);
   const warnings: string[] = [];
   if (values.SESSION_SECRET === DEV_SESSION_SECRET) {
     warnings.push('SESSION_SECRET is the development default: set your own before real use.');
@@ -145,8 +155,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `SMS_URL is not set: text messages go to the development SMS log in ${values.DATA_DIR}/sms.`,
     );
   }
-  const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, '');
-  const developmentSite = ['localhost', '127.0.0.1', '[::1]'].includes(new URL(baseUrl).hostname);
   const hubAllowPrivateWebhooks = values.HUB_ALLOW_PRIVATE_WEBHOOKS
     ? values.HUB_ALLOW_PRIVATE_WEBHOOKS === 'true'
     : developmentSite;
@@ -157,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     ...values,
     baseUrl,
+    developmentSite,
     warnings: Object.freeze(warnings),
     hubAllowPrivateWebhooks,
   });

@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { loadConfig } from '../config/config.js';
 import { apiRoute, apiSecurityScheme, ApiValidationError, openApiDocument } from './api.js';
 
-const config = loadConfig({ DATA_DIR: ':memory:', BASE_URL: 'https://api.example.gov.uk' });
+const config = loadConfig({
+  DATA_DIR: ':memory:',
+  BASE_URL: 'https://api.example.gov.uk',
+  SESSION_SECRET: 'a-live-site-needs-its-own-secret-0123456789',
+});
 
 function appWithOneRoute() {
   const app = Fastify();

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { NotifyClient } from 'notifications-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
+import { PermanentFailure } from '../../../platform/outbox/outbox.js';
+import { CALLBACK_TOPIC, notifyOutboxHandlers } from '../commands/deliver.js';
 import { setDeliveryCallback } from '../commands/services.js';
 import { notifySealingKey } from '../crypto.js';
 import { addTemplate, issueKey, testConfig } from '../test/helpers.js';
@@ -259,5 +261,34 @@ describe('provider status callbacks', () => {
       .where('email_bounced_at', 'is not', null)
       .execute();
     expect(after).toEqual(before);
+  });
+});
+
+describe('the body’s callback address', () => {
+  it('is never called on a private or local address where private targets are not allowed (SSRF)', async () => {
+    let connections = 0;
+    const onConnection = () => connections++;
+    callbackServer.on('connection', onConnection);
+    try {
+      const service = await db()
+        .selectFrom('notify_services')
+        .innerJoin('organisations', 'organisations.id', 'notify_services.organisation_id')
+        .select('notify_services.id')
+        .where('organisations.slug', '=', 'stroud')
+        .executeTakeFirstOrThrow();
+      const live = { ...testConfig, hubAllowPrivateWebhooks: false };
+      const handler = notifyOutboxHandlers(live, notifySealingKey(testConfig.SESSION_SECRET))[
+        CALLBACK_TOPIC
+      ]!;
+      await expect(
+        handler(
+          { serviceId: service.id, body: { id: 'x', status: 'delivered' } },
+          { db: db(), logger: app.platform.logger, idempotencyKey: 'ssrf-test', attempt: 1 },
+        ),
+      ).rejects.toBeInstanceOf(PermanentFailure);
+      expect(connections).toBe(0);
+    } finally {
+      callbackServer.off('connection', onConnection);
+    }
   });
 });

@@ -6,6 +6,7 @@ import { queueLetter } from '../../../platform/letters/letters.js';
 import { createMailer, type Mailer } from '../../../platform/mail/mailer.js';
 import { enqueue, type OutboxHandler } from '../../../platform/outbox/outbox.js';
 import { sendSms } from '../../../platform/sms/sms.js';
+import { postWebhook } from '../../submissions/index.js';
 import { unseal } from '../crypto.js';
 import type { NotificationStatus, NotifyNotificationRow } from '../db/tables.js';
 import { notifyDate } from '../queries/templates.js';
@@ -308,19 +309,19 @@ export function notifyOutboxHandlers(
     const token = service.callback_token_sealed
       ? unseal(sealingKey, service.callback_token_sealed)
       : '';
-    const response = await fetch(service.callback_url, {
-      method: 'POST',
+    // As the hub's webhooks: never to this machine or a private network (SSRF), checked again
+    // after DNS at connection time, no redirects followed, the answer's body never read.
+    const status = await postWebhook({
+      url: service.callback_url,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(payload.body),
-      signal: AbortSignal.timeout(10_000),
+      timeoutMs: 10_000,
+      allowPrivate: config.hubAllowPrivateWebhooks,
     });
-    if (response.status >= 500 || response.status === 429)
-      throw new Error(`Delivery-status callback answered ${response.status}`);
-    if (!response.ok)
-      context.logger.warn(
-        { status: response.status },
-        'delivery-status callback refused; not retried',
-      );
+    if (status >= 500 || status === 429 || status === 0)
+      throw new Error(`Delivery-status callback answered ${status}`);
+    if (status < 200 || status >= 300)
+      context.logger.warn({ status }, 'delivery-status callback refused; not retried');
   };
 
   return { 'notify.deliver': deliver, [CALLBACK_TOPIC]: callback };

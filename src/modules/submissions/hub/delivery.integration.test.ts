@@ -369,6 +369,7 @@ describe('push: a signed webhook to the body’s system', () => {
       LOG_LEVEL: 'silent',
       WORKER: 'off',
       BASE_URL: 'https://joinedup.example.gov.uk',
+      SESSION_SECRET: 'a-live-site-needs-its-own-secret-0123456789',
     });
     expect(strict.hubAllowPrivateWebhooks).toBe(false);
     const worker = new OutboxWorker(
