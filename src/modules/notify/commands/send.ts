@@ -30,7 +30,7 @@ function typeName(value: unknown): string {
 }
 
 /** Notify's JSON-schema messages for a send request's fields. */
-function validateRequest(type: NotificationType, body: Record<string, unknown>): string[] {
+export function validateRequest(type: NotificationType, body: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const required = (field: string) => {
     if (!(field in body)) problems.push(`${field} is a required property`);
