@@ -4,6 +4,8 @@ import { agentsModule } from '../modules/agents/index.js';
 import { attachmentsModule } from '../modules/attachments/index.js';
 import { bookingsModule } from '../modules/bookings/index.js';
 import { catalogueModule } from '../modules/catalogue/index.js';
+import { correspondenceModule } from '../modules/correspondence/index.js';
+import { crmModule } from '../modules/crm/index.js';
 import { caseworkModule } from '../modules/casework/index.js';
 import { engagementModule } from '../modules/engagement/index.js';
 import { enrolmentModule } from '../modules/enrolment/index.js';
@@ -11,11 +13,14 @@ import { feesModule } from '../modules/fees/index.js';
 import { formsModule } from '../modules/forms/index.js';
 import { homeModule } from '../modules/home/index.js';
 import { identityModule } from '../modules/identity/index.js';
+import { knowledgeModule } from '../modules/knowledge/index.js';
 import { inboxModule } from '../modules/inbox/index.js';
 import { mydataModule } from '../modules/mydata/index.js';
 import { notifyModule } from '../modules/notify/index.js';
 import { open311Module } from '../modules/open311/index.js';
 import { paymentsModule } from '../modules/payments/index.js';
+import { performanceModule } from '../modules/performance/index.js';
+import { procurementModule } from '../modules/procurement/index.js';
 import { operationsModule } from '../modules/operations/index.js';
 import { organisationsModule } from '../modules/organisations/index.js';
 import { registersModule } from '../modules/registers/index.js';
@@ -48,8 +53,13 @@ export const MODULES: ModuleManifest[] = [
   bookingsModule, // after payments: its bookings are paid through payments' internal contract
   feesModule, // after payments: its payments' outcomes; its section on the application page
   engagementModule, // petitions: after identity and organisations, whose index it uses
+  procurementModule, // after agents and organisations, whose index it uses
+  knowledgeModule, // advisers' knowledge base and directory: uses catalogue and address through their index
+  correspondenceModule, // complaints, FOI requests, members' letters: after identity and organisations
   inboxModule,
   remindersModule,
+  crmModule, // after agents (its hook marks an assisting adviser's session) and every module it shows
+  performanceModule, // after submissions, forms and casework: it measures what they announce
   mydataModule, // its page gathers every module's personalDataOf
   retentionModule, // last: its job disposes of the records every other module declares
 ];

@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 import { seedDemoGeography } from '../modules/address/index.js';
 import { seedDemoBookings } from '../modules/bookings/index.js';
+import { seedDemoContactCentre } from '../modules/crm/index.js';
 import { seedDemoPetitions } from '../modules/engagement/index.js';
+import { seedDemoProcurement } from '../modules/procurement/index.js';
 import { createDemoAgency, createDemoBusiness } from '../modules/agents/index.js';
 import { seedBundledForms } from '../modules/forms/index.js';
 import { seedDemoCatalogue } from '../modules/catalogue/index.js';
@@ -12,6 +14,7 @@ import { seedDemoFees } from '../modules/fees/index.js';
 import { seedDemoSharing } from '../modules/sharing/index.js';
 import { seedEnrolmentRecords } from '../modules/enrolment/index.js';
 import { countUsers, createStaffUser, registerCitizen } from '../modules/identity/index.js';
+import { seedDemoKnowledge } from '../modules/knowledge/index.js';
 import {
   createOrganisation,
   findOrganisationBySlug,
@@ -68,6 +71,12 @@ export const DEMO_ORGANISATIONS: NewOrganisation[] = [
     name: 'Cabinet Office',
     nameCy: 'Swyddfa’r Cabinet',
     type: 'central-department',
+  },
+  {
+    slug: 'glos-contact-centre',
+    name: 'Gloucestershire Customer Contact Centre',
+    nameCy: 'Canolfan Gyswllt Cwsmeriaid Swydd Gaerloyw',
+    type: 'other',
   },
 ];
 
@@ -130,12 +139,28 @@ export const DEMO_ACCOUNTS = [
     roles: ['counter-adviser'],
   },
   {
+    email: 'adviser@glos-contact-centre.example.gov.uk',
+    who: 'contact centre adviser, Gloucestershire Customer Contact Centre (answers for Stroud and the county)',
+    password: 'demo-contact-centre-adviser',
+    displayName: 'Ash Adviser',
+    organisation: 'glos-contact-centre',
+    roles: ['counter-adviser'],
+  },
+  {
     email: 'admin@cabinet-office.example.gov.uk',
     who: 'platform administrator',
     password: 'demo-platform-admin',
     displayName: 'Morgan Admin',
     organisation: 'cabinet-office',
     roles: ['platform-admin'],
+  },
+  {
+    email: 'supplier@cotswold-cleaning.example.com',
+    who: 'supplier, Cotswold Cleaning Services Ltd (registered at /procurement; Stroud and Cheltenham have an open cleaning opportunity)',
+    password: 'demo-supplier-password',
+    displayName: 'Dee Supplier',
+    organisation: null,
+    roles: [],
   },
   {
     email: 'agent@cotswold-accountants.example.com',
@@ -230,5 +255,11 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
     await seedDemoSharing(trx);
     // A live petition to Stroud past its response threshold, and one to Cheltenham to be checked.
     await seedDemoPetitions(trx);
+    // A registered supplier and an open opportunity from Stroud buying with Cheltenham.
+    await seedDemoProcurement(trx);
+    // Advisers' knowledge base: contact points and routing rules of the demo bodies, Stroud's articles.
+    await seedDemoKnowledge(trx);
+    // The contact centre's sharing agreements with Stroud and Gloucestershire (the adviser's desk).
+    await seedDemoContactCentre(trx);
   });
 }

@@ -103,4 +103,118 @@ describe('publishing and responding to a consultation in a browser', () => {
     await checkAccessibility(page, 'done');
     expect(checkedPages.length).toBeGreaterThanOrEqual(14);
   }, 120_000);
+
+  it('a held response is moderated and tagged, and the outcome published: axe-clean', async () => {
+    const { page, browser, app } = session;
+    const { checkedPages, checkAccessibility, navigate } = accessibilityChecker();
+    const db = app.platform.database.db;
+    const stroud = await db
+      .selectFrom('organisations')
+      .select('id')
+      .where('slug', '=', 'stroud')
+      .executeTakeFirstOrThrow();
+    const { id } = await db
+      .insertInto('consultations')
+      .values({
+        organisation_id: stroud.id,
+        title: 'Litter bins on the high street',
+        summary: 'Do we need more bins?',
+        body: 'We propose twenty new bins.',
+        audience: 'Everyone in Stroud',
+        opens_on: ukToday(),
+        closes_on: ukToday(),
+        questions: JSON.stringify([{ kind: 'text', text: 'What do you think?' }]),
+        easy_read: 'We want more bins.',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+
+    // Someone responds with abuse and asks to be told of the outcome.
+    const person = await newPersonContext(browser, app.baseUrl);
+    const personPage = await person.newPage();
+    try {
+      await navigate(personPage, 'easy read', () =>
+        personPage.goto(`/consultations/${id}?version=easy-read`),
+      );
+      await navigate(personPage, 'about you', () =>
+        personPage.goto(`/consultations/${id}/respond`),
+      );
+      await personPage.getByLabel('As an individual').check();
+      await navigate(personPage, 'the question', () =>
+        personPage.getByRole('button', { name: 'Continue' }).click(),
+      );
+      await personPage.getByLabel('What do you think?').fill('The bin men are wankers');
+      await navigate(personPage, 'save for later', () =>
+        personPage.getByRole('button', { name: 'Save and come back later' }).click(),
+      );
+      await navigate(personPage, 'save for later, with an error', () =>
+        personPage.getByRole('button', { name: 'Send me the link' }).click(),
+      );
+      expect(await personPage.locator('.govuk-error-summary').isVisible()).toBe(true);
+      await navigate(personPage, 'check answers', () =>
+        personPage.goto(`/consultations/${id}/respond/check`),
+      );
+      await personPage.getByLabel('E-mail me when the outcome is published').check();
+      await personPage.getByLabel('Email address').fill('bins@example.com');
+      await navigate(personPage, 'sent, held', () =>
+        personPage.getByRole('button', { name: 'Send response' }).click(),
+      );
+      expect(await personPage.getByText('read by a moderator').isVisible()).toBe(true);
+    } finally {
+      await person.close();
+    }
+
+    // The service owner reviews it: a redaction with an error, then a good one, then releases it.
+    await navigate(page, 'results with a held response', () =>
+      page.goto(`/staff/consultations/${id}`),
+    );
+    expect(await page.getByText('Held for moderation: 1').isVisible()).toBe(true);
+    expect(await page.getByText('wankers').count()).toBe(0);
+    await navigate(page, 'the held response', () =>
+      page.getByRole('link', { name: /^Review/ }).click(),
+    );
+    await navigate(page, 'redaction with errors', () =>
+      page.getByRole('button', { name: 'Redact' }).click(),
+    );
+    expect(await page.locator('.govuk-error-summary').isVisible()).toBe(true);
+    await page.getByLabel('Question 1 of 1').check();
+    await page.getByLabel('Abuse').check();
+    await page.getByLabel('Passages to redact').fill('wankers');
+    await navigate(page, 'redacted', () => page.getByRole('button', { name: 'Redact' }).click());
+    await navigate(page, 'released', () =>
+      page.getByRole('button', { name: 'Release response' }).click(),
+    );
+    expect(await page.getByText('The bin men are [redacted]').isVisible()).toBe(true);
+
+    // Themes: one added, the answer tagged.
+    await navigate(page, 'themes', () => page.getByRole('link', { name: 'Themes' }).click());
+    await page.getByLabel('Add a theme').fill('Staff');
+    await navigate(page, 'a theme added', () =>
+      page.getByRole('button', { name: 'Add theme' }).click(),
+    );
+    await navigate(page, 'results again', () => page.goto(`/staff/consultations/${id}`));
+    await navigate(page, 'the response', () => page.getByRole('link', { name: /^Open/ }).click());
+    await page.getByLabel('Staff').check();
+    await navigate(page, 'tagged', () => page.getByRole('button', { name: 'Save themes' }).click());
+
+    // Once closed, the outcome.
+    const yesterday = new Date(`${ukToday()}T12:00:00Z`);
+    yesterday.setUTCDate(yesterday.getUTCDate() - 1);
+    const day = yesterday.toISOString().slice(0, 10);
+    await db
+      .updateTable('consultations')
+      .set({ opens_on: day, closes_on: day })
+      .where('id', '=', id)
+      .execute();
+    await navigate(page, 'outcome form', () => page.goto(`/staff/consultations/${id}/outcome`));
+    await page.getByLabel('Publish the outcome: you said, we did').fill('We will add ten bins.');
+    await navigate(page, 'outcome published', () =>
+      page.getByRole('button', { name: 'Publish the outcome' }).click(),
+    );
+    await navigate(page, 'public page with the outcome', () => page.goto(`/consultations/${id}`));
+    expect(await page.getByText('We will add ten bins.').isVisible()).toBe(true);
+    await navigate(page, 'withdraw form', () => page.goto(`/staff/consultations/${id}/withdraw`));
+    await checkAccessibility(page, 'done');
+    expect(checkedPages.length).toBeGreaterThanOrEqual(18);
+  }, 120_000);
 });

@@ -21,3 +21,6 @@ export { businessesOf } from './queries/businesses.js';
 /** Services for businesses: the accounts a person (or an agent for them) may apply for. */
 export { businessesToApplyFor, type ApplyingBusiness } from './queries/businesses.js';
 export { mayApplyFor } from './policies/businesses.js';
+/** For procurement: a business account by id (its name and numbers), and the number checks. */
+export { findBusiness } from './queries/businesses.js';
+export { companiesHouseNumberProblem, normaliseNumber } from './validation.js';

@@ -67,6 +67,15 @@ export {
 export { canWorkCase, caseRolesOf, canManageWorkflows } from './policies/cases.js';
 export type { CaseEventRow, CaseRow } from './db/tables.js';
 
+/** The working-day calendar (England and Wales bank holidays), for other statutory clocks such as FOI's. */
+export {
+  addWorkingDays,
+  isWorkingDay,
+  slaRisk,
+  workingDaysBetween,
+  type SlaRisk,
+} from './calendar/index.js';
+
 /** Referrals to other bodies: what the applicant is told (for `/applications/:reference`). */
 export { referralsForApplication, type ApplicantReferral } from './referrals/applicant.js';
 /** For the applicant's application page: requests waiting for their answer, and the review they may ask for. */

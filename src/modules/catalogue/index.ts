@@ -16,9 +16,14 @@ export {
   type ServiceSearch,
   type TranslatedPart,
 } from './queries/services.js';
+/** Every published service of some bodies: the performance module's e-enablement register lists them. */
+export { listPublishedServices, type ServiceListing } from './queries/services.js';
 /** Services that apply through a form, and who may edit them: the forms editor's policy asks these. */
 export { servicesWithForms, type ServiceWithForm } from './queries/form-services.js';
 export { canEditService, canManageCatalogue, type OwnedService } from './policies/services.js';
+/** How a service page resolves a postcode to the providing body, for the knowledge module's "which body?". */
+export { postcodeTier } from './pages/service/routes.js';
+export { postcodeProblemView, type PostcodeProblemView } from './pages/postcode-problems.js';
 /** The demo catalogue, seeded idempotently by `src/main/seed.ts`. */
 export { seedDemoCatalogue } from './demo/seed.js';
 export { DEMO_SERVICES } from './demo/services.js';

@@ -1,6 +1,11 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
 import { isCitizen } from '../identity/index.js';
 import { publicConsultationRoutes } from './consultations/pages/public/routes.js';
+import {
+  OUTCOME_PUBLISHED_TOPIC,
+  tellRespondentsOfOutcome,
+} from './consultations/commands/outcome.js';
+import { staffModerationRoutes } from './consultations/pages/staff/moderation-routes.js';
 import { staffConsultationRoutes } from './consultations/pages/staff/routes.js';
 import { isConsultationStaff } from './consultations/policies/consultations.js';
 import { consultationsPersonalData } from './consultations/queries/results.js';
@@ -18,6 +23,7 @@ import { staffPetitionRoutes } from './petitions/pages/staff/routes.js';
 import { isPetitionStaff } from './petitions/policies/petitions.js';
 import { petitionsPersonalData } from './petitions/queries/personal-data.js';
 import { petitionSignatureRetention } from './petitions/retention.js';
+import { consultationResponseRetention } from './consultations/retention.js';
 
 /**
  * Engagement (e-democracy): petitions to public bodies, checked by the body's staff before
@@ -45,6 +51,7 @@ export const engagementModule: ModuleManifest = {
     petitionApiRoutes(app, context);
     publicConsultationRoutes(app, context);
     staffConsultationRoutes(app, context);
+    staffModerationRoutes(app, context);
     engagementHomeRoutes(app, context);
   },
   outboxHandlers(context) {
@@ -62,6 +69,13 @@ export const engagementModule: ModuleManifest = {
         await context.db
           .transaction()
           .execute((trx) => tellSubscribersOfPetition(trx, petitionId, context.config.baseUrl));
+      },
+      // A consultation's outcome just published: one e-mail to each respondent who asked.
+      [OUTCOME_PUBLISHED_TOPIC]: async (payload) => {
+        const { consultationId } = payload as { consultationId: string };
+        await context.db
+          .transaction()
+          .execute((trx) => tellRespondentsOfOutcome(trx, consultationId, context.config.baseUrl));
       },
     };
   },
@@ -85,7 +99,7 @@ export const engagementModule: ModuleManifest = {
       .where('user_id', '=', event.userId)
       .execute();
   },
-  retention: [petitionSignatureRetention],
+  retention: [petitionSignatureRetention, consultationResponseRetention],
   async personalDataOf(db, userId) {
     return [
       ...(await petitionsPersonalData(db, userId)),
@@ -111,9 +125,9 @@ export const engagementModule: ModuleManifest = {
     {
       table: 'consultation_responses',
       description:
-        'Your responses to consultations sent while signed in: whether you answered as an individual or for an organisation (its name), your answers and when you sent them',
+        'Your responses to consultations sent while signed in: whether you answered as an individual or for an organisation (its name), your answers and when you sent them, and the e-mail address you gave to be told of the outcome',
       retention:
-        'Kept with the consultation’s results; unlinked from your account if you delete it (no retention period is set yet)',
+        '24 months after the consultation closes by default (each body may set its own), then anonymised: your free text and the link to your account go, your choices stay in the results. The e-mail address for the outcome is deleted once that e-mail is sent; the response is unlinked from your account if you delete it',
     },
     {
       table: 'engagement_subscriptions',

@@ -4,6 +4,7 @@ export {
   activeEnrolments,
   activeBusinessEnrolments,
   findEnrolledPerson,
+  findPeopleByEnrolmentReference,
   type EnrolmentView,
 } from './queries/enrolments.js';
 export {

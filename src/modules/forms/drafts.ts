@@ -86,7 +86,7 @@ function anonymousDrafts(db: Db, token: string, serviceId: string) {
  * Merges one page's answers into a signed-in person's draft, creating it (on the given form
  * version) on the first page. `agent` is set when an agent acting for the person (userId)
  * answers; the person answering themselves clears it, so the columns name whoever changed the
- * draft last. A draft keeps the form version it began on.
+ * draft last. A draft keeps the form version it began on. Returns the draft's id.
  */
 export async function saveAnswers(
   db: Db,
@@ -95,8 +95,8 @@ export async function saveAnswers(
   form: DraftForm,
   answers: Answers,
   agent: DraftAgent | null = null,
-): Promise<void> {
-  await db
+): Promise<string> {
+  const saved = await db
     .insertInto('form_drafts')
     .values({
       user_id: userId,
@@ -117,7 +117,9 @@ export async function saveAnswers(
         updated_at: sql`now()`,
       }),
     )
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return saved.id;
 }
 
 /**

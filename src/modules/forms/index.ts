@@ -76,3 +76,5 @@ export {
   daysBetween,
   normalisePostcode,
 } from '../../platform/validation/validators.js';
+/** Each saved page of a journey is announced on this topic for the performance module. */
+export { JOURNEY_STEP_TOPIC, type JourneyStep } from './journey-steps.js';

@@ -86,3 +86,10 @@ export {
   markDeliveryProblem,
   type DeliveryProblem,
 } from './commands/delivery-problems.js';
+/** A contact centre adviser's search for a person's account (the crm module checks and audits it). */
+export {
+  findPeople,
+  MAX_PEOPLE_FOUND,
+  type PeopleSearch,
+  type PersonFound,
+} from './queries/find-people.js';

@@ -44,3 +44,8 @@ export { activeSecrets, findDelivery, webhookSecret, WEBHOOK_TIMEOUT_MS } from '
 export { HUB_KEY_SCOPES, type HubKeyScope } from './db/tables.js';
 export { submissionStatuses, type SubmissionProgress } from './queries/submissions.js';
 export { hubStatusOf, type HubStatus } from './hub/status.js';
+/** Whose application a reference is, for a contact centre adviser finding the caller (crm). */
+export { findApplicantOfReference } from './queries/submissions.js';
+/** Every new submission and decision is announced on this topic for the performance module. */
+export { MEASURE_TOPIC } from './commands/submissions.js';
+export { findSubmissionIdOfReference } from './queries/submissions.js';

@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { outboxSummary } from '../outbox/outbox.js';
+import { outboxHealth, outboxSummary } from '../outbox/outbox.js';
 import type { AppContext } from './types.js';
+
+/** The sign-in form's route: a refusal there counts as a sign-in failure. */
+const SIGN_IN_ROUTE = '/sign-in';
 
 /**
  * Prometheus metrics at /metrics: request counts and durations by route pattern (never the raw
- * URL, which could hold a reference), the outbox's backlog and dead letters, and Node's own.
+ * URL, which could hold a reference), the outbox's backlog, the age of its oldest due message
+ * and its failed deliveries by topic, refused sign-ins, and Node's own.
  */
 export function registerMetrics(app: FastifyInstance, context: AppContext): void {
   const registry = new Registry();
@@ -34,9 +38,40 @@ export function registerMetrics(app: FastifyInstance, context: AppContext): void
     },
   });
 
+  new Gauge({
+    name: 'joinedup_outbox_oldest_due_seconds',
+    help: 'How long the oldest due outbox message has waited (0 when none is due)',
+    registers: [registry],
+    async collect() {
+      this.set((await outboxHealth(context.db)).oldestDueSeconds);
+    },
+  });
+  // Delivery failures: messages being retried after an error, and dead ones, by topic.
+  new Gauge({
+    name: 'joinedup_outbox_failed_messages',
+    help: 'Outbox messages whose delivery failed, by topic and state (retrying, dead)',
+    labelNames: ['topic', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { topic, retrying, dead } of (await outboxHealth(context.db)).failing) {
+        this.set({ topic, state: 'retrying' }, retrying);
+        this.set({ topic, state: 'dead' }, dead);
+      }
+    },
+  });
+  const signInFailures = new Counter({
+    name: 'joinedup_sign_in_failures_total',
+    help: 'Refused sign-ins: wrong or missing details (400) or too many attempts (429)',
+    labelNames: ['status'],
+    registers: [registry],
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: reply.statusCode });
+    if (request.method === 'POST' && route === SIGN_IN_ROUTE && reply.statusCode >= 400)
+      signInFailures.inc({ status: reply.statusCode });
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 

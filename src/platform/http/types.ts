@@ -21,6 +21,11 @@ export interface CurrentUser {
   identityLevel: 'P0' | 'P2';
   /** Set when an agent's session acts for a client (the agents module); null or absent otherwise. */
   actingFor?: { userId: string; displayName: string } | null;
+  /**
+   * Set (with `actingFor` the customer) when a contact centre adviser's session fills in
+   * services for a customer who consented: assisted digital (the crm module, ADR 0008).
+   */
+  assisting?: { channel: 'phone' | 'face-to-face'; returnTo: string } | null;
 }
 
 /**

@@ -337,3 +337,37 @@ export async function retryDeadLetter(db: Db, id: number): Promise<boolean> {
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/**
+ * How the outbox is keeping up, for /metrics: how long the oldest due message has waited (0 when
+ * none is due), and by topic the messages being retried after a failure and the dead ones.
+ */
+export async function outboxHealth(db: Db): Promise<{
+  oldestDueSeconds: number;
+  failing: { topic: string; retrying: number; dead: number }[];
+}> {
+  const oldest = await db
+    .selectFrom('outbox')
+    .select(
+      sql<number>`coalesce(extract(epoch from now() - min(available_at)), 0)::float8`.as('age'),
+    )
+    .where('status', '=', 'pending')
+    .where('available_at', '<=', sql<Date>`now()`)
+    .executeTakeFirst();
+  const failing = await db
+    .selectFrom('outbox')
+    .select([
+      'topic',
+      sql<number>`(count(*) filter (where status = 'pending'))::int`.as('retrying'),
+      sql<number>`(count(*) filter (where status = 'dead'))::int`.as('dead'),
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'dead'),
+        eb.and([eb('status', '=', 'pending'), eb('last_error', 'is not', null)]),
+      ]),
+    )
+    .groupBy('topic')
+    .execute();
+  return { oldestDueSeconds: Math.max(0, Number(oldest?.age ?? 0)), failing };
+}

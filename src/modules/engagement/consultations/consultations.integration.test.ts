@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
-import { aSignedInCitizen } from '../../../../test/helpers/citizens.js';
+import { aSignedInCitizen, CITIZEN_PASSWORD } from '../../../../test/helpers/citizens.js';
+import { mailsTo } from '../../../../test/helpers/outbox.js';
 import { ukToday } from '../../../platform/validation/validators.js';
 import { engagementModule } from '../index.js';
+import { consultationResponseRetention } from './retention.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -21,10 +23,16 @@ const STAFF = {
   cheltenham: ['caseworker@cheltenham.example.gov.uk', 'demo-cheltenham-caseworker'],
 } as const;
 
+const signedInStaff = new Map<keyof typeof STAFF, Visitor>();
+
+/** A member of staff, signed in once for the file (sign-in is rate-limited per account). */
 async function staff(who: keyof typeof STAFF): Promise<Visitor> {
+  const known = signedInStaff.get(who);
+  if (known) return known;
   const visitor = new Visitor(app.baseUrl);
   const [email, password] = STAFF[who];
   await visitor.signIn(email, password);
+  signedInStaff.set(who, visitor);
   return visitor;
 }
 
@@ -117,9 +125,10 @@ async function responded(
   id: string,
   visitor = new Visitor(app.baseUrl),
   answers: Parameters<typeof answered>[2] = {},
+  check: Record<string, string> = {},
 ) {
   await answered(id, visitor, answers);
-  const sent = await visitor.post(`/consultations/${id}/respond/check`, {});
+  const sent = await visitor.post(`/consultations/${id}/respond/check`, check);
   expect(sent.status, sent.html).toBe(303);
   const page = await visitor.get(`/consultations/${id}/respond/sent`);
   expect(page.status).toBe(200);
@@ -210,6 +219,7 @@ describe('publishing a consultation', () => {
     );
     const about = await visitor.get(`/consultations/${id}/respond?lang=cy`);
     expect(about.html).toContain('Ar ran sefydliad');
+    await owner.get('/staff/consultations?lang=en');
   });
 });
 
@@ -448,10 +458,10 @@ describe('reading the responses', () => {
     expect(csv.headers.get('content-disposition')).toContain('attachment');
     const lines = csv.html.split('\r\n');
     expect(lines[0]).toBe(
-      'reference,submitted_at,respondent_type,organisation_name,Q1 Do you agree with the charges?,Q2 Tell us why',
+      'reference,submitted_at,respondent_type,organisation_name,Q1 Do you agree with the charges?,Q2 Tell us why,Q2 themes',
     );
     expect(lines[1]).toMatch(
-      /^C-[A-Z0-9]{8},\d{4}-\d{2}-\d{2}T[^,]+,organisation,"'=HYPERLINK\(""http:\/\/evil""\)",Not sure,"Yes, but ""only"" at weekends,\nplease"$/,
+      /^C-[A-Z0-9]{8},\d{4}-\d{2}-\d{2}T[^,]+,organisation,"'=HYPERLINK\(""http:\/\/evil""\)",Not sure,"Yes, but ""only"" at weekends,\nplease",$/,
     );
     expect(lines).toHaveLength(3); // the header, one response, and the final CRLF's empty rest
     expect(lines[2]).toBe('');
@@ -462,5 +472,727 @@ describe('reading the responses', () => {
       .where('action', '=', 'consultation.responses-exported')
       .execute();
     expect(audit).toHaveLength(1);
+  });
+});
+
+/** A response's row, by its reference. */
+const responseRow = (reference: string) =>
+  db()
+    .selectFrom('consultation_responses')
+    .selectAll()
+    .where('reference', '=', reference)
+    .executeTakeFirstOrThrow();
+
+/** Moves a consultation's dates so that it closed yesterday. */
+async function closeYesterday(id: string) {
+  const yesterday = new Date(`${ukToday()}T12:00:00Z`);
+  yesterday.setUTCDate(yesterday.getUTCDate() - 1);
+  const day = yesterday.toISOString().slice(0, 10);
+  await db()
+    .updateTable('consultations')
+    .set({ opens_on: day, closes_on: day })
+    .where('id', '=', id)
+    .execute();
+}
+
+describe('moderation', () => {
+  it('abusive text is held: not counted, not in the results or the CSV, until a moderator releases it', async () => {
+    const id = await published();
+    await responded(id, undefined, { q1: 'Yes', q2: 'Good idea' });
+    const visitor = new Visitor(app.baseUrl);
+    await answered(id, visitor, { q1: 'No', q2: 'The councillors are wankers' });
+    await visitor.post(`/consultations/${id}/respond/check`, {});
+    const sent = await visitor.get(`/consultations/${id}/respond/sent`);
+    expect(sent.html).toContain('read by a moderator before it is counted');
+    const reference = /C-[A-Z0-9]{8}/.exec(sent.html)![0];
+    const row = await responseRow(reference);
+    expect(row).toMatchObject({ held: true, held_reasons: ['abusive'] });
+
+    const caseworker = await staff('caseworker');
+    const results = await caseworker.get(`/staff/consultations/${id}`);
+    expect(results.html).toContain('Responses sent: 1');
+    expect(results.html).toContain('Held for moderation: 1');
+    expect(results.html).toContain(reference);
+    expect(results.html).not.toContain('wankers');
+    const csv = await caseworker.get(`/staff/consultations/${id}/responses.csv`);
+    expect(csv.html).not.toContain(reference);
+    expect(csv.html.split('\r\n')).toHaveLength(3);
+
+    // The moderator reads it (audited), redacts the abuse and releases it.
+    const page = await caseworker.get(`/staff/consultations/${id}/responses/${row.id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('wankers');
+    expect(page.html).toContain('Held for moderation (Offensive words)');
+    const redacted = await caseworker.post(
+      `/staff/consultations/${id}/responses/${row.id}/redact`,
+      {
+        field: '1',
+        reason: 'abuse',
+        passages: 'WANKERS',
+      },
+    );
+    expect(redacted.status, redacted.html).toBe(303);
+    expect((await responseRow(reference)).held).toBe(true);
+    const released = await caseworker.post(
+      `/staff/consultations/${id}/responses/${row.id}/release`,
+      {},
+    );
+    expect(released.status).toBe(303);
+    const after = await responseRow(reference);
+    expect(after).toMatchObject({
+      held: false,
+      answers: { '1': 'The councillors are [redacted]' },
+    });
+    expect(after.reviewed_at).not.toBeNull();
+    const shown = await caseworker.get(`/staff/consultations/${id}`);
+    expect(shown.html).toContain('Responses sent: 2');
+    expect(shown.html).toContain('The councillors are [redacted]');
+    expect(shown.html).not.toContain('Held for moderation');
+    const redaction = await db()
+      .selectFrom('consultation_redactions')
+      .selectAll()
+      .where('response_id', '=', row.id)
+      .executeTakeFirstOrThrow();
+    expect(redaction).toMatchObject({ field: '1', reason: 'abuse', passages: 1 });
+    expect(redaction.original).toBe('The councillors are wankers');
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select(['action', 'details'])
+      .where('resource_id', '=', row.id)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual([
+      'consultation.response-submitted',
+      'consultation.response-viewed',
+      'consultation.response-redacted',
+      'consultation.response-released',
+    ]);
+    // The audit says what kind and how many, never the words.
+    expect(JSON.stringify(audit[2]!.details)).not.toContain('wankers');
+  });
+
+  it('contact details are held as personal data; redacting them keeps no original', async () => {
+    const id = await published();
+    const reference = await responded(id, undefined, {
+      about: { respondentType: 'organisation', organisationName: 'Friends of Stroud' },
+      q2: 'Ring me on 07700 900123 or write to sam@example.com',
+    });
+    const row = await responseRow(reference);
+    expect(row).toMatchObject({ held: true, held_reasons: ['personal-data'] });
+    const owner = await staff('owner');
+    const done = await owner.post(`/staff/consultations/${id}/responses/${row.id}/redact`, {
+      field: '1',
+      reason: 'personal-data',
+      passages: '07700 900123\nsam@example.com',
+    });
+    expect(done.status).toBe(303);
+    expect((await responseRow(reference)).answers['1']).toBe(
+      'Ring me on [redacted] or write to [redacted]',
+    );
+    const redaction = await db()
+      .selectFrom('consultation_redactions')
+      .selectAll()
+      .where('response_id', '=', row.id)
+      .executeTakeFirstOrThrow();
+    expect(redaction).toMatchObject({ reason: 'personal-data', passages: 2, original: null });
+  });
+
+  it('bad redactions get the error summary and change nothing', async () => {
+    const id = await published();
+    const reference = await responded(id, undefined, { q2: 'Call 07700 900123' });
+    const row = await responseRow(reference);
+    const caseworker = await staff('caseworker');
+    const bad = await caseworker.post(`/staff/consultations/${id}/responses/${row.id}/redact`, {
+      field: '1',
+      reason: '',
+      passages: 'not in the answer',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('govuk-error-summary');
+    expect(bad.html).toContain('href="#reason"');
+    expect(bad.html).toContain('Each passage must appear in the answer you selected');
+    const choice = await caseworker.post(`/staff/consultations/${id}/responses/${row.id}/redact`, {
+      field: '0',
+      reason: 'abuse',
+      passages: 'Yes',
+    });
+    expect(choice.status).toBe(400);
+    expect((await responseRow(reference)).answers).toEqual(row.answers);
+    expect(
+      await db()
+        .selectFrom('consultation_redactions')
+        .select('id')
+        .where('response_id', '=', row.id)
+        .execute(),
+    ).toHaveLength(0);
+  });
+
+  it('another body’s staff, a counter adviser and a citizen cannot read, redact or release (404); nothing changes', async () => {
+    const id = await published();
+    const reference = await responded(id, undefined, { q2: 'Email bob@example.com, the twat' });
+    const row = await responseRow(reference);
+    const before = await db()
+      .selectFrom('audit_log')
+      .select('id')
+      .where('resource_id', '=', row.id)
+      .execute();
+    for (const visitor of [
+      await staff('cheltenham'),
+      await staff('counter'),
+      (await aSignedInCitizen(app)).visitor,
+    ]) {
+      const base = `/staff/consultations/${id}/responses/${row.id}`;
+      expect((await visitor.get(base)).status).toBe(404);
+      await visitor.get('/consultations');
+      expect(
+        (
+          await visitor.post(`${base}/redact`, {
+            field: '1',
+            reason: 'abuse',
+            passages: 'twat',
+          })
+        ).status,
+      ).toBe(404);
+      expect((await visitor.post(`${base}/release`, {})).status).toBe(404);
+    }
+    expect(await responseRow(reference)).toEqual(row);
+    const after = await db()
+      .selectFrom('audit_log')
+      .select('id')
+      .where('resource_id', '=', row.id)
+      .execute();
+    expect(after).toHaveLength(before.length);
+  });
+});
+
+describe('themes', () => {
+  it('staff define themes, tag free-text answers, and see counts per theme in the results and both CSVs', async () => {
+    const id = await published();
+    const first = await responseRow(
+      await responded(id, undefined, { q2: 'Too dear for shoppers' }),
+    );
+    const second = await responseRow(await responded(id, undefined, { q2: 'Buses are too slow' }));
+    const caseworker = await staff('caseworker');
+    await caseworker.get(`/staff/consultations/${id}/themes`);
+    for (const name of ['Cost', 'Buses'])
+      expect((await caseworker.post(`/staff/consultations/${id}/themes`, { name })).status).toBe(
+        303,
+      );
+    const duplicate = await caseworker.post(`/staff/consultations/${id}/themes`, { name: 'cost' });
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.html).toContain('There is already a theme with this name');
+    const blank = await caseworker.post(`/staff/consultations/${id}/themes`, { name: '' });
+    expect(blank.status).toBe(400);
+    const themes = await db()
+      .selectFrom('consultation_themes')
+      .selectAll()
+      .where('consultation_id', '=', id)
+      .orderBy('name')
+      .execute();
+    expect(themes.map((t) => t.name)).toEqual(['Buses', 'Cost']);
+    const [buses, cost] = themes;
+    await caseworker.get(`/staff/consultations/${id}/responses/${first.id}`);
+    const tag = (responseId: string, ids: string[]) =>
+      caseworker.post(`/staff/consultations/${id}/responses/${responseId}/themes`, {
+        question: '1',
+        themes: ids,
+      });
+    expect((await tag(first.id, [cost!.id])).status).toBe(303);
+    expect((await tag(second.id, [cost!.id, buses!.id])).status).toBe(303);
+    // A choice question cannot be tagged; nor with another consultation's theme.
+    const other = await published();
+    await caseworker.post(`/staff/consultations/${other}/themes`, { name: 'Elsewhere' });
+    const foreign = await db()
+      .selectFrom('consultation_themes')
+      .select('id')
+      .where('consultation_id', '=', other)
+      .executeTakeFirstOrThrow();
+    expect((await tag(first.id, [foreign.id])).status).toBe(404);
+    expect(
+      (
+        await caseworker.post(`/staff/consultations/${id}/responses/${first.id}/themes`, {
+          question: '0',
+          themes: [cost!.id],
+        })
+      ).status,
+    ).toBe(404);
+
+    const page = await caseworker.get(`/staff/consultations/${id}/themes`);
+    expect(page.html).toMatch(
+      /Cost<\/td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">\s*2/,
+    );
+    expect(page.html).toMatch(
+      /Buses<\/td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">\s*1/,
+    );
+    const counts = await caseworker.get(`/staff/consultations/${id}/themes.csv`);
+    expect(counts.html).toBe(
+      'question,theme,answers\r\nQ2 Tell us why,Cost,2\r\nQ2 Tell us why,Buses,1\r\n',
+    );
+    const csv = await caseworker.get(`/staff/consultations/${id}/responses.csv`);
+    const lines = csv.html.split('\r\n');
+    expect(lines[0]).toContain('Q2 Tell us why,Q2 themes');
+    expect(lines[1]).toMatch(/,Too dear for shoppers,Cost$/);
+    expect(lines[2]).toMatch(/,Buses are too slow,Cost; Buses$/);
+    // Another body's staff cannot add themes or tag.
+    const cheltenham = await staff('cheltenham');
+    await cheltenham.get('/consultations');
+    expect(
+      (await cheltenham.post(`/staff/consultations/${id}/themes`, { name: 'Theirs' })).status,
+    ).toBe(404);
+    expect(
+      (
+        await cheltenham.post(`/staff/consultations/${id}/responses/${first.id}/themes`, {
+          question: '1',
+          themes: [],
+        })
+      ).status,
+    ).toBe(404);
+  });
+});
+
+describe('the outcome: you said, we did', () => {
+  it('respondents who asked are e-mailed once when the outcome is published, then their address is erased', async () => {
+    const id = await published();
+    const told = await responded(
+      id,
+      undefined,
+      {},
+      { notify: 'yes', notifyEmail: ' Told@Example.com ' },
+    );
+    const welsh = new Visitor(app.baseUrl);
+    await welsh.get(`/consultations/${id}?lang=cy`);
+    const toldCy = await responded(
+      id,
+      welsh,
+      {},
+      { notify: 'yes', notifyEmail: 'cymraeg@example.com' },
+    );
+    await responded(id, undefined, {}, { notifyEmail: 'not-ticked@example.com' });
+    expect((await responseRow(told)).notify_email).toBe('told@example.com');
+    expect((await responseRow(toldCy)).language).toBe('cy');
+    const owner = await staff('owner');
+    // Not before it has closed.
+    await owner.get(`/staff/consultations/${id}/outcome`);
+    const early = await owner.post(`/staff/consultations/${id}/outcome`, { outcome: 'Too soon' });
+    expect(early.status).toBe(400);
+    expect(early.html).toContain('only once the consultation has closed');
+    await closeYesterday(id);
+    const empty = await owner.post(`/staff/consultations/${id}/outcome`, { outcome: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.html).toContain('href="#outcome"');
+    const long = await owner.post(`/staff/consultations/${id}/outcome`, {
+      outcome: 'x'.repeat(20001),
+    });
+    expect(long.status).toBe(400);
+    // A caseworker may not publish it.
+    const caseworker = await staff('caseworker');
+    await caseworker.get('/consultations');
+    expect(
+      (await caseworker.post(`/staff/consultations/${id}/outcome`, { outcome: 'Ours' })).status,
+    ).toBe(404);
+    const done = await owner.post(`/staff/consultations/${id}/outcome`, {
+      outcome: 'You said the charges were too high.\n\nWe halved them.',
+    });
+    expect(done.status).toBe(303);
+    const page = await new Visitor(app.baseUrl).get(`/consultations/${id}`);
+    expect(page.html).toContain('You said, we did');
+    expect(page.html).toContain('We halved them.');
+    await app.platform.worker.drain();
+    const mails = await mailsTo(db(), 'told@example.com');
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain('The outcome of the consultation');
+    expect(mails[0]!.text).toContain(`/consultations/${id}`);
+    expect(mails[0]!.text).toContain(told);
+    expect((await mailsTo(db(), 'cymraeg@example.com'))[0]!.subject).toContain(
+      'Canlyniad yr ymgynghoriad',
+    );
+    expect(await mailsTo(db(), 'not-ticked@example.com')).toHaveLength(0);
+    expect((await responseRow(told)).notify_email).toBeNull();
+    // Correcting the outcome e-mails no one again.
+    await owner.post(`/staff/consultations/${id}/outcome`, { outcome: 'We halved them. Really.' });
+    await app.platform.worker.drain();
+    expect(await mailsTo(db(), 'told@example.com')).toHaveLength(1);
+  });
+
+  it('a bad address for the outcome e-mail gets the error summary and sends nothing', async () => {
+    const id = await published();
+    const visitor = new Visitor(app.baseUrl);
+    await answered(id, visitor);
+    for (const notifyEmail of ['', 'not-an-address', 'someone@mailinator.com']) {
+      const bad = await visitor.post(`/consultations/${id}/respond/check`, {
+        notify: 'yes',
+        notifyEmail,
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.html).toContain('href="#notifyEmail"');
+    }
+    const row = await db()
+      .selectFrom('consultation_responses')
+      .select(['submitted_at', 'notify_email'])
+      .where('consultation_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ submitted_at: null, notify_email: null });
+  });
+
+  it('abuse originals are erased when the outcome is published', async () => {
+    const id = await published();
+    const reference = await responded(id, undefined, { q2: 'What a load of bollocks' });
+    const row = await responseRow(reference);
+    const owner = await staff('owner');
+    await owner.get('/consultations');
+    await owner.post(`/staff/consultations/${id}/responses/${row.id}/redact`, {
+      field: '1',
+      reason: 'abuse',
+      passages: 'bollocks',
+    });
+    await closeYesterday(id);
+    await owner.post(`/staff/consultations/${id}/outcome`, { outcome: 'We listened.' });
+    const redaction = await db()
+      .selectFrom('consultation_redactions')
+      .select('original')
+      .where('response_id', '=', row.id)
+      .executeTakeFirstOrThrow();
+    expect(redaction.original).toBeNull();
+  });
+});
+
+describe('withdrawing', () => {
+  it('a service owner withdraws a consultation with a reason: it says so and takes no more responses (410)', async () => {
+    const id = await published();
+    const visitor = new Visitor(app.baseUrl);
+    await answered(id, visitor);
+    const owner = await staff('owner');
+    await owner.get(`/staff/consultations/${id}/withdraw`);
+    expect((await owner.post(`/staff/consultations/${id}/withdraw`, { reason: '' })).status).toBe(
+      400,
+    );
+    const caseworker = await staff('caseworker');
+    await caseworker.get('/consultations');
+    expect(
+      (await caseworker.post(`/staff/consultations/${id}/withdraw`, { reason: 'No' })).status,
+    ).toBe(404);
+    const done = await owner.post(`/staff/consultations/${id}/withdraw`, {
+      reason: 'The government changed the law on parking.',
+    });
+    expect(done.status).toBe(303);
+    const page = await new Visitor(app.baseUrl).get(`/consultations/${id}`);
+    expect(page.html).toContain('This consultation has been withdrawn');
+    expect(page.html).toContain('The government changed the law on parking.');
+    const refused = await visitor.post(`/consultations/${id}/respond/check`, {});
+    expect(refused.status).toBe(410);
+    expect(refused.html).toContain('has been withdrawn');
+    expect(
+      (
+        await db()
+          .selectFrom('consultation_responses')
+          .select('submitted_at')
+          .where('consultation_id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).submitted_at,
+    ).toBeNull();
+    expect(
+      (await owner.post(`/staff/consultations/${id}/withdraw`, { reason: 'Again' })).status,
+    ).toBe(400);
+  });
+});
+
+describe('retention', () => {
+  it('anonymises responses a period after the consultation closed: free text and links go, choices stay; held people spared', async () => {
+    const id = await published();
+    const { visitor, userId } = await aSignedInCitizen(app);
+    const mine = await responded(id, visitor, { q1: 'No', q2: 'My neighbour Sam parks badly' });
+    const other = await responded(
+      id,
+      undefined,
+      { q1: 'Yes', q2: 'Fine' },
+      { notify: 'yes', notifyEmail: 'kept@example.com' },
+    );
+    await db()
+      .updateTable('consultations')
+      .set({ opens_on: '2020-01-01', closes_on: '2020-01-31' })
+      .where('id', '=', id)
+      .execute();
+    const stroud = (
+      await db()
+        .selectFrom('organisations')
+        .select('id')
+        .where('slug', '=', 'stroud')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const query = {
+      organisationId: stroud,
+      action: 'anonymise' as const,
+      limit: 1000,
+      heldPersonIds: [] as string[],
+      heldPersonEmails: [] as string[],
+      heldRecordIds: [] as string[],
+      heldReferences: [] as string[],
+    };
+    const ofThis = async (cutoff: Date, held: Partial<typeof query> = {}) => {
+      const due = await consultationResponseRetention.findDue(db(), { ...query, ...held, cutoff });
+      const ids = new Set([(await responseRow(mine)).id, (await responseRow(other)).id]);
+      return due.filter((d) => ids.has(d.id));
+    };
+    // The clock starts at the midnight after the closing day (London: GMT in January).
+    expect(await ofThis(new Date('2020-01-31T23:59:59Z'))).toEqual([]);
+    const cutoff = new Date('2020-02-01T00:00:00Z');
+    expect(await ofThis(cutoff)).toHaveLength(2);
+    expect(await ofThis(cutoff, { heldPersonIds: [userId] })).toHaveLength(1);
+    expect(await ofThis(cutoff, { heldPersonEmails: ['kept@example.com'] })).toHaveLength(1);
+    expect(await ofThis(cutoff, { heldReferences: [mine] })).toHaveLength(1);
+    expect(await consultationResponseRetention.resolve(db(), stroud, mine.toLowerCase())).toEqual({
+      id: (await responseRow(mine)).id,
+      reference: mine,
+    });
+    const cheltenham = (
+      await db()
+        .selectFrom('organisations')
+        .select('id')
+        .where('slug', '=', 'cheltenham')
+        .executeTakeFirstOrThrow()
+    ).id;
+    expect(await consultationResponseRetention.resolve(db(), cheltenham, mine)).toBeUndefined();
+    const due = await ofThis(cutoff);
+    const changed = await db()
+      .transaction()
+      .execute((trx) =>
+        consultationResponseRetention.dispose(
+          trx,
+          'anonymise',
+          due.map((d) => d.id),
+          new Date(),
+        ),
+      );
+    expect(changed).toBe(2);
+    const row = await responseRow(mine);
+    expect(row).toMatchObject({ user_id: null, answers: { '0': 'No', '1': '' } });
+    expect(row.anonymised_at).not.toBeNull();
+    expect((await responseRow(other)).notify_email).toBeNull();
+    expect(await ofThis(cutoff)).toEqual([]);
+  });
+});
+
+describe('save and return', () => {
+  it('someone not signed in saves, gets a link by e-mail, and carries on in another browser; the link works once', async () => {
+    const id = await published();
+    const first = new Visitor(app.baseUrl);
+    await first.get(`/consultations/${id}/respond`);
+    await first.post(`/consultations/${id}/respond`, { respondentType: 'individual' });
+    await first.get(`/consultations/${id}/respond/questions/1`);
+    const save = await first.post(`/consultations/${id}/respond/questions/1`, {
+      answer: 'No',
+      action: 'save',
+    });
+    expect(save.headers.get('location')).toBe(`/consultations/${id}/respond/save`);
+    const page = await first.get(`/consultations/${id}/respond/save`);
+    expect(page.html).toContain('Save your response and come back later');
+    const bad = await first.post(`/consultations/${id}/respond/save`, { email: 'nope' });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('href="#email"');
+    const sent = await first.post(`/consultations/${id}/respond/save`, {
+      email: 'Later@Example.com',
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.html).toContain('Check your email');
+    const mail = (await mailsTo(db(), 'later@example.com')).at(-1)!;
+    expect(mail.subject).toContain('Carry on with your response');
+    const path = new URL(/https?:\/\/\S+/.exec(mail.text)![0]).pathname;
+    const token = new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get('token')!;
+    expect(path).toBe(`/consultations/${id}/respond/return`);
+    // The address is not kept.
+    const draft = await db()
+      .selectFrom('consultation_responses')
+      .selectAll()
+      .where('consultation_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(draft)).not.toContain('later@example.com');
+
+    const second = new Visitor(app.baseUrl);
+    const landing = await second.get(`/consultations/${id}/respond/return?token=${token}`);
+    expect(landing.status).toBe(200);
+    const back = await second.post(`/consultations/${id}/respond/return`, { token });
+    expect(back.status).toBe(303);
+    await second.get(`/consultations/${id}/respond`);
+    const about = await second.post(`/consultations/${id}/respond`, {
+      respondentType: 'individual',
+    });
+    // Question 1 was answered before saving: the journey carries on at question 2.
+    expect(about.headers.get('location')).toBe(`/consultations/${id}/respond/questions/2`);
+    const third = new Visitor(app.baseUrl);
+    await third.get(`/consultations/${id}/respond/return?token=${token}`);
+    const again = await third.post(`/consultations/${id}/respond/return`, { token });
+    expect(again.status).toBe(404);
+    expect(again.html).toContain('This link does not work');
+    // A link over 28 days old does not work either.
+    await second.get(`/consultations/${id}/respond/save`);
+    await second.post(`/consultations/${id}/respond/save`, { email: 'later@example.com' });
+    const newest = (await mailsTo(db(), 'later@example.com')).at(-1)!;
+    const token2 = new URL(/https?:\/\/\S+/.exec(newest.text)![0]).searchParams.get('token')!;
+    await db()
+      .updateTable('consultation_responses')
+      .set({ return_expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', draft.id)
+      .execute();
+    await third.get(`/consultations/${id}/respond/return?token=${token2}`);
+    expect(
+      (await third.post(`/consultations/${id}/respond/return`, { token: token2 })).status,
+    ).toBe(404);
+  });
+
+  it('signed in, a draft is carried on automatically in another browser', async () => {
+    const id = await published();
+    const { visitor, email } = await aSignedInCitizen(app);
+    await visitor.get(`/consultations/${id}/respond`);
+    await visitor.post(`/consultations/${id}/respond`, {
+      respondentType: 'organisation',
+      organisationName: 'Stroud Allotments',
+    });
+    await visitor.get(`/consultations/${id}/respond/questions/1`);
+    await visitor.post(`/consultations/${id}/respond/questions/1`, { answer: 'Yes' });
+    const saved = await visitor.get(`/consultations/${id}/respond/save`);
+    expect(saved.html).toContain('saved as you go');
+    const elsewhere = new Visitor(app.baseUrl);
+    await elsewhere.signIn(email, CITIZEN_PASSWORD);
+    const about = await elsewhere.get(`/consultations/${id}/respond`);
+    expect(about.html).toContain('Stroud Allotments');
+    const next = await elsewhere.post(`/consultations/${id}/respond`, {
+      respondentType: 'organisation',
+      organisationName: 'Stroud Allotments',
+    });
+    expect(next.headers.get('location')).toBe(`/consultations/${id}/respond/questions/2`);
+  });
+});
+
+describe('Welsh and easy read versions', () => {
+  it('a Welsh version is shown to Welsh readers and an easy read version to anyone who asks; a partial Welsh version is refused', async () => {
+    const owner = await staff('owner');
+    await owner.get('/staff/consultations/new');
+    const partial = await owner.post(
+      '/staff/consultations/new',
+      publishForm({ titleCy: 'Taliadau parcio' }),
+    );
+    expect(partial.status).toBe(400);
+    expect(partial.html).toContain('href="#bodyCy"');
+    expect(partial.html).toContain('href="#summaryCy"');
+    const id = await published({
+      titleCy: 'Taliadau parcio yng nghanol tref Stroud',
+      summaryCy: 'Rydym yn cynnig taliadau parcio newydd.',
+      bodyCy: 'Mae’r cyngor yn cynnig codi tâl am barcio.',
+      easyRead: 'We want people to pay to park.\n\nThe money will pay for buses.',
+    });
+    const visitor = new Visitor(app.baseUrl);
+    const welsh = await visitor.get(`/consultations/${id}?lang=cy`);
+    expect(welsh.html).toContain('Taliadau parcio yng nghanol tref Stroud');
+    expect(welsh.html).toContain('Mae’r cyngor yn cynnig codi tâl am barcio.');
+    expect(welsh.html).not.toContain('The council proposes to charge for parking.');
+    expect((await visitor.get('/consultations?lang=cy')).html).toContain(
+      'Taliadau parcio yng nghanol tref Stroud',
+    );
+    const english = await visitor.get(`/consultations/${id}?lang=en`);
+    expect(english.html).toContain('The council proposes to charge for parking.');
+    expect(english.html).toContain(`/consultations/${id}?version=easy-read`);
+    const easy = await visitor.get(`/consultations/${id}?version=easy-read`);
+    expect(easy.html).toContain('We want people to pay to park.');
+    expect(easy.html).not.toContain('The council proposes to charge for parking.');
+    // Without a Welsh version, Welsh readers are told it is in English only.
+    const plain = await published();
+    const only = await visitor.get(`/consultations/${plain}?lang=cy`);
+    expect(only.html).toContain('yn Saesneg yn unig');
+    expect(only.html).toContain('The council proposes to charge for parking.');
+  });
+});
+
+describe('on the engagement home', () => {
+  it('/engage lists open consultations for the whole country, and near a postcode those asking its district or by its council', async () => {
+    const local = await published({ title: 'Stroud district bus routes' });
+    const national = await published({
+      title: 'A national question',
+      area: 'country',
+      districts: '',
+    });
+    const withdrawn = await published({ title: 'Withdrawn before anyone answered' });
+    const owner = await staff('owner');
+    await owner.get(`/staff/consultations/${withdrawn}/withdraw`);
+    await owner.post(`/staff/consultations/${withdrawn}/withdraw`, { reason: 'Mistake' });
+    const plain = await new Visitor(app.baseUrl).get('/engage');
+    expect(plain.html).toContain(`/consultations/${national}`);
+    expect(plain.html).not.toContain(`/consultations/${local}`);
+    const stroud = await new Visitor(app.baseUrl).get('/engage?postcode=gl5+4ub');
+    expect(stroud.status).toBe(200);
+    const nearPart = stroud.html.slice(
+      stroud.html.indexOf('Open consultations near GL5 4UB'),
+      stroud.html.indexOf('Open petitions to national bodies'),
+    );
+    expect(nearPart).toContain(`/consultations/${local}`);
+    expect(nearPart).toContain(`/consultations/${national}`); // by Stroud, which serves GL5
+    expect(stroud.html).not.toContain(`/consultations/${withdrawn}`);
+    const cheltenham = await new Visitor(app.baseUrl).get('/engage?postcode=GL50%201PP');
+    const cheltenhamNear = cheltenham.html.slice(
+      cheltenham.html.indexOf('Open consultations near'),
+      cheltenham.html.indexOf('Open petitions to national bodies'),
+    );
+    expect(cheltenhamNear).not.toContain(`/consultations/${local}`);
+  });
+});
+
+describe('editing', () => {
+  it('a service owner edits a consultation until the first response is sent; then it is refused (409) and nothing changes', async () => {
+    const id = await published();
+    const owner = await staff('owner');
+    const form = await owner.get(`/staff/consultations/${id}/edit`);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('Tell us why');
+    const draft = new Visitor(app.baseUrl);
+    await draft.get(`/consultations/${id}/respond`);
+    await draft.post(`/consultations/${id}/respond`, { respondentType: 'individual' });
+    await draft.get(`/consultations/${id}/respond/questions/1`);
+    await draft.post(`/consultations/${id}/respond/questions/1`, { answer: 'Yes' });
+    await owner.get(`/staff/consultations/${id}/edit`);
+    const bad = await owner.post(`/staff/consultations/${id}/edit`, publishForm({ title: '' }));
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('href="#title"');
+    const done = await owner.post(
+      `/staff/consultations/${id}/edit`,
+      publishForm({ title: 'Parking charges, revised', 'q1-options': 'Yes\nNo' }),
+    );
+    expect(done.status).toBe(303);
+    const row = await db()
+      .selectFrom('consultations')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.title).toBe('Parking charges, revised');
+    expect(row.questions[0]).toEqual({
+      kind: 'choice',
+      text: 'Do you agree with the charges?',
+      options: ['Yes', 'No'],
+    });
+    // The draft in progress starts the questions again.
+    const drafts = await db()
+      .selectFrom('consultation_responses')
+      .select('answers')
+      .where('consultation_id', '=', id)
+      .execute();
+    expect(drafts.map((d) => d.answers)).toEqual([{}]);
+    // A caseworker may not edit.
+    const caseworker = await staff('caseworker');
+    expect((await caseworker.get(`/staff/consultations/${id}/edit`)).status).toBe(404);
+    await responded(id);
+    await owner.get(`/staff/consultations/${id}`);
+    const locked = await owner.post(
+      `/staff/consultations/${id}/edit`,
+      publishForm({ title: 'Too late' }),
+    );
+    expect(locked.status).toBe(409);
+    expect(locked.html).toContain('You cannot edit this consultation');
+    expect(
+      (
+        await db()
+          .selectFrom('consultations')
+          .select('title')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).title,
+    ).toBe('Parking charges, revised');
   });
 });

@@ -51,10 +51,26 @@ export const consultationSchema = z
       .max(200, `${M}districts.tooMany`),
     signInRequired: z.boolean(),
     questions: z.array(questionSchema).min(1, `${M}questions.missing`).max(MAX_QUESTIONS),
+    // The optional versions: in Welsh (all three or none) and easy read.
+    titleCy: z.string().max(150, `${M}titleCy.tooLong`).nullish(),
+    summaryCy: z.string().max(600, `${M}summaryCy.tooLong`).nullish(),
+    bodyCy: z.string().max(20000, `${M}bodyCy.tooLong`).nullish(),
+    easyRead: z.string().max(20000, `${M}easyRead.tooLong`).nullish(),
   })
   .refine((c) => c.closesOn >= c.opensOn, {
     message: `${M}closesOn.beforeOpens`,
     path: ['closesOn'],
+  })
+  .superRefine((c, ctx) => {
+    const welsh = [c.titleCy, c.summaryCy, c.bodyCy];
+    if (welsh.every((v) => v == null) || welsh.every((v) => v != null)) return;
+    for (const [field, value] of [
+      ['titleCy', c.titleCy],
+      ['summaryCy', c.summaryCy],
+      ['bodyCy', c.bodyCy],
+    ] as const)
+      if (value == null)
+        ctx.addIssue({ code: 'custom', message: `${M}${field}.missing`, path: [field] });
   });
 export type ConsultationInput = z.infer<typeof consultationSchema>;
 
@@ -70,6 +86,10 @@ export function publishFormValues(body: unknown): PublishForm {
     'area',
     'districts',
     'signIn',
+    'titleCy',
+    'summaryCy',
+    'bodyCy',
+    'easyRead',
     ...['opensOn', 'closesOn'].flatMap((d) => [`${d}-day`, `${d}-month`, `${d}-year`]),
   ];
   for (let i = 1; i <= MAX_QUESTIONS; i++) names.push(`q${i}-text`, `q${i}-kind`, `q${i}-options`);
@@ -97,6 +117,8 @@ function fieldOf(path: readonly PropertyKey[], questionSlots: number[]): string 
 export function readPublishForm(
   values: PublishForm,
   now = new Date(),
+  /** When editing: the opening day already set, which may stay even once it is past. */
+  keepOpensOn?: string,
 ): { ok: true; consultation: ConsultationInput } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const day = (name: 'opensOn' | 'closesOn'): string => {
@@ -113,7 +135,7 @@ export function readPublishForm(
   };
   const opensOn = day('opensOn');
   const closesOn = day('closesOn');
-  if (opensOn && opensOn < ukToday(now))
+  if (opensOn && opensOn < ukToday(now) && opensOn !== keepOpensOn)
     errors.push({ field: 'opensOn-day', message: `${M}opensOn.past` });
   if (values.area !== 'country' && values.area !== 'districts')
     errors.push({ field: 'area', message: `${M}area.missing` });
@@ -158,6 +180,10 @@ export function readPublishForm(
     districts,
     signInRequired: values.signIn === 'yes',
     questions,
+    titleCy: values.titleCy || null,
+    summaryCy: values.summaryCy || null,
+    bodyCy: values.bodyCy || null,
+    easyRead: values.easyRead || null,
   });
   if (!parsed.success)
     for (const issue of parsed.error.issues) {
@@ -169,13 +195,17 @@ export function readPublishForm(
   return { ok: true, consultation: parsed.data };
 }
 
-/** Where a consultation stands on a day: taking responses from its first to its last London day. */
-export type ConsultationStatus = 'upcoming' | 'open' | 'closed';
+/**
+ * Where a consultation stands on a day: taking responses from its first to its last London day,
+ * unless its body withdrew it.
+ */
+export type ConsultationStatus = 'upcoming' | 'open' | 'closed' | 'withdrawn';
 
 export function consultationStatus(
-  consultation: { opens_on: string; closes_on: string },
+  consultation: { opens_on: string; closes_on: string; withdrawn_at?: Date | null },
   now: Date,
 ): ConsultationStatus {
+  if (consultation.withdrawn_at) return 'withdrawn';
   const today = ukToday(now);
   if (today < consultation.opens_on) return 'upcoming';
   return today > consultation.closes_on ? 'closed' : 'open';
@@ -189,4 +219,50 @@ export function answerProblem(question: Question, answer: string): string | null
   if (question.kind === 'text')
     return answer.length > ANSWER_LIMIT ? 'consultations.respond.answer.tooLong' : null;
   return question.options.includes(answer) ? null : 'consultations.respond.answer.choose';
+}
+
+/** A published consultation as the staff form's values, for editing it. */
+export function formValuesOf(consultation: {
+  title: string;
+  summary: string;
+  body: string;
+  audience: string;
+  opens_on: string;
+  closes_on: string;
+  area_districts: string[];
+  sign_in_required: boolean;
+  questions: Question[];
+  title_cy: string | null;
+  summary_cy: string | null;
+  body_cy: string | null;
+  easy_read: string | null;
+}): PublishForm {
+  const values: PublishForm = {
+    title: consultation.title,
+    summary: consultation.summary,
+    body: consultation.body,
+    audience: consultation.audience,
+    area: consultation.area_districts.length > 0 ? 'districts' : 'country',
+    districts: consultation.area_districts.join(', '),
+    signIn: consultation.sign_in_required ? 'yes' : 'no',
+    titleCy: consultation.title_cy ?? '',
+    summaryCy: consultation.summary_cy ?? '',
+    bodyCy: consultation.body_cy ?? '',
+    easyRead: consultation.easy_read ?? '',
+  };
+  for (const [name, date] of [
+    ['opensOn', consultation.opens_on],
+    ['closesOn', consultation.closes_on],
+  ] as const) {
+    const [year, month, day] = date.split('-');
+    values[`${name}-day`] = String(Number(day));
+    values[`${name}-month`] = String(Number(month));
+    values[`${name}-year`] = year!;
+  }
+  consultation.questions.forEach((q, i) => {
+    values[`q${i + 1}-text`] = q.text;
+    values[`q${i + 1}-kind`] = q.kind;
+    values[`q${i + 1}-options`] = q.kind === 'choice' ? q.options.join('\n') : '';
+  });
+  return values;
 }

@@ -20,6 +20,18 @@ export interface ConsultationTable {
   sign_in_required: Generated<boolean>;
   published_by: Nullable<string>;
   published_at: Generated<Date>;
+  /** "You said, we did" (migration 0044). */
+  outcome: Nullable<string>;
+  outcome_published_at: Nullable<Date>;
+  outcome_published_by: Nullable<string>;
+  withdrawn_at: Nullable<Date>;
+  withdrawn_reason: Nullable<string>;
+  withdrawn_by: Nullable<string>;
+  /** The optional Welsh and easy-read versions (migration 0044). */
+  title_cy: Nullable<string>;
+  summary_cy: Nullable<string>;
+  body_cy: Nullable<string>;
+  easy_read: Nullable<string>;
 }
 
 export type RespondentType = 'individual' | 'organisation';
@@ -36,14 +48,61 @@ export interface ConsultationResponseTable {
   reference: Nullable<string>;
   started_at: Generated<Date>;
   submitted_at: Nullable<Date>;
+  /** Moderation (migration 0044): held until a moderator releases it. */
+  held_reasons: ColumnType<string[], string[] | undefined, string[]>;
+  held: Generated<boolean>;
+  reviewed_by: Nullable<string>;
+  reviewed_at: Nullable<Date>;
+  notify_email: Nullable<string>;
+  language: Generated<'en' | 'cy'>;
+  anonymised_at: Nullable<Date>;
+  return_token_hash: Nullable<string>;
+  return_expires_at: Nullable<Date>;
+}
+
+export type RedactionReason = 'personal-data' | 'abuse';
+
+/** One redaction of one answer or organisation name (migration 0044). */
+export interface ConsultationRedactionTable {
+  id: Generated<string>;
+  response_id: string;
+  field: string;
+  reason: RedactionReason;
+  passages: number;
+  original: Nullable<string>;
+  redacted_by: Nullable<string>;
+  redacted_at: Generated<Date>;
+}
+
+/** A theme staff define for one consultation (migration 0044). */
+export interface ConsultationThemeTable {
+  id: Generated<string>;
+  consultation_id: string;
+  name: string;
+  created_by: Nullable<string>;
+  created_at: Generated<Date>;
+}
+
+/** A free-text answer tagged with a theme (migration 0044). */
+export interface ConsultationAnswerThemeTable {
+  response_id: string;
+  question_index: number;
+  theme_id: string;
+  tagged_by: Nullable<string>;
+  tagged_at: Generated<Date>;
 }
 
 declare module '../../../platform/db/database.js' {
   interface Database {
     consultations: ConsultationTable;
     consultation_responses: ConsultationResponseTable;
+    consultation_redactions: ConsultationRedactionTable;
+    consultation_themes: ConsultationThemeTable;
+    consultation_answer_themes: ConsultationAnswerThemeTable;
   }
 }
 
 export type ConsultationRow = Selectable<ConsultationTable>;
 export type ConsultationResponseRow = Selectable<ConsultationResponseTable>;
+export type ConsultationThemeRow = Selectable<ConsultationThemeTable>;
+export type ConsultationRedactionRow = Selectable<ConsultationRedactionTable>;

@@ -178,3 +178,19 @@ export async function findEnrolledPerson(
     .executeTakeFirst();
   return row;
 }
+
+/**
+ * The people actively enrolled with a body's record of this reference (a Council Tax account
+ * number …), at any body: for a contact centre adviser finding the caller.
+ */
+export async function findPeopleByEnrolmentReference(db: Db, reference: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('enrolments as e')
+    .innerJoin('enrolment_records as r', 'r.id', 'e.record_id')
+    .select('e.user_id')
+    .where('r.reference', '=', reference)
+    .where('e.status', '=', 'active')
+    .where('e.business_account_id', 'is', null)
+    .execute();
+  return [...new Set(rows.map((r) => r.user_id))];
+}

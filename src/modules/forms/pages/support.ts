@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../../platform/audit/audit.js';
 import { notFound } from '../../../platform/errors/errors.js';
 import { formText } from '../../../platform/http/forms.js';
+import { enqueue } from '../../../platform/outbox/outbox.js';
 import type { AppContext, CurrentUser } from '../../../platform/http/types.js';
 import type { Locale } from '../../../platform/i18n/i18n.js';
 import {
@@ -31,6 +32,7 @@ import {
   type DraftAgent,
 } from '../drafts.js';
 import type { PageError } from '../journey.js';
+import { journeyStepMessage } from '../journey-steps.js';
 import { parseUkPhone } from '../parsers.js';
 import type { Answers, Bilingual, FormDefinition, ItemQuestion, Question } from '../schema.js';
 import { publishedForm, publishedVersion } from '../versions.js';
@@ -95,7 +97,7 @@ export function actorOf(request: FastifyRequest, user: CurrentUser | null): Acto
   return {
     userId: user.id,
     organisationId: user.organisationId,
-    role: user.actingFor ? 'agent' : user.kind,
+    role: user.assisting ? 'counter-adviser' : user.actingFor ? 'agent' : user.kind,
     requestId: request.id,
   };
 }
@@ -170,7 +172,14 @@ export function journeySupport({ db, config }: AppContext) {
       if (!user) return undefined;
     }
     const client = user?.actingFor ?? null;
-    if (user && client && !(await canActFor(db, user, client.userId, service.id))) {
+    // An adviser assisting a customer was checked by the crm module's hook on this request
+    // (role, confirmed caller, consent); an agent needs the client's authority for the service.
+    if (
+      user &&
+      client &&
+      !user.assisting &&
+      !(await canActFor(db, user, client.userId, service.id))
+    ) {
       await refuse(request, reply, service, user, client.displayName);
       return undefined;
     }
@@ -244,24 +253,31 @@ export function journeySupport({ db, config }: AppContext) {
    */
   async function save(journey: Journey, reply: FastifyReply, answers: Answers): Promise<void> {
     const { service } = journey;
-    if (journey.applicantId) {
-      await saveAnswers(
-        db,
-        journey.applicantId,
-        service.id,
-        journey.version,
-        answers,
-        journey.agent,
-      );
-    } else if (journey.draft && journey.token) {
-      await mergeAnswers(db, journey.draft.id, answers);
-    } else {
-      const created = await createAnonymousDraft(db, service.id, journey.version, answers);
-      journey.draft = created.draft;
-      journey.token = created.token;
-      setDraftCookie(reply, service.slug, created.token);
-    }
-    Object.assign(journey.answers, answers);
+    // The step is announced for the performance module in the same transaction as the answers.
+    await db.transaction().execute(async (trx) => {
+      let draftId: string;
+      if (journey.applicantId) {
+        draftId = await saveAnswers(
+          trx,
+          journey.applicantId,
+          service.id,
+          journey.version,
+          answers,
+          journey.agent,
+        );
+      } else if (journey.draft && journey.token) {
+        await mergeAnswers(trx, journey.draft.id, answers);
+        draftId = journey.draft.id;
+      } else {
+        const created = await createAnonymousDraft(trx, service.id, journey.version, answers);
+        journey.draft = created.draft;
+        journey.token = created.token;
+        setDraftCookie(reply, service.slug, created.token);
+        draftId = created.draft.id;
+      }
+      Object.assign(journey.answers, answers);
+      await enqueue(trx, journeyStepMessage(draftId, journey));
+    });
   }
 
   /**

@@ -3,7 +3,7 @@ import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import type { EventDetails, SubmissionRow, SubmissionStatus } from '../db/tables.js';
-import { DECIDED_TOPIC } from './submissions.js';
+import { DECIDED_TOPIC, measureMessage } from './submissions.js';
 
 /**
  * Where a case worked in Joinedup's casework has got to, as its submission should show it:
@@ -95,6 +95,8 @@ export async function recordCaseProgress(
         : `${DECIDED_TOPIC}:${submission.id}`,
     });
   }
+  if ('decision' in update)
+    await enqueue(trx, measureMessage(submission.id, `decided:${event.id}`));
   await recordAudit(trx, actor, {
     action: `submission.${status}`,
     resourceType: 'submission',

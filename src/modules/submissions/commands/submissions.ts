@@ -17,6 +17,20 @@ import { newReference } from '../reference.js';
 export const SUBMITTED_TOPIC = 'submission.submitted';
 export const DECIDED_TOPIC = 'submission.decided';
 /**
+ * Announced with every new submission and every decision on one, in the same transaction, so
+ * the performance module can measure it (its handler reads the submission again: idempotent).
+ */
+export const MEASURE_TOPIC = 'submission.measure';
+
+/** The message that asks for a submission to be measured (again) after `what` happened to it. */
+export function measureMessage(submissionId: string, what: string) {
+  return {
+    topic: MEASURE_TOPIC,
+    payload: { submissionId },
+    idempotencyKey: `${MEASURE_TOPIC}:${submissionId}:${what}`,
+  };
+}
+/**
  * Announced when a submission reaches Joinedup's casework (the body has no system of its own):
  * the casework module handles it by opening a case. Payload `{ submissionId }`.
  */
@@ -36,6 +50,8 @@ export interface NewSubmission {
   applicant?: ApplicantDetails | null;
   /** `web` by default; the API caller's channel label otherwise. */
   channel?: string;
+  /** The adviser who filled it in with the applicant (assisted digital): channel is then `phone` or `face-to-face`. */
+  assistedBy?: string | null;
   /** The body whose hub key sent it, and the key. */
   submittedBy?: { organisationId: string; keyId: string } | null;
   /** An intermediary's reference for the person's consent. */
@@ -113,6 +129,7 @@ export async function createSubmission(
             status,
             applicant: input.applicant ? JSON.stringify(input.applicant) : null,
             ...(input.channel ? { channel: input.channel } : {}),
+            assisted_by_user_id: input.assistedBy ?? null,
             submitted_by_organisation_id: input.submittedBy?.organisationId ?? null,
             submitted_by_key_id: input.submittedBy?.keyId ?? null,
             on_behalf_of: input.onBehalfOf ? JSON.stringify(input.onBehalfOf) : null,
@@ -155,6 +172,23 @@ export async function createSubmission(
                 text(`${SUBMITTED_TOPIC}:${id}`).as('idempotency_key'),
               ])
               // A held application is delivered when it is released, not now.
+              .where(sql<boolean>`${sql.lit(!input.awaitingPayment)}`),
+          )
+          .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+      )
+      .with('measure', (db) =>
+        db
+          .insertInto('outbox')
+          .columns(['topic', 'payload', 'idempotency_key'])
+          .expression((eb) =>
+            eb
+              .selectFrom('inserted')
+              .select([
+                text(MEASURE_TOPIC).as('topic'),
+                jsonb({ submissionId: id }).as('payload'),
+                text(`${MEASURE_TOPIC}:${id}:submitted`).as('idempotency_key'),
+              ])
+              // A held application is measured when it is released (sent on), not now.
               .where(sql<boolean>`${sql.lit(!input.awaitingPayment)}`),
           )
           .onConflict((oc) => oc.column('idempotency_key').doNothing()),
@@ -237,6 +271,7 @@ export async function releaseHeldSubmission(
     payload: { submissionId },
     idempotencyKey: `${SUBMITTED_TOPIC}:${submissionId}`,
   });
+  await enqueue(trx, measureMessage(submissionId, 'submitted'));
   return released;
 }
 
@@ -316,6 +351,7 @@ export async function recordDecision(
     payload: { submissionId: submission.id },
     idempotencyKey: `${DECIDED_TOPIC}:${submission.id}`,
   });
+  await enqueue(trx, measureMessage(submission.id, 'decided'));
   await recordAudit(trx, actor, {
     action: `submission.${decision.outcome}`,
     resourceType: 'submission',

@@ -52,8 +52,10 @@ export interface SubmissionTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
   /** Who the applicant said they are, when a channel sent it. */
   applicant: ColumnType<ApplicantDetails | null, string | null | undefined, never>;
-  /** `web`, or the API caller's channel label. */
+  /** `web`, or the API caller's channel label; `phone` or `face-to-face` when an adviser assisted. */
   channel: ColumnType<string, string | undefined, never>;
+  /** The adviser who filled it in with the applicant (assisted digital, the crm module; 0041). */
+  assisted_by_user_id: ColumnType<string | null, string | null | undefined, never>;
   /** The body whose hub key sent it, and the key (null for the web). */
   submitted_by_organisation_id: ColumnType<string | null, string | null | undefined, never>;
   submitted_by_key_id: ColumnType<string | null, string | null | undefined, never>;

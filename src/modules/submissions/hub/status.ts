@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
-import { DECIDED_TOPIC, markReceived } from '../commands/submissions.js';
+import { DECIDED_TOPIC, markReceived, measureMessage } from '../commands/submissions.js';
 import {
   detailText,
   type EventDetails,
@@ -176,6 +176,8 @@ export async function recordStatusReply(
       payload: { submissionId: submission.id },
       idempotencyKey: `${DECIDED_TOPIC}:${submission.id}`,
     });
+  if (reply.status === 'rejected' || reply.status === 'decided')
+    await enqueue(trx, measureMessage(submission.id, `decided:${reply.status}`));
   await recordAudit(trx, actor, {
     action: `submission.${reply.status}`,
     resourceType: 'submission',

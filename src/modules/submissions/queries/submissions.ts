@@ -242,3 +242,29 @@ export async function submissionStatuses(
   }
   return progress;
 }
+
+/**
+ * The applicant and body of the application with this reference (also a casework case's
+ * reference), for a contact centre adviser finding the caller; undefined if there is none.
+ */
+export async function findApplicantOfReference(
+  db: Db,
+  reference: string,
+): Promise<{ userId: string | null; organisationId: string } | undefined> {
+  return db
+    .selectFrom('submissions')
+    .select(['applicant_user_id as userId', 'organisation_id as organisationId'])
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+}
+
+/**
+ * The id of the submission with this reference, for the performance module's feedback form
+ * (anyone holding the reference from the confirmation page may rate it, anonymously).
+ */
+export async function findSubmissionIdOfReference(
+  db: Db,
+  reference: string,
+): Promise<string | undefined> {
+  return (await findByReference(db, reference))?.id;
+}

@@ -10,6 +10,9 @@ import type {
   ConsultationRow,
   RespondentType,
 } from '../../db/consultation-tables.js';
+import type { Locale } from '../../../../platform/i18n/i18n.js';
+import { emailProblem, normaliseEmail } from '../../petitions/rules.js';
+import { responseHeldReasons } from '../moderation.js';
 import { answerProblem, consultationStatus, type ConsultationInput } from '../schema.js';
 
 /** Stores a consultation a service owner published (already validated), audited. */
@@ -32,6 +35,10 @@ export async function publishConsultation(
       area_districts: input.districts,
       questions: JSON.stringify(input.questions),
       sign_in_required: input.signInRequired,
+      title_cy: input.titleCy ?? null,
+      summary_cy: input.summaryCy ?? null,
+      body_cy: input.bodyCy ?? null,
+      easy_read: input.easyRead ?? null,
       published_by: actor.userId,
     })
     .returningAll()
@@ -44,6 +51,60 @@ export async function publishConsultation(
     details: { organisationId, questions: input.questions.length },
   });
   return consultation;
+}
+
+/**
+ * Edits a consultation no one has responded to yet (once a response is sent the questions it
+ * answered must stand: refused). Drafts in progress lose their answers, as the questions may
+ * have changed. Audited.
+ */
+export async function editConsultation(
+  trx: Db,
+  actor: Actor,
+  consultation: ConsultationRow,
+  input: ConsultationInput,
+): Promise<boolean> {
+  const sent = await trx
+    .selectFrom('consultation_responses')
+    .select('id')
+    .where('consultation_id', '=', consultation.id)
+    .where('submitted_at', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  if (sent || consultation.withdrawn_at) return false;
+  await trx
+    .updateTable('consultations')
+    .set({
+      title: input.title,
+      summary: input.summary,
+      body: input.body,
+      audience: input.audience,
+      opens_on: input.opensOn,
+      closes_on: input.closesOn,
+      area_districts: input.districts,
+      questions: JSON.stringify(input.questions),
+      sign_in_required: input.signInRequired,
+      title_cy: input.titleCy ?? null,
+      summary_cy: input.summaryCy ?? null,
+      body_cy: input.bodyCy ?? null,
+      easy_read: input.easyRead ?? null,
+    })
+    .where('id', '=', consultation.id)
+    .execute();
+  await trx
+    .updateTable('consultation_responses')
+    .set({ answers: '{}' })
+    .where('consultation_id', '=', consultation.id)
+    .where('submitted_at', 'is', null)
+    .execute();
+  await recordAudit(trx, actor, {
+    action: 'consultation.edited',
+    resourceType: 'consultation',
+    resourceId: consultation.id,
+    subjectUserId: null,
+    details: { questions: input.questions.length },
+  });
+  return true;
 }
 
 /** Hash of a draft's cookie token: the database never holds the token itself. */
@@ -158,12 +219,32 @@ export function newReference(): string {
 }
 
 export type SubmitOutcome =
-  { ok: true; reference: string } | { ok: false; reason: 'closed' | 'incomplete' | 'already' };
+  | { ok: true; reference: string; held: boolean }
+  | { ok: false; reason: 'closed' | 'incomplete' | 'already' };
+
+/** Who asked to be told of the outcome by e-mail, in which language; null when no one asked. */
+export type Notify = { email: string; language: Locale } | null;
 
 /**
- * Sends a draft response: refused when the consultation is not open on `now`'s London day,
- * when a question is unanswered, or when it was already sent. Audited, with the respondent's
- * account as the subject when they were signed in.
+ * The check page's "tell me when the outcome is published": unticked is no; ticked needs an
+ * e-mail address that passes the petitions' rules (well formed, not disposable).
+ */
+export function readNotify(body: unknown, language: Locale): Outcome<{ notify: Notify }> {
+  if (formText(body, 'notify') !== 'yes') return { ok: true, notify: null };
+  const problem = emailProblem(formText(body, 'notifyEmail'));
+  if (problem)
+    return {
+      ok: false,
+      errors: [{ field: 'notifyEmail', message: `consultations.respond.notify.${problem}` }],
+    };
+  return { ok: true, notify: { email: normaliseEmail(formText(body, 'notifyEmail')), language } };
+}
+
+/**
+ * Sends a draft response: refused when the consultation is not open on `now`'s London day (or
+ * was withdrawn), when a question is unanswered, or when it was already sent. Text that looks
+ * abusive or holds contact details holds the response for a moderator. Audited, with the
+ * respondent's account as the subject when they were signed in.
  */
 export async function submitResponse(
   trx: Db,
@@ -171,14 +252,27 @@ export async function submitResponse(
   consultation: ConsultationRow,
   draft: ConsultationResponseRow,
   now: Date,
+  notify: Notify = null,
 ): Promise<SubmitOutcome> {
   if (consultationStatus(consultation, now) !== 'open') return { ok: false, reason: 'closed' };
   if (nextUnanswered(consultation, draft) < consultation.questions.length)
     return { ok: false, reason: 'incomplete' };
   const reference = newReference();
+  const heldReasons = responseHeldReasons(
+    consultation.questions,
+    draft.answers,
+    draft.organisation_name,
+  );
   const sent = await trx
     .updateTable('consultation_responses')
-    .set({ reference, submitted_at: now })
+    .set({
+      reference,
+      submitted_at: now,
+      held_reasons: heldReasons,
+      held: heldReasons.length > 0,
+      notify_email: notify?.email ?? null,
+      language: notify?.language ?? 'en',
+    })
     .where('id', '=', draft.id)
     .where('submitted_at', 'is', null)
     .returning('id')
@@ -189,7 +283,7 @@ export async function submitResponse(
     resourceType: 'consultation_response',
     resourceId: draft.id,
     subjectUserId: draft.user_id,
-    details: { consultationId: consultation.id, reference },
+    details: { consultationId: consultation.id, reference, held: heldReasons },
   });
-  return { ok: true, reference };
+  return { ok: true, reference, held: heldReasons.length > 0 };
 }

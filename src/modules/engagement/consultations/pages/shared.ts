@@ -15,22 +15,42 @@ export async function bodiesOf(
   return new Map(rows.map((o) => [o.id, o]));
 }
 
-/** What a page shows of a consultation besides its row: its body's name and where it stands. */
+/**
+ * What a page shows of a consultation besides its row: its body's name, where it stands, and
+ * its text in the reader's language when the body gave a Welsh version (the English otherwise,
+ * `welshMissing` saying so), or the easy-read document when asked for and given.
+ */
 export function consultationView(
   consultation: ConsultationRow,
   bodies: Map<string, OrganisationRow>,
   locale: Locale,
   now: Date,
+  version: 'standard' | 'easy-read' = 'standard',
 ) {
   const organisation = bodies.get(consultation.organisation_id);
+  const welsh = locale === 'cy' && consultation.title_cy !== null;
+  const easyRead = version === 'easy-read' && consultation.easy_read !== null;
   return {
     ...consultation,
+    title: welsh ? consultation.title_cy! : consultation.title,
+    summary: welsh ? (consultation.summary_cy ?? consultation.summary) : consultation.summary,
     bodyName:
       (organisation && ((locale === 'cy' && organisation.name_cy) || organisation.name)) ?? '',
     status: consultationStatus(consultation, now),
-    paragraphs: consultation.body
-      .split(/\r?\n\s*\r?\n/)
-      .map((p) => p.trim())
-      .filter(Boolean),
+    welshMissing: locale === 'cy' && consultation.title_cy === null,
+    hasEasyRead: consultation.easy_read !== null,
+    easyRead,
+    paragraphs: paragraphsOf(
+      easyRead ? consultation.easy_read! : welsh ? consultation.body_cy! : consultation.body,
+    ),
+    outcomeParagraphs: paragraphsOf(consultation.outcome ?? ''),
   };
+}
+
+/** A text's paragraphs: a blank line starts one. */
+function paragraphsOf(text: string): string[] {
+  return text
+    .split(/\r?\n\s*\r?\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
 }

@@ -2,24 +2,60 @@
 import type { Db } from '../../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../../platform/http/types.js';
 import { csvCell } from '../../../mydata/index.js';
-import type { ConsultationResponseRow, ConsultationRow } from '../../db/consultation-tables.js';
+import type {
+  ConsultationResponseRow,
+  ConsultationRow,
+  ConsultationThemeRow,
+} from '../../db/consultation-tables.js';
 
 export type QuestionResult =
   | { kind: 'choice'; text: string; counts: { option: string; count: number }[] }
-  | { kind: 'text'; text: string; answers: { reference: string; answer: string }[] };
+  | {
+      kind: 'text';
+      text: string;
+      answers: { responseId: string; reference: string; answer: string; themes: string[] }[];
+      themes: { name: string; count: number }[];
+    };
 
-/** Per question: how many chose each option, or every non-blank free-text answer. */
+/** The themes staff defined, and which answers they tagged (`<response id>:<question index>`). */
+export interface Themes {
+  themes: readonly ConsultationThemeRow[];
+  tags: ReadonlyMap<string, readonly string[]>;
+}
+
+const NO_THEMES: Themes = { themes: [], tags: new Map() };
+
+function themeNames(themes: Themes, key: string): string[] {
+  const ids = themes.tags.get(key) ?? [];
+  return themes.themes.filter((t) => ids.includes(t.id)).map((t) => t.name);
+}
+
+/**
+ * Per question: how many chose each option; or every non-blank free-text answer with its
+ * themes, and how many answers each theme was tagged on.
+ */
 export function tally(
   consultation: ConsultationRow,
   responses: readonly ConsultationResponseRow[],
+  themes: Themes = NO_THEMES,
 ): QuestionResult[] {
   return consultation.questions.map((question, i) => {
     const answers = responses.map((r) => ({
+      responseId: r.id,
       reference: r.reference ?? '',
       answer: r.answers[String(i)] ?? '',
+      themes: themeNames(themes, `${r.id}:${i}`),
     }));
     if (question.kind === 'text')
-      return { kind: 'text', text: question.text, answers: answers.filter((a) => a.answer !== '') };
+      return {
+        kind: 'text',
+        text: question.text,
+        answers: answers.filter((a) => a.answer !== ''),
+        themes: themes.themes.map((t) => ({
+          name: t.name,
+          count: answers.filter((a) => a.themes.includes(t.name)).length,
+        })),
+      };
     return {
       kind: 'choice',
       text: question.text,
@@ -32,19 +68,23 @@ export function tally(
 }
 
 /**
- * The responses as CSV (RFC 4180, CRLF lines): one line a response, one column a question,
- * every cell through the "My data" export's `csvCell` (quoted, safe from formula injection).
+ * The responses as CSV (RFC 4180, CRLF lines): one line a response, one column a question and,
+ * after each free-text question, one with its themes (separated by "; "); every cell through
+ * the "My data" export's `csvCell` (quoted, safe from formula injection).
  */
 export function responsesCsv(
   consultation: ConsultationRow,
   responses: readonly ConsultationResponseRow[],
+  themes: Themes = NO_THEMES,
 ): string {
   const header = [
     'reference',
     'submitted_at',
     'respondent_type',
     'organisation_name',
-    ...consultation.questions.map((q, i) => `Q${i + 1} ${q.text}`),
+    ...consultation.questions.flatMap((q, i) =>
+      q.kind === 'text' ? [`Q${i + 1} ${q.text}`, `Q${i + 1} themes`] : [`Q${i + 1} ${q.text}`],
+    ),
   ];
   const lines = [
     header,
@@ -53,10 +93,28 @@ export function responsesCsv(
       r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
       r.respondent_type,
       r.organisation_name,
-      ...consultation.questions.map((_, i) => r.answers[String(i)] ?? ''),
+      ...consultation.questions.flatMap((q, i) =>
+        q.kind === 'text'
+          ? [r.answers[String(i)] ?? '', themeNames(themes, `${r.id}:${i}`).join('; ')]
+          : [r.answers[String(i)] ?? ''],
+      ),
     ]),
   ];
+  return toCsv(lines);
+}
+
+function toCsv(lines: readonly (readonly (string | number | null)[])[]): string {
   return lines.map((line) => line.map((v) => csvCell(v)).join(',')).join('\r\n') + '\r\n';
+}
+
+/** The count of answers tagged with each theme, per free-text question, as CSV. */
+export function themesCsv(results: readonly QuestionResult[]): string {
+  const lines: (string | number)[][] = [['question', 'theme', 'answers']];
+  results.forEach((r, i) => {
+    if (r.kind === 'text')
+      for (const theme of r.themes) lines.push([`Q${i + 1} ${r.text}`, theme.name, theme.count]);
+  });
+  return toCsv(lines);
 }
 
 /** The responses a person sent while signed in, with their answers, for their own "My data". */
@@ -76,6 +134,8 @@ export async function consultationsPersonalData(
       'consultation_responses.organisation_name',
       'consultation_responses.answers',
       'consultation_responses.submitted_at',
+      'consultation_responses.notify_email',
+      'consultation_responses.held',
     ])
     .where('consultation_responses.user_id', '=', userId)
     .where('consultation_responses.submitted_at', 'is not', null)
@@ -93,6 +153,8 @@ export async function consultationsPersonalData(
         organisation: r.organisation_name,
         answers: r.questions.map((q, i) => `${q.text}: ${r.answers[String(i)] ?? ''}`).join('\n'),
         submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
+        heldForModeration: r.held,
+        toldOfOutcomeAt: r.notify_email,
       })),
     },
   ];

@@ -12,7 +12,17 @@ import {
   unsubscribe,
   type SubscriptionForm,
 } from '../commands/subscriptions.js';
-import { nationalBodies, openPetitionsTo } from '../queries/home.js';
+import {
+  bodiesOf as consultationBodiesOf,
+  consultationView,
+} from '../../consultations/pages/shared.js';
+import {
+  consultsNear,
+  isNationalConsultation,
+  nationalBodies,
+  openConsultations,
+  openPetitionsTo,
+} from '../queries/home.js';
 
 const VIEWS = 'modules/engagement/home/pages';
 const HOME = `${VIEWS}/engage.njk`;
@@ -86,7 +96,15 @@ export function engagementHomeRoutes(app: FastifyInstance, context: AppContext):
       const bodies = await bodiesOf(db, petitions);
       return petitions.map((p) => petitionSummary(p, bodies, request.locale, now));
     };
-    const common = { postcodeValue: typed ?? '', national: await summaries(nationalPetitions) };
+    const consultations = await openConsultations(db, now);
+    const consultationBodies = await consultationBodiesOf(db, consultations);
+    const views = (rows: typeof consultations) =>
+      rows.map((c) => consultationView(c, consultationBodies, request.locale, now));
+    const common = {
+      postcodeValue: typed ?? '',
+      national: await summaries(nationalPetitions),
+      nationalConsultations: views(consultations.filter(isNationalConsultation)),
+    };
     if (typed === undefined) return reply.view(HOME, common);
     const local = await localBodies(context, typed);
     if (!local.ok) {
@@ -105,6 +123,9 @@ export function engagementHomeRoutes(app: FastifyInstance, context: AppContext):
       local: {
         postcode: local.postcode,
         petitions: await summaries(await openPetitionsTo(db, local.bodies, now)),
+        consultations: views(
+          consultations.filter((c) => consultsNear(c, local.postcode.split(' ')[0]!, local.bodies)),
+        ),
       },
     });
   });

@@ -7,6 +7,8 @@ import {
   listOrganisationsByIds,
   type OrganisationRow,
 } from '../../../organisations/index.js';
+import { ukToday } from '../../../../platform/validation/validators.js';
+import type { ConsultationRow } from '../../db/consultation-tables.js';
 import type { PetitionRow } from '../../db/tables.js';
 
 /** Whether a body's area is the whole country: central departments and executive agencies. */
@@ -37,6 +39,41 @@ export async function openPetitionsTo(
     .orderBy('id')
     .limit(limit)
     .execute();
+}
+
+/** Consultations taking responses on `now`'s London day (not withdrawn), closing soonest first. */
+export async function openConsultations(db: Db, now: Date): Promise<ConsultationRow[]> {
+  const today = ukToday(now);
+  return db
+    .selectFrom('consultations')
+    .selectAll()
+    .where('opens_on', '<=', today)
+    .where('closes_on', '>=', today)
+    .where('withdrawn_at', 'is', null)
+    .orderBy('closes_on')
+    .orderBy('published_at', 'desc')
+    .limit(500)
+    .execute();
+}
+
+/** Whether a consultation's area is the whole country (it lists no postcode districts). */
+export function isNationalConsultation(consultation: Pick<ConsultationRow, 'area_districts'>) {
+  return consultation.area_districts.length === 0;
+}
+
+/**
+ * Whether a consultation concerns a place: its area lists the postcode's district, or it is by
+ * one of the bodies serving the postcode (a council asking its whole area).
+ */
+export function consultsNear(
+  consultation: Pick<ConsultationRow, 'area_districts' | 'organisation_id'>,
+  district: string,
+  localBodies: readonly string[],
+): boolean {
+  return (
+    consultation.area_districts.includes(district) ||
+    localBodies.includes(consultation.organisation_id)
+  );
 }
 
 const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);

@@ -230,7 +230,12 @@ export function checkAnswersRoutes(
     const entry = actingEntryOf(user);
     const today = ukToday();
     const outcome = await db.transaction().execute(async (trx) => {
-      if (user?.actingFor && applicantId && !(await canActFor(trx, user, applicantId, service.id)))
+      if (
+        user?.actingFor &&
+        !user.assisting &&
+        applicantId &&
+        !(await canActFor(trx, user, applicantId, service.id))
+      )
         return { refused: true as const };
       const draft = await lockDraft(trx, draftId, owner);
       if (!draft) {
@@ -290,9 +295,13 @@ export function checkAnswersRoutes(
           formVersion: draft.form_version ?? journey.version.version,
           business: journey.business ? businessRecord(journey.business) : null,
           awaitingPayment: fee > 0,
+          // Assisted digital: the adviser filled it in with the customer on the phone or at a counter.
+          ...(user?.assisting ? { channel: user.assisting.channel, assistedBy: user.id } : {}),
         },
         actorOf(request, user),
-        actingAuditDetails(user),
+        user?.assisting
+          ? { on_behalf_of: applicantId, assisted_by: user.id, channel: user.assisting.channel }
+          : actingAuditDetails(user),
       );
       // The files uploaded with it go with it: the body's caseworkers may read them from now on.
       const fileIds = definition.pages
@@ -315,7 +324,10 @@ export function checkAnswersRoutes(
               },
               amount: fee,
               description: definition.fee!.description[request.locale],
-              email: user?.email ?? applicantFrom(definition, checked.answers)?.email ?? null,
+              email:
+                (user && !user.assisting ? user.email : null) ??
+                applicantFrom(definition, checked.answers)?.email ??
+                null,
               language: request.locale,
             })
           : null;
@@ -329,6 +341,9 @@ export function checkAnswersRoutes(
       return support.refuse(request, reply, service, user!, user?.actingFor?.displayName ?? null);
     if ('incomplete' in outcome) return reply.redirect(`${base}/check-answers`, 303);
     wakeOutbox();
+    // An adviser goes back to the customer's record; a fee stays due there for the customer.
+    if (user?.assisting)
+      return reply.redirect(`${user.assisting.returnTo}?sent=${outcome.reference}`, 303);
     if (outcome.nextUrl) {
       // To the payment pages; the fees module shows how it went and sends the application on.
       if (!user) support.clearDraftCookie(reply, service.slug);

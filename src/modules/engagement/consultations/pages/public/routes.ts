@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../../../../../platform/errors/errors.js';
 import { errorView, formText } from '../../../../../platform/http/forms.js';
+import { consumeRateLimit } from '../../../../../platform/http/rate-limit-store.js';
 import type { AppContext } from '../../../../../platform/http/types.js';
 import { requireSignIn } from '../../../../identity/index.js';
 import type { ConsultationResponseRow, ConsultationRow } from '../../../db/consultation-tables.js';
@@ -8,10 +9,12 @@ import {
   hashToken,
   nextUnanswered,
   readAbout,
+  readNotify,
   saveAnswer,
   startResponse,
   submitResponse,
 } from '../../commands/consultations.js';
+import { adoptDraft, ownDraft, returnToDraft, sendReturnLink } from '../../commands/save.js';
 import { mayRespond } from '../../policies/consultations.js';
 import {
   findConsultation,
@@ -29,6 +32,10 @@ const QUESTION = `${VIEWS}/question.njk`;
 const CHECK = `${VIEWS}/check.njk`;
 const SENT = `${VIEWS}/sent.njk`;
 const CLOSED = `${VIEWS}/closed.njk`;
+const SAVE = `${VIEWS}/save.njk`;
+const SAVED = `${VIEWS}/saved.njk`;
+const RETURN = `${VIEWS}/return.njk`;
+const LIMITED = `${VIEWS}/limited.njk`;
 
 /** The draft response's cookie; its path is the consultation's, so each has its own. */
 export const DRAFT_COOKIE = 'consultation_response';
@@ -52,7 +59,7 @@ async function openConsultation(
   const consultation = await anyConsultation(context, request);
   const status = consultationStatus(consultation, new Date());
   if (status === 'upcoming') throw notFound({ consultation: consultation.id, status });
-  if (status === 'closed') {
+  if (status === 'closed' || status === 'withdrawn') {
     await reply.code(410).view(CLOSED, { consultation, backLink: `/consultations/${consultation.id}` });
     return null;
   }
@@ -99,23 +106,49 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     return reply.view(LIST, {
       open: views.filter((c) => c.status === 'open'),
       upcoming: views.filter((c) => c.status === 'upcoming'),
-      closed: views.filter((c) => c.status === 'closed'),
+      closed: views.filter((c) => c.status === 'closed' || c.status === 'withdrawn'),
     });
   });
 
   app.get('/consultations/:id', async (request, reply) => {
     const consultation = await anyConsultation(context, request);
     const bodies = await bodiesOf(db, [consultation]);
+    const { version } = request.query as { version?: string };
     return reply.view(CONSULTATION, {
-      consultation: consultationView(consultation, bodies, request.locale, new Date()),
+      consultation: consultationView(
+        consultation,
+        bodies,
+        request.locale,
+        new Date(),
+        version === 'easy-read' ? 'easy-read' : 'standard',
+      ),
       backLink: '/consultations',
     });
   });
 
+  /** The draft's cookie: its path is the consultation's, so each consultation has its own. */
+  function setDraftCookie(reply: FastifyReply, consultation: ConsultationRow, token: string) {
+    reply.setCookie(DRAFT_COOKIE, token, {
+      path: `/consultations/${consultation.id}`,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: context.config.baseUrl.startsWith('https://'),
+      maxAge: 24 * 3600,
+    });
+  }
+
   app.get('/consultations/:id/respond', async (request, reply) => {
     const consultation = await openConsultation(context, request, reply);
     if (!consultation) return reply;
-    const draft = await draftOf(context, request, consultation);
+    let draft = await draftOf(context, request, consultation);
+    // Signed in, a draft started in another browser (or days ago) carries on here.
+    if ((!draft || draft.submitted_at) && request.user) {
+      const own = await ownDraft(db, consultation.id, request.user.id);
+      if (own) {
+        setDraftCookie(reply, consultation, await db.transaction().execute((trx) => adoptDraft(trx, own)));
+        draft = own;
+      }
+    }
     const values =
       draft && !draft.submitted_at
         ? { respondentType: draft.respondent_type, organisationName: draft.organisation_name ?? '' }
@@ -138,14 +171,7 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     const { token } = await db
       .transaction()
       .execute((trx) => startResponse(trx, consultation, draft, request.user?.id ?? null, read.about));
-    if (token)
-      reply.setCookie(DRAFT_COOKIE, token, {
-        path: `/consultations/${consultation.id}`,
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: context.config.baseUrl.startsWith('https://'),
-        maxAge: 24 * 3600,
-      });
+    if (token) setDraftCookie(reply, consultation, token);
     const next = token || !draft ? 1 : nextUnanswered(consultation, draft) + 1;
     return reply.redirect(
       next > consultation.questions.length ? `${base(consultation)}/check` : `${base(consultation)}/questions/${next}`,
@@ -202,6 +228,10 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     if (!draft) return reply;
     const answer = formText(request.body, 'answer');
     const change = formText(request.body, 'change') === '1';
+    const saveForLater = formText(request.body, 'action') === 'save';
+    // "Save and come back later" with nothing chosen yet keeps what is saved and moves on.
+    if (saveForLater && answer === '' && consultation.questions[index]?.kind === 'choice')
+      return reply.redirect(`${base(consultation)}/save`, 303);
     const saved = await db
       .transaction()
       .execute((trx) => saveAnswer(trx, consultation, draft, index, answer));
@@ -210,6 +240,7 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
         ...questionView(consultation, index, answer, change),
         ...errorView(saved.errors, request.t),
       });
+    if (saveForLater) return reply.redirect(`${base(consultation)}/save`, 303);
     const last = index + 1 >= consultation.questions.length;
     return reply.redirect(
       change || last ? `${base(consultation)}/check` : `${base(consultation)}/questions/${index + 2}`,
@@ -217,17 +248,25 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     );
   });
 
+  function checkView(consultation: ConsultationRow, draft: ConsultationResponseRow) {
+    return {
+      consultation,
+      draft,
+      values: {},
+      answers: consultation.questions.map((q, i) => ({
+        question: q.text,
+        answer: draft.answers[String(i)] ?? '',
+      })),
+      backLink: `${base(consultation)}/questions/${consultation.questions.length}`,
+    };
+  }
+
   app.get('/consultations/:id/respond/check', async (request, reply) => {
     const consultation = await openConsultation(context, request, reply);
     if (!consultation) return reply;
     const draft = await draftAt(request, reply, consultation, consultation.questions.length);
     if (!draft) return reply;
-    return reply.view(CHECK, {
-      consultation,
-      draft,
-      answers: consultation.questions.map((q, i) => ({ question: q.text, answer: draft.answers[String(i)] ?? '' })),
-      backLink: `${base(consultation)}/questions/${consultation.questions.length}`,
-    });
+    return reply.view(CHECK, checkView(consultation, draft));
   });
 
   app.post('/consultations/:id/respond/check', async (request, reply) => {
@@ -235,6 +274,13 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     if (!consultation) return reply;
     const draft = await draftAt(request, reply, consultation, consultation.questions.length);
     if (!draft) return reply;
+    const notify = readNotify(request.body, request.locale);
+    if (!notify.ok)
+      return reply.code(400).view(CHECK, {
+        ...checkView(consultation, draft),
+        values: request.body,
+        ...errorView(notify.errors, request.t),
+      });
     const actor = {
       userId: request.user?.id ?? null,
       organisationId: request.user?.organisationId ?? null,
@@ -243,16 +289,91 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     };
     const outcome = await db
       .transaction()
-      .execute((trx) => submitResponse(trx, actor, consultation, draft, new Date()));
+      .execute((trx) =>
+        submitResponse(trx, actor, consultation, draft, new Date(), notify.notify),
+      );
     if (!outcome.ok && outcome.reason === 'closed')
-      return reply.code(410).view(CLOSED, { consultation, backLink: `/consultations/${consultation.id}` });
+      return reply
+        .code(410)
+        .view(CLOSED, { consultation, backLink: `/consultations/${consultation.id}` });
     return reply.redirect(`${base(consultation)}/sent`, 303);
+  });
+
+  /** The unsent draft this browser holds, or a redirect to the start of the journey. */
+  async function unsentDraft(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    consultation: ConsultationRow,
+  ): Promise<ConsultationResponseRow | null> {
+    const draft = await draftOf(context, request, consultation);
+    if (draft && !draft.submitted_at) return draft;
+    await reply.redirect(base(consultation), 303);
+    return null;
+  }
+
+  app.get('/consultations/:id/respond/save', async (request, reply) => {
+    const consultation = await openConsultation(context, request, reply);
+    if (!consultation) return reply;
+    if (!(await unsentDraft(request, reply, consultation))) return reply;
+    return reply.view(SAVE, { consultation, values: {}, backLink: base(consultation) });
+  });
+
+  app.post('/consultations/:id/respond/save', async (request, reply) => {
+    const consultation = await openConsultation(context, request, reply);
+    if (!consultation) return reply;
+    const draft = await unsentDraft(request, reply, consultation);
+    if (!draft) return reply;
+    // Each request sends an e-mail to any address: at most 10 an hour from one connection.
+    const limit = await consumeRateLimit(db, `consultations:save:${request.ip}`, 10, 3_600_000);
+    if (!limit.allowed) {
+      reply.header('retry-after', Math.ceil(limit.resetInMs / 1000));
+      return reply.code(429).view(LIMITED, { consultation });
+    }
+    const email = formText(request.body, 'email');
+    const sent = await db
+      .transaction()
+      .execute((trx) =>
+        sendReturnLink(trx, consultation, draft, email, request.locale, context.config.baseUrl, new Date()),
+      );
+    if (!sent.ok)
+      return reply.code(400).view(SAVE, {
+        consultation,
+        values: { email },
+        backLink: base(consultation),
+        ...errorView(sent.errors, request.t),
+      });
+    context.wakeOutbox();
+    return reply.view(SAVED, { consultation, email: email.trim().toLowerCase() });
+  });
+
+  // The e-mailed link shows a button: mail scanners that follow links change nothing.
+  app.get('/consultations/:id/respond/return', async (request, reply) => {
+    const consultation = await openConsultation(context, request, reply);
+    if (!consultation) return reply;
+    const { token } = request.query as { token?: string };
+    return reply.view(RETURN, { consultation, token: typeof token === 'string' ? token : '' });
+  });
+
+  app.post('/consultations/:id/respond/return', async (request, reply) => {
+    const consultation = await openConsultation(context, request, reply);
+    if (!consultation) return reply;
+    const returned = await db
+      .transaction()
+      .execute((trx) => returnToDraft(trx, consultation.id, formText(request.body, 'token'), new Date()));
+    if (!returned) return reply.code(404).view(RETURN, { consultation, unknown: true });
+    setDraftCookie(reply, consultation, returned.token);
+    return reply.redirect(base(consultation), 303);
   });
 
   app.get('/consultations/:id/respond/sent', async (request, reply) => {
     const consultation = await anyConsultation(context, request);
     const draft = await draftOf(context, request, consultation);
     if (!draft?.reference) throw notFound({ consultation: consultation.id });
-    return reply.view(SENT, { consultation, reference: draft.reference });
+    return reply.view(SENT, {
+      consultation,
+      reference: draft.reference,
+      held: draft.held,
+      notify: !!draft.notify_email,
+    });
   });
 }

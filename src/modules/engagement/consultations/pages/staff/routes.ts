@@ -1,50 +1,33 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit, type Actor } from '../../../../../platform/audit/audit.js';
 import { notFound } from '../../../../../platform/errors/errors.js';
 import { errorView } from '../../../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../../../platform/http/types.js';
 import { requireSignIn } from '../../../../identity/index.js';
 import type { ConsultationResponseRow, ConsultationRow } from '../../../db/consultation-tables.js';
-import { publishConsultation } from '../../commands/consultations.js';
+import { editConsultation, publishConsultation } from '../../commands/consultations.js';
+import { mayPublishConsultation } from '../../policies/consultations.js';
 import {
-  isConsultationStaff,
-  mayPublishConsultation,
-  mayReadResponses,
-} from '../../policies/consultations.js';
-import {
-  findConsultation,
+  answerThemes,
   listConsultations,
   submittedResponses,
+  themesOf,
 } from '../../queries/consultations.js';
-import { responsesCsv, tally } from '../../queries/results.js';
+import { responsesCsv, tally, themesCsv, type Themes } from '../../queries/results.js';
 import {
+  formValuesOf,
   MAX_QUESTIONS,
   publishFormValues,
   readPublishForm,
   type PublishForm,
 } from '../../schema.js';
 import { bodiesOf, consultationView } from '../shared.js';
+import { actorOf, ownConsultation as ownConsultationOf, staffUser } from './access.js';
 
 const VIEWS = 'modules/engagement/consultations/pages/staff';
 const LIST = `${VIEWS}/list.njk`;
 const PUBLISH = `${VIEWS}/publish.njk`;
 const RESULTS = `${VIEWS}/results.njk`;
-
-type StaffUser = CurrentUser & { organisationId: string };
-
-function staffUser(user: CurrentUser): StaffUser {
-  if (!isConsultationStaff(user) || !user.organisationId) throw notFound();
-  return user as StaffUser;
-}
-
-function actorOf(request: FastifyRequest, user: CurrentUser): Actor {
-  return {
-    userId: user.id,
-    organisationId: user.organisationId,
-    role: user.kind,
-    requestId: request.id,
-  };
-}
 
 /**
  * Reads the responses to a consultation for staff, audited in the same transaction: one entry
@@ -94,16 +77,8 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
     backLink: '/staff/consultations',
   });
 
-  async function ownConsultation(
-    request: FastifyRequest,
-    user: CurrentUser,
-  ): Promise<ConsultationRow> {
-    const { id } = request.params as { id: string };
-    const consultation = await findConsultation(db, id);
-    if (!consultation || !mayReadResponses(user, consultation.organisation_id))
-      throw notFound({ consultation: id });
-    return consultation;
-  }
+  const ownConsultation = (request: FastifyRequest, user: CurrentUser) =>
+    ownConsultationOf(db, request, user);
 
   app.get('/staff/consultations', async (request, reply) => {
     const signedIn = requireSignIn(request, reply);
@@ -147,6 +122,69 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
     return reply.redirect(`/staff/consultations/${consultation.id}?done=published`, 303);
   });
 
+  /** Whether anyone has sent a response: then the consultation can no longer be edited. */
+  const answered = async (consultation: ConsultationRow) =>
+    (await submittedResponses(db, consultation.id)).length +
+      (await submittedResponses(db, consultation.id, true)).length >
+    0;
+
+  const editView = (consultation: ConsultationRow, values: Partial<PublishForm>) => ({
+    ...publishView(values),
+    editing: true,
+    action: `/staff/consultations/${consultation.id}/edit`,
+    backLink: `/staff/consultations/${consultation.id}`,
+  });
+
+  /** The edit form's refusal once a response is sent (409), with nothing changed. */
+  const locked = (request: FastifyRequest, reply: FastifyReply, consultation: ConsultationRow) =>
+    reply.code(409).view(PUBLISH, {
+      ...editView(consultation, formValuesOf(consultation)),
+      errorList: [{ text: request.t('consultations.edit.locked'), href: '#title' }],
+      fieldErrors: {},
+    });
+
+  app.get('/staff/consultations/:id/edit', async (request, reply) => {
+    const user = requireSignIn(request, reply);
+    if (!user) return reply;
+    const consultation = await ownConsultationOf(db, request, user, mayPublishConsultation);
+    if (consultation.withdrawn_at || (await answered(consultation)))
+      return locked(request, reply, consultation);
+    return reply.view(PUBLISH, editView(consultation, formValuesOf(consultation)));
+  });
+
+  app.post('/staff/consultations/:id/edit', async (request, reply) => {
+    const user = requireSignIn(request, reply);
+    if (!user) return reply;
+    const consultation = await ownConsultationOf(db, request, user, mayPublishConsultation);
+    const values = publishFormValues(request.body);
+    const read = readPublishForm(values, new Date(), consultation.opens_on);
+    if (!read.ok)
+      return reply
+        .code(400)
+        .view(PUBLISH, { ...editView(consultation, values), ...errorView(read.errors, request.t) });
+    const edited = await db
+      .transaction()
+      .execute((trx) =>
+        editConsultation(trx, actorOf(request, user), consultation, read.consultation),
+      );
+    if (!edited) return locked(request, reply, consultation);
+    return reply.redirect(`/staff/consultations/${consultation.id}?done=edited`, 303);
+  });
+
+  /** The themes of a consultation and the tags on its responses' answers. */
+  async function themesFor(
+    consultation: ConsultationRow,
+    responses: readonly ConsultationResponseRow[],
+  ): Promise<Themes> {
+    return {
+      themes: await themesOf(db, consultation.id),
+      tags: await answerThemes(
+        db,
+        responses.map((r) => r.id),
+      ),
+    };
+  }
+
   app.get('/staff/consultations/:id', async (request, reply) => {
     const user = requireSignIn(request, reply);
     if (!user) return reply;
@@ -157,11 +195,17 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
       consultation,
       'consultation.responses-viewed',
     );
+    // Held responses are listed by reference and reason only: their text waits for a moderator.
+    const held = await submittedResponses(db, consultation.id, true);
     const bodies = await bodiesOf(db, [consultation]);
+    const themes = await themesFor(consultation, responses);
     return reply.view(RESULTS, {
       consultation: consultationView(consultation, bodies, request.locale, new Date()),
       count: responses.length,
-      results: tally(consultation, responses),
+      held: held.map((r) => ({ id: r.id, reference: r.reference, reasons: r.held_reasons })),
+      themes: themes.themes,
+      results: tally(consultation, responses, themes),
+      mayPublish: mayPublishConsultation(user, consultation.organisation_id),
       done: (request.query as { done?: string }).done,
       backLink: '/staff/consultations',
     });
@@ -177,10 +221,29 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
       consultation,
       'consultation.responses-exported',
     );
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="consultation-${consultation.id}.csv"`)
-      .header('cache-control', 'no-store')
-      .send(responsesCsv(consultation, responses));
+    const themes = await themesFor(consultation, responses);
+    return csv(
+      reply,
+      `consultation-${consultation.id}.csv`,
+      responsesCsv(consultation, responses, themes),
+    );
   });
+
+  // Counts only: no one's words, so no read of personal data to audit.
+  app.get('/staff/consultations/:id/themes.csv', async (request, reply) => {
+    const user = requireSignIn(request, reply);
+    if (!user) return reply;
+    const consultation = await ownConsultation(request, user);
+    const responses = await submittedResponses(db, consultation.id);
+    const results = tally(consultation, responses, await themesFor(consultation, responses));
+    return csv(reply, `consultation-${consultation.id}-themes.csv`, themesCsv(results));
+  });
+}
+
+function csv(reply: FastifyReply, filename: string, body: string) {
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${filename}"`)
+    .header('cache-control', 'no-store')
+    .send(body);
 }

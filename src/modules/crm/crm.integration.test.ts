@@ -1,0 +1,558 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  hiddenValue,
+  startTestApp,
+  Visitor,
+  weekdayAhead,
+  type TestApp,
+} from '../../../test/helpers/app.js';
+import { aConfirmedCitizen, aSignedInCitizen } from '../../../test/helpers/citizens.js';
+import { createSubmission } from '../submissions/index.js';
+import { contactRetention } from './retention.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const db = () => app.platform.database.db;
+
+const STAFF = {
+  adviser: ['adviser@glos-contact-centre.example.gov.uk', 'demo-contact-centre-adviser'],
+  stroudCounter: ['counter@stroud.example.gov.uk', 'demo-stroud-counter-adviser'],
+  caseworker: ['caseworker@stroud.example.gov.uk', 'demo-stroud-caseworker'],
+  admin: ['admin@cabinet-office.example.gov.uk', 'demo-platform-admin'],
+} as const;
+
+async function staff(who: keyof typeof STAFF): Promise<Visitor> {
+  const visitor = new Visitor(app.baseUrl);
+  const [email, password] = STAFF[who];
+  await visitor.signIn(email, password);
+  return visitor;
+}
+
+async function organisationId(slug: string): Promise<string> {
+  const row = await db()
+    .selectFrom('organisations')
+    .select('id')
+    .where('slug', '=', slug)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** An application of the customer to a body, made directly (any published service of that body). */
+async function applicationTo(customerId: string, slug: string): Promise<string> {
+  const organisation = await organisationId(slug);
+  const service = await db()
+    .selectFrom('services')
+    .select('id')
+    .where('organisation_id', '=', organisation)
+    .orderBy('slug')
+    .executeTakeFirstOrThrow();
+  const submission = await createSubmission(
+    db(),
+    {
+      serviceId: service.id,
+      organisationId: organisation,
+      applicantUserId: customerId,
+      answers: { values: {}, summary: { en: [], cy: [] }, nextSteps: { en: '', cy: '' } },
+    },
+    { userId: customerId, organisationId: null, role: 'citizen' },
+  );
+  return submission.reference;
+}
+
+const PHONE = '+447700900456';
+
+/** A customer with a phone number, so the adviser can ask for their e-mail and phone. */
+async function aCustomer() {
+  return aConfirmedCitizen(db(), { phone: PHONE, displayName: 'Casey Customer' });
+}
+
+async function auditOf(action: string, subject: string) {
+  return db()
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('action', '=', action)
+    .where('subject_user_id', '=', subject)
+    .orderBy('id')
+    .execute();
+}
+
+/** The adviser confirms the caller with the right (or given) answers and a reason. */
+async function confirm(
+  adviser: Visitor,
+  customer: { id: string; email: string },
+  answers: Record<string, string> = {},
+) {
+  await adviser.get(`/adviser/customers/${customer.id}/confirm`);
+  return adviser.post(`/adviser/customers/${customer.id}/confirm`, {
+    reason: 'customer-called',
+    details: '',
+    email: customer.email,
+    phone: '07700 900456',
+    ...answers,
+  });
+}
+
+describe('finding and confirming the customer', () => {
+  it('finds a customer by e-mail, phone and by an application reference, and audits the search', async () => {
+    const customer = await aCustomer();
+    const reference = await applicationTo(customer.id, 'stroud');
+    const adviser = await staff('adviser');
+    for (const query of [
+      `email=${encodeURIComponent(customer.email)}`,
+      'phone=07700%20900456',
+      `reference=${reference.toLowerCase()}`,
+    ]) {
+      const page = await adviser.get(`/adviser?${query}`);
+      expect(page.status, query).toBe(200);
+      expect(page.html).toContain(`/adviser/customers/${customer.id}/confirm`);
+    }
+    const searches = await db()
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'crm.customer.searched')
+      .execute();
+    expect(searches.length).toBeGreaterThanOrEqual(3);
+    expect(JSON.stringify(searches)).not.toContain(customer.email);
+  });
+
+  it('finds a verified customer by name, date of birth and postcode, and confirms them by those facts', async () => {
+    const customer = await aCustomer();
+    await db()
+      .insertInto('verified_identities')
+      .values({
+        user_id: customer.id,
+        given_name: 'Morwenna',
+        family_name: 'Trelawny',
+        birthdate: '1961-08-14',
+        address: JSON.stringify({
+          lines: ['3 Lansdown'],
+          town: 'Stroud',
+          postcode: 'GL5 1BB',
+          country: 'GB',
+        }),
+        method: 'face-to-face',
+      })
+      .execute();
+    const adviser = await staff('adviser');
+    const found = await adviser.get(
+      '/adviser?name=trelawny&birthDay=14&birthMonth=8&birthYear=1961&postcode=gl51bb',
+    );
+    expect(found.status).toBe(200);
+    expect(found.html).toContain(`/adviser/customers/${customer.id}/confirm`);
+    const wrongYear = await adviser.get(
+      '/adviser?name=trelawny&birthDay=14&birthMonth=8&birthYear=1962',
+    );
+    expect(wrongYear.html).not.toContain(`/adviser/customers/${customer.id}/confirm`);
+    const passed = await confirm(adviser, customer, {
+      email: '',
+      phone: '',
+      birthDay: '14',
+      birthMonth: '08',
+      birthYear: '1961',
+      postcode: 'GL5 1BB',
+    });
+    expect(passed.status).toBe(303);
+    const view = await adviser.get(`/adviser/customers/${customer.id}`);
+    expect(view.html).toContain('Morwenna Trelawny');
+    expect(view.html).toContain('14 August 1961');
+  });
+
+  it('shows an empty search with an error summary and 400', async () => {
+    const adviser = await staff('adviser');
+    const page = await adviser.get('/adviser?postcode=nonsense');
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('govuk-error-summary');
+    expect(page.html).toContain('href="#postcode"');
+  });
+
+  it('refuses to open a record without a reason, and logs the refusal', async () => {
+    const customer = await aCustomer();
+    const adviser = await staff('adviser');
+    const direct = await adviser.get(`/adviser/customers/${customer.id}`);
+    expect(direct.status).toBe(403);
+    expect(direct.html).not.toContain(customer.email);
+    const noReason = await confirm(adviser, customer, { reason: '' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.html).toContain('href="#reason"');
+    const refusals = await auditOf('crm.customer.refused', customer.id);
+    expect(refusals.map((r) => r.details.refusal)).toEqual(['no-reason', 'no-reason']);
+    expect(await auditOf('crm.customer.viewed', customer.id)).toHaveLength(0);
+  });
+
+  it('refuses the record after a wrong answer, recording the check as failed without the answers', async () => {
+    const customer = await aCustomer();
+    const adviser = await staff('adviser');
+    const failed = await confirm(adviser, customer, { phone: '07700 900999' });
+    expect(failed.status).toBe(403);
+    const check = await db()
+      .selectFrom('crm_identity_checks')
+      .selectAll()
+      .where('customer_user_id', '=', customer.id)
+      .executeTakeFirstOrThrow();
+    expect(check.passed).toBe(false);
+    expect(check.results).toEqual({ email: 'passed', phone: 'failed' });
+    expect(JSON.stringify(check)).not.toContain('900999');
+    expect(await auditOf('crm.identity_check.failed', customer.id)).toHaveLength(1);
+    const view = await adviser.get(`/adviser/customers/${customer.id}`);
+    expect(view.status).toBe(403);
+    const refusals = await auditOf('crm.customer.refused', customer.id);
+    expect(refusals.map((r) => r.details.refusal)).toContain('identity-failed');
+  });
+
+  it('asks for at least two answers', async () => {
+    const customer = await aCustomer();
+    const adviser = await staff('adviser');
+    const one = await confirm(adviser, customer, { phone: '' });
+    expect(one.status).toBe(400);
+    expect(
+      await db()
+        .selectFrom('crm_identity_checks')
+        .selectAll()
+        .where('customer_user_id', '=', customer.id)
+        .execute(),
+    ).toHaveLength(0);
+  });
+
+  it('opens the record after a passed check, and the customer sees the reason in their access log', async () => {
+    const customer = await aSignedInCitizen(app, { phone: PHONE });
+    const adviser = await staff('adviser');
+    const passed = await confirm(adviser, { id: customer.userId, email: customer.email });
+    expect(passed.status).toBe(303);
+    expect(passed.headers.get('location')).toBe(`/adviser/customers/${customer.userId}`);
+    const view = await adviser.get(`/adviser/customers/${customer.userId}`);
+    expect(view.status).toBe(200);
+    expect(view.html).toContain(customer.email);
+    const viewed = await auditOf('crm.customer.viewed', customer.userId);
+    expect(viewed).toHaveLength(1);
+    expect(viewed[0]!.actor_role).toBe('counter-adviser');
+    expect(viewed[0]!.details.accessReason).toBe('customer-called');
+    const myData = await customer.visitor.get('/account/my-data');
+    expect(myData.status).toBe(200);
+    const accessLog = myData.html.slice(
+      myData.html.indexOf('id="access-log"'),
+      myData.html.indexOf('</table>', myData.html.indexOf('id="access-log"')),
+    );
+    expect(accessLog).toContain('Gloucestershire Customer Contact Centre');
+    expect(accessLog).toContain('Your records, at a contact centre');
+    expect(accessLog).toContain('You called them');
+  });
+});
+
+describe('who reaches the desk', () => {
+  it('gives a citizen and a caseworker 404', async () => {
+    const { visitor } = await aSignedInCitizen(app);
+    const customer = await aCustomer();
+    expect((await visitor.get('/adviser')).status).toBe(404);
+    expect((await visitor.get(`/adviser/customers/${customer.id}`)).status).toBe(404);
+    const caseworker = await staff('caseworker');
+    expect((await caseworker.get('/adviser')).status).toBe(404);
+    expect((await caseworker.get('/admin/contact-centres')).status).toBe(404);
+  });
+
+  it('refuses an adviser of a body with no sharing agreement, and logs it', async () => {
+    const customer = await aCustomer();
+    const counter = await staff('stroudCounter');
+    expect((await counter.get('/adviser')).status).toBe(403);
+    const confirmed = await confirm(counter, customer);
+    expect(confirmed.status).toBe(403);
+    expect(
+      await db()
+        .selectFrom('crm_identity_checks')
+        .selectAll()
+        .where('customer_user_id', '=', customer.id)
+        .execute(),
+    ).toHaveLength(0);
+    const view = await counter.get(`/adviser/customers/${customer.id}`);
+    expect(view.status).toBe(403);
+    expect(view.html).not.toContain(customer.email);
+    const refusals = await auditOf('crm.customer.refused', customer.id);
+    expect(refusals.map((r) => r.details.refusal)).toEqual(['no-agreement', 'no-agreement']);
+  });
+
+  it('does not carry one adviser’s open record to another adviser', async () => {
+    const customer = await aCustomer();
+    const adviser = await staff('adviser');
+    expect((await confirm(adviser, customer)).status).toBe(303);
+    const other = await staff('stroudCounter');
+    expect((await other.get(`/adviser/customers/${customer.id}`)).status).toBe(403);
+  });
+});
+
+describe('the customer view’s hiding rules', () => {
+  it('shows the contact centre only what bodies share with it, kind by kind', async () => {
+    const customer = await aCustomer();
+    const stroud = await applicationTo(customer.id, 'stroud');
+    const county = await applicationTo(customer.id, 'gloucestershire');
+    const cheltenham = await applicationTo(customer.id, 'cheltenham');
+    const adviser = await staff('adviser');
+    expect((await confirm(adviser, customer)).status).toBe(303);
+    let view = await adviser.get(`/adviser/customers/${customer.id}`);
+    expect(view.status).toBe(200);
+    expect(view.html).toContain(stroud);
+    expect(view.html).toContain(county);
+    expect(view.html).toContain('Stroud District Council');
+    // Cheltenham has no agreement with the contact centre.
+    expect(view.html).not.toContain(cheltenham);
+
+    // The administrator narrows Stroud's agreement to payments only: its applications go.
+    const admin = await staff('admin');
+    await admin.get('/admin/contact-centres');
+    const changed = await admin.post('/admin/contact-centres', {
+      contactCentreId: await organisationId('glos-contact-centre'),
+      owningBodyId: await organisationId('stroud'),
+      itemKinds: ['payments'],
+    });
+    expect(changed.status).toBe(303);
+    view = await adviser.get(`/adviser/customers/${customer.id}`);
+    expect(view.html).not.toContain(stroud);
+    expect(view.html).toContain(county);
+    const audits = await db()
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', 'in', ['crm.agreement.created', 'crm.agreement.ended'])
+      .where('actor_role', '=', 'platform-admin')
+      .execute();
+    expect(audits.map((a) => a.action).sort()).toEqual([
+      'crm.agreement.created',
+      'crm.agreement.ended',
+    ]);
+
+    // Back as it was, for the other tests.
+    await admin.post('/admin/contact-centres', {
+      contactCentreId: await organisationId('glos-contact-centre'),
+      owningBodyId: await organisationId('stroud'),
+      itemKinds: [
+        'applications',
+        'enrolments',
+        'payments',
+        'bookings',
+        'messages',
+        'changes',
+        'contacts',
+      ],
+    });
+  });
+
+  it('refuses a bad agreement with an error summary and changes nothing', async () => {
+    const admin = await staff('admin');
+    await admin.get('/admin/contact-centres');
+    const before = await db().selectFrom('crm_sharing_agreements').selectAll().execute();
+    const bad = await admin.post('/admin/contact-centres', {
+      contactCentreId: await organisationId('stroud'),
+      owningBodyId: await organisationId('stroud'),
+      itemKinds: ['everything'],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('href="#owningBodyId"');
+    expect(bad.html).toContain('href="#itemKinds"');
+    expect(await db().selectFrom('crm_sharing_agreements').selectAll().execute()).toEqual(before);
+  });
+});
+
+describe('assisted digital and the contact log', () => {
+  it('refuses to start a service without the customer’s consent, and logs it', async () => {
+    const customer = await aCustomer();
+    const adviser = await staff('adviser');
+    expect((await confirm(adviser, customer)).status).toBe(303);
+    await adviser.get(`/adviser/customers/${customer.id}/assist`);
+    const refused = await adviser.post(`/adviser/customers/${customer.id}/assist`, {
+      serviceSlug: 'request-a-bulky-waste-collection',
+      channel: 'phone',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('href="#consent"');
+    expect(
+      await db()
+        .selectFrom('crm_assisting_sessions')
+        .selectAll()
+        .where('customer_user_id', '=', customer.id)
+        .execute(),
+    ).toHaveLength(0);
+    const refusals = await auditOf('crm.customer.refused', customer.id);
+    expect(refusals.map((r) => r.details.refusal)).toEqual(['no-consent']);
+  });
+
+  it('fills in a service for the customer: the application is theirs, by phone, with the adviser recorded', async () => {
+    const customer = await aCustomer();
+    const adviser = await staff('adviser');
+    expect((await confirm(adviser, customer)).status).toBe(303);
+    await adviser.get(`/adviser/customers/${customer.id}/assist`);
+    const started = await adviser.post(`/adviser/customers/${customer.id}/assist`, {
+      serviceSlug: 'request-a-bulky-waste-collection',
+      channel: 'phone',
+      consent: 'yes',
+    });
+    expect(started.status, started.html).toBe(303);
+    const base = '/services/request-a-bulky-waste-collection/apply';
+    expect(started.headers.get('location')).toBe(base);
+    const post = async (page: string, fields: Record<string, string | string[]>) => {
+      await adviser.get(`${base}/${page}`);
+      const response = await adviser.post(`${base}/${page}`, { actingFor: customer.id, ...fields });
+      expect(response.status, `${page}: ${response.html.slice(0, 300)}`).toBe(303);
+    };
+    await post('items', { items: ['sofa'], itemDetails: '' });
+    await post('address', {
+      addressLine1: '1 High Street',
+      addressLine2: '',
+      town: 'Stroud',
+      postcode: 'GL5 4UB',
+    });
+    const [d, m, y] = weekdayAhead(7);
+    await post('date', {
+      'preferredDate-day': d,
+      'preferredDate-month': m,
+      'preferredDate-year': y,
+    });
+    const check = await adviser.get(`${base}/check-answers`);
+    expect(check.status).toBe(200);
+    const sent = await adviser.post(`${base}/submit`, {
+      actingFor: customer.id,
+      draftId: hiddenValue(check.html, 'draftId'),
+    });
+    expect(sent.status, sent.html.slice(0, 300)).toBe(303);
+    const location = sent.headers.get('location') ?? '';
+    expect(location).toMatch(new RegExp(`^/adviser/customers/${customer.id}\\?sent=JU-`));
+    const reference = location.split('sent=')[1]!;
+    const submission = await db()
+      .selectFrom('submissions')
+      .selectAll()
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    expect(submission.applicant_user_id).toBe(customer.id);
+    expect(submission.channel).toBe('phone');
+    const adviserId = (
+      await db()
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', STAFF.adviser[0])
+        .executeTakeFirstOrThrow()
+    ).id;
+    expect(submission.assisted_by_user_id).toBe(adviserId);
+
+    // Logging the contact, with a call-back into the queue.
+    await adviser.get(`/adviser/customers/${customer.id}/contact?reference=${reference}`);
+    const bad = await adviser.post(`/adviser/customers/${customer.id}/contact`, {
+      channel: 'phone',
+      reason: 'help-to-apply',
+      outcome: 'applied-for-customer',
+      minutes: '0',
+      applicationReference: reference,
+      callback: 'no',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('href="#minutes"');
+    const [cd, cm, cy] = weekdayAhead(2);
+    const logged = await adviser.post(`/adviser/customers/${customer.id}/contact`, {
+      channel: 'phone',
+      reason: 'help-to-apply',
+      outcome: 'call-back-booked',
+      minutes: '12',
+      applicationReference: reference,
+      notes: '',
+      callback: 'yes',
+      callbackDay: cd,
+      callbackMonth: cm,
+      callbackYear: cy,
+      callbackTime: '14:30',
+      callbackPhone: '07700 900456',
+    });
+    expect(logged.status, logged.html.slice(0, 400)).toBe(303);
+    const contact = await db()
+      .selectFrom('crm_contacts')
+      .selectAll()
+      .where('customer_user_id', '=', customer.id)
+      .executeTakeFirstOrThrow();
+    expect(contact).toMatchObject({
+      channel: 'phone',
+      minutes: 12,
+      application_reference: reference,
+    });
+    const queue = await adviser.get('/adviser/callbacks');
+    expect(queue.html).toContain('Casey Customer');
+    const callback = await db()
+      .selectFrom('crm_callbacks')
+      .selectAll()
+      .where('customer_user_id', '=', customer.id)
+      .executeTakeFirstOrThrow();
+    // Another contact centre's adviser (here: a body with none) cannot work this call-back.
+    const other = await staff('stroudCounter');
+    await other.get('/adviser/callbacks');
+    expect((await other.post(`/adviser/callbacks/${callback.id}/done`, {})).status).toBe(404);
+    expect((await adviser.post(`/adviser/callbacks/${callback.id}/done`, {})).status).toBe(303);
+    const view = await adviser.get(`/adviser/customers/${customer.id}`);
+    expect(view.html).toContain(reference);
+    expect(view.html).toContain('Help to apply');
+
+    // Stopping: the session is the adviser's own again.
+    expect((await adviser.post('/adviser/assist/stop', {})).status).toBe(303);
+    expect(
+      await db()
+        .selectFrom('crm_assisting_sessions')
+        .selectAll()
+        .where('customer_user_id', '=', customer.id)
+        .execute(),
+    ).toHaveLength(0);
+  });
+});
+
+describe('retention of the contact log', () => {
+  it('finds contacts older than the cut-off, skips held ones, and deletes them with their call-backs', async () => {
+    const customer = await aCustomer();
+    const centre = await organisationId('glos-contact-centre');
+    const old = new Date('2020-01-01T10:00:00Z');
+    const [kept, held, gone] = await Promise.all(
+      ['resolved', 'not-resolved', 'call-back-booked'].map(async (outcome) =>
+        db()
+          .insertInto('crm_contacts')
+          .values({
+            contact_centre_id: centre,
+            customer_user_id: customer.id,
+            channel: 'phone',
+            reason: 'payment',
+            outcome,
+            minutes: 3,
+            created_at: outcome === 'resolved' ? new Date() : old,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow(),
+      ),
+    );
+    await db()
+      .insertInto('crm_callbacks')
+      .values({
+        contact_id: gone!.id,
+        contact_centre_id: centre,
+        customer_user_id: customer.id,
+        due_at: old,
+        phone: '07700 900456',
+      })
+      .execute();
+    const due = await contactRetention.findDue(db(), {
+      organisationId: centre,
+      action: 'delete',
+      cutoff: new Date('2024-01-01T00:00:00Z'),
+      limit: 100,
+      heldPersonIds: [],
+      heldPersonEmails: [],
+      heldRecordIds: [held!.id],
+      heldReferences: [],
+    });
+    const ids = due.map((d) => d.id);
+    expect(ids).toContain(gone!.id);
+    expect(ids).not.toContain(held!.id);
+    expect(ids).not.toContain(kept!.id);
+    expect(await contactRetention.dispose(db(), 'delete', [gone!.id], new Date())).toBe(1);
+    const left = await db()
+      .selectFrom('crm_callbacks')
+      .select('id')
+      .where('contact_id', '=', gone!.id)
+      .execute();
+    expect(left).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+import type { ModuleManifest } from '../../platform/http/types.js';
+import { hashSessionToken, SESSION_COOKIE } from '../identity/index.js';
+import { currentAccess } from './commands/access.js';
+import { assistingEntryFor } from './commands/assist.js';
+import { adminRoutes } from './pages/admin/routes.js';
+import { deskRoutes } from './pages/desk/routes.js';
+import { isAdviser, mayManageAgreements } from './policies/desk.js';
+import { crmPersonalData } from './queries/contacts.js';
+import { contactRetention } from './retention.js';
+import { findUserById } from '../identity/index.js';
+
+/**
+ * The adviser's desk of contact centres and one-stop shops: finding and confirming the caller,
+ * the single customer view under contact-centre sharing agreements, assisted digital (an
+ * adviser fills in a service for a customer who consented) and the contact log with call-backs.
+ */
+export const crmModule: ModuleManifest = {
+  name: 'crm',
+  hooks(app, { db }) {
+    // Runs after the identity hook: marks an adviser's session as assisting a customer while
+    // the consent recorded on this session stands and the caller's check is within the hour,
+    // so the forms journey fills in the customer's application (ADR 0008).
+    app.addHook('onRequest', async (request) => {
+      const user = request.user;
+      const token = request.cookies[SESSION_COOKIE];
+      if (!token || !isAdviser(user)) return;
+      const entry = await assistingEntryFor(db, hashSessionToken(token), user.id);
+      if (!entry || entry.contactCentreId !== user.organisationId) return;
+      if (!(await currentAccess(db, user, entry.customerId)).ok) return;
+      const customer = await findUserById(db, entry.customerId);
+      if (!customer || customer.deleted_at) return;
+      user.actingFor = { userId: customer.id, displayName: customer.display_name };
+      user.assisting = { channel: entry.channel, returnTo: `/adviser/customers/${customer.id}` };
+    });
+  },
+  // A deleted account is assisted by no one; an adviser signed out everywhere assists no one.
+  async onAccountEvent(trx, event) {
+    await trx
+      .deleteFrom('crm_assisting_sessions')
+      .where((eb) =>
+        eb.or([
+          eb('customer_user_id', '=', event.userId),
+          eb('adviser_user_id', '=', event.userId),
+        ]),
+      )
+      .execute();
+  },
+  routes(app, context) {
+    deskRoutes(app, context);
+    adminRoutes(app, context);
+  },
+  navigation: [
+    { text: 'crm.nav', href: '/adviser', visibleTo: isAdviser },
+    { text: 'crm.agreements.nav', href: '/admin/contact-centres', visibleTo: mayManageAgreements },
+  ],
+  personalDataOf: crmPersonalData,
+  retention: [contactRetention],
+  personalData: [
+    {
+      table: 'crm_contacts',
+      description:
+        'Your calls and visits to contact centres: when, why, how long and what was done, and which application they were about',
+      retention:
+        'Deleted with any call-back 24 months after the contact, unless the contact centre sets another period',
+    },
+    {
+      table: 'crm_identity_checks',
+      description:
+        'The questions a contact centre adviser asked to confirm who you are, and whether each was answered rightly (not your answers)',
+      retention: 'Kept for now: no retention period is applied yet',
+    },
+    {
+      table: 'crm_callbacks',
+      description: 'Call-backs a contact centre promised you, with the number to call',
+      retention: 'Deleted with the contact they were promised in',
+    },
+    {
+      table: 'crm_assisting_sessions',
+      description:
+        'While an adviser fills in a service with you: that you agreed, and on which channel',
+      retention: 'Until the adviser stops, or an hour after they confirmed who you are',
+    },
+  ],
+};

@@ -1,0 +1,83 @@
+/**
+ * Retention of the contact log: by default 24 months after the contact, a contact centre's
+ * record of a call or visit (and any call-back promised in it) is deleted.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.js';
+import type {
+  RetentionCandidate,
+  RetentionQuery,
+  RetentionRecordType,
+} from '../../platform/http/types.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidate[]> {
+  let select = db
+    .selectFrom('crm_contacts')
+    .select(['id', 'customer_user_id as personId'])
+    .where('contact_centre_id', '=', query.organisationId)
+    .where('created_at', '<=', query.cutoff);
+  if (query.heldPersonIds.length > 0)
+    select = select.where((eb) =>
+      eb.or([
+        eb('customer_user_id', 'is', null),
+        eb('customer_user_id', 'not in', [...query.heldPersonIds]),
+      ]),
+    );
+  if (query.heldRecordIds.length > 0)
+    select = select.where('id', 'not in', [...query.heldRecordIds]);
+  if (query.heldReferences.length > 0)
+    select = select
+      .where(sql<string>`id::text`, 'not in', [...query.heldReferences])
+      .where((eb) =>
+        eb.or([
+          eb('application_reference', 'is', null),
+          eb('application_reference', 'not in', [...query.heldReferences]),
+        ]),
+      );
+  return select
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(query.limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+async function dispose(trx: Db, _action: string, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  // Call-backs go with their contact (on delete cascade).
+  const deleted = await trx
+    .deleteFrom('crm_contacts')
+    .where('id', 'in', [...ids])
+    .executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}
+
+async function resolve(db: Db, organisationId: string, identifier: string) {
+  const id = identifier.trim().toLowerCase();
+  if (!UUID.test(id)) return undefined;
+  const row = await db
+    .selectFrom('crm_contacts')
+    .select('id')
+    .where('contact_centre_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? { id: row.id, reference: row.id } : undefined;
+}
+
+/** The `crm-contact` record type, for the crm module's manifest. */
+export const contactRetention: RetentionRecordType = {
+  key: 'crm-contact',
+  title: 'crm.retention.title',
+  clockStarts: 'crm.retention.clock',
+  defaultMonths: 24,
+  minMonths: 1,
+  maxMonths: 120,
+  defaultAction: 'delete',
+  actions: ['delete'],
+  findDue,
+  dispose,
+  resolve,
+};

@@ -1,0 +1,8 @@
+/**
+ * The procurement module: suppliers, opportunities, clarifications, sealed tenders, evaluation,
+ * awards, OCDS open data, purchase orders and invoices. Other modules import only from here.
+ */
+export { procurementModule } from './module.js';
+/** For the performance module: what bodies awarded, ordered, received, invoiced and approved. */
+export { procurementFigures, type ProcurementFigures } from './queries/finance.js';
+export { seedDemoProcurement, DEMO_SUPPLIER } from './demo.js';

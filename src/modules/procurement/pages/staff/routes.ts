@@ -1,0 +1,411 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { notFound } from '../../../../platform/errors/errors.js';
+import { errorView, formText } from '../../../../platform/http/forms.js';
+import type { AppContext, CurrentUser } from '../../../../platform/http/types.js';
+import { londonClock, londonDate } from '../../../../platform/time/london.js';
+import { requireSignIn } from '../../../identity/index.js';
+import { listOrganisations } from '../../../organisations/index.js';
+import { answerClarification } from '../../commands/clarifications.js';
+import { awardContract, awardOf } from '../../commands/awards.js';
+import {
+  agreeScores,
+  evaluationsOf,
+  saveScores,
+  weightedScore,
+} from '../../commands/evaluation.js';
+import { editNotice, publishNotice } from '../../commands/notices.js';
+import { advanceOrder, ordersOf, raiseOrder } from '../../commands/orders.js';
+import type { NoticeRow } from '../../db/tables.js';
+import { formOfNotice, noticeFormValues, type NoticeForm } from '../../notices/form.js';
+import {
+  areTendersUnsealed,
+  isProcurementStaff,
+  mayEditNotice,
+  mayEvaluate,
+  mayManageProcurement,
+  mayModerate,
+} from '../../policies/procurement.js';
+import { REGIONS, WHOLE_UK } from '../../reference/regions.js';
+import { findNotice, noticesOfBody, partnersOf } from '../../queries/notices.js';
+import { openTender, openTenders, tenderCount } from '../../queries/tenders.js';
+import { actorOf, bodiesOfNotices, money, noticeView } from '../shared.js';
+
+const VIEWS = 'modules/procurement/pages/staff';
+
+/**
+ * The buying body's pages: its opportunities, publishing and changing one, answering
+ * clarification questions, the tenders (only from the deadline), the panel's score sheets, the
+ * moderator's agreement, the award, and the contract's purchase orders and invoices.
+ */
+export function staffProcurementRoutes(app: FastifyInstance, context: AppContext): void {
+  const { db } = context;
+
+  function staffUser(request: FastifyRequest, reply: Parameters<typeof requireSignIn>[1]) {
+    const user = requireSignIn(request, reply);
+    if (!user) return null;
+    if (!isProcurementStaff(user)) throw notFound();
+    return user as CurrentUser & { organisationId: string };
+  }
+
+  /** A notice of the staff member's own body (lead buyer), or 404. */
+  async function ownNotice(request: FastifyRequest, user: CurrentUser): Promise<NoticeRow> {
+    const { id } = request.params as { id: string };
+    const notice = await findNotice(db, id);
+    if (!notice || !mayEvaluate(user, notice.organisation_id)) throw notFound({ notice: id });
+    return notice;
+  }
+
+  async function formView(user: CurrentUser, values: Partial<NoticeForm>, action: string) {
+    const organisations = (await listOrganisations(db)).filter((o) => o.id !== user.organisationId);
+    return {
+      values: { partners: [], ...values },
+      action,
+      regions: [...REGIONS.map((r) => r.gss), WHOLE_UK],
+      partnerItems: organisations.map((o) => ({
+        value: o.id,
+        text: o.name,
+        checked: (values.partners ?? []).includes(o.id),
+      })),
+      backLink: '/staff/procurement',
+    };
+  }
+
+  app.get('/staff/procurement', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notices = await noticesOfBody(db, user.organisationId);
+    const bodies = await bodiesOfNotices(db, notices);
+    const now = new Date();
+    return reply.view(`${VIEWS}/list.njk`, {
+      notices: notices.map((n) => noticeView(n, bodies, request.locale, now)),
+      mayPublish: mayManageProcurement(user, user.organisationId),
+      done: (request.query as { done?: string }).done,
+    });
+  });
+
+  app.get('/staff/procurement/new', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    if (!mayManageProcurement(user, user.organisationId)) throw notFound();
+    return reply.view(
+      `${VIEWS}/publish.njk`,
+      await formView(user, { smeSuitable: 'yes', region: '' }, '/staff/procurement/new'),
+    );
+  });
+
+  app.post('/staff/procurement/new', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const values = noticeFormValues(request.body);
+    const outcome = await db
+      .transaction()
+      .execute((trx) => publishNotice(trx, actorOf(request, user, context), values, new Date()));
+    if (!outcome.ok)
+      return reply.code(400).view(`${VIEWS}/publish.njk`, {
+        ...(await formView(user, values, '/staff/procurement/new')),
+        ...errorView(outcome.errors, request.t),
+      });
+    return reply.redirect(`/staff/procurement/${outcome.notice.id}?done=published`, 303);
+  });
+
+  app.get('/staff/procurement/:id', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notice = await ownNotice(request, user);
+    const now = new Date();
+    const unsealed = areTendersUnsealed(notice, now);
+    const actor = actorOf(request, user, context);
+    const tenders = unsealed
+      ? await db.transaction().execute((trx) => openTenders(trx, actor, notice, now))
+      : [];
+    const evaluations = await evaluationsOf(
+      db,
+      tenders.map((t) => t.id),
+    );
+    const award = await awardOf(db, notice.id);
+    const clarifications = await db
+      .selectFrom('procurement_clarifications')
+      .selectAll()
+      .where('notice_id', '=', notice.id)
+      .orderBy('asked_at')
+      .execute();
+    const bodies = await bodiesOfNotices(db, [notice]);
+    return reply.view(`${VIEWS}/notice.njk`, {
+      notice: noticeView(notice, bodies, request.locale, now),
+      unsealed,
+      count: await tenderCount(db, notice.id),
+      tenders: tenders.map((t) => {
+        const evaluation = evaluations.get(t.id);
+        return {
+          ...t,
+          price: money(t.price_pence),
+          total: evaluation ? weightedScore(notice.criteria, evaluation.scores) : null,
+          agreed: !!evaluation?.agreed_at,
+        };
+      }),
+      allAgreed: tenders.length > 0 && tenders.every((t) => evaluations.get(t.id)?.agreed_at),
+      clarifications,
+      award: award ? { ...award, value: money(award.value_pence) } : null,
+      orders: award
+        ? (await ordersOf(db, award.id)).map((o) => ({
+            ...o,
+            amount: money(o.amount_pence),
+            invoiced: o.invoice_amount_pence ? money(o.invoice_amount_pence) : '',
+          }))
+        : [],
+      mayManage: mayManageProcurement(user, notice.organisation_id),
+      mayEdit: mayManageProcurement(user, notice.organisation_id) && mayEditNotice(notice, now),
+      done: (request.query as { done?: string }).done,
+      backLink: '/staff/procurement',
+    });
+  });
+
+  app.get('/staff/procurement/:id/edit', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notice = await ownNotice(request, user);
+    if (!mayManageProcurement(user, notice.organisation_id)) throw notFound();
+    const values = formOfNotice(
+      {
+        title: notice.title,
+        description: notice.description,
+        valueMinPence: notice.value_min_pence,
+        valueMaxPence: notice.value_max_pence,
+        cpvCodes: notice.cpv_codes,
+        region: notice.region,
+        smeSuitable: notice.sme_suitable,
+        clarificationDeadline: notice.clarification_deadline,
+        tenderDeadline: notice.tender_deadline,
+        questions: notice.questions,
+        criteria: notice.criteria,
+        partners: await partnersOf(db, notice.id),
+      },
+      (instant) => ({ date: londonDate(instant), time: londonClock(instant) }),
+    );
+    return reply.view(`${VIEWS}/publish.njk`, {
+      ...(await formView(user, values, `/staff/procurement/${notice.id}/edit`)),
+      editing: true,
+    });
+  });
+
+  app.post('/staff/procurement/:id/edit', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notice = await ownNotice(request, user);
+    const values = noticeFormValues(request.body);
+    const changeSummary = formText(request.body, 'changeSummary');
+    const outcome = await db
+      .transaction()
+      .execute((trx) =>
+        editNotice(
+          trx,
+          actorOf(request, user, context),
+          notice.id,
+          { form: values, changeSummary },
+          new Date(),
+        ),
+      );
+    if (!outcome.ok)
+      return reply.code(400).view(`${VIEWS}/publish.njk`, {
+        ...(await formView(user, values, `/staff/procurement/${notice.id}/edit`)),
+        editing: true,
+        changeSummary,
+        ...errorView(outcome.errors, request.t),
+      });
+    return reply.redirect(`/staff/procurement/${notice.id}?done=changed`, 303);
+  });
+
+  app.post('/staff/procurement/:id/clarifications/:clarificationId', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notice = await ownNotice(request, user);
+    const { clarificationId } = request.params as { clarificationId: string };
+    const outcome = await db
+      .transaction()
+      .execute((trx) =>
+        answerClarification(
+          trx,
+          actorOf(request, user, context),
+          { clarificationId, answer: formText(request.body, 'answer') },
+          new Date(),
+        ),
+      );
+    if (!outcome.ok)
+      return reply.redirect(`/staff/procurement/${notice.id}?done=answer-missing`, 303);
+    return reply.redirect(`/staff/procurement/${notice.id}?done=answered`, 303);
+  });
+
+  async function tenderPage(
+    request: FastifyRequest,
+    user: CurrentUser,
+    notice: NoticeRow,
+    extra: Record<string, unknown> = {},
+  ) {
+    const { responseId } = request.params as { responseId: string };
+    const now = new Date();
+    const tender = await db
+      .transaction()
+      .execute((trx) => openTender(trx, actorOf(request, user, context), notice, responseId, now));
+    const evaluation = (await evaluationsOf(db, [tender.id])).get(tender.id);
+    const values: Record<string, string> = {};
+    notice.criteria.forEach((_, i) => {
+      values[`score-${i + 1}`] = evaluation ? String(evaluation.scores[i]?.score ?? '') : '';
+      values[`comment-${i + 1}`] = evaluation?.scores[i]?.comment ?? '';
+    });
+    return {
+      notice,
+      tender: { ...tender, price: money(tender.price_pence) },
+      evaluation,
+      total: evaluation ? weightedScore(notice.criteria, evaluation.scores) : null,
+      values,
+      version: evaluation ? String(evaluation.version) : '',
+      mayModerate: mayModerate(user, notice.organisation_id),
+      backLink: `/staff/procurement/${notice.id}`,
+      ...extra,
+    };
+  }
+
+  app.get('/staff/procurement/:id/tenders/:responseId', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notice = await ownNotice(request, user);
+    return reply.view(`${VIEWS}/tender.njk`, {
+      ...(await tenderPage(request, user, notice)),
+      done: (request.query as { done?: string }).done,
+    });
+  });
+
+  app.post('/staff/procurement/:id/tenders/:responseId', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notice = await ownNotice(request, user);
+    const { responseId } = request.params as { responseId: string };
+    const version = formText(request.body, 'version');
+    const scores = notice.criteria.map((_, i) => ({
+      score: formText(request.body, `score-${i + 1}`),
+      comment: formText(request.body, `comment-${i + 1}`),
+    }));
+    const outcome = await db
+      .transaction()
+      .execute((trx) =>
+        saveScores(
+          trx,
+          actorOf(request, user, context),
+          notice,
+          responseId,
+          { scores, version: /^[0-9]+$/.test(version) ? Number(version) : null },
+          new Date(),
+        ),
+      );
+    if (!outcome.ok) {
+      const page = await tenderPage(request, user, notice);
+      const values: Record<string, string> = {};
+      scores.forEach((s, i) => {
+        values[`score-${i + 1}`] = s.score;
+        values[`comment-${i + 1}`] = s.comment;
+      });
+      return reply
+        .code(outcome.errors.some((e) => e.field === 'scores') ? 409 : 400)
+        .view(`${VIEWS}/tender.njk`, {
+          ...page,
+          values,
+          ...errorView(outcome.errors, request.t),
+        });
+    }
+    return reply.redirect(`/staff/procurement/${notice.id}/tenders/${responseId}?done=saved`, 303);
+  });
+
+  app.post('/staff/procurement/:id/tenders/:responseId/agree', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notice = await ownNotice(request, user);
+    const { responseId } = request.params as { responseId: string };
+    const version = Number(formText(request.body, 'version'));
+    const outcome = await db
+      .transaction()
+      .execute((trx) =>
+        agreeScores(trx, actorOf(request, user, context), notice, responseId, version, new Date()),
+      );
+    if (!outcome.ok)
+      return reply.code(409).view(`${VIEWS}/tender.njk`, {
+        ...(await tenderPage(request, user, notice)),
+        ...errorView(outcome.errors, request.t),
+      });
+    return reply.redirect(`/staff/procurement/${notice.id}?done=agreed`, 303);
+  });
+
+  app.post('/staff/procurement/:id/award', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notice = await ownNotice(request, user);
+    const outcome = await db.transaction().execute((trx) =>
+      awardContract(
+        trx,
+        actorOf(request, user, context),
+        notice,
+        {
+          responseId: formText(request.body, 'responseId'),
+          reasons: formText(request.body, 'reasons'),
+        },
+        new Date(),
+      ),
+    );
+    if (!outcome.ok)
+      return reply.redirect(`/staff/procurement/${notice.id}?done=award-refused`, 303);
+    return reply.redirect(`/staff/procurement/${notice.id}?done=awarded`, 303);
+  });
+
+  app.post('/staff/procurement/:id/orders', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notice = await ownNotice(request, user);
+    const award = await awardOf(db, notice.id);
+    if (!award) throw notFound();
+    const outcome = await db.transaction().execute((trx) =>
+      raiseOrder(
+        trx,
+        actorOf(request, user, context),
+        {
+          awardId: award.id,
+          description: formText(request.body, 'description'),
+          amount: formText(request.body, 'amount'),
+        },
+        new Date(),
+      ),
+    );
+    return reply.redirect(
+      `/staff/procurement/${notice.id}?done=${outcome.ok ? 'ordered' : 'order-refused'}`,
+      303,
+    );
+  });
+
+  app.post('/staff/procurement/:id/orders/:orderId/:step', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notice = await ownNotice(request, user);
+    const { orderId, step } = request.params as { orderId: string; step: string };
+    const actor = actorOf(request, user, context);
+    const now = new Date();
+    const outcome = await db.transaction().execute((trx) => {
+      if (step === 'invoiced')
+        return advanceOrder(
+          trx,
+          actor,
+          {
+            orderId,
+            step,
+            invoiceNumber: formText(request.body, 'invoiceNumber'),
+            invoiceAmount: formText(request.body, 'invoiceAmount'),
+          },
+          now,
+        );
+      if (step === 'received' || step === 'approved')
+        return advanceOrder(trx, actor, { orderId, step }, now);
+      throw notFound();
+    });
+    return reply.redirect(
+      `/staff/procurement/${notice.id}?done=${outcome.ok ? step : 'order-refused'}`,
+      303,
+    );
+  });
+}

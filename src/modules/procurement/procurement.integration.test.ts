@@ -1,0 +1,702 @@
+import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, Visitor, type TestApp } from '../../../test/helpers/app.js';
+import { aConfirmedCitizen } from '../../../test/helpers/citizens.js';
+import { mailsTo } from '../../../test/helpers/outbox.js';
+import type { CurrentUser } from '../../platform/http/types.js';
+import { londonDate } from '../../platform/time/london.js';
+import { createDemoBusiness } from '../agents/index.js';
+import type { ProcurementActor } from './commands/actor.js';
+import { awardContract } from './commands/awards.js';
+import { answerClarification, askClarification } from './commands/clarifications.js';
+import { agreeScores, saveScores } from './commands/evaluation.js';
+import { editNotice, publishNotice } from './commands/notices.js';
+import { advanceOrder, raiseOrder } from './commands/orders.js';
+import { registerSupplier, type SupplierForm } from './commands/suppliers.js';
+import { submitTender } from './commands/tenders.js';
+import type { NoticeRow } from './db/tables.js';
+import { DEMO_SUPPLIER } from './demo.js';
+import type { NoticeForm } from './notices/form.js';
+import { procurementFigures } from './queries/finance.js';
+import { findNotice } from './queries/notices.js';
+import { openTenders, ownTender, tenderOfSupplier } from './queries/tenders.js';
+import { checkDigitsFor } from './validation/vat.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const db = () => app.platform.database.db;
+
+/** The signed-in user as pages see them, read from the seeded accounts. */
+async function userOf(email: string): Promise<CurrentUser> {
+  const row = await db()
+    .selectFrom('users')
+    .selectAll()
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    kind: row.kind,
+    organisationId: row.organisation_id,
+    organisationName: null,
+    roles: row.roles,
+    credentialLevel: 'Cl',
+    identityLevel: 'P0',
+  };
+}
+
+const actor = async (email: string): Promise<ProcurementActor> => ({
+  user: await userOf(email),
+  baseUrl: 'https://joinedup.test',
+});
+const OWNER = 'owner@stroud.example.gov.uk';
+const CASEWORKER = 'caseworker@stroud.example.gov.uk';
+const TEAM_LEADER = 'team-leader@stroud.example.gov.uk';
+const CHELTENHAM = 'caseworker@cheltenham.example.gov.uk';
+
+const VAT = `1234567${checkDigitsFor('1234567', '9755')}`;
+
+/** A new supplier business with its administrator; registered unless told otherwise. */
+let suppliersMade = 0;
+async function aSupplier(form: Partial<SupplierForm> = {}) {
+  const n = ++suppliersMade;
+  const email = `supplier-${n}@example.com`;
+  await aConfirmedCitizen(db(), { email, displayName: `Supplier ${n}` });
+  const { businessId } = await createDemoBusiness(db(), {
+    name: `Test Supplier ${n} Ltd`,
+    companiesHouseNumber: `0100000${n}`.slice(-8),
+    administratorEmail: email,
+  });
+  const who = await actor(email);
+  const outcome = await registerSupplier(db(), who, {
+    businessId,
+    companyNumber: `0100000${n}`.slice(-8),
+    vatNumber: VAT,
+    isSme: 'yes',
+    sectors: ['90900000'],
+    regions: ['E12000009'],
+    alerts: 'yes',
+    ...form,
+  });
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+  return { email, who, businessId, supplier: outcome.supplier };
+}
+
+/** The form's fields for deadlines `days` from `now` (London time, 12:00 and 17:00). */
+function noticeForm(now: Date, fields: Partial<NoticeForm> = {}): NoticeForm {
+  const day = (days: number) => {
+    const [y, m, d] = londonDate(new Date(now.getTime() + days * 86_400_000)).split('-');
+    return { day: String(Number(d)), month: String(Number(m)), year: y! };
+  };
+  const c = day(5);
+  const t = day(10);
+  return {
+    title: 'Grounds maintenance of Stroud parks',
+    description: 'Mowing, planting and litter picking in the district’s parks.',
+    valueMin: '100,000',
+    valueMax: '£250,000',
+    cpvCodes: '90911200, 77313000-7',
+    region: 'E12000009',
+    smeSuitable: 'yes',
+    'clarification-day': c.day,
+    'clarification-month': c.month,
+    'clarification-year': c.year,
+    clarificationTime: '17:00',
+    'tender-day': t.day,
+    'tender-month': t.month,
+    'tender-year': t.year,
+    tenderTime: '12:00',
+    questions: 'How will you staff the work?\nHow will you reduce emissions?',
+    criteria: 'Quality 60\nPrice 40',
+    partners: [],
+    ...fields,
+  };
+}
+
+async function published(now: Date, fields: Partial<NoticeForm> = {}): Promise<NoticeRow> {
+  const outcome = await publishNotice(db(), await actor(OWNER), noticeForm(now, fields), now);
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+  return outcome.notice;
+}
+
+const at = (notice: NoticeRow, ms: number) => new Date(notice.tender_deadline.getTime() + ms);
+const tender = (noticeId: string, supplierId: string, price = '185000') => ({
+  noticeId,
+  supplierId,
+  answers: ['Two teams of four.', 'Electric mowers.'],
+  price,
+});
+
+describe('supplier accounts', () => {
+  it('a business administrator registers it with a checked VAT number, sectors and regions; audited', async () => {
+    const { supplier, who } = await aSupplier();
+    expect(supplier.vat_number).toBe(VAT);
+    expect(supplier.sectors).toEqual(['90900000']);
+    const audit = await db()
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'procurement.supplier_registered')
+      .where('resource_id', '=', supplier.id)
+      .executeTakeFirstOrThrow();
+    expect(audit.actor_user_id).toBe(who.user.id);
+  });
+
+  it('a wrong VAT check digit, a bad company number and unknown sectors are refused, field by field', async () => {
+    const { businessId, who } = await aSupplier();
+    const wrongCheck = `1234567${String((Number(VAT.slice(7)) + 1) % 100).padStart(2, '0')}`;
+    const outcome = await registerSupplier(db(), who, {
+      businessId,
+      companyNumber: '1234',
+      vatNumber: `GB ${wrongCheck}`,
+      isSme: '',
+      sectors: ['12345678'],
+      regions: ['nowhere'],
+      alerts: 'yes',
+    });
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && outcome.errors.map((e) => e.field)).toEqual([
+      'companyNumber',
+      'vatNumber',
+      'isSme',
+      'sectors',
+      'regions',
+    ]);
+  });
+
+  it('someone who is not the business’s administrator gets 404 and nothing changes', async () => {
+    const { businessId } = await aSupplier();
+    await expect(
+      registerSupplier(db(), await actor('citizen@example.com'), {
+        businessId,
+        companyNumber: '01234567',
+        vatNumber: '',
+        isSme: 'no',
+        sectors: ['45000000'],
+        regions: ['E12000009'],
+        alerts: 'no',
+      }),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('publishing and finding opportunities', () => {
+  it('a service owner publishes; matching suppliers get an alert, others do not; anyone finds it without an account', async () => {
+    const now = new Date();
+    const matching = await aSupplier({ sectors: ['77000000'], regions: ['E12000009'] });
+    const otherSector = await aSupplier({ sectors: ['45000000'] });
+    const otherRegion = await aSupplier({ regions: ['E12000007'] });
+    const notice = await published(now, { title: 'Grounds maintenance alert test' });
+    expect(notice.ocid).toBe(`ocds-jndup1-${notice.id}`);
+    expect(notice.cpv_codes).toEqual(['90911200', '77313000']);
+    expect(notice.value_max_pence).toBe(25_000_000);
+    const alert = (await mailsTo(db(), matching.email)).find((m) =>
+      m.subject.includes('alert test'),
+    );
+    expect(alert?.text).toContain(`https://joinedup.test/procurement/${notice.id}`);
+    for (const other of [otherSector, otherRegion])
+      expect((await mailsTo(db(), other.email)).some((m) => m.subject.includes('alert test'))).toBe(
+        false,
+      );
+
+    const visitor = new Visitor(app.baseUrl);
+    const search = await visitor.get(
+      '/procurement?q=alert+test&sector=77000000&region=E12000009&sme=yes',
+    );
+    expect(search.status).toBe(200);
+    expect(search.html).toContain('Grounds maintenance alert test');
+    expect((await visitor.get('/procurement?q=alert+test&sector=45000000')).html).not.toContain(
+      'Grounds maintenance alert test',
+    );
+    const page = await visitor.get(`/procurement/${notice.id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Grounds maintenance alert test');
+    expect((await visitor.get('/contracts')).headers.get('location')).toBe('/procurement');
+  });
+
+  it('a caseworker may not publish; bad dates and weights are refused with reasons', async () => {
+    const now = new Date();
+    await expect(
+      publishNotice(db(), await actor(CASEWORKER), noticeForm(now), now),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+    const outcome = await publishNotice(
+      db(),
+      await actor(OWNER),
+      noticeForm(now, { 'tender-year': '2020', criteria: 'Quality 60\nPrice 30' }),
+      now,
+    );
+    expect(!outcome.ok && outcome.errors.map((e) => e.message)).toEqual([
+      'procurement.notice.tender.past',
+      'procurement.notice.criteria.weights',
+    ]);
+  });
+});
+
+describe('clarification questions', () => {
+  it('are answered publicly without saying who asked, and close at their deadline', async () => {
+    const now = new Date();
+    const notice = await published(now);
+    const { who, supplier, email } = await aSupplier();
+    const asked = await askClarification(
+      db(),
+      who,
+      { noticeId: notice.id, supplierId: supplier.id, question: 'Is litter picking daily?' },
+      now,
+    );
+    expect(asked.ok).toBe(true);
+    const answered = await answerClarification(
+      db(),
+      await actor(OWNER),
+      { clarificationId: asked.ok ? asked.clarification.id : '', answer: 'Yes, on weekdays.' },
+      now,
+    );
+    expect(answered.ok).toBe(true);
+    const page = await new Visitor(app.baseUrl).get(`/procurement/${notice.id}`);
+    expect(page.html).toContain('Is litter picking daily?');
+    expect(page.html).toContain('Yes, on weekdays.');
+    expect(page.html).not.toContain('Test Supplier');
+    expect((await mailsTo(db(), email)).at(-1)?.subject).toContain('answered');
+    const late = await askClarification(
+      db(),
+      who,
+      { noticeId: notice.id, supplierId: supplier.id, question: 'Too late?' },
+      notice.clarification_deadline,
+    );
+    expect(!late.ok && late.errors[0]!.message).toBe('procurement.clarification.closed');
+  });
+});
+
+describe('sealed tenders', () => {
+  it('a tender a second before the deadline is taken; one a second after is refused and nothing is stored', async () => {
+    const notice = await published(new Date());
+    const a = await aSupplier();
+    const b = await aSupplier();
+    const onTime = await submitTender(
+      db(),
+      a.who,
+      tender(notice.id, a.supplier.id),
+      at(notice, -1000),
+    );
+    expect(onTime.ok).toBe(true);
+    const late = await submitTender(
+      db(),
+      b.who,
+      tender(notice.id, b.supplier.id),
+      at(notice, 1000),
+    );
+    expect(!late.ok && late.errors[0]!.message).toBe('procurement.tender.late');
+    const exactly = await submitTender(
+      db(),
+      b.who,
+      tender(notice.id, b.supplier.id),
+      at(notice, 0),
+    );
+    expect(exactly.ok).toBe(false);
+    expect(await ownTender(db(), b.who.user.id, b.supplier.id, notice.id)).toBeUndefined();
+    expect(await ownTender(db(), a.who.user.id, a.supplier.id, notice.id)).toMatchObject({
+      price_pence: 18_500_000,
+    });
+  });
+
+  it('no one at the buying body can open a tender before the deadline — not the evaluator, not the service owner', async () => {
+    const notice = await published(new Date());
+    const a = await aSupplier();
+    await submitTender(db(), a.who, tender(notice.id, a.supplier.id), at(notice, -60_000));
+    for (const email of [CASEWORKER, OWNER])
+      await expect(
+        openTenders(db(), await actor(email), notice, at(notice, -1)),
+      ).rejects.toMatchObject({
+        code: 'tenders_sealed',
+        status: 403,
+      });
+    const response = await db()
+      .selectFrom('procurement_responses')
+      .select('id')
+      .where('notice_id', '=', notice.id)
+      .executeTakeFirstOrThrow();
+    const caseworker = new Visitor(app.baseUrl);
+    await caseworker.signIn(CASEWORKER, 'demo-stroud-caseworker');
+    const page = await caseworker.get(`/staff/procurement/${notice.id}/tenders/${response.id}`);
+    expect(page.status).toBe(403);
+    expect(page.html).not.toContain('Two teams of four.');
+    const overview = await caseworker.get(`/staff/procurement/${notice.id}`);
+    expect(overview.status).toBe(200);
+    expect(overview.html).not.toContain('Two teams of four.');
+    expect(await openTenders(db(), await actor(CASEWORKER), notice, at(notice, 0))).toHaveLength(1);
+    await expect(
+      openTenders(db(), await actor(CHELTENHAM), notice, at(notice, 0)),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+
+  it('a supplier cannot see another supplier’s tender, by its id or by naming the other supplier', async () => {
+    const notice = await published(new Date());
+    const a = await aSupplier();
+    const b = await aSupplier();
+    const sent = await submitTender(
+      db(),
+      a.who,
+      tender(notice.id, a.supplier.id),
+      at(notice, -5000),
+    );
+    const responseId = sent.ok ? sent.response.id : '';
+    expect((await tenderOfSupplier(db(), a.who.user.id, responseId)).id).toBe(responseId);
+    await expect(tenderOfSupplier(db(), b.who.user.id, responseId)).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(ownTender(db(), b.who.user.id, a.supplier.id, notice.id)).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(
+      submitTender(db(), b.who, tender(notice.id, a.supplier.id), at(notice, -4000)),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('a notice changed after tenders arrived is versioned, and the suppliers who tendered are told', async () => {
+    const now = new Date();
+    const notice = await published(now, { title: 'Versioned notice' });
+    const a = await aSupplier();
+    const quiet = await aSupplier();
+    await submitTender(db(), a.who, tender(notice.id, a.supplier.id), now);
+    const changed = await editNotice(
+      db(),
+      await actor(OWNER),
+      notice.id,
+      {
+        form: noticeForm(now, { title: 'Versioned notice', valueMax: '300000' }),
+        changeSummary: 'Budget raised',
+      },
+      now,
+    );
+    expect(changed.ok && changed.suppliersTold).toBe(1);
+    const after = await findNotice(db(), notice.id);
+    expect(after?.version).toBe(2);
+    expect(after?.value_max_pence).toBe(30_000_000);
+    const old = await db()
+      .selectFrom('procurement_notice_versions')
+      .selectAll()
+      .where('notice_id', '=', notice.id)
+      .executeTakeFirstOrThrow();
+    expect(old).toMatchObject({ version: 1, change_summary: 'Budget raised' });
+    expect((old.snapshot as { valueMaxPence: number }).valueMaxPence).toBe(25_000_000);
+    const told = (await mailsTo(db(), a.email)).at(-1)!;
+    expect(told.subject).toContain('has changed');
+    expect(told.text).toContain('Budget raised');
+    expect((await mailsTo(db(), quiet.email)).some((m) => m.subject.includes('has changed'))).toBe(
+      false,
+    );
+    expect((await ownTender(db(), a.who.user.id, a.supplier.id, notice.id))?.notice_version).toBe(
+      1,
+    );
+    const noSummary = await editNotice(
+      db(),
+      await actor(OWNER),
+      notice.id,
+      { form: noticeForm(now), changeSummary: '' },
+      now,
+    );
+    expect(!noSummary.ok && noSummary.errors[0]!.field).toBe('changeSummary');
+  });
+});
+
+describe('evaluation, award and orders', () => {
+  it('two evaluators saving the same sheet at once: one is saved, the other is told and changes nothing', async () => {
+    const notice = await published(new Date());
+    const a = await aSupplier();
+    const sent = await submitTender(
+      db(),
+      a.who,
+      tender(notice.id, a.supplier.id),
+      at(notice, -1000),
+    );
+    const responseId = sent.ok ? sent.response.id : '';
+    const after = at(notice, 1000);
+    const scores = (score: string) => ({
+      scores: [
+        { score, comment: 'Fine' },
+        { score, comment: 'Fair' },
+      ],
+    });
+    const first = await saveScores(
+      db(),
+      await actor(CASEWORKER),
+      notice,
+      responseId,
+      { ...scores('5'), version: null },
+      after,
+    );
+    expect(first.ok).toBe(true);
+    // Both opened version 1 and save at the same moment, each in its own transaction.
+    const evaluators = [
+      [await actor(CASEWORKER), '7'],
+      [await actor(TEAM_LEADER), '9'],
+    ] as const;
+    const [x, y] = await Promise.all(
+      evaluators.map(([who, score]) =>
+        db()
+          .transaction()
+          .execute((trx) =>
+            saveScores(trx, who, notice, responseId, { ...scores(score), version: 1 }, after),
+          ),
+      ),
+    );
+    expect([x!.ok, y!.ok].sort()).toEqual([false, true]);
+    const loser = x!.ok ? y! : x!;
+    expect(!loser.ok && loser.errors[0]!.message).toBe('procurement.evaluation.conflict');
+    const row = await db()
+      .selectFrom('procurement_evaluations')
+      .selectAll()
+      .where('response_id', '=', responseId)
+      .executeTakeFirstOrThrow();
+    expect(row.version).toBe(2);
+    expect(row.scores[0]!.score).toBe(x!.ok ? 7 : 9);
+    const stale = await saveScores(
+      db(),
+      await actor(CASEWORKER),
+      notice,
+      responseId,
+      { ...scores('1'), version: null },
+      after,
+    );
+    expect(stale.ok).toBe(false);
+  });
+
+  it('the moderator agrees, the body awards, losers get their own scores and the reasons, and OCDS is valid', async () => {
+    const notice = await published(new Date(), { title: 'Award test notice', partners: [] });
+    const winner = await aSupplier();
+    const loser = await aSupplier();
+    const w = await submitTender(
+      db(),
+      winner.who,
+      tender(notice.id, winner.supplier.id, '180000'),
+      at(notice, -2000),
+    );
+    const l = await submitTender(
+      db(),
+      loser.who,
+      tender(notice.id, loser.supplier.id, '210000'),
+      at(notice, -1000),
+    );
+    const after = at(notice, 60_000);
+    const evaluator = await actor(CASEWORKER);
+    const owner = await actor(OWNER);
+    for (const [response, quality] of [
+      [w, '9'],
+      [l, '4'],
+    ] as const) {
+      const id = response.ok ? response.response.id : '';
+      await saveScores(
+        db(),
+        evaluator,
+        notice,
+        id,
+        {
+          scores: [
+            { score: quality, comment: `Quality ${quality}` },
+            { score: '8', comment: 'Price' },
+          ],
+          version: null,
+        },
+        after,
+      );
+      // Only the moderator agrees; an evaluator cannot.
+      await expect(agreeScores(db(), evaluator, notice, id, 1, after)).rejects.toMatchObject({
+        status: 404,
+      });
+      expect((await agreeScores(db(), owner, notice, id, 1, after)).ok).toBe(true);
+    }
+    const awarded = await awardContract(
+      db(),
+      owner,
+      notice,
+      { responseId: w.ok ? w.response.id : '', reasons: 'Best quality for the price.' },
+      after,
+    );
+    expect(awarded.ok).toBe(true);
+    expect((await findNotice(db(), notice.id))?.status).toBe('awarded');
+    const loserMail = (await mailsTo(db(), loser.email)).at(-1)!;
+    expect(loserMail.subject).toContain('not successful');
+    expect(loserMail.text).toContain('Quality 4');
+    expect(loserMail.text).toContain('Best quality for the price.');
+    expect(loserMail.text).not.toContain('Quality 9');
+    expect((await mailsTo(db(), winner.email)).at(-1)!.subject).toContain('successful');
+
+    const visitor = new Visitor(app.baseUrl);
+    const page = await visitor.get(`/procurement/${notice.id}`);
+    expect(page.html).toContain('Contract award notice');
+    const one = await (
+      await fetch(`${app.baseUrl}/procurement/ocds/releases/${notice.ocid}.json`)
+    ).json();
+    const all = await (await fetch(`${app.baseUrl}/procurement/ocds/releases.json`)).json();
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    (formats as unknown as { default: (ajv: Ajv) => void }).default(ajv);
+    const validate = ajv.compile(
+      JSON.parse(
+        readFileSync(new URL('./ocds/release-package.schema.json', import.meta.url), 'utf8'),
+      ),
+    );
+    for (const pack of [one, all])
+      expect(validate(pack), JSON.stringify(validate.errors)).toBe(true);
+    const tags = (one.releases as { tag: string[] }[]).map((r) => r.tag[0]);
+    expect(tags).toEqual(['tender', 'award']);
+    const award = (
+      one.releases as { awards?: { value: { amount: number }; suppliers: { name: string }[] }[] }[]
+    )[1]!.awards![0]!;
+    expect(award.value.amount).toBe(180000);
+    expect(award.suppliers[0]!.name).toMatch(/^Test Supplier \d+ Ltd$/);
+    expect(JSON.stringify(one)).not.toContain('Two teams of four.');
+    // The schema is not a rubber stamp: a release without its required fields fails it.
+    expect(validate({ ...one, releases: [{ ocid: notice.ocid }] })).toBe(false);
+
+    const awardRow = await db()
+      .selectFrom('procurement_awards')
+      .selectAll()
+      .where('notice_id', '=', notice.id)
+      .executeTakeFirstOrThrow();
+    const before = await procurementFigures(db(), {
+      from: new Date(0),
+      to: new Date(Date.now() + 86_400_000 * 400),
+    });
+    const order = await raiseOrder(
+      db(),
+      owner,
+      { awardId: awardRow.id, description: 'First quarter', amount: '45,000' },
+      after,
+    );
+    expect(order.ok).toBe(true);
+    const orderId = order.ok ? order.order.id : '';
+    const outOfOrder = await advanceOrder(db(), owner, { orderId, step: 'approved' }, after);
+    expect(!outOfOrder.ok && outOfOrder.errors[0]!.message).toBe('procurement.order.outOfOrder');
+    expect((await advanceOrder(db(), owner, { orderId, step: 'received' }, after)).ok).toBe(true);
+    expect(
+      (
+        await advanceOrder(
+          db(),
+          owner,
+          { orderId, step: 'invoiced', invoiceNumber: 'INV-1', invoiceAmount: '44000' },
+          after,
+        )
+      ).ok,
+    ).toBe(true);
+    expect((await advanceOrder(db(), owner, { orderId, step: 'approved' }, after)).ok).toBe(true);
+    await expect(
+      advanceOrder(db(), await actor(CHELTENHAM), { orderId, step: 'received' }, after),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+    const figures = await procurementFigures(db(), {
+      from: new Date(0),
+      to: new Date(Date.now() + 86_400_000 * 400),
+    });
+    expect(figures.ordersRaised - before.ordersRaised).toBe(1);
+    expect(figures.orderedPence - before.orderedPence).toBe(4_500_000);
+    expect(figures.approvedForPaymentPence - before.approvedForPaymentPence).toBe(4_400_000);
+    const stroudOnly = await procurementFigures(db(), {
+      organisationId: (await userOf(CHELTENHAM)).organisationId!,
+      from: new Date(0),
+      to: new Date(Date.now() + 86_400_000 * 400),
+    });
+    expect(stroudOnly.orderedPence).toBe(0);
+  });
+});
+
+describe('demo data', () => {
+  it('the demo supplier is registered and Stroud’s cleaning opportunity with Cheltenham is open', async () => {
+    const supplier = await db()
+      .selectFrom('procurement_suppliers')
+      .selectAll()
+      .where('company_number', '=', DEMO_SUPPLIER.companiesHouseNumber)
+      .executeTakeFirstOrThrow();
+    expect(supplier.vat_number).toBe(DEMO_SUPPLIER.vatNumber);
+    const page = await new Visitor(app.baseUrl).get('/procurement');
+    expect(page.html).toContain('Cleaning of council offices in Stroud and Cheltenham');
+  });
+});
+
+describe('pages', () => {
+  it('the bakery’s administrator registers it on the page: a bad VAT number gets an error summary, then it is saved', async () => {
+    const citizen = new Visitor(app.baseUrl);
+    await citizen.signIn('citizen@example.com', 'demo-citizen-password');
+    const form = await citizen.get('/procurement/suppliers/register');
+    expect(form.status).toBe(200);
+    const businessId = /name="businessId" type="radio" value="([0-9a-f-]{36})"/.exec(
+      form.html,
+    )?.[1];
+    expect(businessId).toBeDefined();
+    const fields = {
+      businessId: businessId!,
+      companyNumber: '09876543',
+      vatNumber: 'GB 999 9999 74',
+      isSme: 'yes',
+      sectors: ['15000000', '55000000'],
+      regions: ['E12000009', 'W92000004'],
+      alerts: 'yes',
+    };
+    const refused = await citizen.post('/procurement/suppliers/register', fields);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('govuk-error-summary');
+    expect(refused.html).toContain('Check the VAT number');
+    const saved = await citizen.post('/procurement/suppliers/register', {
+      ...fields,
+      vatNumber: 'GB 999 9999 73',
+    });
+    expect(saved.status).toBe(303);
+    const list = await citizen.get('/procurement/suppliers');
+    expect(list.html).toContain('999999973');
+    expect(list.html).toContain('Food, beverages, tobacco and related products');
+    const welsh = await citizen.get('/procurement/suppliers?lang=cy');
+    expect(welsh.html).toContain('Eich cyfrifon cyflenwr');
+  });
+
+  it('another body’s staff and suppliers get 404 on a body’s procurement pages', async () => {
+    const notice = await published(new Date(), { title: 'Staff pages test' });
+    const cheltenham = new Visitor(app.baseUrl);
+    await cheltenham.signIn(CHELTENHAM, 'demo-cheltenham-caseworker');
+    expect((await cheltenham.get(`/staff/procurement/${notice.id}`)).status).toBe(404);
+    const supplier = new Visitor(app.baseUrl);
+    await supplier.signIn(DEMO_SUPPLIER.administratorEmail, 'demo-supplier-password');
+    expect((await supplier.get('/staff/procurement')).status).toBe(404);
+    const owner = new Visitor(app.baseUrl);
+    await owner.signIn(OWNER, 'demo-stroud-service-owner');
+    const overview = await owner.get(`/staff/procurement/${notice.id}`);
+    expect(overview.status).toBe(200);
+    expect(overview.html).toContain('Staff pages test');
+    const publish = await owner.get('/staff/procurement/new');
+    const bad = await owner.post('/staff/procurement/new', { title: '' });
+    expect(publish.status).toBe(200);
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('Enter a title');
+    const edit = await owner.get(`/staff/procurement/${notice.id}/edit`);
+    expect(edit.status).toBe(200);
+    expect(edit.html).toContain('value="Staff pages test"');
+    expect(edit.html).toContain('What changed');
+    const fields = Object.fromEntries(
+      Object.entries(noticeForm(new Date(), { title: 'Staff pages test, changed' })).filter(
+        ([name]) => name !== 'partners',
+      ),
+    ) as Record<string, string>;
+    const unexplained = await owner.post(`/staff/procurement/${notice.id}/edit`, fields);
+    expect(unexplained.status).toBe(400);
+    expect(unexplained.html).toContain('Say what changed');
+    const changed = await owner.post(`/staff/procurement/${notice.id}/edit`, {
+      ...fields,
+      changeSummary: 'New title',
+    });
+    expect(changed.status).toBe(303);
+    const page = await new Visitor(app.baseUrl).get(`/procurement/${notice.id}`);
+    expect(page.html).toContain('Staff pages test, changed');
+    expect(page.html).toContain('Version 2');
+  });
+});
