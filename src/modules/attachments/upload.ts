@@ -260,11 +260,16 @@ async function storeChecked(
       done(null, chunk);
     },
   });
-  try {
-    await Promise.all([pipeline(part.file, watcher), store.put(key, watcher)]);
-  } catch (error) {
+  // Both sides settle before anything is cleaned up: the store removes its partial file only
+  // once its own write has failed, which may come after the reading side's failure.
+  const [read, stored] = await Promise.allSettled([
+    pipeline(part.file, watcher),
+    store.put(key, watcher),
+  ]);
+  const failed = [stored, read].find((result) => result.status === 'rejected');
+  if (failed) {
     await store.delete(key).catch(() => undefined);
-    throw storeFull(error) ?? error;
+    throw storeFull(failed.reason) ?? failed.reason;
   }
   const refuse = async (problem: UploadProblem): Promise<UploadOutcome> => {
     await store.delete(key);

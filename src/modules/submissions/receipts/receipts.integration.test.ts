@@ -18,7 +18,11 @@ let app: TestApp;
 const db = () => app.platform.database.db;
 
 beforeAll(async () => {
-  app = await startTestApp({ BASE_URL: BASE_URL });
+  app = await startTestApp({
+    BASE_URL: BASE_URL,
+    // A site that is not localhost needs its own secret (the development one is refused).
+    SESSION_SECRET: 'receipts-test-secret-0123456789-abcdefgh',
+  });
 });
 afterAll(async () => {
   await app?.close();

@@ -257,7 +257,7 @@ describe('the A–Z of public bodies', () => {
       ['B', ['Bristol City Council']],
       ['C', ['Cabinet Office', 'Cardiff Council', 'Cheltenham Borough Council']],
       ['D', ['Department for Work and Pensions']],
-      ['G', ['Gloucestershire County Council']],
+      ['G', ['Gloucestershire County Council', 'Gloucestershire Customer Contact Centre']],
       ['S', ['Sport Wales', 'Stroud District Council']],
       ['W', ['Welsh Government']],
     ]);
@@ -277,6 +277,7 @@ describe('the A–Z of public bodies', () => {
       [
         'C',
         [
+          'Canolfan Gyswllt Cwsmeriaid Swydd Gaerloyw',
           'Cyngor Bwrdeistref Cheltenham',
           'Cyngor Caerdydd',
           'Cyngor Dinas Bryste',
