@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,10 +10,9 @@ import {
 } from '../../src/modules/submissions/hub/testing/receiver.js';
 import { weekdayAhead } from '../helpers/app.js';
 import {
-  CLI_ARGS,
   eventually,
   freePort,
-  PROJECT_ROOT,
+  runJoinedup,
   startJoinedup,
   throwAwayDatabase,
   type RunningJoinedup,
@@ -34,7 +31,6 @@ const TOTAL = 40;
 const CONCURRENCY = 6;
 const CUT_AFTER = 12;
 const OUTAGE_MS = 4_000;
-const exec = promisify(execFile);
 
 /** A TCP relay to PostgreSQL that can be cut: every connection dropped, new ones refused. */
 class DatabaseRelay {
@@ -93,16 +89,8 @@ describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL restarting under load', (
     return url.toString();
   };
 
-  async function cli(...args: string[]): Promise<string> {
-    const childEnv: Record<string, string | undefined> = { ...process.env };
-    for (const name of ['BASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'NODE_OPTIONS'])
-      delete childEnv[name];
-    const { stdout } = await exec(process.execPath, [...CLI_ARGS, ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...childEnv, DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: database.url },
-    });
-    return stdout.trim();
-  }
+  const cli = (...args: string[]) =>
+    runJoinedup({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: database.url }, ...args);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'joinedup-db-outage-'));

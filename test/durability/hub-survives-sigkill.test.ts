@@ -1,18 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startReceiver,
   type WebhookReceiver,
 } from '../../src/modules/submissions/hub/testing/receiver.js';
 import {
-  CLI_ARGS,
   eventually,
   freePort,
-  PROJECT_ROOT,
+  runJoinedup,
   startJoinedup,
   seededDataDir,
   throwAwayDatabase,
@@ -34,8 +31,6 @@ const TOTAL = 40;
 const CONCURRENCY = 6;
 /** Kill once this many answers have come back, with more requests in flight and still to send. */
 const KILL_AFTER = 15;
-
-const exec = promisify(execFile);
 
 function weekdayAhead(days: number): string {
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
@@ -66,16 +61,7 @@ describe('the hub survives SIGKILL under load', () => {
   });
 
   /** One `joinedup <command>` run to its end (the server is not running then: PGlite is one process's). */
-  async function cli(...args: string[]): Promise<string> {
-    const childEnv: Record<string, string | undefined> = { ...process.env };
-    for (const name of ['DATABASE_URL', 'BASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'NODE_OPTIONS'])
-      delete childEnv[name];
-    const { stdout } = await exec(process.execPath, [...CLI_ARGS, ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...childEnv, ...env() },
-    });
-    return stdout.trim();
-  }
+  const cli = (...args: string[]) => runJoinedup(env(), ...args);
 
   async function start(): Promise<RunningJoinedup> {
     const child = await startJoinedup({

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,10 +11,9 @@ import {
 } from '../../src/modules/submissions/hub/testing/receiver.js';
 import { Visitor, weekdayAhead } from '../helpers/app.js';
 import {
-  CLI_ARGS,
   eventually,
   freePort,
-  PROJECT_ROOT,
+  runJoinedup,
   startJoinedup,
   throwAwayDatabase,
   type RunningJoinedup,
@@ -34,7 +31,6 @@ import { applyForBulkyWaste } from '../helpers/journeys.js';
 const NODES = 3;
 const SUBMISSIONS = 30;
 const SERVICE = 'request-a-bulky-waste-collection';
-const exec = promisify(execFile);
 
 interface RoundRobin {
   url: string;
@@ -94,16 +90,7 @@ describe.skipIf(!process.env.DATABASE_URL)('three nodes on one PostgreSQL', () =
 
   const env = () => ({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: database.url });
 
-  async function cli(...args: string[]): Promise<string> {
-    const childEnv: Record<string, string | undefined> = { ...process.env };
-    for (const name of ['BASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'NODE_OPTIONS'])
-      delete childEnv[name];
-    const { stdout } = await exec(process.execPath, [...CLI_ARGS, ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...childEnv, ...env() },
-    });
-    return stdout.trim();
-  }
+  const cli = (...args: string[]) => runJoinedup(env(), ...args);
 
   async function query<T>(text: string): Promise<T[]> {
     const client = new pg.Client({ connectionString: database.url });

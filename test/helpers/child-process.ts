@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
@@ -61,6 +62,22 @@ const SCRUBBED = [
   'LOG_LEVEL',
   'NODE_OPTIONS',
 ];
+
+/**
+ * Runs one `joinedup <args>` command to its end with `env` (the runner's own settings scrubbed,
+ * as for {@link startJoinedup}) and gives back what it printed, trimmed.
+ *
+ * @example const key = await runJoinedup({ DATA_DIR, DATABASE_URL }, 'hub:key:create', '--org', 'stroud', '--scope', 'submit');
+ */
+export async function runJoinedup(env: Record<string, string>, ...args: string[]): Promise<string> {
+  const childEnv: Record<string, string | undefined> = { ...process.env };
+  for (const name of SCRUBBED) delete childEnv[name];
+  const { stdout } = await promisify(execFile)(process.execPath, [...CLI_ARGS, ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...childEnv, ...env },
+  });
+  return stdout.trim();
+}
 
 export interface RunningJoinedup {
   child: ChildProcess;
