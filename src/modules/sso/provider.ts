@@ -189,7 +189,7 @@ export async function buildProvider(
     // one) may have its relying parties on this machine; anywhere else the guard stays.
     fetch: (url, options) => {
       const local = LOCAL_HOSTS.has(new URL(url instanceof Request ? url.url : url).hostname);
-      if (!local || !isDevelopmentSite(config)) return globalThis.fetch(url, options);
+      if (!local || !config.developmentSite) return globalThis.fetch(url, options);
       const { dispatcher: _guarded, ...unguarded } = options as RequestInit & {
         dispatcher?: unknown;
       };
@@ -383,10 +383,6 @@ function pick<T extends Record<string, unknown>>(from: T, keys: string[]): Parti
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-function isDevelopmentSite(config: Config): boolean {
-  return !config.BASE_URL || LOCAL_HOSTS.has(new URL(config.baseUrl).hostname);
-}
 
 const KNOWN_ERRORS = new Set([
   'invalid_client',

@@ -179,9 +179,6 @@ export function paymentsApiRoutes(
 ): void {
   const { db, config } = context;
   const links: LinkContext = { baseUrl: config.baseUrl, secret: config.SESSION_SECRET };
-  const developmentSite = ['localhost', '127.0.0.1', '[::1]'].includes(
-    new URL(config.baseUrl).hostname,
-  );
   apiSecurityScheme(app, SCHEME, {
     type: 'http',
     scheme: 'bearer',
@@ -243,7 +240,7 @@ export function paymentsApiRoutes(
             'Invalid Idempotency-Key: 1 to 255 printable characters',
             'Idempotency-Key',
           );
-        const payment = parseNewPayment(request.body, developmentSite);
+        const payment = parseNewPayment(request.body, config.developmentSite);
         const caller = callerOf(request);
         const { payment: row, replayed } = await db.transaction().execute((trx) =>
           createPayment(trx, {
