@@ -65,7 +65,13 @@ export async function preparePgliteDumps(): Promise<{ migrated: string; seeded: 
     const dump = async (file: string) => {
       // A checkpoint first, so each copy starts without replaying the seed's write-ahead log.
       await pglite.query('checkpoint');
-      const tar = Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
+      const current = await pglite.query<{ segment: string }>(
+        'select pg_walfile_name(pg_current_wal_insert_lsn()) as segment',
+      );
+      const tar = withoutPreallocatedWal(
+        Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()),
+        current.rows[0]!.segment,
+      );
       mkdirSync(directory, { recursive: true });
       // Written aside and renamed, so a run that stops half way never leaves half a dump.
       writeFileSync(`${file}.${process.pid}`, tar);
@@ -81,6 +87,26 @@ export async function preparePgliteDumps(): Promise<{ migrated: string; seeded: 
 }
 
 /**
+ * The dump without the write-ahead log segments PostgreSQL made ready for later (named after the
+ * one in use): 16 MiB each of nothing a copy needs, which every test file would load again.
+ * PostgreSQL makes new ones when it needs them. A tar is a 512-byte header (the name first, the
+ * size in octal at byte 124) and the content padded to 512 bytes.
+ */
+export function withoutPreallocatedWal(tar: Buffer, currentSegment: string): Buffer {
+  const kept: Buffer[] = [];
+  for (let offset = 0; offset + 512 <= tar.length; ) {
+    const header = tar.subarray(offset, offset + 512);
+    const size = parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/, ''), 8) || 0;
+    const length = 512 + Math.ceil(size / 512) * 512;
+    const name = header.subarray(0, 100).toString('latin1').replace(/\0.*$/, '');
+    const segment = /(?:^|\/)pg_wal\/([0-9A-F]{24})$/.exec(name)?.[1];
+    if (!segment || segment <= currentSegment) kept.push(tar.subarray(offset, offset + length));
+    offset += length;
+  }
+  return Buffer.concat(kept);
+}
+
+/**
  * Dumps of older sources are no use any more, but a run started a moment ago (another terminal,
  * a source edited since) may still be reading its own: only those untouched for an hour go.
  */
@@ -93,7 +119,7 @@ function forgetOldDumps(cache: string): void {
   }
 }
 
-/** A digest of everything the dumps are made from: the migrations and the source (seeds included). */
+/** A digest of everything the dumps are made from: the migrations, the source (seeds included) and this file. */
 function sourceDigest(): string {
   const digest = createHash('sha256');
   const add = (directory: string) => {
@@ -110,6 +136,8 @@ function sourceDigest(): string {
   };
   add(path.join(PROJECT_ROOT, 'migrations'));
   add(path.join(PROJECT_ROOT, 'src'));
+  // How the dumps are made.
+  digest.update(readFileSync(fileURLToPath(import.meta.url)));
   digest.update(readFileSync(path.join(PROJECT_ROOT, 'package-lock.json')));
   return digest.digest('hex').slice(0, 16);
 }

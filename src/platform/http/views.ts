@@ -24,6 +24,7 @@ export async function registerViews(
       throwOnUndefined: false,
       noCache: false,
       onConfigure: (env: nunjucks.Environment) => {
+        shareCompiledTemplates(env);
         env.addFilter('date', (value: Date | string, locale: 'en' | 'cy') =>
           formatDate(value, locale),
         );
@@ -38,6 +39,65 @@ export async function registerViews(
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     setPageLocals(request, reply, navigation);
   });
+}
+
+/** A template's source and the code Nunjucks compiled from it, by file. */
+const compiledTemplates = new Map<string, { source: string; code: unknown }>();
+
+interface TemplateSource {
+  src: string | { type: 'code'; obj: unknown };
+  path: string;
+  noCache: boolean;
+}
+
+/**
+ * Makes every Nunjucks environment in this process reuse the code compiled from a template file
+ * rather than compile it again. Compiling is most of the cost of a page's first render, and
+ * several apps in one process (the test suite starts one per file) would each pay it. The code
+ * takes the environment as an argument when it runs, so each app keeps its own filters and
+ * globals; a file whose text has changed is compiled afresh.
+ */
+function shareCompiledTemplates(env: nunjucks.Environment): void {
+  const environment = env as unknown as {
+    loaders: { getSource(name: string): TemplateSource | null }[];
+    asyncFilters: string[];
+    extensionsList: unknown[];
+    opts: object;
+  };
+  const compiler = (
+    nunjucks as unknown as {
+      compiler: {
+        compile(
+          source: string,
+          asyncFilters: string[],
+          extensions: unknown[],
+          name: string,
+          opts: object,
+        ): string;
+      };
+    }
+  ).compiler;
+  for (const loader of environment.loaders) {
+    const getSource = loader.getSource.bind(loader);
+    loader.getSource = (name) => {
+      const found = getSource(name);
+      if (!found || typeof found.src !== 'string') return found;
+      let compiled = compiledTemplates.get(found.path);
+      if (compiled?.source !== found.src) {
+        const code = compiler.compile(
+          found.src,
+          environment.asyncFilters,
+          environment.extensionsList,
+          found.path,
+          environment.opts,
+        );
+        // What Nunjucks' own Template does with the code it compiles.
+        compiled = { source: found.src, code: new Function(code)() };
+        compiledTemplates.set(found.path, compiled);
+      }
+      return { ...found, src: { type: 'code', obj: compiled.code } };
+    };
+  }
 }
 
 /** What every template may use: language, translator, user, navigation, CSP nonce, CSRF token. */

@@ -12,8 +12,24 @@ export function isLocale(value: unknown): value is Locale {
 
 export type Messages = Record<Locale, Record<string, string>>;
 
-/** Every `locales/[topic.]en.json` and `locales/[topic.]cy.json` under src/, merged; keys are namespaced. */
-export async function loadMessages(root = projectPath('src')): Promise<Messages> {
+const loaded = new Map<string, Promise<Messages>>();
+
+/**
+ * Every `locales/[topic.]en.json` and `locales/[topic.]cy.json` under src/, merged; keys are
+ * namespaced. Read once per process: what is shipped does not change while it runs.
+ */
+export function loadMessages(root = projectPath('src')): Promise<Messages> {
+  let messages = loaded.get(root);
+  if (!messages) {
+    messages = readMessages(root);
+    // A failed read (a duplicate key, say) is not kept: the next call reads again.
+    messages.catch(() => loaded.delete(root));
+    loaded.set(root, messages);
+  }
+  return messages;
+}
+
+async function readMessages(root: string): Promise<Messages> {
   const messages: Messages = { en: {}, cy: {} };
   for (const file of await findLocaleFiles(root)) {
     // `en.json`, or `<topic>.en.json` so one module's messages can sit in several files.
@@ -25,7 +41,9 @@ export async function loadMessages(root = projectPath('src')): Promise<Messages>
       messages[locale][key] = value;
     }
   }
-  return messages;
+  Object.freeze(messages.en);
+  Object.freeze(messages.cy);
+  return Object.freeze(messages);
 }
 
 async function findLocaleFiles(dir: string): Promise<string[]> {
