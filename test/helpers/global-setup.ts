@@ -94,9 +94,10 @@ export async function preparePgliteDumps(): Promise<{ migrated: string; seeded: 
  */
 export function withoutPreallocatedWal(tar: Buffer, currentSegment: string): Buffer {
   const kept: Buffer[] = [];
-  for (let offset = 0; offset + 512 <= tar.length; ) {
+  for (let offset = 0; offset + 512 <= tar.length;) {
     const header = tar.subarray(offset, offset + 512);
-    const size = parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/, ''), 8) || 0;
+    const size =
+      parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/, ''), 8) || 0;
     const length = 512 + Math.ceil(size / 512) * 512;
     const name = header.subarray(0, 100).toString('latin1').replace(/\0.*$/, '');
     const segment = /(?:^|\/)pg_wal\/([0-9A-F]{24})$/.exec(name)?.[1];
