@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../test/helpers/app.js';
 import { aSignedInCitizen } from '../../../test/helpers/citizens.js';
 import { mailsTo } from '../../../test/helpers/outbox.js';
-import { foiDue, stageDue } from './clock/statutory-clock.js';
+import {
+  dueAfterFee,
+  foiDue,
+  mayStillAskForReview,
+  reviewDue,
+  stageDue,
+} from './clock/statutory-clock.js';
+import { addWorkingDays } from '../casework/index.js';
+import { appropriateLimitPence, estimateCost } from './rules/fees.js';
 import { correspondencePersonalData } from './queries/personal-data.js';
 import { correspondenceRetention } from './retention.js';
 
@@ -187,6 +195,11 @@ describe('staff of the body, and no one else', () => {
       ['clarify', { question: 'Which years?' }],
       ['extend', { days: '10', reason: 's43' }],
       ['assign', { ownerId: '' }],
+      ['estimate', { locating: '30' }],
+      ['fee', { amount: '5.00', description: 'Postage' }],
+      ['fee-paid', {}],
+      ['refuse-cost', { advice: 'Narrow it to one year.' }],
+      ['review', { reviewReason: 'The answer is wrong.' }],
     ] as const) {
       const response = await cheltenham.post(
         `/staff/correspondence/${reference}/${action}`,
@@ -530,5 +543,298 @@ describe('retention', () => {
       id: row.id,
       reference,
     });
+  });
+});
+
+/** A caseworker answers an FOI request in full; returns the caseworker who answered. */
+async function answer(reference: string): Promise<Visitor> {
+  const caseworker = await staff('caseworker');
+  await caseworker.get(`/staff/correspondence/${reference}`);
+  const answered = await caseworker.post(`/staff/correspondence/${reference}/respond`, {
+    outcome: 'refused',
+    exemptions: ['s43'],
+    response: 'The contract prices are commercially sensitive.',
+  });
+  expect(answered.status, answered.html).toBe(303);
+  return caseworker;
+}
+
+describe('internal review of an FOI answer', () => {
+  it('the requester asks from their account; the original answerer may not decide it; a colleague does, and the requester is told in Welsh of the ICO', async () => {
+    const citizen = await aSignedInCitizen(app);
+    const { reference } = await make('foi', citizen.visitor, { email: citizen.email });
+    await db()
+      .updateTable('correspondence')
+      .set({ language: 'cy' })
+      .where('reference', '=', reference)
+      .execute();
+    const own = `/account/correspondence/${reference}`;
+    expect((await citizen.visitor.get(own)).html).not.toContain('Ask for an internal review');
+    const caseworker = await answer(reference);
+    expect((await citizen.visitor.get(own)).html).toContain('Ask for an internal review');
+    const empty = await citizen.visitor.post(`${own}/review`, {});
+    expect(empty.status).toBe(400);
+    expect(empty.html).toContain('Enter why the answer should be looked at again');
+    const before = await count();
+    // Someone else may not ask for a review of this person's request.
+    const other = await aSignedInCitizen(app);
+    await other.visitor.get('/foi/request');
+    expect((await other.visitor.post(`${own}/review`, { reviewReason: 'x' })).status).toBe(404);
+    expect(await count()).toBe(before);
+
+    await citizen.visitor.get(own);
+    const asked = await citizen.visitor.post(`${own}/review`, {
+      reviewReason: 'Section 43 does not cover prices paid years ago.',
+    });
+    expect(asked.status, asked.html).toBe(303);
+    const location = asked.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/account\/correspondence\/IR-[A-Z0-9]{8}$/);
+    const irReference = location.split('/').at(-1)!;
+    const review = await item(irReference);
+    const request = await item(reference);
+    expect(review).toMatchObject({
+      kind: 'review',
+      review_of: request.id,
+      account_id: citizen.userId,
+      organisation_id: request.organisation_id,
+      language: 'cy',
+      state: 'open',
+    });
+    expect(review.due_at).toEqual(reviewDue(review.received_at));
+    expect((await mailsTo(db(), citizen.email)).at(-1)!.subject).toContain(irReference);
+    // One review per answer.
+    await citizen.visitor.get(own);
+    const again = await citizen.visitor.post(`${own}/review`, { reviewReason: 'Again.' });
+    expect(again.status).toBe(400);
+    expect(again.html).toContain('already been asked for');
+
+    // On the body's queue of reviews, linked to the request.
+    const queue = await caseworker.get('/staff/correspondence?kind=review');
+    expect(queue.html).toContain(irReference);
+    const page = await caseworker.get(`/staff/correspondence/${irReference}`);
+    expect(page.html).toContain(reference);
+    expect(page.html).toContain('You gave the answer under review');
+    expect(page.html).not.toContain('Record the decision');
+    const byAnswerer = await caseworker.post(`/staff/correspondence/${irReference}/decide`, {
+      outcome: 'upheld',
+      reasons: 'I was right.',
+    });
+    expect(byAnswerer.status).toBe(400);
+    expect(byAnswerer.html).toContain('Someone else must decide the internal review');
+    expect((await item(irReference)).state).toBe('open');
+
+    // Another body's staff learn nothing.
+    const cheltenham = await staff('cheltenham');
+    expect((await cheltenham.get(`/staff/correspondence/${irReference}`)).status).toBe(404);
+    await cheltenham.get('/staff/correspondence');
+    const foreign = await cheltenham.post(`/staff/correspondence/${irReference}/decide`, {
+      outcome: 'overturned',
+      reasons: 'No.',
+    });
+    expect(foreign.status).toBe(404);
+    expect((await item(irReference)).state).toBe('open');
+
+    const leader = await staff('leader');
+    const decidePage = await leader.get(`/staff/correspondence/${irReference}`);
+    expect(decidePage.html).toContain('Record the decision');
+    const noOutcome = await leader.post(`/staff/correspondence/${irReference}/decide`, {
+      reasons: 'Some of it.',
+    });
+    expect(noOutcome.status).toBe(400);
+    expect(noOutcome.html).toContain('Choose the outcome of the review');
+    const decided = await leader.post(`/staff/correspondence/${irReference}/decide`, {
+      outcome: 'partly-upheld',
+      reasons: 'The 2019 prices may be released; later ones stay withheld under section 43.',
+    });
+    expect(decided.status, decided.html).toBe(303);
+    const done = await item(irReference);
+    expect(done).toMatchObject({ state: 'closed', outcome: 'partly-upheld', due_at: null });
+    const mail = (await mailsTo(db(), citizen.email)).at(-1)!;
+    expect(mail.subject).toContain('Canlyniad yr adolygiad mewnol');
+    expect(mail.text).toContain('The 2019 prices may be released');
+    expect(mail.text).toContain('Swyddfa’r Comisiynydd Gwybodaeth');
+    const actions = await db()
+      .selectFrom('audit_log')
+      .select('action')
+      .where('resource_id', '=', done.id)
+      .where('action', 'like', 'correspondence.review%')
+      .execute();
+    expect(actions.map((a) => a.action).sort()).toEqual([
+      'correspondence.review.asked',
+      'correspondence.reviewed',
+    ]);
+    const yours = await citizen.visitor.get(`/account/correspondence/${irReference}`);
+    expect(yours.html).toContain('ico.org.uk/make-a-complaint');
+  });
+
+  it('a review asked for more than 40 working days after the answer is refused; within them it is not', async () => {
+    const { reference } = await make('foi');
+    const caseworker = await answer(reference);
+    const respondedAt = (await item(reference)).responded_at!;
+    const limit = addWorkingDays(respondedAt, 40);
+    expect(mayStillAskForReview(respondedAt, limit)).toBe(true);
+    expect(mayStillAskForReview(respondedAt, new Date(limit.getTime() + 1))).toBe(false);
+    // Answered 41 working days ago: too late, from staff recording it as from the requester.
+    await db()
+      .updateTable('correspondence')
+      .set({ responded_at: new Date(Date.now() - 70 * 86_400_000) })
+      .where('reference', '=', reference)
+      .execute();
+    const before = await count();
+    await caseworker.get(`/staff/correspondence/${reference}`);
+    const late = await caseworker.post(`/staff/correspondence/${reference}/review`, {
+      reviewReason: 'Please look again.',
+    });
+    expect(late.status).toBe(400);
+    expect(late.html).toContain('within 40 working days of the answer');
+    expect(await count()).toBe(before);
+    // A review cannot be asked of a request not yet answered.
+    const { reference: open } = await make('foi');
+    await caseworker.get(`/staff/correspondence/${open}`);
+    const early = await caseworker.post(`/staff/correspondence/${open}/review`, {
+      reviewReason: 'Please look again.',
+    });
+    expect(early.status).toBe(409);
+    expect(await count()).toBe(before + 1);
+  });
+});
+
+describe('FOI costs and fees', () => {
+  it('the appropriate limit is £600 for government departments and £450 for councils, at £25 an hour', () => {
+    const hours = { determining: 1, locating: 10, retrieving: 5, extracting: 3 };
+    expect(appropriateLimitPence({ type: 'central-department' })).toBe(60000);
+    expect(appropriateLimitPence({ type: 'executive-agency' })).toBe(60000);
+    expect(appropriateLimitPence({ type: 'district' })).toBe(45000);
+    expect(estimateCost(hours, 45000)).toMatchObject({ costPence: 47500, overLimit: true });
+    expect(estimateCost(hours, 60000)).toMatchObject({ costPence: 47500, overLimit: false });
+    // Exactly at the limit is not over it: the regulations say "exceeds".
+    expect(estimateCost({ ...hours, extracting: 2 }, 45000).overLimit).toBe(false);
+  });
+
+  it('refusing on cost needs an estimate over the limit, and gives the advice with the estimate', async () => {
+    const { reference, email } = await make('foi');
+    const caseworker = await staff('caseworker');
+    await caseworker.get(`/staff/correspondence/${reference}`);
+    const noEstimate = await caseworker.post(`/staff/correspondence/${reference}/refuse-cost`, {
+      advice: 'Narrow it to one year.',
+    });
+    expect(noEstimate.status).toBe(400);
+    const bad = await caseworker.post(`/staff/correspondence/${reference}/estimate`, {
+      locating: 'ten',
+      retrieving: '-1',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('Enter a number of hours from 0 to 10,000');
+    const none = await caseworker.post(`/staff/correspondence/${reference}/estimate`, {});
+    expect(none.status).toBe(400);
+    expect(none.html).toContain('Enter the hours for at least one activity');
+    expect((await item(reference)).cost_hours).toBeNull();
+    const within = await caseworker.post(`/staff/correspondence/${reference}/estimate`, {
+      determining: '1',
+      locating: '8',
+      retrieving: '5',
+      extracting: '4',
+    });
+    expect(within.status).toBe(303);
+    const withinPage = await caseworker.get(`/staff/correspondence/${reference}`);
+    expect(withinPage.html).toContain('£450.00 — within the limit');
+    expect(withinPage.html).not.toContain('Refuse and send the advice');
+    const refused = await caseworker.post(`/staff/correspondence/${reference}/refuse-cost`, {
+      advice: 'Narrow it to one year.',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('Record an estimate over the appropriate limit');
+    expect((await item(reference)).state).toBe('open');
+
+    const over = await caseworker.post(`/staff/correspondence/${reference}/estimate`, {
+      determining: '1',
+      locating: '8',
+      retrieving: '5',
+      extracting: '4.25',
+    });
+    expect(over.status).toBe(303);
+    const overPage = await caseworker.get(`/staff/correspondence/${reference}`);
+    expect(overPage.html).toContain('£450.00 — over the limit');
+    const noAdvice = await caseworker.post(`/staff/correspondence/${reference}/refuse-cost`, {});
+    expect(noAdvice.status).toBe(400);
+    expect(noAdvice.html).toContain('Enter the advice and assistance');
+    const done = await caseworker.post(`/staff/correspondence/${reference}/refuse-cost`, {
+      advice: 'We could give the figures for 2024 alone within the limit.',
+    });
+    expect(done.status, done.html).toBe(303);
+    expect(await item(reference)).toMatchObject({
+      state: 'closed',
+      outcome: 'refused',
+      exemptions: ['s12'],
+      response: 'We could give the figures for 2024 alone within the limit.',
+    });
+    const mail = (await mailsTo(db(), email)).at(-1)!;
+    expect(mail.text).toContain('£456.25');
+    expect(mail.text).toContain('£450.00');
+    expect(mail.text).toContain('figures for 2024 alone');
+  });
+
+  it('a fees notice stops the clock until the fee is paid; payment moves the due date on by the working days waited', async () => {
+    // s.10(2): notice Monday 16 November 2026, paid Wednesday 18th: three working days disregarded.
+    const due = new Date('2026-12-11T23:59:59.999Z');
+    expect(
+      dueAfterFee(due, new Date('2026-11-16T10:00:00Z'), new Date('2026-11-18T15:00:00Z')),
+    ).toEqual(addWorkingDays(due, 3));
+    // Given on a Saturday and paid on the Monday after: one working day.
+    expect(
+      dueAfterFee(due, new Date('2026-11-21T10:00:00Z'), new Date('2026-11-23T09:00:00Z')),
+    ).toEqual(addWorkingDays(due, 1));
+
+    const { reference, email } = await make('foi');
+    const caseworker = await staff('caseworker');
+    await caseworker.get(`/staff/correspondence/${reference}`);
+    const bad = await caseworker.post(`/staff/correspondence/${reference}/fee`, {
+      amount: '12.5p',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('Enter an amount in pounds');
+    expect(bad.html).toContain('Enter what the fee is for');
+    expect((await item(reference)).state).toBe('open');
+    const dueBefore = (await item(reference)).due_at!;
+    const given = await caseworker.post(`/staff/correspondence/${reference}/fee`, {
+      amount: '12.50',
+      description: '200 pages copied at 5p a page, and postage',
+    });
+    expect(given.status, given.html).toBe(303);
+    let row = await item(reference);
+    expect(row).toMatchObject({ state: 'fee-due', due_at: null, fee_pence: 1250 });
+    expect(row.due_before_fee).toEqual(dueBefore);
+    expect((await mailsTo(db(), email)).at(-1)!.text).toContain('£12.50');
+    const page = await caseworker.get(`/staff/correspondence/${reference}`);
+    expect(page.html).toContain('Waiting for the fee (clock stopped)');
+    // Nothing may be answered while the clock is stopped for the fee.
+    const answered = await caseworker.post(`/staff/correspondence/${reference}/respond`, {
+      outcome: 'given-in-full',
+      response: 'Here it is.',
+    });
+    expect(answered.status).toBe(409);
+
+    // The notice was given a week ago; the fee arrives today.
+    const noticeAt = new Date(Date.now() - 7 * 86_400_000);
+    await db()
+      .updateTable('correspondence')
+      .set({ fee_notice_at: noticeAt })
+      .where('reference', '=', reference)
+      .execute();
+    await caseworker.get(`/staff/correspondence/${reference}`);
+    const paid = await caseworker.post(`/staff/correspondence/${reference}/fee-paid`, {});
+    expect(paid.status).toBe(303);
+    row = await item(reference);
+    expect(row.state).toBe('open');
+    expect(row.due_at).toEqual(dueAfterFee(dueBefore, noticeAt, row.fee_paid_at!));
+    expect(row.due_at!.getTime()).toBeGreaterThan(dueBefore.getTime());
+    // One notice a request: not again once paid.
+    await caseworker.get(`/staff/correspondence/${reference}`);
+    const second = await caseworker.post(`/staff/correspondence/${reference}/fee`, {
+      amount: '1.00',
+      description: 'Postage',
+    });
+    expect(second.status).toBe(409);
+    expect((await item(reference)).fee_pence).toBe(1250);
   });
 });

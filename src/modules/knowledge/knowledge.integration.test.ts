@@ -614,3 +614,121 @@ describe('when an owner’s account is deleted', () => {
     expect(forAdmins.map((a) => a.id)).toContain(id);
   });
 });
+
+describe('the directory API', () => {
+  // A JSON answer, whose shape each test checks field by field.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type Json = any;
+  const json = async (visitor: Visitor, path: string) => {
+    const response = await visitor.get(path);
+    return { status: response.status, body: JSON.parse(response.html) as Json };
+  };
+
+  it('gives any staff member every body’s contact points and experts, a page at a time, without who edited them', async () => {
+    const cheltenham = await staff('cheltenham');
+    const first = await json(cheltenham, '/api/v1/knowledge/contact-points?per_page=2');
+    expect(first.status).toBe(200);
+    const total = await count('knowledge_contact_points');
+    expect(first.body).toMatchObject({
+      total_items: total,
+      total_pages: Math.ceil(total / 2),
+      page: 1,
+      per_page: 2,
+    });
+    expect(first.body.items).toHaveLength(2);
+    const second = await json(cheltenham, '/api/v1/knowledge/contact-points?per_page=2&page=2');
+    const ids = (page: typeof first) => page.body.items.map((i: { id: string }) => i.id);
+    expect(ids(second).some((id: string) => ids(first).includes(id))).toBe(false);
+    const all = await json(cheltenham, '/api/v1/knowledge/contact-points?per_page=100');
+    const stroud = all.body.items.find((p: { phone: string | null }) =>
+      p.phone?.startsWith('+441453'),
+    );
+    expect(stroud.organisation.name).toBe('Stroud District Council');
+    expect(stroud.phone_national).toMatch(/^01453/);
+    expect(stroud.opening_hours[0]).toEqual({
+      weekday: expect.any(Number),
+      opens: expect.stringMatching(/^\d\d:\d\d$/),
+      closes: expect.stringMatching(/^\d\d:\d\d$/),
+    });
+    expect(all.body.items[0]).not.toHaveProperty('updated_by');
+    const experts = await json(cheltenham, '/api/v1/knowledge/experts');
+    expect(experts.status).toBe(200);
+    expect(experts.body.total_items).toBe(await count('knowledge_experts'));
+    expect(experts.body.items[0]).toEqual({
+      id: expect.any(String),
+      organisation: expect.objectContaining({ name: expect.any(String) }),
+      name: expect.any(String),
+      role: expect.any(String),
+      topics: expect.any(String),
+      how_to_reach: expect.any(String),
+    });
+  });
+
+  it('filters routing rules by service key and by the caller’s postcode, most specific area first', async () => {
+    const counter = await staff('counter');
+    const stroud = await json(
+      counter,
+      '/api/v1/knowledge/routing-rules?service=pay-council-tax&postcode=gl5%204ub',
+    );
+    expect(stroud.status).toBe(200);
+    expect(stroud.body.total_items).toBe(1);
+    expect(stroud.body.items[0]).toMatchObject({
+      service_key: 'pay-council-tax',
+      area: { gss: 'E07000082', name: 'Stroud' },
+      organisation: { name: 'Stroud District Council' },
+    });
+    const cheltenham = await json(
+      counter,
+      '/api/v1/knowledge/routing-rules?service=pay-council-tax&postcode=GL50%201PP',
+    );
+    expect(cheltenham.body.items.map((r: { area: { gss: string } }) => r.area.gss)).toEqual([
+      'E07000078',
+    ]);
+    // Every rule in Stroud's areas: the district's before the county's before England's.
+    const areas = await json(counter, '/api/v1/knowledge/routing-rules?postcode=GL5%204UB');
+    const order = areas.body.items.map((r: { area: { gss: string } }) => r.area.gss);
+    expect(order).toContain('E10000013');
+    expect(order).toContain('E92000001');
+    expect(order.indexOf('E07000082')).toBeLessThan(order.indexOf('E10000013'));
+    expect(order.indexOf('E10000013')).toBeLessThan(order.indexOf('E92000001'));
+    expect(order).not.toContain('E07000078');
+    const unfiltered = await json(counter, '/api/v1/knowledge/routing-rules?per_page=100');
+    expect(unfiltered.body.total_items).toBe(await count('knowledge_routing_rules'));
+  });
+
+  it('refuses a bad query with the field and the reason (400)', async () => {
+    const counter = await staff('counter');
+    for (const [query, field, reason] of [
+      ['per_page=500', 'query.per_page', 'must be 100 or fewer'],
+      ['page=0', 'query.page', 'must be 1 or more'],
+      ['service=Pay%20Council%20Tax', 'query.service', 'must be a service key'],
+      ['postcode=NOT%20A%20CODE', 'query.postcode', 'must be a full UK postcode'],
+      ['postcode=AB1%202XY', 'query.postcode', 'is not in the ONS Postcode Directory'],
+    ] as const) {
+      const answer = await json(counter, `/api/v1/knowledge/routing-rules?${query}`);
+      expect(answer.status, query).toBe(400);
+      expect(answer.body.errors[0].error).toBe('validation_error');
+      expect(answer.body.errors[0].message).toContain(`${field}: ${reason}`);
+    }
+  });
+
+  it('is for staff only: 401 signed out, 404 for a citizen; described in the OpenAPI document', async () => {
+    const anonymous = new Visitor(app.baseUrl);
+    expect((await anonymous.get('/api/v1/knowledge/contact-points')).status).toBe(401);
+    const { visitor } = await aSignedInCitizen(app);
+    for (const path of ['contact-points', 'experts', 'routing-rules'])
+      expect((await visitor.get(`/api/v1/knowledge/${path}`)).status, path).toBe(404);
+    const document = JSON.parse((await anonymous.get('/api/openapi.json')).html) as {
+      paths: Record<string, { get: { parameters: { name: string }[]; tags: string[] } }>;
+    };
+    const rules = document.paths['/api/v1/knowledge/routing-rules']!.get;
+    expect(rules.parameters.map((p) => p.name).sort()).toEqual([
+      'page',
+      'per_page',
+      'postcode',
+      'service',
+    ]);
+    expect(document.paths['/api/v1/knowledge/experts']).toBeDefined();
+    expect(document.paths['/api/v1/knowledge/contact-points']).toBeDefined();
+  });
+});

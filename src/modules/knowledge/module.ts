@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
+import { directoryApiRoutes } from './api/directory.js';
 import { articleRoutes } from './pages/articles.js';
 import { directoryRoutes } from './pages/directory.js';
 import { findRoutes } from './pages/find.js';
@@ -19,6 +20,7 @@ export const knowledgeModule: ModuleManifest = {
     findRoutes(app, context);
     articleRoutes(app, context);
     directoryRoutes(app, context);
+    directoryApiRoutes(app, context);
   },
   async onAccountEvent(trx, event) {
     if (event.type !== 'deleted') return;

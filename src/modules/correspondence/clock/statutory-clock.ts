@@ -10,7 +10,8 @@
  * runs a fresh 20 working days. Where it needs longer to weigh the public interest (s.10(3)) it
  * may extend by a reasonable time, which the ICO's guidance caps at 20 more working days.
  */
-import { addWorkingDays, workingDaysBetween } from '../../casework/index.js';
+import { londonDate } from '../../../platform/time/london.js';
+import { addWorkingDays, isWorkingDay, workingDaysBetween } from '../../casework/index.js';
 
 /** s.10(1): twenty working days after the day of receipt. */
 export const FOI_WORKING_DAYS = 20;
@@ -68,4 +69,35 @@ export function stageDue(startedAt: Date, days: number): Date {
 export function workingDaysOverdue(dueAt: Date | null, now: Date): number {
   if (!dueAt || now.getTime() <= dueAt.getTime()) return 0;
   return Math.max(1, workingDaysBetween(dueAt, now));
+}
+
+/**
+ * The ICO's target for an internal review of an FOI answer: 20 working days from receiving the
+ * request for review (Code of Practice under s.45, para. 5.4; 40 in exceptional cases).
+ */
+export const REVIEW_WORKING_DAYS = 20;
+
+/** How long after the answer a requester may ask for an internal review (Code of Practice, para. 5.4). */
+export const REVIEW_ASKING_WORKING_DAYS = 40;
+
+/** When an internal review asked for at `askedAt` should be decided. */
+export function reviewDue(askedAt: Date): Date {
+  return addWorkingDays(askedAt, REVIEW_WORKING_DAYS);
+}
+
+/** Whether an internal review may still be asked for at `now`: within 40 working days of the answer. */
+export function mayStillAskForReview(respondedAt: Date, now: Date): boolean {
+  return now.getTime() <= addWorkingDays(respondedAt, REVIEW_ASKING_WORKING_DAYS).getTime();
+}
+
+/**
+ * The due date once the fee in a s.9 fees notice is paid: the date the notice stopped, moved on
+ * by the working days from the day the notice was given to the day the fee arrived, both
+ * counted (s.10(2): those days are disregarded).
+ *
+ * @example dueAfterFee(due, notice, paid) // due + working days in [notice day, paid day]
+ */
+export function dueAfterFee(dueBefore: Date, noticeAt: Date, paidAt: Date): Date {
+  const days = workingDaysBetween(noticeAt, paidAt) + (isWorkingDay(londonDate(noticeAt)) ? 1 : 0);
+  return days > 0 ? addWorkingDays(dueBefore, days) : dueBefore;
 }

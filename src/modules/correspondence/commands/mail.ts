@@ -15,7 +15,15 @@ const loaded = () => (messages ??= loadMessages());
 
 /** The e-mails to requesters, each `correspondence.mail.<kind>.subject` and `.body` in the locales. */
 export type CorrespondenceMailKind =
-  'acknowledged' | 'clarification' | 'extended' | 'escalated' | 'responded' | 'final';
+  | 'acknowledged'
+  | 'clarification'
+  | 'extended'
+  | 'escalated'
+  | 'responded'
+  | 'final'
+  | 'cost-refused'
+  | 'fee-notice'
+  | 'fee-paid';
 
 /** The requester's due date in their language ("4 December 2026"). */
 export function dueText(item: Pick<CorrespondenceRow, 'due_at'>, locale: Locale): string {

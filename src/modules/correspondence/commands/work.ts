@@ -26,7 +26,10 @@ import { dueText, queueRequesterMail } from './mail.js';
 export type WorkOutcome = Outcome<{ item: CorrespondenceRow }>;
 
 /** Someone else changed it first, or the action does not fit its state. */
-const STATE_CHANGED: FieldError = { field: 'state', message: 'correspondence.state.changed' };
+export const STATE_CHANGED: FieldError = {
+  field: 'state',
+  message: 'correspondence.state.changed',
+};
 
 /**
  * The item, locked, when the user works its body's correspondence; 404 otherwise (another
@@ -42,7 +45,8 @@ export async function lockForWork(
   return item;
 }
 
-async function update(
+/** Writes a change to a locked item, moving its version on (the optimistic check's counter). */
+export async function update(
   trx: Db,
   item: CorrespondenceRow,
   changes: Updateable<CorrespondenceTable>,
@@ -55,7 +59,8 @@ async function update(
     .executeTakeFirstOrThrow();
 }
 
-async function audit(
+/** Records a change to an item in the audit log, as `correspondence.<action>`. */
+export async function audit(
   trx: Db,
   actor: Actor,
   item: CorrespondenceRow,
@@ -71,7 +76,7 @@ async function audit(
   });
 }
 
-async function bodyOf(trx: Db, item: CorrespondenceRow): Promise<OrganisationRow> {
+export async function bodyOf(trx: Db, item: CorrespondenceRow): Promise<OrganisationRow> {
   const body = await findOrganisationById(trx, item.organisation_id);
   if (!body) throw new Error(`No organisation ${item.organisation_id}`);
   return body;
@@ -105,7 +110,8 @@ export async function respond(
   now: Date,
 ): Promise<WorkOutcome> {
   const item = await lockForWork(trx, user, reference);
-  if (item.kind === 'member' || item.state !== 'open')
+  // A member's letter is drafted and cleared; an internal review is decided (commands/review.ts).
+  if (item.kind === 'member' || item.kind === 'review' || item.state !== 'open')
     return { ok: false, errors: [STATE_CHANGED] };
   const final = item.kind === 'foi' || item.stage === 2;
   const changed = await update(trx, item, {

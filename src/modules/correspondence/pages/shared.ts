@@ -49,7 +49,9 @@ export async function bodiesOf(db: Db, items: Pick<CorrespondenceRow, 'organisat
 /** How a piece of correspondence stands against its clock: a flag, and days overdue. */
 export function clockView(item: Pick<CorrespondenceRow, 'due_at' | 'state'>, now: Date) {
   const risk: SlaRisk | 'paused' =
-    item.state === 'clarification' ? 'paused' : slaRisk(item.due_at, now);
+    item.state === 'clarification' || item.state === 'fee-due'
+      ? 'paused'
+      : slaRisk(item.due_at, now);
   return { risk, overdueDays: workingDaysOverdue(item.due_at, now) };
 }
 

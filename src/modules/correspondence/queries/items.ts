@@ -109,6 +109,7 @@ export async function queueCounts(db: Db, organisationId: string, now: Date) {
   const counts = {
     complaint: { open: 0, overdue: 0 },
     foi: { open: 0, overdue: 0 },
+    review: { open: 0, overdue: 0 },
     member: { open: 0, overdue: 0 },
   };
   for (const row of rows)
@@ -124,4 +125,18 @@ export async function itemsOfAccount(db: Db, accountId: string): Promise<Corresp
     .where('account_id', '=', accountId)
     .orderBy('received_at', 'desc')
     .execute();
+}
+
+/** The internal review of an FOI request, if one was asked for (one per answer). */
+export async function reviewOf(db: Db, requestId: string): Promise<CorrespondenceRow | undefined> {
+  return db
+    .selectFrom('correspondence')
+    .selectAll()
+    .where('review_of', '=', requestId)
+    .executeTakeFirst();
+}
+
+/** One piece of correspondence by its id (no policy: callers check who may see it). */
+export async function findById(db: Db, id: string): Promise<CorrespondenceRow | undefined> {
+  return db.selectFrom('correspondence').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -8,6 +8,7 @@ import {
   COMPLAINT_OUTCOMES,
   FOI_OUTCOMES,
   MEMBER_ROLES,
+  REVIEW_OUTCOMES,
   type CorrespondenceKind,
   type MemberRole,
   type Outcome as ResponseOutcome,
@@ -279,4 +280,19 @@ export function readSettings(
   const stage2 = read('stage2');
   const member = read('member');
   return errors.length > 0 ? { ok: false, errors } : { ok: true, stage1, stage2, member };
+}
+
+/** An internal review's decision: upheld, partly upheld or overturned, and the reasons. */
+export function readReviewDecision(
+  body: unknown,
+): Outcome<{ outcome: (typeof REVIEW_OUTCOMES)[number]; reasons: string }> {
+  const errors: FieldError[] = [];
+  const outcome = formText(body, 'outcome');
+  if (!(REVIEW_OUTCOMES as readonly string[]).includes(outcome))
+    errors.push({ field: 'outcome', message: 'correspondence.review.outcome.missing' });
+  const reasons = formText(body, 'reasons');
+  required(errors, 'reasons', reasons, LIMITS.response, 'correspondence.review');
+  return errors.length > 0
+    ? { ok: false, errors }
+    : { ok: true, outcome: outcome as (typeof REVIEW_OUTCOMES)[number], reasons };
 }

@@ -14,9 +14,10 @@ import {
 } from '../../../organisations/index.js';
 import { makeRequest } from '../../commands/make.js';
 import { parseReference } from '../../commands/reference.js';
+import { askForReview, isReviewable } from '../../commands/review.js';
 import { escalateComplaint } from '../../commands/work.js';
 import { disclosureLog, findDisclosure, type Disclosure } from '../../queries/disclosure-log.js';
-import { findByReference, itemsOfAccount } from '../../queries/items.js';
+import { findById, findByReference, itemsOfAccount, reviewOf } from '../../queries/items.js';
 import { mayEscalateOwn, mayViewOwn, requesterAccount } from '../../policies/correspondence.js';
 import { readNote, requestFormValues, type RequestForm } from '../../rules/forms.js';
 import { ombudsmanFor } from '../../rules/ombudsman.js';
@@ -192,7 +193,12 @@ export function publicCorrespondenceRoutes(app: FastifyInstance, context: AppCon
 
   async function yourItemView(request: FastifyRequest, found: NonNullable<Awaited<ReturnType<typeof ownItem>>>) {
     const body = await findOrganisationById(db, found.item.organisation_id);
+    const review = found.item.kind === 'foi' ? await reviewOf(db, found.item.id) : undefined;
+    const reviewed = found.item.review_of ? await findById(db, found.item.review_of) : undefined;
     return {
+      review,
+      reviewed,
+      mayAskReview: isReviewable(found.item, review, new Date()),
       item: found.item,
       stateKey: stateKey(found.item),
       body: bodyName(body, request.locale),
@@ -227,6 +233,28 @@ export function publicCorrespondenceRoutes(app: FastifyInstance, context: AppCon
       });
     context.wakeOutbox();
     return reply.redirect(`/account/correspondence/${found.item.reference}?done=escalated`, 303);
+  });
+
+  // The requester asks for an internal review of an FOI answer from their account.
+  app.post('/account/correspondence/:reference/review', async (request, reply) => {
+    const found = await ownItem(request, reply);
+    if (!found) return reply;
+    const read = readNote(request.body, 'reviewReason', 'correspondence.review');
+    const outcome = read.ok
+      ? await db
+          .transaction()
+          .execute((trx) =>
+            askForReview(trx, found.user, actorOf(request, found.user), found.item.reference, read.note, new Date()),
+          )
+      : read;
+    if (!outcome.ok)
+      return reply.code(outcome.errors[0]?.field === 'state' ? 409 : 400).view(YOUR_ITEM, {
+        ...(await yourItemView(request, found)),
+        values: request.body,
+        ...errorView(outcome.errors, request.t),
+      });
+    context.wakeOutbox();
+    return reply.redirect(`/account/correspondence/${outcome.item.reference}`, 303);
   });
 }
 

@@ -15,6 +15,19 @@ import { clearReply, recordMemberLetter, saveDraft, sendReply } from '../../comm
 import { parseReference } from '../../commands/reference.js';
 import { saveSettings } from '../../commands/settings.js';
 import {
+  costEstimateOf,
+  giveFeeNotice,
+  recordCostEstimate,
+  recordFeePaid,
+  refuseOnCost,
+} from '../../commands/fees.js';
+import {
+  askForReview,
+  decideReview,
+  isOriginalAnswerer,
+  isReviewable,
+} from '../../commands/review.js';
+import {
   askClarification,
   assignOwner,
   escalateComplaint,
@@ -26,9 +39,11 @@ import {
 } from '../../commands/work.js';
 import {
   COMPLAINT_OUTCOMES,
+  COST_ACTIVITIES,
   FOI_OUTCOMES,
   KINDS,
   MEMBER_ROLES,
+  REVIEW_OUTCOMES,
   type CorrespondenceKind,
   type CorrespondenceRow,
 } from '../../db/tables.js';
@@ -39,7 +54,15 @@ import {
   maySetCorrespondenceRules,
   mayWorkCorrespondence,
 } from '../../policies/correspondence.js';
-import { findByReference, queueCounts, queueOf, settingsOf } from '../../queries/items.js';
+import {
+  findById,
+  findByReference,
+  queueCounts,
+  queueOf,
+  reviewOf,
+  settingsOf,
+} from '../../queries/items.js';
+import { poundsText, readCostEstimate, readFeeNotice } from '../../rules/fees.js';
 import {
   EXEMPTIONS,
   QUALIFIED_EXEMPTIONS,
@@ -48,6 +71,7 @@ import {
   readExtension,
   readNote,
   readResponse,
+  readReviewDecision,
   readSettings,
 } from '../../rules/forms.js';
 import { actorOf, bodyName, clockView, stateKey } from '../shared.js';
@@ -235,6 +259,13 @@ export function staffCorrespondenceRoutes(app: FastifyInstance, context: AppCont
     ]);
     const names = new Map(colleagues.map((c) => [c.id, c.display_name]));
     const open = item.state === 'open';
+    // An FOI request and its internal review link to each other; a review shows the answer it reviews.
+    const [review, reviewed, estimate] = await Promise.all([
+      item.kind === 'foi' ? reviewOf(db, item.id) : undefined,
+      item.review_of ? findById(db, item.review_of) : undefined,
+      costEstimateOf(db, item),
+    ]);
+    const answeredIt = !!reviewed && isOriginalAnswerer(user, reviewed);
     return {
       item,
       body: bodyName(body, request.locale),
@@ -243,11 +274,32 @@ export function staffCorrespondenceRoutes(app: FastifyInstance, context: AppCont
       owner: item.owner_id ? (names.get(item.owner_id) ?? '') : '',
       colleagues,
       history: historyOf(history, names),
-      outcomes: item.kind === 'foi' ? FOI_OUTCOMES : COMPLAINT_OUTCOMES,
+      review,
+      reviewed,
+      answeredIt,
+      estimate: estimate && {
+        ...estimate,
+        cost: poundsText(estimate.costPence),
+        limit: poundsText(estimate.limitPence),
+      },
+      fee: item.fee_pence ? poundsText(item.fee_pence) : null,
+      activities: COST_ACTIVITIES,
+      outcomes:
+        item.kind === 'foi'
+          ? FOI_OUTCOMES
+          : item.kind === 'review'
+            ? REVIEW_OUTCOMES
+            : COMPLAINT_OUTCOMES,
       exemptions: EXEMPTIONS,
       qualified: QUALIFIED_EXEMPTIONS,
       may: {
-        respond: item.kind !== 'member' && open,
+        respond: item.kind !== 'member' && item.kind !== 'review' && open,
+        decide: item.kind === 'review' && open && !answeredIt,
+        askReview: isReviewable(item, review, now),
+        estimate: item.kind === 'foi' && open,
+        refuseOnCost: item.kind === 'foi' && open && !!estimate?.overLimit,
+        feeNotice: item.kind === 'foi' && open && !item.fee_notice_at && !!item.due_at,
+        feePaid: item.state === 'fee-due',
         clarify: item.kind === 'foi' && open && item.extension_days === null,
         clarified: item.kind === 'foi' && item.state === 'clarification',
         extend: item.kind === 'foi' && open && mayExtend(item, now),
@@ -366,6 +418,52 @@ export function staffCorrespondenceRoutes(app: FastifyInstance, context: AppCont
       publishDisclosure(trx, user, actorOf(request, user), reference, read, new Date()),
     );
   });
+  action('review', async (user, reference, request) => {
+    const read = readNote(request.body, 'reviewReason', 'correspondence.review');
+    if (!read.ok) return read;
+    return tx((trx) =>
+      askForReview(trx, user, actorOf(request, user), reference, read.note, new Date()),
+    );
+  });
+  action('decide', async (user, reference, request) => {
+    const read = readReviewDecision(request.body);
+    if (!read.ok) return read;
+    return tx((trx) =>
+      decideReview(
+        trx,
+        user,
+        actorOf(request, user),
+        reference,
+        { outcome: read.outcome, reasons: read.reasons },
+        new Date(),
+      ),
+    );
+  });
+  action('estimate', async (user, reference, request) => {
+    const read = readCostEstimate(request.body);
+    if (!read.ok) return read;
+    return tx((trx) =>
+      recordCostEstimate(trx, user, actorOf(request, user), reference, read.hours, new Date()),
+    );
+  });
+  action('refuse-cost', async (user, reference, request) => {
+    const read = readNote(request.body, 'advice', 'correspondence.cost');
+    if (!read.ok) return read;
+    return tx((trx) =>
+      refuseOnCost(trx, user, actorOf(request, user), reference, read.note, new Date()),
+    );
+  });
+  action('fee', async (user, reference, request) => {
+    const read = readFeeNotice(request.body);
+    if (!read.ok) return read;
+    const fee = { pence: read.pence, description: read.description };
+    return tx((trx) =>
+      giveFeeNotice(trx, user, actorOf(request, user), reference, fee, new Date()),
+    );
+  });
+  action('fee-paid', async (user, reference, request) =>
+    tx((trx) => recordFeePaid(trx, user, actorOf(request, user), reference, new Date())),
+  );
   action('assign', async (user, reference, request) =>
     tx((trx) =>
       assignOwner(trx, user, actorOf(request, user), reference, formText(request.body, 'ownerId')),
