@@ -23,8 +23,10 @@ import { hubDeliverySet, hubKeyCreate } from '../modules/submissions/index.js';
 import { apiKeyCreate } from '../modules/open311/index.js';
 import { payKeyCreate, payReconcile, payWebhookCreate } from '../modules/payments/index.js';
 import { retentionRunCommand } from '../modules/retention/index.js';
+import { performanceBackfillCommand } from '../modules/performance/index.js';
 import { MODULES } from './modules.js';
 import { createLogger, createPlatform } from './platform.js';
+import { secretsRotateCheck } from './secrets.js';
 import { DEMO_ACCOUNTS, isEmpty, seedDemo } from './seed.js';
 
 const USAGE = `Usage: joinedup <command>
@@ -37,6 +39,10 @@ const USAGE = `Usage: joinedup <command>
   user:create --email E --role R [--role R2] [--org SLUG] [--name N] [--password P]
                              create a staff user (with --org) or a citizen (without)
   org:list                   list organisations: slug, GSS code, name (tab-separated)
+  secrets:rotate-check [--reseal]
+                             after SESSION_SECRET changed: whether anything sealed still
+                             needs a secret in SESSION_SECRETS_PREVIOUS (exit 1 if so);
+                             --reseal first seals it all again under SESSION_SECRET
   oidc:client:create --name N --redirect-uri U [--redirect-uri U2] [--post-logout-redirect-uri U]
                      [--backchannel-logout-uri U] [--auth private_key_jwt|client_secret_post]
                      [--jwks-uri U | --jwks-file F] [--sector S]
@@ -71,6 +77,10 @@ const USAGE = `Usage: joinedup <command>
   address:import FILE        stream an address CSV (uprn,saon,paon,street,locality,town,postcode)
   retention:run [--dry-run]  delete or anonymise every body's records whose retention period is
                              over (as the nightly job does); --dry-run prints what it would do
+  performance:backfill [--since YYYY-MM-DD]
+                             record the performance facts of submissions, decisions, payments
+                             and changes of circumstances made before the performance module
+                             was installed (all, or since the date); safe to run again
   backup --out FILE          the embedded database (DATA_DIR/pglite) to FILE (.tar.gz) with a
                              manifest FILE.json (checksum, row counts); stop the node first.
                              PostgreSQL: use pg_dump and PITR (docs/operations/backups.md)
@@ -236,10 +246,18 @@ async function main(argv: string[]): Promise<number> {
           ),
         ),
       );
+    case 'performance:backfill':
+      return withDatabase(config, async (db) =>
+        printed(await performanceBackfillCommand(db, rest)),
+      );
     case 'backup':
       return backup(config, rest);
     case 'restore':
       return restore(config, rest);
+    case 'secrets:rotate-check':
+      return withDatabase(config, async (db) =>
+        printed(await secretsRotateCheck(db, config, rest)),
+      );
     case 'org:list':
       return withDatabase(config, async (db) => {
         for (const organisation of await listOrganisations(db))

@@ -28,6 +28,7 @@ describe('publishing and responding to a consultation in a browser', () => {
     await page.locator('#summary').fill('Where should the new bus station go?');
     await page.locator('#body').fill('We have two sites in mind.\n\nTell us which you prefer.');
     await page.locator('#audience').fill('People who use buses in Stroud');
+    await page.locator('#topic').selectOption('transport');
     for (const prefix of ['opensOn', 'closesOn']) {
       await page.locator(`#${prefix}-day`).fill(String(Number(day)));
       await page.locator(`#${prefix}-month`).fill(String(Number(month)));

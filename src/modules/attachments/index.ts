@@ -21,7 +21,13 @@ export {
   SHARED_READ_ACTION,
   type AttachmentGrant,
 } from './pages/download/routes.js';
-export { linkAttachments, UNSENT_RETENTION_DAYS } from './commands/attachments.js';
+/** A body's published files (a consultation's documents): kept with the body, sent after the caller's check. */
+export { sendPublishedAttachment } from './pages/download/routes.js';
+export {
+  keepAttachmentForBody,
+  linkAttachments,
+  UNSENT_RETENTION_DAYS,
+} from './commands/attachments.js';
 /** Retention: the files sent with applications whose period is over. */
 export { eraseAttachmentsOfSubmissions } from './retention.js';
 /** The hub registers `POST /api/v1/attachments` with its own key check. */

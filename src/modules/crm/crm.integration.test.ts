@@ -556,3 +556,223 @@ describe('retention of the contact log', () => {
     expect(left).toEqual([]);
   });
 });
+
+describe('assisted services needing a verified identity (level 3)', () => {
+  // A demo service at level 0, raised to 3 for this test only.
+  const LEVEL_3 = 'report-a-missed-bin-collection-stroud';
+
+  async function setLevel(slug: string, level: 0 | 3) {
+    await db()
+      .updateTable('services')
+      .set({ required_level: level })
+      .where('slug', '=', slug)
+      .execute();
+  }
+
+  it('refuses one for a customer whose account lacks a verified identity, on the desk and by URL, and logs it; allows it when the account holds one', async () => {
+    await setLevel(LEVEL_3, 3);
+    try {
+      const customer = await aCustomer();
+      const adviser = await staff('adviser');
+      expect((await confirm(adviser, customer)).status).toBe(303);
+      await adviser.get(`/adviser/customers/${customer.id}/assist`);
+      const refused = await adviser.post(`/adviser/customers/${customer.id}/assist`, {
+        serviceSlug: LEVEL_3,
+        channel: 'phone',
+        consent: 'yes',
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.html).toContain('href="#serviceSlug"');
+      expect(refused.html).toContain('This service needs a verified identity');
+      const sessions = () =>
+        db()
+          .selectFrom('crm_assisting_sessions')
+          .selectAll()
+          .where('customer_user_id', '=', customer.id)
+          .execute();
+      expect(await sessions()).toHaveLength(0);
+
+      // Assisting with another service does not open the level 3 one by its address.
+      await adviser.get(`/adviser/customers/${customer.id}/assist`);
+      const started = await adviser.post(`/adviser/customers/${customer.id}/assist`, {
+        serviceSlug: 'request-a-bulky-waste-collection',
+        channel: 'phone',
+        consent: 'yes',
+      });
+      expect(started.status).toBe(303);
+      const direct = await adviser.get(`/services/${LEVEL_3}/apply`);
+      expect(direct.status).toBe(403);
+      expect(direct.html).toContain('This service needs the customer’s verified identity');
+      const refusals = await auditOf('crm.customer.refused', customer.id);
+      expect(refusals.map((r) => r.details.refusal)).toEqual([
+        'identity-not-verified',
+        'identity-not-verified',
+      ]);
+
+      // Once the customer's own account holds a verified identity, the adviser may start it.
+      await db()
+        .updateTable('users')
+        .set({ identity_verified_at: new Date(), identity_method: 'online-known-facts' })
+        .where('id', '=', customer.id)
+        .execute();
+      await adviser.get(`/adviser/customers/${customer.id}/assist`);
+      const allowed = await adviser.post(`/adviser/customers/${customer.id}/assist`, {
+        serviceSlug: LEVEL_3,
+        channel: 'phone',
+        consent: 'yes',
+      });
+      expect(allowed.status, allowed.html.slice(0, 300)).toBe(303);
+      expect(allowed.headers.get('location')).toBe(`/services/${LEVEL_3}/apply`);
+      const starts = await auditOf('crm.assist.started', customer.id);
+      expect(starts.at(-1)!.details.service).toBe(LEVEL_3);
+    } finally {
+      await setLevel(LEVEL_3, 0);
+    }
+  });
+});
+
+describe('card payments over the phone (MOTO) for an assisted application', () => {
+  const PERMIT = '/services/resident-parking-permit-stroud/apply';
+
+  /** The adviser fills in the Stroud parking permit (a £60 fee) with the customer and sends it. */
+  async function sendPermitFor(adviser: Visitor, customer: { id: string; email: string }) {
+    expect((await confirm(adviser, customer)).status).toBe(303);
+    await adviser.get(`/adviser/customers/${customer.id}/assist`);
+    const started = await adviser.post(`/adviser/customers/${customer.id}/assist`, {
+      serviceSlug: 'resident-parking-permit-stroud',
+      channel: 'phone',
+      consent: 'yes',
+    });
+    expect(started.status, started.html.slice(0, 300)).toBe(303);
+    const answer = async (page: string, fields: Record<string, string>) => {
+      await adviser.get(`${PERMIT}/${page}`);
+      const response = await adviser.post(`${PERMIT}/${page}`, {
+        actingFor: customer.id,
+        ...fields,
+      });
+      expect(response.status, page).toBe(303);
+    };
+    await answer('permit', { permit: 'first' });
+    await answer('registration', { registration: 'AB12 CDE' });
+    await answer('address', {
+      'address-line1': '1 High Street',
+      'address-line2': '',
+      'address-town': 'Stroud',
+      'address-postcode': 'GL5 4UB',
+    });
+    await adviser.get(`${PERMIT}/check-answers`);
+    const declaration = await adviser.get(`${PERMIT}/declaration`);
+    const sent = await adviser.post(`${PERMIT}/submit`, {
+      draftId: hiddenValue(declaration.html, 'draftId'),
+      actingFor: customer.id,
+      agree: 'yes',
+    });
+    expect(sent.status).toBe(303);
+    const location = sent.headers.get('location')!;
+    expect(location).toMatch(new RegExp(`^/adviser/customers/${customer.id}\\?sent=JU-`));
+    return { location, reference: location.split('sent=')[1]! };
+  }
+
+  it('refuses while Stroud does not take them, then takes the fee on the adviser’s own card page; the customer sees the payment', async () => {
+    const customer = await aCustomer();
+    const adviser = await staff('adviser');
+    const { location, reference } = await sendPermitFor(adviser, customer);
+    const submission = () =>
+      db()
+        .selectFrom('submissions')
+        .selectAll()
+        .where('reference', '=', reference)
+        .executeTakeFirstOrThrow();
+    expect((await submission()).status).toBe('awaiting-payment');
+
+    // Refused: Stroud has not turned MOTO on. The record says so, offers no button, and logs it.
+    const record = await adviser.get(location);
+    expect(record.html).toContain(`Fee for ${reference}`);
+    expect(record.html).toContain('does not take card payments over the phone');
+    expect(record.html).not.toContain('Take a card payment now');
+    const refused = await adviser.post(`/adviser/customers/${customer.id}/pay`, { reference });
+    expect(refused.headers.get('location')).toBe(location);
+    const refusals = await auditOf('crm.payment.refused', customer.id);
+    expect(refusals.map((r) => r.details.reason)).toEqual(['moto-not-allowed']);
+    const motoPayments = () =>
+      db()
+        .selectFrom('payments')
+        .selectAll()
+        .where('reference', '=', reference)
+        .where('moto', '=', true)
+        .execute();
+    expect(await motoPayments()).toHaveLength(0);
+
+    const admin = await staff('admin');
+    await admin.get('/admin/payments/stroud');
+    expect(
+      (await admin.post('/admin/payments/stroud/settings', { motoAllowed: 'yes' })).status,
+    ).toBe(303);
+
+    const offered = await adviser.get(location);
+    expect(offered.html).toContain('Take a card payment now (card over the phone)');
+    const asked = await adviser.post(`/adviser/customers/${customer.id}/pay`, { reference });
+    expect(asked.status).toBe(303);
+    const nextUrl = asked.headers.get('location')!;
+    expect(nextUrl).toMatch(/^\/pay\//);
+
+    // The customer, or another adviser, cannot use the adviser's card page (and do not spend it).
+    const customerBrowser = new Visitor(app.baseUrl);
+    await customerBrowser.signIn(customer.email, customer.password);
+    expect((await customerBrowser.get(nextUrl)).status).toBe(404);
+    expect((await (await staff('stroudCounter')).get(nextUrl)).status).toBe(404);
+
+    const opened = await adviser.get(nextUrl);
+    expect(opened.status).toBe(303);
+    const cardPath = opened.headers.get('location')!;
+    const card = await adviser.get(cardPath);
+    expect(card.html).toContain('You are taking this card over the phone');
+    const paymentId = /\/pay\/card\/([a-z0-9]+)/.exec(cardPath)![1]!;
+    const submitted = await adviser.post(`/pay/card/${paymentId}`, {
+      cardNo: '4444333322221111',
+      expiryMonth: '12',
+      expiryYear: '39',
+      cardholderName: 'Casey Customer',
+      cvc: '123',
+    });
+    expect(submitted.status).toBe(303);
+    await adviser.get(submitted.headers.get('location')!);
+    const confirmed = await adviser.post(`/pay/confirm/${paymentId}`, {});
+    expect(confirmed.headers.get('location')).toBe(
+      `/adviser/customers/${customer.id}?paid=${reference}`,
+    );
+    const back = await adviser.get(confirmed.headers.get('location')!);
+    expect(back.html).toContain('Payment taken');
+    expect(back.html).toContain(`£60.00 was paid for ${reference}`);
+    expect((await submission()).status).not.toBe('awaiting-payment');
+
+    const [payment] = await motoPayments();
+    expect(payment).toMatchObject({ status: 'success', moto: true, email: customer.email });
+    expect(payment!.card_last_four).toBe('1111');
+    const adviserId = (
+      await db()
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', STAFF.adviser[0])
+        .executeTakeFirstOrThrow()
+    ).id;
+    expect(payment!.moto_user_id).toBe(adviserId);
+    const paymentAudit = await db()
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('resource_id', '=', payment!.id)
+      .where('action', '=', 'payments.moto.confirmed')
+      .execute();
+    expect(paymentAudit.map((a) => [a.actor_user_id, a.actor_role])).toEqual([
+      [adviserId, 'counter-adviser'],
+    ]);
+    expect(await auditOf('crm.payment.started', customer.id)).toHaveLength(1);
+
+    // The customer sees the payment among their own records.
+    const mine = await customerBrowser.get('/account/my-data.json');
+    expect(mine.status).toBe(200);
+    expect(mine.html).toContain(reference);
+    expect(mine.html).toContain('1111');
+    expect(mine.html).not.toContain('4444333322221111');
+  });
+});

@@ -1,13 +1,20 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
 import { hashSessionToken, SESSION_COOKIE } from '../identity/index.js';
-import { currentAccess } from './commands/access.js';
+import { findPublishedService } from '../catalogue/index.js';
+import { currentAccess, recordRefusal } from './commands/access.js';
+import { actorOf } from './commands/actor.js';
 import { assistingEntryFor } from './commands/assist.js';
 import { adminRoutes } from './pages/admin/routes.js';
 import { deskRoutes } from './pages/desk/routes.js';
-import { isAdviser, mayManageAgreements } from './policies/desk.js';
+import { isAdviser, mayAssistAtLevel, mayManageAgreements } from './policies/desk.js';
 import { crmPersonalData } from './queries/contacts.js';
 import { contactRetention } from './retention.js';
 import { findUserById } from '../identity/index.js';
+
+/** A service's online journey: `/services/<slug>/apply…`. */
+const ASSISTED_JOURNEY = /^\/services\/([a-z0-9-]+)\/apply(?:[/?]|$)/;
+/** Requests to a journey refused to the assisted customer, and whose record to go back to. */
+const refusedJourneys = new WeakMap<object, string>();
 
 /**
  * The adviser's desk of contact centres and one-stop shops: finding and confirming the caller,
@@ -29,8 +36,27 @@ export const crmModule: ModuleManifest = {
       if (!(await currentAccess(db, user, entry.customerId)).ok) return;
       const customer = await findUserById(db, entry.customerId);
       if (!customer || customer.deleted_at) return;
+      // A service needing a verified identity stays closed to an assisted customer without one,
+      // however the adviser reached it (not only through the desk's "fill in a service").
+      const slug = ASSISTED_JOURNEY.exec(request.url)?.[1];
+      const service = slug ? await findPublishedService(db, slug, 'en') : undefined;
+      if (service && !mayAssistAtLevel(service.requiredLevel, customer)) {
+        await recordRefusal(db, actorOf(request, user), customer.id, 'identity-not-verified');
+        refusedJourneys.set(request, customer.id);
+        return;
+      }
       user.actingFor = { userId: customer.id, displayName: customer.display_name };
       user.assisting = { channel: entry.channel, returnTo: `/adviser/customers/${customer.id}` };
+    });
+    // The refusal is drawn once the page's locals are set (the views' own onRequest hook).
+    app.addHook('preHandler', async (request, reply) => {
+      const customerId = refusedJourneys.get(request);
+      if (!customerId) return;
+      return reply.code(403).view('modules/crm/pages/desk/refused.njk', {
+        refusal: 'identity-not-verified',
+        confirmHref: null,
+        backLink: `/adviser/customers/${customerId}`,
+      });
     });
   },
   // A deleted account is assisted by no one; an adviser signed out everywhere assists no one.

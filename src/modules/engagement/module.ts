@@ -7,9 +7,18 @@ import {
 } from './consultations/commands/outcome.js';
 import { staffModerationRoutes } from './consultations/pages/staff/moderation-routes.js';
 import { staffConsultationRoutes } from './consultations/pages/staff/routes.js';
+import { staffDocumentRoutes } from './consultations/pages/staff/document-routes.js';
 import { isConsultationStaff } from './consultations/policies/consultations.js';
 import { consultationsPersonalData } from './consultations/queries/results.js';
-import { tellSubscribersOfPetition } from './home/commands/subscriptions.js';
+import {
+  CONSULTATION_CHANGED_TOPIC,
+  CONSULTATION_PUBLISHED_TOPIC,
+} from './consultations/commands/consultations.js';
+import { tellRespondentsOfChange } from './consultations/commands/versions.js';
+import {
+  tellSubscribersOfConsultation,
+  tellSubscribersOfPetition,
+} from './home/commands/subscriptions.js';
 import { engagementHomeRoutes } from './home/pages/routes.js';
 import { subscriptionsPersonalData } from './home/queries/home.js';
 import { petitionApiRoutes } from './petitions/api/routes.js';
@@ -45,13 +54,14 @@ export const engagementModule: ModuleManifest = {
       visibleTo: isConsultationStaff,
     },
   ],
-  routes(app, context) {
+  async routes(app, context) {
     publicPetitionRoutes(app, context);
     staffPetitionRoutes(app, context);
     petitionApiRoutes(app, context);
     publicConsultationRoutes(app, context);
     staffConsultationRoutes(app, context);
     staffModerationRoutes(app, context);
+    await staffDocumentRoutes(app, context);
     engagementHomeRoutes(app, context);
   },
   outboxHandlers(context) {
@@ -69,6 +79,24 @@ export const engagementModule: ModuleManifest = {
         await context.db
           .transaction()
           .execute((trx) => tellSubscribersOfPetition(trx, petitionId, context.config.baseUrl));
+      },
+      // A consultation just published: one e-mail to each confirmed subscriber it matches.
+      [CONSULTATION_PUBLISHED_TOPIC]: async (payload) => {
+        const { consultationId } = payload as { consultationId: string };
+        await context.db
+          .transaction()
+          .execute((trx) =>
+            tellSubscribersOfConsultation(trx, consultationId, context.config.baseUrl),
+          );
+      },
+      // A consultation edited after responses: one e-mail to each respondent who asked.
+      [CONSULTATION_CHANGED_TOPIC]: async (payload) => {
+        const { consultationId, version } = payload as { consultationId: string; version: number };
+        await context.db
+          .transaction()
+          .execute((trx) =>
+            tellRespondentsOfChange(trx, consultationId, version, context.config.baseUrl),
+          );
       },
       // A consultation's outcome just published: one e-mail to each respondent who asked.
       [OUTCOME_PUBLISHED_TOPIC]: async (payload) => {
@@ -132,7 +160,7 @@ export const engagementModule: ModuleManifest = {
     {
       table: 'engagement_subscriptions',
       description:
-        'Your subscriptions to new petitions: your e-mail address, the body and postcode district (or nationally) you chose, and when you confirmed',
+        'Your subscriptions to new petitions and consultations: your e-mail address, the body (petitions) or topic (consultations) and postcode district (or nationally) you chose, and when you confirmed',
       retention: 'Until you unsubscribe (the link is in every e-mail), then deleted',
     },
   ],

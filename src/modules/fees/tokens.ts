@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sessionSecrets, type SecretSource } from '../../platform/keyring/keyring.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -15,13 +16,20 @@ export function chargeToken(secret: string, chargeId: string): string {
   return `${chargeId}.${mac(secret, chargeId)}`;
 }
 
-/** The charge's id when the token is genuine; otherwise null. */
-export function chargeIdOf(secret: string, token: string): string | null {
+/**
+ * The charge's id when the token is genuine; otherwise null. A token made under a previous
+ * session secret (SESSION_SECRETS_PREVIOUS) is still genuine, so a link given out just before
+ * SESSION_SECRET changed still works.
+ */
+export function chargeIdOf(secrets: SecretSource, token: string): string | null {
   const [id, presented] = token.split('.');
   if (!id || !presented || !UUID.test(id)) return null;
-  const expected = Buffer.from(mac(secret, id));
   const given = Buffer.from(presented);
-  return expected.length === given.length && timingSafeEqual(expected, given) ? id : null;
+  const genuine = sessionSecrets(secrets).some((secret) => {
+    const expected = Buffer.from(mac(secret, id));
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+  return genuine ? id : null;
 }
 
 /** Where the payment pages send the person back to: our own path. */

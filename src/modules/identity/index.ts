@@ -43,7 +43,13 @@ export {
   spendCodes,
   type CodeCheck,
 } from './commands/codes.js';
-export { currentTotp, SIGN_IN_CODE, type CodeMethod } from './commands/second-factor.js';
+export {
+  currentTotp,
+  resealTotpSecrets,
+  sealedTotpCounts,
+  SIGN_IN_CODE,
+  type CodeMethod,
+} from './commands/second-factor.js';
 export { SECOND_FACTORS, type SecondFactor } from './db/tables.js';
 export {
   IDENTITY_DOCUMENTS,

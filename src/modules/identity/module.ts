@@ -37,8 +37,14 @@ const ROUTE_GROUPS: ((app: FastifyInstance, context: AppContext) => void | Promi
 export const identityModule: ModuleManifest = {
   name: 'identity',
   hooks(app, { db, config }) {
-    // Sets request.user; an idle or expired session is ended and the page says so.
-    app.addHook('onRequest', sessionHook(db, config.SESSION_IDLE_MINUTES));
+    // Sets request.user; an idle or expired session is ended and the page says so. Staff
+    // without a second factor are held at its set-up while STAFF_SECOND_FACTOR requires one.
+    app.addHook(
+      'onRequest',
+      sessionHook(db, config.SESSION_IDLE_MINUTES, {
+        staffSecondFactor: config.staffSecondFactor,
+      }),
+    );
     // Pages of a signed-in person carry the "You're about to be signed out" dialog.
     app.addHook('preHandler', timeoutWarningHook(config));
   },

@@ -2,8 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../platform/db/database.js';
 import type { NotifyApiKeyRow, NotifyServiceRow } from './db/tables.js';
 import type { Config } from '../../platform/config/config.js';
+import type { Opened, Sealer } from '../../platform/keyring/keyring.js';
 import { authError, NotifyError } from './errors.js';
-import { notifySealingKey, unseal } from './crypto.js';
+import { notifySealingKey } from './crypto.js';
 
 /** Notify's message for a token that cannot be read at all. */
 export const GENERAL_TOKEN_ERROR =
@@ -29,6 +30,33 @@ function decodePart(part: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** The key's secret, or undefined when no session secret on the keyring sealed it. */
+function openKeySecret(sealingKey: Sealer, key: NotifyApiKeyRow): Opened | undefined {
+  try {
+    return sealingKey.open(key.secret_sealed);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Seals a key's secret that opened under a previous session secret again under the current one,
+ * at its first honest use after a rotation, so that secret can leave SESSION_SECRETS_PREVIOUS.
+ */
+async function resealKey(
+  db: Db,
+  sealingKey: Sealer,
+  key: NotifyApiKeyRow,
+  secret: string,
+): Promise<void> {
+  await db
+    .updateTable('notify_api_keys')
+    .set({ secret_sealed: sealingKey.seal(secret) })
+    .where('id', '=', key.id)
+    .where('secret_sealed', '=', key.secret_sealed)
+    .execute();
+}
+
 /**
  * Checks a request's `Authorization: Bearer <JWT>` as GOV.UK Notify does: the `iss` claim names
  * the service; the signature (HS256) is tried against each of the service's keys; the key that
@@ -37,7 +65,7 @@ function decodePart(part: string): Record<string, unknown> {
  */
 export async function authenticate(
   db: Db,
-  sealingKey: Buffer,
+  sealingKey: Sealer,
   header: string | undefined,
   now = Date.now(),
 ): Promise<ApiCaller> {
@@ -74,14 +102,18 @@ export async function authenticate(
   const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
   const signature = Buffer.from(parts[2]!, 'base64url');
   for (const key of keys) {
-    const secret = unseal(sealingKey, key.secret_sealed);
-    const expected = createHmac('sha256', secret).update(signed).digest();
+    const opened = openKeySecret(sealingKey, key);
+    // Sealed under a session secret no longer on the keyring: it cannot be checked, so it
+    // matches nothing (`secrets:rotate-check` lists such keys before a secret is dropped).
+    if (!opened) continue;
+    const expected = createHmac('sha256', opened.plain).update(signed).digest();
     if (expected.length !== signature.length || !timingSafeEqual(expected, signature)) continue;
     if (head.alg !== 'HS256') throw authError('Invalid token: algorithm used is not HS256');
     if (typeof claims.iat !== 'number') throw authError(GENERAL_TOKEN_ERROR);
     if (Math.abs(now / 1000 - claims.iat) > CLOCK_SKEW_SECONDS)
       throw authError('Error: Your system clock must be accurate to within 30 seconds');
     if (key.revoked_at) throw authError('Invalid token: API key revoked');
+    if (opened.stale) await resealKey(db, sealingKey, key, opened.plain);
     return { service, key };
   }
   throw authError('Invalid token: API key not found');
@@ -106,14 +138,14 @@ export type NotifyRequestCaller =
  */
 export async function authenticateNotifyRequest(
   db: Db,
-  config: Pick<Config, 'SESSION_SECRET'>,
+  config: Pick<Config, 'SESSION_SECRET' | 'SESSION_SECRETS_PREVIOUS'>,
   authorizationHeader: string | undefined,
   now = Date.now(),
 ): Promise<NotifyRequestCaller> {
   try {
     const { service, key } = await authenticate(
       db,
-      notifySealingKey(config.SESSION_SECRET),
+      notifySealingKey(config),
       authorizationHeader,
       now,
     );

@@ -3,7 +3,13 @@
  * from here.
  */
 export { notifyModule } from './module.js';
-export { notifyKeyCreate, notifyTemplateCreate, type NotifyCommandResult } from './commands/cli.js';
+export {
+  notifyKeyCreate,
+  notifySealedCounts,
+  notifyTemplateCreate,
+  resealNotifySecrets,
+  type NotifyCommandResult,
+} from './commands/cli.js';
 export {
   createApiKey,
   ensureService,

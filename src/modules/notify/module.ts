@@ -19,7 +19,7 @@ export const notifyModule: ModuleManifest = {
     { text: 'notify.admin.nav', href: '/admin/notify', visibleTo: mayAdministerAnyNotify },
   ],
   routes(app, context) {
-    notifyApiRoutes(app, context, notifySealingKey(context.config.SESSION_SECRET));
+    notifyApiRoutes(app, context, notifySealingKey(context.config));
     providerStatusRoutes(app, context);
     notifyAdminRoutes(app, context);
   },
@@ -27,7 +27,7 @@ export const notifyModule: ModuleManifest = {
     return {
       // The platform's own e-mails, text messages and letters become notifications too.
       ...platformMessageHandlers(context.config),
-      ...notifyOutboxHandlers(context.config, notifySealingKey(context.config.SESSION_SECRET)),
+      ...notifyOutboxHandlers(context.config, notifySealingKey(context.config)),
     };
   },
   personalDataOf: notifyPersonalData,

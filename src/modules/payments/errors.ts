@@ -56,3 +56,10 @@ export const idempotencyConflict = () =>
     'P0191',
     'The Idempotency-Key has already been used to create a payment with a different request body',
   );
+/** Pay's answer to `moto: true` from an account that does not take MOTO payments (see commands/settings.ts). */
+export const motoNotAllowed = () =>
+  new PayError(
+    422,
+    'P0196',
+    'MOTO payments are not enabled for this account. Please contact support if you would like to process MOTO payments',
+  );

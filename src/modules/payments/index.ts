@@ -13,6 +13,7 @@ export {
   requestPayment,
   paymentSummary,
   refundPayment,
+  motoAllowed,
   InvalidPaymentRequest,
   type PaymentRequest,
   type PaymentSummary,

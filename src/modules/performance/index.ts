@@ -6,3 +6,5 @@
 export { performanceModule } from './module.js';
 export { loadMeasures, type Measures, type Scope } from './queries/measures.js';
 export { TRANSACTION_CHANNELS, type TransactionChannel } from './db/tables.js';
+/** `joinedup performance:backfill`: facts for what happened before the module was installed. */
+export { performanceBackfillCommand } from './commands/backfill.js';

@@ -1,16 +1,21 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
 import { JOURNEY_STEP_TOPIC } from '../forms/index.js';
+import { SHARING_MEASURE_TOPIC } from '../sharing/index.js';
 import { MEASURE_TOPIC } from '../submissions/index.js';
 import { JourneyStepSchema, recordJourneyStep } from './collect/journeys.js';
+import { measureChange } from './collect/sharing.js';
 import { measureSubmission } from './collect/transactions.js';
 import { publicPerformanceRoutes } from './pages/public/routes.js';
 import { staffPerformanceRoutes } from './pages/staff/routes.js';
 import { seesStaffPerformance } from './policies/performance.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * The performance platform: every completed transaction and every journey begun on a form is
  * measured from what happens in Joinedup (the submissions and forms modules announce them
- * through the outbox in the same transaction), kept as facts and daily roll-ups; dashboards
+ * through the outbox in the same transaction), kept as facts and daily roll-ups, and every change
+ * of circumstances told once (the sharing module announces it the same way); dashboards
  * (public and staff), BVPI 157 e-enablement, feedback after every transaction, unit costs and
  * open data are read from the roll-ups.
  */
@@ -39,6 +44,15 @@ export const performanceModule: ModuleManifest = {
           return;
         }
         await context.db.transaction().execute((trx) => recordJourneyStep(trx, step.data));
+      },
+      // A change of circumstances told, or one of its bodies told (or not): its facts move.
+      [SHARING_MEASURE_TOPIC]: async (payload) => {
+        const { changeId } = payload as { changeId?: unknown };
+        if (typeof changeId !== 'string' || !UUID.test(changeId)) {
+          context.logger.warn({ payload }, 'performance: malformed sharing measure ignored');
+          return;
+        }
+        await context.db.transaction().execute((trx) => measureChange(trx, changeId));
       },
     };
   },

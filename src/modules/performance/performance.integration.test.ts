@@ -14,8 +14,12 @@ import {
   BULKY_WASTE,
 } from '../../../test/helpers/journeys.js';
 import { londonDate } from '../../platform/time/london.js';
+import { DEMO_SERVICES } from '../catalogue/index.js';
+import { findOrganisationBySlug } from '../organisations/index.js';
+import { hubKeyCreate } from '../submissions/index.js';
+import { performanceBackfillCommand } from './commands/backfill.js';
 import { recordJourneyStep } from './collect/journeys.js';
-import { ALL } from './collect/rollups.js';
+import { ALL, replaceContribution, transactionDeltas } from './collect/rollups.js';
 import { measureSubmission } from './collect/transactions.js';
 
 let app: TestApp;
@@ -378,5 +382,275 @@ describe('the performance platform, from journeys people make', () => {
     expect(bad.html).toContain('href="#from"');
     const welsh = await new Visitor(app.baseUrl).get('/performance?lang=cy');
     expect(welsh.html).toContain('Perfformiad gwasanaethau cyhoeddus');
+  });
+});
+
+/** Walks tell us once for a change of address, ticking the given agreements' consents. */
+async function tellMove(visitor: Visitor, consents: string[]): Promise<void> {
+  const step = async (path: string, fields: Record<string, string | string[]>) => {
+    await visitor.get(path);
+    const response = await visitor.post(path, fields);
+    expect(response.status, `${path}: ${response.html.slice(0, 300)}`).toBe(303);
+  };
+  await step('/tell-us-once/change', { type: 'change-of-address' });
+  await step('/tell-us-once/step/postcode', { postcode: 'gl5 4ub' });
+  await step('/tell-us-once/step/address', { uprn: '900000000002' });
+  await step('/tell-us-once/step/moved', {
+    'movedOn-day': '2',
+    'movedOn-month': '11',
+    'movedOn-year': '2026',
+  });
+  await step('/tell-us-once/bodies', { consent: consents });
+  await step('/tell-us-once/check', {});
+}
+
+describe('joined-up services, purchasing and the back-fill', () => {
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    for (const slug of ['stroud', 'gloucestershire', 'dwp', 'cheltenham'])
+      ids[slug] = (await findOrganisationBySlug(db(), slug))!.id;
+  });
+
+  it('measures a change told once to two bodies and delivered to one as 50% delivered, told to every body 0%', async () => {
+    // Known to four bodies: Stroud (public task: no consent needed), Gloucestershire (consent,
+    // given), DWP (consent, not given) and Cheltenham (no agreement). Two are to be told.
+    const citizen = await aSignedInCitizen(app);
+    for (const slug of Object.keys(ids))
+      await db()
+        .insertInto('sharing_relationships')
+        .values({
+          organisation_id: ids[slug]!,
+          user_id: citizen.userId,
+          body_reference: `${slug}-${citizen.userId.slice(0, 8)}`,
+          matched_by: 'demo',
+          matched_reference: 'test',
+          declared_by_key_id: null,
+        })
+        .execute();
+    const county = await db()
+      .selectFrom('sharing_agreements')
+      .select('id')
+      .where('organisation_id', '=', ids.gloucestershire!)
+      .executeTakeFirstOrThrow();
+    await tellMove(citizen.visitor, [county.id]);
+    await app.platform.worker.drain();
+    // Stroud takes the change from its inbox; the county has not yet.
+    const key = await hubKeyCreate(db(), ['--org', 'stroud', '--scope', 'receive']);
+    const inbox = await fetch(`${app.baseUrl}/api/v1/sharing/inbox`, {
+      headers: { authorization: `Bearer ${key.out[0]}` },
+    });
+    expect(((await inbox.json()) as { changes: unknown[] }).changes).toHaveLength(1);
+    await app.platform.worker.drain();
+
+    const range = `from=${today}&to=${today}`;
+    const national = await new Visitor(app.baseUrl).get(`/performance?${range}`);
+    expect(row(national.html, 'Changes of circumstances told once')).toEqual(['1']);
+    expect(row(national.html, 'Bodies to be told')).toEqual(['2']);
+    expect(row(national.html, 'Delivered to the body')).toEqual(['50%']);
+    expect(row(national.html, 'Told to every body that should be told')).toEqual(['0%']);
+    expect(national.html).toContain('or the agreement&#39;s legal basis needs no consent');
+    // Stroud's own figure: its one change reached it, but not every body.
+    const stroud = await new Visitor(app.baseUrl).get(`/performance?${range}&body=stroud`);
+    expect(row(stroud.html, 'Delivered to the body')).toEqual(['100%']);
+    expect(row(stroud.html, 'Told to every body that should be told')).toEqual(['0%']);
+    const area = await new Visitor(app.baseUrl).get(`/performance?${range}&area=gloucestershire`);
+    expect(row(area.html, 'Delivered to the body')).toEqual(['50%']);
+    const welsh = await new Visitor(app.baseUrl).get(`/performance?${range}&lang=cy`);
+    expect(row(welsh.html, 'Wedi’u danfon i’r corff')).toEqual(['50%']);
+
+    const told = csv(
+      (await new Visitor(app.baseUrl).get(`/performance/data/tell-us-once.csv?${range}`)).html,
+    );
+    expect(told).toEqual([
+      expect.objectContaining({
+        body: 'gloucestershire',
+        to_be_told: '1',
+        delivered: '0',
+        delivered_share: '0',
+        told_every_body: '0',
+      }),
+      expect.objectContaining({
+        body: 'stroud',
+        to_be_told: '1',
+        delivered: '1',
+        delivered_share: '1',
+        told_every_body_share: '0',
+      }),
+    ]);
+    const lastYear = await new Visitor(app.baseUrl).get(
+      '/performance/data/tell-us-once.json?from=2025-01-01&to=2025-12-31',
+    );
+    expect(JSON.parse(lastYear.html).rows).toEqual([]);
+  });
+
+  it('counts the online services a person uses with the single account, by body', async () => {
+    const own = DEMO_SERVICES.filter((s) => s.organisation === 'stroud');
+    const single = own.filter((s) => s.formKey).length;
+    const online = own.filter(
+      (s) => s.formKey || s.channels.some((c) => c.kind === 'online-elsewhere'),
+    ).length;
+    expect(single).toBeGreaterThan(0);
+    expect(online).toBeGreaterThan(single);
+    const rows = JSON.parse(
+      (await new Visitor(app.baseUrl).get('/performance/data/single-account.json?body=stroud'))
+        .html,
+    ).rows;
+    expect(rows).toEqual([
+      {
+        body: 'stroud',
+        body_name: 'Stroud District Council',
+        online_services: online,
+        single_account_services: single,
+        single_account_share: Math.round((single / online) * 10_000) / 10_000,
+      },
+    ]);
+    const caseworker = await staff('caseworker');
+    const dashboard = await caseworker.get(`/staff/performance?from=${today}&to=${today}`);
+    expect(row(dashboard.html, 'Online services')).toEqual([String(online)]);
+    expect(row(dashboard.html, 'Used with the single account')).toEqual([String(single)]);
+  });
+
+  it('shows each body’s orders, invoices, approvals and prompt payment from its purchase orders', async () => {
+    const notice = await db()
+      .selectFrom('procurement_notices')
+      .select('id')
+      .where('organisation_id', '=', ids.stroud!)
+      .executeTakeFirstOrThrow();
+    const supplier = await db()
+      .selectFrom('procurement_suppliers')
+      .select('id')
+      .executeTakeFirstOrThrow();
+    // The contract, as if tendered, evaluated and awarded (the procurement tests walk that).
+    const response = await db()
+      .insertInto('procurement_responses')
+      .values({
+        notice_id: notice.id,
+        supplier_id: supplier.id,
+        answers: JSON.stringify([]),
+        price_pence: 18_000_000,
+        notice_version: 1,
+        submitted_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db()
+      .insertInto('procurement_awards')
+      .values({
+        notice_id: notice.id,
+        response_id: response.id,
+        supplier_id: supplier.id,
+        value_pence: 18_000_000,
+        reasons: 'Best value',
+        awarded_at: new Date(),
+      })
+      .execute();
+    const owner = await staff('owner');
+    const page = `/staff/procurement/${notice.id}`;
+    const act = async (path: string, fields: Record<string, string> = {}) => {
+      await owner.get(page);
+      const done = await owner.post(`${page}${path}`, fields);
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).not.toContain('refused');
+    };
+    await act('/orders', { description: 'First month', amount: '450' });
+    await act('/orders', { description: 'Second month', amount: '300' });
+    const orders = await db()
+      .selectFrom('procurement_orders')
+      .select('id')
+      .orderBy('amount_pence', 'desc')
+      .execute();
+    expect(orders).toHaveLength(2);
+    for (const [order, amount] of [
+      [orders[0]!.id, '440'],
+      [orders[1]!.id, '300'],
+    ] as const) {
+      await act(`/orders/${order}/received`);
+      await act(`/orders/${order}/invoiced`, {
+        invoiceNumber: `INV-${amount}`,
+        invoiceAmount: amount,
+      });
+    }
+    await act(`/orders/${orders[0]!.id}/approved`);
+    // The second invoice came 40 days ago and is still not approved: late.
+    await db()
+      .updateTable('procurement_orders')
+      .set({ invoiced_at: new Date(Date.now() - 40 * 86_400_000) })
+      .where('id', '=', orders[1]!.id)
+      .execute();
+
+    const dashboard = await owner.get('/staff/performance');
+    // Orders £750, invoices £740 (one of them 40 days ago), £440 approved, 1 of 2 on time.
+    expect(row(dashboard.html, 'Stroud District Council')).toEqual([
+      '2',
+      '£750',
+      '2',
+      '£740',
+      '£440',
+      '50%',
+    ]);
+    const today_ = await owner.get(`/staff/performance?from=${today}&to=${today}`);
+    expect(row(today_.html, 'Stroud District Council')).toEqual([
+      '2',
+      '£750',
+      '1',
+      '£440',
+      '£440',
+      '100%',
+    ]);
+    const cheltenham = await staff('cheltenham');
+    expect((await cheltenham.get('/staff/performance')).html).not.toContain('£750');
+  });
+
+  it('back-fills facts made before the module was installed, and changes nothing when run again', async () => {
+    const rollups = async () =>
+      db()
+        .selectFrom('performance_daily_transactions')
+        .select(['day', 'service_id', 'organisation_id', 'channel', 'transactions'])
+        .where('transactions', '<>', 0)
+        .orderBy('day')
+        .orderBy('service_id')
+        .orderBy('organisation_id')
+        .orderBy('channel')
+        .execute();
+    const sharing = async () =>
+      db()
+        .selectFrom('performance_sharing_deliveries')
+        .selectAll()
+        .orderBy('delivery_id')
+        .execute();
+    const before = { rollups: await rollups(), sharing: await sharing() };
+    expect(before.sharing.length).toBeGreaterThan(0);
+    // As if the phone application and the change were made before the module was installed.
+    const fact = await db()
+      .selectFrom('performance_transactions')
+      .selectAll()
+      .where('channel', '=', 'phone')
+      .executeTakeFirstOrThrow();
+    await db()
+      .transaction()
+      .execute(async (trx) => {
+        await replaceContribution(trx, transactionDeltas(fact), []);
+        await trx
+          .deleteFrom('performance_transactions')
+          .where('submission_id', '=', fact.submission_id)
+          .execute();
+        await trx.deleteFrom('performance_sharing_deliveries').execute();
+      });
+    expect(await rollups()).not.toEqual(before.rollups);
+
+    const refused = await performanceBackfillCommand(db(), ['--since', '2026-02-30']);
+    expect(refused.code).toBe(64);
+    expect(await sharing()).toEqual([]);
+
+    const first = await performanceBackfillCommand(db(), []);
+    expect(first.code).toBe(0);
+    expect(first.out[0]).toBe('Measured: submissions 3, changes of circumstances 1');
+    expect(await rollups()).toEqual(before.rollups);
+    expect(await sharing()).toEqual(before.sharing);
+    const again = await performanceBackfillCommand(db(), ['--since', today]);
+    expect(again.code).toBe(0);
+    expect(await rollups()).toEqual(before.rollups);
+    expect(await sharing()).toEqual(before.sharing);
   });
 });

@@ -5,4 +5,10 @@
 export { procurementModule } from './module.js';
 /** For the performance module: what bodies awarded, ordered, received, invoiced and approved. */
 export { procurementFigures, type ProcurementFigures } from './queries/finance.js';
+/** For the performance dashboards: each body's orders, invoices and prompt payment. */
+export {
+  financeByBody,
+  PROMPT_PAYMENT_DAYS,
+  type BodyFinance,
+} from './queries/payment-performance.js';
 export { seedDemoProcurement, DEMO_SUPPLIER } from './demo.js';

@@ -3,9 +3,11 @@ import { isCitizen } from '../identity/index.js';
 import { ocdsRoutes } from './ocds/routes.js';
 import { publicProcurementRoutes } from './pages/public/routes.js';
 import { staffProcurementRoutes } from './pages/staff/routes.js';
+import { supplierOrderRoutes } from './pages/supplier/order-routes.js';
 import { supplierRoutes } from './pages/supplier/routes.js';
 import { isProcurementStaff } from './policies/procurement.js';
 import { procurementPersonalData } from './queries/personal-data.js';
+import { clarificationRetention, tenderRetention } from './retention.js';
 
 /**
  * E-procurement: businesses register as suppliers; public bodies (alone or buying together)
@@ -22,6 +24,7 @@ export const procurementModule: ModuleManifest = {
   routes(app, context) {
     publicProcurementRoutes(app, context);
     supplierRoutes(app, context);
+    supplierOrderRoutes(app, context);
     staffProcurementRoutes(app, context);
     ocdsRoutes(app, context);
   },
@@ -46,6 +49,7 @@ export const procurementModule: ModuleManifest = {
       .execute();
   },
   personalDataOf: procurementPersonalData,
+  retention: [tenderRetention, clarificationRetention],
   personalData: [
     {
       table: 'procurement_suppliers',
@@ -59,13 +63,13 @@ export const procurementModule: ModuleManifest = {
       description:
         'Clarification questions you asked a buyer (published with the answer, without your name)',
       retention:
-        'Kept with the procurement record; unlinked from your account if you delete it (no retention period is set yet)',
+        'Who asked is removed six years after the contract is awarded (the question and answer stay published); unlinked from your account if you delete it',
     },
     {
       table: 'procurement_responses',
       description: 'Tenders you sent for a business: when, and for which opportunity',
       retention:
-        'Kept with the procurement record; unlinked from your account if you delete it (no retention period is set yet)',
+        'An unsuccessful tender is deleted six years after the award; the winning tender is kept with the contract; unlinked from your account if you delete it',
     },
   ],
 };

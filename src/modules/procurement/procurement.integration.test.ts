@@ -4,16 +4,18 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../test/helpers/app.js';
-import { aConfirmedCitizen } from '../../../test/helpers/citizens.js';
+import { aConfirmedCitizen, CITIZEN_PASSWORD } from '../../../test/helpers/citizens.js';
 import { mailsTo } from '../../../test/helpers/outbox.js';
 import type { CurrentUser } from '../../platform/http/types.js';
 import { londonDate } from '../../platform/time/london.js';
 import { createDemoBusiness } from '../agents/index.js';
+import { monthsBefore, runRetention } from '../retention/index.js';
 import type { ProcurementActor } from './commands/actor.js';
 import { awardContract } from './commands/awards.js';
 import { answerClarification, askClarification } from './commands/clarifications.js';
 import { agreeScores, saveScores } from './commands/evaluation.js';
 import { editNotice, publishNotice } from './commands/notices.js';
+import { ordersForSupplier, rejectInvoice, submitInvoice } from './commands/invoices.js';
 import { advanceOrder, raiseOrder } from './commands/orders.js';
 import { registerSupplier, type SupplierForm } from './commands/suppliers.js';
 import { submitTender } from './commands/tenders.js';
@@ -23,6 +25,7 @@ import type { NoticeForm } from './notices/form.js';
 import { procurementFigures } from './queries/finance.js';
 import { findNotice } from './queries/notices.js';
 import { openTenders, ownTender, tenderOfSupplier } from './queries/tenders.js';
+import { clarificationRetention, tenderRetention } from './retention.js';
 import { checkDigitsFor } from './validation/vat.js';
 
 let app: TestApp;
@@ -698,5 +701,320 @@ describe('pages', () => {
     const page = await new Visitor(app.baseUrl).get(`/procurement/${notice.id}`);
     expect(page.html).toContain('Staff pages test, changed');
     expect(page.html).toContain('Version 2');
+  });
+});
+
+/**
+ * A contract awarded to `winner` after a tender competition against `loser`, `awardedAt` (the
+ * deadline passed a minute before); returns the notice, the award and the loser's tender.
+ */
+async function anAwardedContract(
+  winner: Awaited<ReturnType<typeof aSupplier>>,
+  loser: Awaited<ReturnType<typeof aSupplier>>,
+  title: string,
+) {
+  const notice = await published(new Date(), { title });
+  const responses = [];
+  for (const [who, price] of [
+    [winner, '180000'],
+    [loser, '210000'],
+  ] as const) {
+    const made = await submitTender(
+      db(),
+      who.who,
+      tender(notice.id, who.supplier.id, price),
+      at(notice, -1000),
+    );
+    if (!made.ok) throw new Error(JSON.stringify(made.errors));
+    responses.push(made.response);
+  }
+  const after = at(notice, 60_000);
+  const owner = await actor(OWNER);
+  for (const response of responses) {
+    const scores = [
+      { score: '7', comment: 'Quality' },
+      { score: '7', comment: 'Price' },
+    ];
+    await saveScores(db(), owner, notice, response.id, { scores, version: null }, after);
+    await agreeScores(db(), owner, notice, response.id, 1, after);
+  }
+  const awarded = await awardContract(
+    db(),
+    owner,
+    notice,
+    { responseId: responses[0]!.id, reasons: 'Best value.' },
+    after,
+  );
+  if (!awarded.ok) throw new Error(JSON.stringify(awarded.errors));
+  const award = await db()
+    .selectFrom('procurement_awards')
+    .selectAll()
+    .where('notice_id', '=', notice.id)
+    .executeTakeFirstOrThrow();
+  return { notice, award, loserTender: responses[1]!, after };
+}
+
+/** An order raised under an award and marked received by the buyer. */
+async function aReceivedOrder(awardId: string, amount: string, when: Date) {
+  const owner = await actor(OWNER);
+  const raised = await raiseOrder(
+    db(),
+    owner,
+    { awardId, description: 'Monthly cleaning', amount },
+    when,
+  );
+  if (!raised.ok) throw new Error(JSON.stringify(raised.errors));
+  await advanceOrder(db(), owner, { orderId: raised.order.id, step: 'received' }, when);
+  return raised.order;
+}
+
+const invoiceFields = (number: string, amount: string, date = '2026-03-27') => {
+  const [year, month, day] = date.split('-');
+  return {
+    invoiceNumber: number,
+    invoiceAmount: amount,
+    'invoiceDate-day': String(Number(day)),
+    'invoiceDate-month': String(Number(month)),
+    'invoiceDate-year': year!,
+  };
+};
+
+describe('supplier orders and invoices', () => {
+  it('a supplier sees only the orders placed with its business; another supplier and a citizen get 404', async () => {
+    const winner = await aSupplier();
+    const loser = await aSupplier();
+    const { award, after } = await anAwardedContract(winner, loser, 'Supplier orders test');
+    const order = await aReceivedOrder(award.id, '12,000', after);
+
+    expect((await ordersForSupplier(db(), winner.who.user.id)).map((o) => o.id)).toEqual([
+      order.id,
+    ]);
+    expect(await ordersForSupplier(db(), loser.who.user.id)).toEqual([]);
+
+    const mine = new Visitor(app.baseUrl);
+    await mine.signIn(winner.email, CITIZEN_PASSWORD);
+    const list = await mine.get('/procurement/orders');
+    expect(list.status).toBe(200);
+    expect(list.html).toContain(order.reference);
+    const page = await mine.get(`/procurement/orders/${order.id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Monthly cleaning');
+    expect(page.html).toContain('£12,000');
+    expect(page.html).toContain('Send an invoice');
+    const welsh = await mine.get(`/procurement/orders/${order.id}?lang=cy`);
+    expect(welsh.html).toContain('Anfon anfoneb');
+
+    const other = new Visitor(app.baseUrl);
+    await other.signIn(loser.email, CITIZEN_PASSWORD);
+    expect((await other.get('/procurement/orders')).html).not.toContain(order.reference);
+    expect((await other.get(`/procurement/orders/${order.id}`)).status).toBe(404);
+    await other.get('/procurement/orders');
+    expect(
+      (await other.post(`/procurement/orders/${order.id}/invoice`, invoiceFields('X-1', '10')))
+        .status,
+    ).toBe(404);
+    await expect(
+      submitInvoice(db(), loser.who, { orderId: order.id, ...invoiceFields('X-1', '10') }, after),
+    ).rejects.toMatchObject({ status: 404 });
+    const citizen = new Visitor(app.baseUrl);
+    await citizen.signIn('citizen@example.com', 'demo-citizen-password');
+    expect((await citizen.get(`/procurement/orders/${order.id}`)).status).toBe(404);
+    const untouched = await db()
+      .selectFrom('procurement_orders')
+      .select(['status', 'invoice_number'])
+      .where('id', '=', order.id)
+      .executeTakeFirstOrThrow();
+    expect(untouched).toEqual({ status: 'received', invoice_number: null });
+  });
+
+  it('an invoice over the order’s remaining value, or with a number the supplier used before, is refused and changes nothing', async () => {
+    const winner = await aSupplier();
+    const loser = await aSupplier();
+    const { award, after } = await anAwardedContract(winner, loser, 'Invoice rules test');
+    const first = await aReceivedOrder(award.id, '1,000', after);
+    const second = await aReceivedOrder(award.id, '2,000', after);
+
+    const visitor = new Visitor(app.baseUrl);
+    await visitor.signIn(winner.email, CITIZEN_PASSWORD);
+    await visitor.get(`/procurement/orders/${first.id}`);
+    const tooMuch = await visitor.post(
+      `/procurement/orders/${first.id}/invoice`,
+      invoiceFields('INV-100', '1000.01'),
+    );
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.html).toContain('govuk-error-summary');
+    expect(tooMuch.html).toContain('more than what is left to invoice');
+    expect(tooMuch.html).toContain('value="INV-100"');
+    const badDate = await visitor.post(`/procurement/orders/${first.id}/invoice`, {
+      ...invoiceFields('INV-100', '1000'),
+      'invoiceDate-day': '31',
+      'invoiceDate-month': '2',
+    });
+    expect(badDate.status).toBe(400);
+    expect(badDate.html).toContain('must be a real date');
+    const sent = await visitor.post(
+      `/procurement/orders/${first.id}/invoice`,
+      invoiceFields('INV-100', '1000'),
+    );
+    expect(sent.status).toBe(303);
+    const page = await visitor.get(`/procurement/orders/${first.id}`);
+    expect(page.html).toContain('Invoice received');
+    expect(page.html).toContain('27 March 2026');
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select('action')
+      .where('resource_id', '=', first.id)
+      .where('action', '=', 'procurement.invoice_submitted')
+      .execute();
+    expect(audit).toHaveLength(1);
+
+    // The same number on another order of the same supplier, in any case, is refused.
+    await visitor.get(`/procurement/orders/${second.id}`);
+    const duplicate = await visitor.post(
+      `/procurement/orders/${second.id}/invoice`,
+      invoiceFields('inv-100', '500'),
+    );
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.html).toContain('already used this invoice number');
+    // The buyer recording it for the supplier is held to the same rule.
+    const byBuyer = await advanceOrder(
+      db(),
+      await actor(OWNER),
+      { orderId: second.id, step: 'invoiced', invoiceNumber: 'INV-100', invoiceAmount: '500' },
+      after,
+    );
+    expect(!byBuyer.ok && byBuyer.errors[0]!.message).toBe('procurement.order.invoiceNumber.used');
+    const secondRow = await db()
+      .selectFrom('procurement_orders')
+      .select(['status', 'invoice_number'])
+      .where('id', '=', second.id)
+      .executeTakeFirstOrThrow();
+    expect(secondRow).toEqual({ status: 'received', invoice_number: null });
+    // Another supplier may use the same number for its own invoices.
+    const otherContract = await anAwardedContract(loser, winner, 'Invoice rules test 2');
+    const theirs = await aReceivedOrder(otherContract.award.id, '900', after);
+    const ok = await submitInvoice(
+      db(),
+      loser.who,
+      { orderId: theirs.id, ...invoiceFields('INV-100', '900') },
+      after,
+    );
+    expect(ok.ok).toBe(true);
+  });
+
+  it('the buyer rejects an invoice with a reason the supplier reads, and the supplier invoices again', async () => {
+    const winner = await aSupplier();
+    const loser = await aSupplier();
+    const { notice, award, after } = await anAwardedContract(winner, loser, 'Invoice reject test');
+    const order = await aReceivedOrder(award.id, '3,000', after);
+    expect(
+      (
+        await submitInvoice(
+          db(),
+          winner.who,
+          { orderId: order.id, ...invoiceFields('A-1', '3000') },
+          after,
+        )
+      ).ok,
+    ).toBe(true);
+    const owner = new Visitor(app.baseUrl);
+    await owner.signIn(OWNER, 'demo-stroud-service-owner');
+    await owner.get(`/staff/procurement/${notice.id}`);
+    const noReason = await owner.post(
+      `/staff/procurement/${notice.id}/orders/${order.id}/rejected`,
+      {
+        reason: '',
+      },
+    );
+    expect(noReason.headers.get('location')).toContain('done=order-refused');
+    const rejected = await owner.post(
+      `/staff/procurement/${notice.id}/orders/${order.id}/rejected`,
+      {
+        reason: 'No purchase order number on the invoice.',
+      },
+    );
+    expect(rejected.headers.get('location')).toContain('done=invoice-rejected');
+    await expect(
+      rejectInvoice(db(), await actor(CHELTENHAM), { orderId: order.id, reason: 'x' }, after),
+    ).rejects.toMatchObject({ status: 404 });
+
+    const supplier = new Visitor(app.baseUrl);
+    await supplier.signIn(winner.email, CITIZEN_PASSWORD);
+    const page = await supplier.get(`/procurement/orders/${order.id}`);
+    expect(page.html).toContain('Invoice rejected');
+    expect(page.html).toContain('No purchase order number on the invoice.');
+    const again = await supplier.post(
+      `/procurement/orders/${order.id}/invoice`,
+      invoiceFields('A-2', '3000'),
+    );
+    expect(again.status).toBe(303);
+    expect(
+      (await advanceOrder(db(), await actor(OWNER), { orderId: order.id, step: 'approved' }, after))
+        .ok,
+    ).toBe(true);
+    expect((await supplier.get(`/procurement/orders/${order.id}`)).html).toContain(
+      'Approved for payment',
+    );
+  });
+});
+
+describe('retention of tenders and clarification questions', () => {
+  it('removes an old unsuccessful tender and keeps a recent one and every winning tender; anonymises old questions', async () => {
+    const winner = await aSupplier();
+    const loser = await aSupplier();
+    const old = await anAwardedContract(winner, loser, 'Retention old contract');
+    const recent = await anAwardedContract(winner, loser, 'Retention recent contract');
+    // Asked while the notice was open (askClarification is tested above; the notice is closed now).
+    const question = await db()
+      .insertInto('procurement_clarifications')
+      .values({
+        notice_id: old.notice.id,
+        supplier_id: loser.supplier.id,
+        asked_by: loser.who.user.id,
+        question: 'Is weekend work needed?',
+        asked_at: old.notice.published_at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const now = new Date();
+    // The old contract was awarded (and its tenders closed) six years and a day ago.
+    const longAgo = new Date(monthsBefore(now, 72).getTime() - 86_400_000);
+    await db()
+      .updateTable('procurement_awards')
+      .set({ awarded_at: longAgo })
+      .where('id', '=', old.award.id)
+      .execute();
+    await db()
+      .updateTable('procurement_notices')
+      .set({
+        published_at: new Date(longAgo.getTime() - 20 * 86_400_000),
+        clarification_deadline: new Date(longAgo.getTime() - 10 * 86_400_000),
+        tender_deadline: longAgo,
+      })
+      .where('id', '=', old.notice.id)
+      .execute();
+
+    await runRetention(db(), [tenderRetention, clarificationRetention], {
+      now,
+      runKey: `procurement-test:${now.toISOString()}`,
+    });
+    const left = await db()
+      .selectFrom('procurement_responses')
+      .select(['id', 'notice_id'])
+      .where('notice_id', 'in', [old.notice.id, recent.notice.id])
+      .execute();
+    expect(left.find((r) => r.id === old.loserTender.id)).toBeUndefined();
+    expect(left.some((r) => r.id === old.award.response_id)).toBe(true);
+    expect(left.some((r) => r.id === recent.loserTender.id)).toBe(true);
+    const asked = await db()
+      .selectFrom('procurement_clarifications')
+      .select(['asked_by', 'supplier_id', 'question'])
+      .where('id', '=', question.id)
+      .executeTakeFirstOrThrow();
+    expect(asked).toEqual({
+      asked_by: null,
+      supplier_id: null,
+      question: 'Is weekend work needed?',
+    });
   });
 });

@@ -10,13 +10,14 @@ import {
   findDelivery,
   postWebhook,
   signatureHeader,
-  webhookSecret,
+  webhookSecrets,
   WEBHOOK_TIMEOUT_MS,
 } from '../submissions/index.js';
 import { finishIfDone, recordRefusal, SYSTEM, type NotSentReason } from './commands/changes.js';
 import type { AgreementRow, ChangeRow, DeliveryRow } from './db/tables.js';
 import { pickFields } from './events.js';
 import { bilingual } from './mail.js';
+import { announceChange } from './measure.js';
 import { agreementCovers, basisNeedsConsent } from './queries/agreements.js';
 
 /** A body's endpoint is tried (with the outbox's backoff) for 72 hours, then the delivery fails. */
@@ -183,9 +184,7 @@ export function sharingDeliveryHandler(
     const setup = await findDelivery(db, organisationId);
     const push = setup?.mode === 'push' && !!setup.webhook_url;
     const secrets = push
-      ? (await activeSecrets(db, organisationId)).map((s) =>
-          webhookSecret(config.SESSION_SECRET, s.id),
-        )
+      ? (await activeSecrets(db, organisationId)).flatMap((s) => webhookSecrets(config, s.id))
       : [];
     const claimed = await db.transaction().execute(async (trx) => {
       // Claimed before but never confirmed (the node stopped during the POST, or after it but
@@ -254,12 +253,16 @@ export function sharingDeliveryHandler(
           .execute();
     }
     if (status < 200 || status > 299) throw new Error(`The webhook answered ${status}`);
-    await db
-      .updateTable('sharing_deliveries')
-      .set({ confirmed_at: new Date() })
-      .where('id', '=', deliveryId)
-      .where('confirmed_at', 'is', null)
-      .execute();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('sharing_deliveries')
+        .set({ confirmed_at: new Date() })
+        .where('id', '=', deliveryId)
+        .where('confirmed_at', 'is', null)
+        .execute();
+      // Received by the body: delivered, for the joined-up-ness measure.
+      await announceChange(trx, claimed.change.id);
+    });
   };
   handler.maxAgeMs = SHARING_MAX_AGE_MS;
   handler.onDead = async (payload, { db, idempotencyKey, error }) => {
@@ -358,6 +361,8 @@ export async function pullInbox(
           .where('id', '=', id)
           .execute();
         await recordSent(trx, actor, check.delivery, check.change, check.agreement, 'pull');
+        // Taken by the body from its inbox: delivered, for the joined-up-ness measure.
+        await announceChange(trx, check.change.id);
         items.push(sharedChange(check.delivery, check.change, check.agreement, baseUrl));
         continue;
       }

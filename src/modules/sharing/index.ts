@@ -8,3 +8,11 @@ export { seedDemoSharing, DEMO_SHARING_BODIES } from './demo.js';
 /** For the benchmark (bench/tell-us-once.ts): registering agreements and reporting changes. */
 export { createAgreement } from './commands/agreements.js';
 export { submitChange } from './commands/changes.js';
+/** For the performance module: each change announced as its deliveries move, and read as it stands. */
+export {
+  SHARING_MEASURE_TOPIC,
+  changeForMeasure,
+  changeIdsSince,
+  type ChangeForMeasure,
+  type DeliveryForMeasure,
+} from './measure.js';

@@ -15,6 +15,7 @@ import type { Config } from '../../platform/config/config.js';
 import type { Database } from '../../platform/db/database.js';
 import type { Locale, Translate } from '../../platform/i18n/i18n.js';
 import type { CurrentUser } from '../../platform/http/types.js';
+import { sessionSecrets } from '../../platform/keyring/keyring.js';
 import {
   endSession,
   findUserById,
@@ -98,9 +99,11 @@ export async function buildProvider(
   await ensureSigningKeys(db);
   const keys = await publishedKeys(db);
   const salt = await sharedSecret(db, 'pairwise-salt');
-  const cookieKey = createHmac('sha256', config.SESSION_SECRET)
-    .update('oidc-cookies')
-    .digest('base64url');
+  // Newest first: the provider signs its cookies with the first and accepts any, so cookies
+  // signed before SESSION_SECRET changed still hold during a rotation (src/platform/keyring).
+  const cookieKeys = sessionSecrets(config).map((secret) =>
+    createHmac('sha256', secret).update('oidc-cookies').digest('base64url'),
+  );
 
   const policy = interactionPolicy.base();
   const login = policy.get('login')!;
@@ -137,7 +140,7 @@ export async function buildProvider(
   const configuration: Configuration = {
     adapter: databaseAdapter(db),
     jwks: { keys: keys as never },
-    cookies: { keys: [cookieKey], long: { signed: true }, short: { signed: true } },
+    cookies: { keys: cookieKeys, long: { signed: true }, short: { signed: true } },
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],

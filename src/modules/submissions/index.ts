@@ -40,7 +40,13 @@ export { HubError } from './hub/errors.js';
 /** Posting a webhook safely (no redirects, no private addresses unless allowed), for payments' webhooks. */
 export { postWebhook } from './hub/webhook-request.js';
 /** A body's delivery set-up and webhook signing secrets, for other pushes through the hub (tell us once). */
-export { activeSecrets, findDelivery, webhookSecret, WEBHOOK_TIMEOUT_MS } from './hub/delivery.js';
+export {
+  activeSecrets,
+  findDelivery,
+  webhookSecret,
+  webhookSecrets,
+  WEBHOOK_TIMEOUT_MS,
+} from './hub/delivery.js';
 export { HUB_KEY_SCOPES, type HubKeyScope } from './db/tables.js';
 export { submissionStatuses, type SubmissionProgress } from './queries/submissions.js';
 export { hubStatusOf, type HubStatus } from './hub/status.js';
@@ -48,4 +54,6 @@ export { hubStatusOf, type HubStatus } from './hub/status.js';
 export { findApplicantOfReference } from './queries/submissions.js';
 /** Every new submission and decision is announced on this topic for the performance module. */
 export { MEASURE_TOPIC } from './commands/submissions.js';
+/** The submissions made before the performance module was installed, for its back-fill. */
+export { submissionIdsSince } from './queries/measure-backfill.js';
 export { findSubmissionIdOfReference } from './queries/submissions.js';

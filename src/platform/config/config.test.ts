@@ -58,6 +58,37 @@ describe('loadConfig', () => {
     expect(opened.warnings.join(' ')).toMatch(/HUB_ALLOW_PRIVATE_WEBHOOKS is true/);
     expect(loadConfig({ HUB_ALLOW_PRIVATE_WEBHOOKS: 'false' }).hubAllowPrivateWebhooks).toBe(false);
   });
+
+  it('reads SESSION_SECRETS_PREVIOUS as a comma-separated list held to the rules of SESSION_SECRET', () => {
+    const old = 'the-secret-this-site-had-before-0123456789';
+    const older = 'the-secret-this-site-had-before-that-01234';
+    expect(loadConfig({}).SESSION_SECRETS_PREVIOUS).toEqual([]);
+    const rotated = loadConfig({ SESSION_SECRETS_PREVIOUS: ` ${old} , ${older},` });
+    expect(rotated.SESSION_SECRETS_PREVIOUS).toEqual([old, older]);
+    expect(Object.isFrozen(rotated.SESSION_SECRETS_PREVIOUS)).toBe(true);
+    expect(() => loadConfig({ SESSION_SECRETS_PREVIOUS: `${old},too-short` })).toThrow(
+      /SESSION_SECRETS_PREVIOUS\.1: each must be at least 32 characters/,
+    );
+    expect(() =>
+      loadConfig({
+        BASE_URL: 'https://services.example.gov.uk',
+        SESSION_SECRET: LIVE_SECRET,
+        SESSION_SECRETS_PREVIOUS: 'joinedup-development-session-secret-change-me',
+      }),
+    ).toThrow(/SESSION_SECRETS_PREVIOUS: must not hold the public development secret/);
+  });
+
+  it('requires a second factor of staff by default everywhere but a development site, and warns when a live site turns it off', () => {
+    expect(loadConfig({}).staffSecondFactor).toBe(false);
+    expect(loadConfig({ STAFF_SECOND_FACTOR: 'required' }).staffSecondFactor).toBe(true);
+    const live = { BASE_URL: 'https://services.example.gov.uk', SESSION_SECRET: LIVE_SECRET };
+    expect(loadConfig(live).staffSecondFactor).toBe(true);
+    expect(loadConfig(live).warnings.join(' ')).not.toMatch(/STAFF_SECOND_FACTOR/);
+    const off = loadConfig({ ...live, STAFF_SECOND_FACTOR: 'off' });
+    expect(off.staffSecondFactor).toBe(false);
+    expect(off.warnings.join(' ')).toMatch(/STAFF_SECOND_FACTOR is off/);
+    expect(() => loadConfig({ STAFF_SECOND_FACTOR: 'sometimes' })).toThrow(/STAFF_SECOND_FACTOR/);
+  });
 });
 
 describe('contrastAgainstWhite', () => {

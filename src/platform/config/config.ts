@@ -33,6 +33,20 @@ const schema = z.object({
   /** The shared secret providers send (`Authorization: Bearer …`) with delivery receipts and bounces. */
   PROVIDER_CALLBACK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SESSION_SECRET),
+  /**
+   * Older session secrets, comma-separated, newest first: what was sealed or signed with them
+   * still opens and verifies after SESSION_SECRET is changed (src/platform/keyring).
+   */
+  SESSION_SECRETS_PREVIOUS: z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? '')
+        .split(',')
+        .map((secret) => secret.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(32, 'each must be at least 32 characters'))),
   BRAND_NAME: z.string().min(1).max(60).default('Joinedup'),
   BRAND_COLOUR: z
     .string()
@@ -83,18 +97,27 @@ const schema = z.object({
   STRIPE_API_URL: z.url().default('https://api.stripe.com'),
   /** How long a call to Stripe may take before its outcome is treated as unknown and looked up. */
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(20_000),
+  /**
+   * Whether staff (every role) must have a second factor before they can use staff pages.
+   * Unset: `required`, except on a development site (no BASE_URL, or a localhost one), where
+   * the demo staff accounts sign in with a password alone.
+   */
+  STAFF_SECOND_FACTOR: z.enum(['required', 'off']).optional(),
   /** Requests a minute one payments API key may make (`/v1/payments`); more get 429 P0900. */
   PAY_API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(600_000).default(1500),
 });
 
 export type Config = Readonly<
-  z.infer<typeof schema> & {
+  Omit<z.infer<typeof schema>, 'SESSION_SECRETS_PREVIOUS'> & {
+    SESSION_SECRETS_PREVIOUS: readonly string[];
     baseUrl: string;
     warnings: readonly string[];
     /** No BASE_URL, or a localhost one: this machine, not a live site. */
     developmentSite: boolean;
     /** HUB_ALLOW_PRIVATE_WEBHOOKS, or its default for this site. */
     hubAllowPrivateWebhooks: boolean;
+    /** STAFF_SECOND_FACTOR, or its default for this site: true when staff must have one. */
+    staffSecondFactor: boolean;
   }
 >;
 
@@ -141,6 +164,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError([
       `SESSION_SECRET: must be your own (32 or more random characters, e.g. openssl rand -base64 48) on ${baseUrl}; the development default is public`,
     ]);
+  // A previous secret is as good as the current one for opening things, so the same rules hold.
+  if (values.SESSION_SECRETS_PREVIOUS.includes(DEV_SESSION_SECRET) && !developmentSite)
+    throw new ConfigError([
+      `SESSION_SECRETS_PREVIOUS: must not hold the public development secret on ${baseUrl}`,
+    ]);
   const warnings: string[] = [];
   if (values.SESSION_SECRET === DEV_SESSION_SECRET) {
     warnings.push('SESSION_SECRET is the development default: set your own before real use.');
@@ -162,11 +190,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     warnings.push(
       'HUB_ALLOW_PRIVATE_WEBHOOKS is true: bodies’ webhooks may be sent to private and local addresses.',
     );
+  const staffSecondFactor = values.STAFF_SECOND_FACTOR
+    ? values.STAFF_SECOND_FACTOR === 'required'
+    : !developmentSite;
+  if (!staffSecondFactor && !developmentSite)
+    warnings.push('STAFF_SECOND_FACTOR is off: staff can use staff pages with a password alone.');
   return Object.freeze({
     ...values,
+    SESSION_SECRETS_PREVIOUS: Object.freeze(values.SESSION_SECRETS_PREVIOUS),
     baseUrl,
     developmentSite,
     warnings: Object.freeze(warnings),
     hubAllowPrivateWebhooks,
+    staffSecondFactor,
   });
 }

@@ -14,6 +14,7 @@ import fastifyStatic from '@fastify/static';
 import { sql } from 'kysely';
 import { AppError } from '../errors/errors.js';
 import { isLocale, loadMessages, translator, type Locale } from '../i18n/i18n.js';
+import { sessionSecrets } from '../keyring/keyring.js';
 import { projectPath } from '../paths.js';
 import { registerApiDocument } from './api.js';
 import { registerMetrics } from './metrics.js';
@@ -62,7 +63,8 @@ export async function buildApp(
       },
     },
   });
-  await app.register(fastifyCookie, { secret: config.SESSION_SECRET });
+  // Signed with SESSION_SECRET; one signed under a previous secret still reads (keyring).
+  await app.register(fastifyCookie, { secret: [...sessionSecrets(config)] });
   await app.register(fastifyFormbody);
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',

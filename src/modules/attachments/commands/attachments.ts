@@ -97,6 +97,34 @@ export async function linkAttachments(
 }
 
 /**
+ * Keeps an upload as one of a body's own published files (a consultation's documents): tied to
+ * the body and marked linked, so it is never expired as an unsent upload nor erased with its
+ * uploader's account. Only an upload of `uploaderUserId` not yet linked to anything is kept, so
+ * an id copied from elsewhere (a person's application file) keeps nothing. Returns whether it
+ * kept it; call it in the transaction that records what the file belongs to.
+ *
+ * @example if (!(await keepAttachmentForBody(trx, upload.id, body.id, user.id))) throw notFound();
+ */
+export async function keepAttachmentForBody(
+  trx: Db,
+  attachmentId: string,
+  organisationId: string,
+  uploaderUserId: string,
+): Promise<boolean> {
+  if (!isUuid(attachmentId)) return false;
+  const row = await trx
+    .updateTable('attachments')
+    .set({ organisation_id: organisationId, linked_at: new Date() })
+    .where('id', '=', attachmentId)
+    .where('owner_user_id', '=', uploaderUserId)
+    .where('submission_id', 'is', null)
+    .where('linked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
  * Deletes the rows of a person's uploads that were never sent with an application (a deleted
  * account's drafts go with it) and queues the removal of their files, which happens only if
  * this transaction commits. Files sent with an application stay with the body that received
@@ -107,6 +135,8 @@ export async function eraseForAccount(trx: Db, userId: string): Promise<number> 
     .deleteFrom('attachments')
     .where('owner_user_id', '=', userId)
     .where('submission_id', 'is', null)
+    // A file kept as a body's published document stays with the body.
+    .where('linked_at', 'is', null)
     .returning('storage_key')
     .execute();
   if (rows.length > 0) {
@@ -136,6 +166,7 @@ export async function expireUpload(
       .select(['id', 'storage_key'])
       .where('id', '=', attachmentId)
       .where('submission_id', 'is', null)
+      .where('linked_at', 'is', null)
       .forUpdate()
       .executeTakeFirst();
     if (!row) return false;

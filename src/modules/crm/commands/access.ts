@@ -195,12 +195,15 @@ export async function recordView(
   });
 }
 
-/** Records a refused look (no reason, failed questions, no agreement, no consent). */
+/**
+ * Records a refused look (no reason, failed questions, no agreement, no consent) or a refused
+ * assisted service (`identity-not-verified`: it needs a verified identity the account lacks).
+ */
 export async function recordRefusal(
   trx: Db,
   actor: Actor,
   customerId: string,
-  refusal: Refusal | 'no-consent',
+  refusal: Refusal | 'no-consent' | 'identity-not-verified',
 ): Promise<void> {
   await recordAudit(trx, actor, {
     action: 'crm.customer.refused',

@@ -9,9 +9,10 @@ import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import type { FieldError, Outcome } from '../../../platform/errors/errors.js';
 import { findPublishedService } from '../../catalogue/index.js';
+import { findUserById } from '../../identity/index.js';
 import { ASSISTED_CHANNELS, type AssistedChannel } from '../db/tables.js';
-import type { Adviser } from '../policies/desk.js';
-import { currentAccess } from './access.js';
+import { mayAssistAtLevel, type Adviser } from '../policies/desk.js';
+import { currentAccess, recordRefusal } from './access.js';
 
 export interface AssistInput {
   channel: string;
@@ -22,7 +23,9 @@ export interface AssistInput {
 /**
  * Starts assisting the customer on this session: the adviser must hold the record open (a
  * passed check within the hour), the customer must have consented and the service must have an
- * online form. Starting again replaces any earlier customer. Audited.
+ * online form. A service needing a verified identity (level 3) is refused, and the refusal
+ * audited, unless the customer's own account holds that level (`mayAssistAtLevel`). Starting
+ * again replaces any earlier customer. Audited.
  */
 export async function startAssisting(
   trx: Db,
@@ -43,6 +46,14 @@ export async function startAssisting(
   const access = await currentAccess(trx, adviser, input.customerId);
   if (!access.ok)
     return { ok: false, errors: [{ field: 'consent', message: 'crm.assist.error.closed' }] };
+  const customer = await findUserById(trx, input.customerId);
+  if (!customer || !mayAssistAtLevel(service.requiredLevel, customer)) {
+    await recordRefusal(trx, actor, input.customerId, 'identity-not-verified');
+    return {
+      ok: false,
+      errors: [{ field: 'serviceSlug', message: 'crm.assist.error.verifiedIdentity' }],
+    };
+  }
   await stopAssisting(trx, adviser, actor, input.sessionHash);
   await trx
     .insertInto('crm_assisting_sessions')

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { aCitizen, aStaffMember } from '../../identity/index.js';
 import type { ItemKind } from '../db/tables.js';
-import { isAdviser, isContactCentre, itemVisible, mayManageAgreements } from './desk.js';
+import {
+  isAdviser,
+  isContactCentre,
+  itemVisible,
+  mayAssistAtLevel,
+  mayManageAgreements,
+} from './desk.js';
 
 const CENTRE = 'centre';
 const shared = new Map<string, Set<ItemKind>>([['stroud', new Set<ItemKind>(['applications'])]]);
@@ -32,5 +38,14 @@ describe('the adviser’s desk policies', () => {
   it('counts a body as a contact centre only while an agreement names it', () => {
     expect(isContactCentre(shared)).toBe(true);
     expect(isContactCentre(new Map())).toBe(false);
+  });
+
+  it('lets a level 3 service be assisted only for a customer whose account holds a verified identity', () => {
+    const unverified = { identity_verified_at: null };
+    const verified = { identity_verified_at: new Date('2026-11-01T10:00:00Z') };
+    expect(mayAssistAtLevel(3, unverified)).toBe(false);
+    expect(mayAssistAtLevel(3, verified)).toBe(true);
+    expect(mayAssistAtLevel(2, unverified)).toBe(true);
+    expect(mayAssistAtLevel(0, unverified)).toBe(true);
   });
 });

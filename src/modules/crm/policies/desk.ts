@@ -47,3 +47,16 @@ export function itemVisible(
 export function isContactCentre(shared: SharedKinds): boolean {
   return shared.size > 0;
 }
+
+/**
+ * Whether a service needing `requiredLevel` may be filled in with this customer (ADR 0008). A
+ * service needing a verified identity (level 3) may be assisted only when the customer's own
+ * account already holds that level: the identity questions on the phone confirm who is
+ * calling, they do not verify an identity, so they never stand in for it.
+ */
+export function mayAssistAtLevel(
+  requiredLevel: number,
+  customer: { identity_verified_at: Date | null },
+): boolean {
+  return requiredLevel < 3 || customer.identity_verified_at !== null;
+}

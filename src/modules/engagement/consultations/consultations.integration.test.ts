@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
+import { csrfToken, startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
 import { aSignedInCitizen, CITIZEN_PASSWORD } from '../../../../test/helpers/citizens.js';
 import { mailsTo } from '../../../../test/helpers/outbox.js';
 import { ukToday } from '../../../platform/validation/validators.js';
 import { engagementModule } from '../index.js';
+import { tellRespondentsOfChange } from './commands/versions.js';
 import { consultationResponseRetention } from './retention.js';
 
 let app: TestApp;
@@ -55,6 +56,7 @@ function publishForm(fields: Record<string, string> = {}): Record<string, string
     summary: 'We propose new parking charges in the town centre.',
     body: 'The council proposes to charge for parking.\n\nThe money would pay for buses.',
     audience: 'Residents and businesses of Stroud district',
+    topic: 'transport',
     ...dayFields('opensOn', 0),
     ...dayFields('closesOn', 30),
     area: 'districts',
@@ -146,6 +148,7 @@ describe('publishing a consultation', () => {
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     expect(row.area_districts).toEqual(['GL5', 'GL6']);
+    expect(row.topic).toBe('transport');
     expect(row.opens_on).toBe(ukToday());
     expect(row.sign_in_required).toBe(false);
     expect(row.questions).toEqual([
@@ -170,7 +173,16 @@ describe('publishing a consultation', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('The money would pay for buses.');
     expect(page.html).toContain('GL5, GL6');
+    expect(page.html).toContain('Transport, roads and parking');
     expect(page.html).toContain(`/consultations/${id}/respond`);
+    // Publishing queued telling the subscribers to new consultations (tested on the engagement home).
+    const queued = await db()
+      .selectFrom('outbox')
+      .select('id')
+      .where('topic', '=', 'consultations.published')
+      .where('idempotency_key', '=', `consultations.published:${id}`)
+      .execute();
+    expect(queued).toHaveLength(1);
   });
 
   it('bad input gets the error summary and publishes nothing', async () => {
@@ -179,11 +191,18 @@ describe('publishing a consultation', () => {
     const before = await count('consultations');
     const response = await owner.post(
       '/staff/consultations/new',
-      publishForm({ title: '', ...dayFields('closesOn', -1), 'q1-options': 'Only one' }),
+      publishForm({
+        title: '',
+        topic: 'gardening',
+        ...dayFields('closesOn', -1),
+        'q1-options': 'Only one',
+      }),
     );
     expect(response.status).toBe(400);
     expect(response.html).toContain('govuk-error-summary');
     expect(response.html).toContain('href="#title"');
+    expect(response.html).toContain('href="#topic"');
+    expect(response.html).toContain('Select the topic of the consultation');
     expect(response.html).toContain('href="#closesOn-day"');
     expect(response.html).toContain('href="#q1-options"');
     expect(response.html).toContain('Enter at least 2 answers to choose from');
@@ -1136,7 +1155,7 @@ describe('on the engagement home', () => {
 });
 
 describe('editing', () => {
-  it('a service owner edits a consultation until the first response is sent; then it is refused (409) and nothing changes', async () => {
+  it('a service owner edits in place before any response, then as a new version keeping the old; respondents who asked are told; refused once withdrawn', async () => {
     const id = await published();
     const owner = await staff('owner');
     const form = await owner.get(`/staff/consultations/${id}/edit`);
@@ -1177,7 +1196,134 @@ describe('editing', () => {
     // A caseworker may not edit.
     const caseworker = await staff('caseworker');
     expect((await caseworker.get(`/staff/consultations/${id}/edit`)).status).toBe(404);
-    await responded(id);
+    // No new version while no one has responded.
+    expect(
+      await db()
+        .selectFrom('consultation_versions')
+        .select('version')
+        .where('consultation_id', '=', id)
+        .execute(),
+    ).toEqual([]);
+    expect(row.version).toBe(1);
+
+    // After responses, an edit makes version 2; version 1 and its answers are kept.
+    const first = await responded(
+      id,
+      undefined,
+      { q1: 'No', q2: 'Too dear' },
+      {
+        notify: 'yes',
+        notifyEmail: 'changed@example.com',
+      },
+    );
+    await responded(id, undefined, { q1: 'Yes' }, {});
+    const form2 = await owner.get(`/staff/consultations/${id}/edit`);
+    expect(form2.status).toBe(200);
+    expect(form2.html).toContain('Saving makes version 2');
+    const versioned = await owner.post(
+      `/staff/consultations/${id}/edit`,
+      publishForm({
+        title: 'Parking charges, second version',
+        'q1-text': 'Which charge do you prefer?',
+        'q1-options': '£1 an hour\n£2 an hour',
+      }),
+    );
+    expect(versioned.status, versioned.html).toBe(303);
+    expect(versioned.headers.get('location')).toBe(`/staff/consultations/${id}?done=versioned`);
+    await app.platform.worker.drain();
+    const now = await db()
+      .selectFrom('consultations')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(now.version).toBe(2);
+    expect(now.title).toBe('Parking charges, second version');
+    const kept = await db()
+      .selectFrom('consultation_versions')
+      .selectAll()
+      .where('consultation_id', '=', id)
+      .execute();
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ version: 1, title: 'Parking charges, revised' });
+    expect(kept[0]!.questions[0]).toMatchObject({ options: ['Yes', 'No'] });
+    const sent = await db()
+      .selectFrom('consultation_responses')
+      .select(['reference', 'version'])
+      .where('consultation_id', '=', id)
+      .where('submitted_at', 'is not', null)
+      .execute();
+    expect(sent.map((r) => r.version)).toEqual([1, 1]);
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select('details')
+      .where('resource_id', '=', id)
+      .where('action', '=', 'consultation.edited')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ version: 2 });
+
+    // The respondent who asked is e-mailed once, however often the outbox runs; the other is not.
+    const told = async () =>
+      (await mailsTo(db(), 'changed@example.com')).filter((m) =>
+        m.subject.startsWith('A consultation you responded to has changed'),
+      );
+    expect(await told()).toHaveLength(1);
+    expect((await told())[0]!.text).toContain(first);
+    expect((await told())[0]!.text).toContain(`/consultations/${id}`);
+    await db()
+      .transaction()
+      .execute((trx) => tellRespondentsOfChange(trx, id, 2, app.baseUrl));
+    await app.platform.worker.drain();
+    expect(await told()).toHaveLength(1);
+
+    // Version 1 stays readable with its questions; the current page links to it.
+    const anyone = new Visitor(app.baseUrl);
+    const current = await anyone.get(`/consultations/${id}`);
+    expect(current.html).toContain(`/consultations/${id}/versions/1`);
+    const old = await anyone.get(`/consultations/${id}/versions/1`);
+    expect(old.status).toBe(200);
+    expect(old.html).toContain('Parking charges, revised');
+    expect(old.html).toContain('This is version 1 of this consultation');
+    expect(old.html).toContain('Yes, No');
+    expect(old.html).not.toContain(`/consultations/${id}/respond"`);
+    expect((await anyone.get(`/consultations/${id}/versions/2`)).status).toBe(404);
+    expect((await anyone.get(`/consultations/${id}/versions/9`)).status).toBe(404);
+
+    // Staff read each version's results against its own questions.
+    const results = await owner.get(`/staff/consultations/${id}`);
+    expect(results.html).toContain('Which charge do you prefer?');
+    expect(results.html).toContain(`/staff/consultations/${id}?version=1`);
+    expect(results.html).toContain('Version 1: 2 responses');
+    const v1 = await owner.get(`/staff/consultations/${id}?version=1`);
+    expect(v1.status).toBe(200);
+    expect(v1.html).toContain('Do you agree with the charges?');
+    expect(v1.html).toContain('Too dear');
+    const csv1 = await owner.get(`/staff/consultations/${id}/responses.csv?version=1`);
+    expect(csv1.html).toContain(first);
+    const csv2 = await owner.get(`/staff/consultations/${id}/responses.csv`);
+    expect(csv2.html).not.toContain(first);
+    expect((await owner.get(`/staff/consultations/${id}?version=7`)).status).toBe(404);
+    // A response answered after the edit is recorded against version 2.
+    await responded(id, undefined, { q1: '£1 an hour' }, {});
+    const latest = await db()
+      .selectFrom('consultation_responses')
+      .select('version')
+      .where('consultation_id', '=', id)
+      .where('submitted_at', 'is not', null)
+      .orderBy('submitted_at', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(latest.version).toBe(2);
+    // Another body's staff cannot edit (404), nor read an earlier version's results.
+    const cheltenham = await staff('cheltenham');
+    expect((await cheltenham.get(`/staff/consultations/${id}/edit`)).status).toBe(404);
+    expect((await cheltenham.get(`/staff/consultations/${id}?version=1`)).status).toBe(404);
+
+    // Once withdrawn, editing is refused (409) and nothing changes.
+    await db()
+      .updateTable('consultations')
+      .set({ withdrawn_at: new Date(), withdrawn_reason: 'Superseded' })
+      .where('id', '=', id)
+      .execute();
     await owner.get(`/staff/consultations/${id}`);
     const locked = await owner.post(
       `/staff/consultations/${id}/edit`,
@@ -1193,6 +1339,148 @@ describe('editing', () => {
           .where('id', '=', id)
           .executeTakeFirstOrThrow()
       ).title,
-    ).toBe('Parking charges, revised');
+    ).toBe('Parking charges, second version');
+  });
+});
+
+/** A small real PDF (the attachments module sniffs it from its first bytes). */
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
+
+/** Posts a file to a consultation's documents page as `visitor`, with the CSRF token of `csrfFrom`. */
+async function uploadDocument(
+  visitor: Visitor,
+  id: string,
+  file: Buffer,
+  name: string,
+  csrfFrom = `/staff/consultations/${id}/documents`,
+) {
+  const page = await visitor.get(csrfFrom);
+  const form = new FormData();
+  form.append('_csrf', csrfToken(page.html));
+  form.append('file', new Blob([new Uint8Array(file)]), name);
+  const response = await fetch(`${app.baseUrl}/staff/consultations/${id}/documents`, {
+    method: 'POST',
+    headers: { cookie: visitor.cookieHeader() },
+    body: form,
+    redirect: 'manual',
+  });
+  return Object.assign(response, { html: await response.text() });
+}
+
+describe('documents', () => {
+  it('a service owner attaches checked files; before it opens only the body’s staff download them, then anyone', async () => {
+    const id = await published({
+      title: 'Stroud bus station: the options',
+      ...dayFields('opensOn', 3),
+      ...dayFields('closesOn', 30),
+    });
+    const owner = await staff('owner');
+    const sent = await uploadDocument(owner, id, PDF, 'Bus station options.pdf');
+    expect(sent.status, sent.html).toBe(303);
+    expect(sent.headers.get('location')).toBe(`/staff/consultations/${id}/documents`);
+    // Content-sniffed: a web page named .pdf is refused, and nothing is attached.
+    const lying = await uploadDocument(
+      owner,
+      id,
+      Buffer.from('<html><body>hi</body></html>'),
+      'x.pdf',
+    );
+    expect(lying.status).toBe(400);
+    expect(lying.html).toContain('govuk-error-summary');
+    expect(lying.html).toContain('href="#file"');
+    const rows = await db()
+      .selectFrom('consultation_documents')
+      .select(['id', 'attachment_id'])
+      .where('consultation_id', '=', id)
+      .execute();
+    expect(rows).toHaveLength(1);
+    const document = rows[0]!;
+    const file = await db()
+      .selectFrom('attachments')
+      .select(['content_type', 'linked_at', 'submission_id', 'organisation_id'])
+      .where('id', '=', document.attachment_id)
+      .executeTakeFirstOrThrow();
+    expect(file.content_type).toBe('application/pdf');
+    expect(file.linked_at).not.toBeNull();
+    expect(file.submission_id).toBeNull();
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select('action')
+      .where('resource_id', '=', id)
+      .where('action', '=', 'consultation.document-added')
+      .execute();
+    expect(audit).toHaveLength(1);
+    const path = `/consultations/${id}/documents/${document.id}`;
+
+    // Before its opening day: the public neither sees nor downloads it.
+    const anyone = new Visitor(app.baseUrl);
+    expect((await anyone.get(`/consultations/${id}`)).html).not.toContain(path);
+    expect((await anyone.get(path)).status).toBe(404);
+    const citizen = await aSignedInCitizen(app);
+    expect((await citizen.visitor.get(path)).status).toBe(404);
+    expect((await (await staff('cheltenham')).get(path)).status).toBe(404);
+    expect((await (await staff('counter')).get(path)).status).toBe(404);
+    const ownStaff = await (await staff('caseworker')).get(path);
+    expect(ownStaff.status).toBe(200);
+    expect(ownStaff.headers.get('content-type')).toBe('application/pdf');
+    expect(ownStaff.headers.get('content-disposition')).toContain('Bus station options.pdf');
+    expect(ownStaff.html.startsWith('%PDF-1.4')).toBe(true);
+    expect((await owner.get(`/consultations/${id}`)).html).toContain(path);
+
+    // Another body's staff, a caseworker and a citizen cannot attach (404), and nothing changes.
+    const cheltenham = await staff('cheltenham');
+    expect((await cheltenham.get(`/staff/consultations/${id}/documents`)).status).toBe(404);
+    expect(
+      (await uploadDocument(cheltenham, id, PDF, 'theirs.pdf', '/staff/consultations')).status,
+    ).toBe(404);
+    const caseworker = await staff('caseworker');
+    expect(
+      (await uploadDocument(caseworker, id, PDF, 'mine.pdf', '/staff/consultations')).status,
+    ).toBe(404);
+    expect(
+      (await uploadDocument(citizen.visitor, id, PDF, 'mine.pdf', '/consultations')).status,
+    ).toBe(404);
+    expect(
+      await db()
+        .selectFrom('consultation_documents')
+        .select('id')
+        .where('consultation_id', '=', id)
+        .execute(),
+    ).toHaveLength(1);
+
+    // Once it opens, anyone downloads it from its page; not through another consultation.
+    await db()
+      .updateTable('consultations')
+      .set({ opens_on: ukToday() })
+      .where('id', '=', id)
+      .execute();
+    const page = await anyone.get(`/consultations/${id}`);
+    expect(page.html).toContain(path);
+    expect(page.html).toContain('Bus station options.pdf');
+    const download = await anyone.get(path);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff');
+    // Kept with the body: the expiry of unsent uploads, due now, leaves it alone.
+    await db()
+      .updateTable('outbox')
+      .set({ available_at: new Date(Date.now() - 1000) })
+      .where('idempotency_key', '=', `attachments.expire:${document.attachment_id}`)
+      .execute();
+    await app.platform.worker.drain();
+    expect(
+      (
+        await db()
+          .selectFrom('outbox')
+          .select('status')
+          .where('idempotency_key', '=', `attachments.expire:${document.attachment_id}`)
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe('done');
+    expect((await anyone.get(path)).status).toBe(200);
+    const other = await published();
+    expect((await anyone.get(`/consultations/${other}/documents/${document.id}`)).status).toBe(404);
+    expect((await anyone.get(`/consultations/${id}/documents/not-an-id`)).status).toBe(404);
   });
 });

@@ -15,6 +15,7 @@ function form(fields: Record<string, string> = {}) {
     summary: 'We propose new parking charges.',
     body: 'First paragraph.\n\nSecond paragraph.',
     audience: 'Residents and businesses',
+    topic: 'transport',
     'opensOn-day': '15',
     'opensOn-month': '6',
     'opensOn-year': '2026',
@@ -43,6 +44,7 @@ describe('reading the publish form', () => {
     expect(read.consultation).toMatchObject({
       opensOn: '2026-06-15',
       closesOn: '2026-07-31',
+      topic: 'transport',
       districts: [],
       signInRequired: false,
       questions: [
@@ -50,6 +52,15 @@ describe('reading the publish form', () => {
         { kind: 'text', text: 'Why?' },
       ],
     });
+  });
+
+  it('a topic must be one of the fixed list', () => {
+    for (const topic of ['', 'gardening', 'Transport'])
+      expect(fields(readPublishForm(form({ topic }), NOW)), topic).toEqual([
+        'topic:consultations.publish.topic.missing',
+      ]);
+    const read = readPublishForm(form({ topic: 'health-and-care' }), NOW);
+    expect(read.ok && read.consultation.topic).toBe('health-and-care');
   });
 
   it('districts are upper-cased, de-duplicated and checked', () => {
@@ -108,6 +119,7 @@ describe('reading the publish form', () => {
       summary: 's',
       body: 'b',
       audience: 'a',
+      topic: 'other',
       opensOn: '2026-06-15',
       closesOn: '2026-06-15',
       districts: [],

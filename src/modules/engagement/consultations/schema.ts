@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { FieldError } from '../../../platform/errors/errors.js';
 import { formText } from '../../../platform/http/forms.js';
 import { parseDateParts, ukToday } from '../../../platform/validation/validators.js';
+import { CONSULTATION_TOPICS, isConsultationTopic } from './topics.js';
 
 /** Message keys are the zod messages, so an issue becomes a GOV.UK error as it stands. */
 const M = 'consultations.publish.';
@@ -44,6 +45,7 @@ export const consultationSchema = z
     summary: z.string().min(1, `${M}summary.missing`).max(600, `${M}summary.tooLong`),
     body: z.string().min(1, `${M}body.missing`).max(20000, `${M}body.tooLong`),
     audience: z.string().min(1, `${M}audience.missing`).max(500, `${M}audience.tooLong`),
+    topic: z.enum(CONSULTATION_TOPICS, { message: `${M}topic.missing` }),
     opensOn: z.string().regex(DAY, `${M}opensOn.invalid`),
     closesOn: z.string().regex(DAY, `${M}closesOn.invalid`),
     districts: z
@@ -83,6 +85,7 @@ export function publishFormValues(body: unknown): PublishForm {
     'summary',
     'body',
     'audience',
+    'topic',
     'area',
     'districts',
     'signIn',
@@ -154,6 +157,9 @@ export function readPublishForm(
     errors.push({ field: 'districts', message: `${M}districts.missing` });
   if (values.signIn !== 'yes' && values.signIn !== 'no')
     errors.push({ field: 'signIn', message: `${M}signIn.missing` });
+  // Checked here, not only by the schema: a value off the list would stop zod's other checks.
+  const topic = isConsultationTopic(values.topic!) ? values.topic : null;
+  if (!topic) errors.push({ field: 'topic', message: `${M}topic.missing` });
   const slots: number[] = [];
   const questions: unknown[] = [];
   for (let i = 1; i <= MAX_QUESTIONS; i++) {
@@ -175,6 +181,7 @@ export function readPublishForm(
     summary: values.summary,
     body: values.body,
     audience: values.audience,
+    topic: topic ?? 'other',
     opensOn: opensOn || '0000-00-00',
     closesOn: closesOn || '9999-99-99',
     districts,
@@ -227,6 +234,7 @@ export function formValuesOf(consultation: {
   summary: string;
   body: string;
   audience: string;
+  topic: string;
   opens_on: string;
   closes_on: string;
   area_districts: string[];
@@ -242,6 +250,7 @@ export function formValuesOf(consultation: {
     summary: consultation.summary,
     body: consultation.body,
     audience: consultation.audience,
+    topic: consultation.topic,
     area: consultation.area_districts.length > 0 ? 'districts' : 'country',
     districts: consultation.area_districts.join(', '),
     signIn: consultation.sign_in_required ? 'yes' : 'no',

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Question } from '../consultations/schema.js';
+import type { ConsultationTopic } from '../consultations/topics.js';
 
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
 /** A jsonb column read as T and written as its JSON text. */
@@ -32,6 +33,32 @@ export interface ConsultationTable {
   summary_cy: Nullable<string>;
   body_cy: Nullable<string>;
   easy_read: Nullable<string>;
+  /** One of the fixed topics, for subscriptions (migration 0050). */
+  topic: ColumnType<ConsultationTopic, ConsultationTopic | undefined, ConsultationTopic>;
+  /** Its version: 1, and one more each time it is edited after a response (migration 0050). */
+  version: Generated<number>;
+}
+
+/** A version of a consultation replaced by an edit after responses, kept as it was (migration 0050). */
+export interface ConsultationVersionTable {
+  consultation_id: string;
+  version: number;
+  title: string;
+  summary: string;
+  body: string;
+  audience: string;
+  topic: ConsultationTopic;
+  opens_on: string;
+  closes_on: string;
+  area_districts: string[];
+  questions: Json<Question[]>;
+  sign_in_required: boolean;
+  title_cy: string | null;
+  summary_cy: string | null;
+  body_cy: string | null;
+  easy_read: string | null;
+  replaced_at: Generated<Date>;
+  replaced_by: Nullable<string>;
 }
 
 export type RespondentType = 'individual' | 'organisation';
@@ -58,6 +85,8 @@ export interface ConsultationResponseTable {
   anonymised_at: Nullable<Date>;
   return_token_hash: Nullable<string>;
   return_expires_at: Nullable<Date>;
+  /** The consultation's version the response answered (migration 0050). */
+  version: Generated<number>;
 }
 
 export type RedactionReason = 'personal-data' | 'abuse';
@@ -92,9 +121,20 @@ export interface ConsultationAnswerThemeTable {
   tagged_at: Generated<Date>;
 }
 
+/** A file attached to a consultation, held by the attachments module (migration 0050). */
+export interface ConsultationDocumentTable {
+  id: Generated<string>;
+  consultation_id: string;
+  attachment_id: string;
+  added_by: Nullable<string>;
+  added_at: Generated<Date>;
+}
+
 declare module '../../../platform/db/database.js' {
   interface Database {
     consultations: ConsultationTable;
+    consultation_documents: ConsultationDocumentTable;
+    consultation_versions: ConsultationVersionTable;
     consultation_responses: ConsultationResponseTable;
     consultation_redactions: ConsultationRedactionTable;
     consultation_themes: ConsultationThemeTable;
@@ -103,6 +143,7 @@ declare module '../../../platform/db/database.js' {
 }
 
 export type ConsultationRow = Selectable<ConsultationTable>;
+export type ConsultationVersionRow = Selectable<ConsultationVersionTable>;
 export type ConsultationResponseRow = Selectable<ConsultationResponseTable>;
 export type ConsultationThemeRow = Selectable<ConsultationThemeTable>;
 export type ConsultationRedactionRow = Selectable<ConsultationRedactionTable>;

@@ -88,11 +88,20 @@ export interface PetitionFlagTable {
   outcome: Nullable<'dismissed' | 'struck'>;
 }
 
-/** A subscription to new petitions by body and area (migration 0039), live once confirmed. */
+/** What a subscription is to (migration 0050). */
+export type SubscriptionKind = 'petitions' | 'consultations';
+
+/**
+ * A subscription to new petitions by body and area (migration 0039), or to new consultations by
+ * topic and area (migration 0050), live once confirmed.
+ */
 export interface EngagementSubscriptionTable {
   id: Generated<string>;
   email: string;
-  /** null: petitions to any body. */
+  kind: ColumnType<SubscriptionKind, SubscriptionKind | undefined, SubscriptionKind>;
+  /** Consultations only: one of CONSULTATION_TOPICS; null: any topic. */
+  topic: Nullable<string>;
+  /** Petitions only: null: petitions to any body. */
   organisation_id: Nullable<string>;
   /** A postcode district ('GL5'); null: nationally (every petition in the country). */
   district: Nullable<string>;

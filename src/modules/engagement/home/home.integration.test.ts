@@ -4,8 +4,14 @@ import { aSignedInCitizen } from '../../../../test/helpers/citizens.js';
 import { mailsTo } from '../../../../test/helpers/outbox.js';
 import { authoritiesOfPostcodeDistrict } from '../../address/index.js';
 import { engagementModule } from '../index.js';
+import { publishConsultation } from '../consultations/commands/consultations.js';
+import type { ConsultationInput } from '../consultations/schema.js';
 import { moderatePetition } from '../petitions/commands/petitions.js';
-import { tellSubscribersOfPetition } from './commands/subscriptions.js';
+import { ukToday } from '../../../platform/validation/validators.js';
+import {
+  tellSubscribersOfConsultation,
+  tellSubscribersOfPetition,
+} from './commands/subscriptions.js';
 import { SUBSCRIPTIONS_PER_ADDRESS_PER_HOUR } from './pages/routes.js';
 
 let app: TestApp;
@@ -73,7 +79,7 @@ async function publish(id: string): Promise<void> {
 /** Someone fills in the subscribe form (with the page's CSRF token). */
 async function subscribeForm(fields: Record<string, string>, visitor = new Visitor(app.baseUrl)) {
   await visitor.get('/engage/subscribe');
-  return visitor.post('/engage/subscribe', fields);
+  return visitor.post('/engage/subscribe', { kind: 'petitions', ...fields });
 }
 
 /** The path of the newest link to `/engage/subscriptions/<action>` in mail to `email`. */
@@ -198,6 +204,14 @@ describe('subscriptions to new petitions', () => {
           organisationId: '00000000-0000-0000-0000-000000000000',
         },
         'Select a body from the list',
+      ],
+      [
+        { email: 'ok@example.com', area: 'national', kind: 'consultations', topic: 'gardening' },
+        'Select a topic from the list',
+      ],
+      [
+        { email: 'ok@example.com', area: 'national', kind: 'newsletters' },
+        'Select new petitions or new consultations',
       ],
     ] as const) {
       const response = await subscribeForm(fields);
@@ -381,8 +395,9 @@ describe('subscriptions to new petitions', () => {
   it('the subscribe form and its e-mail are in Welsh', async () => {
     const visitor = new Visitor(app.baseUrl);
     const form = await visitor.get('/engage/subscribe?lang=cy');
-    expect(form.html).toContain('Cael e-bost am ddeisebau newydd');
+    expect(form.html).toContain('Cael e-bost am ddeisebau neu ymgynghoriadau newydd');
     const response = await visitor.post('/engage/subscribe?lang=cy', {
+      kind: 'petitions',
       email: 'cymraeg@example.com',
       area: 'postcode',
       postcode: 'CF10 4UW',
@@ -400,6 +415,176 @@ describe('subscriptions to new petitions', () => {
   });
 });
 
+/** A consultation published straight through the command (the staff form is tested there). */
+async function consultation(
+  slug: string,
+  fields: Partial<ConsultationInput> & Pick<ConsultationInput, 'title' | 'topic'>,
+) {
+  const organisation = await organisationId(slug);
+  const row = await db()
+    .transaction()
+    .execute((trx) =>
+      publishConsultation(
+        trx,
+        { userId: null, organisationId: organisation, role: 'service-owner' },
+        organisation,
+        {
+          summary: 'What we propose.',
+          body: 'The proposal.',
+          audience: 'Everyone',
+          opensOn: ukToday(),
+          closesOn: ukToday(),
+          districts: [],
+          signInRequired: false,
+          questions: [{ kind: 'text', text: 'What do you think?' }],
+          ...fields,
+        },
+      ),
+    );
+  await app.platform.worker.drain();
+  return row;
+}
+
+async function newConsultationMails(email: string, title: string) {
+  return (await mailsTo(db(), email)).filter((m) => m.subject === `New consultation: ${title}`);
+}
+
+describe('subscriptions to new consultations', () => {
+  it('e-mails confirmed subscribers a new consultation matching their topic and area, once each; never others', async () => {
+    const subscribe = (email: string, fields: Record<string, string>) =>
+      subscribed({ email, kind: 'consultations', topic: '', ...fields });
+    await subscribe('c-topic-near@example.com', {
+      topic: 'transport',
+      area: 'postcode',
+      postcode: 'GL5 4UB',
+    });
+    await subscribe('c-listed@example.com', { area: 'postcode', postcode: 'GL6 8AA' });
+    await subscribe('c-gl5@example.com', { area: 'postcode', postcode: 'GL5 1AA' });
+    await subscribe('c-national@example.com', { area: 'national' });
+    await subscribe('c-housing@example.com', { topic: 'housing', area: 'national' });
+    await subscribe('c-cheltenham@example.com', { area: 'postcode', postcode: 'GL50 1PP' });
+    // Two matching subscriptions of one address: still one e-mail.
+    await subscribe('c-twice@example.com', { area: 'national' });
+    await subscribe('c-twice@example.com', { topic: 'transport', area: 'national' });
+    // Subscribed to petitions, not consultations.
+    await subscribed({ email: 'c-petitions@example.com', area: 'national' });
+    const unconfirmed = await subscribeForm({
+      email: 'c-unconfirmed@example.com',
+      kind: 'consultations',
+      area: 'national',
+    });
+    expect(unconfirmed.status).toBe(303);
+    expect((await mailsTo(db(), 'c-unconfirmed@example.com')).at(-1)!.subject).toBe(
+      'Confirm your subscription to new consultations',
+    );
+
+    // Stroud asks GL5 and GL6 about buses.
+    const buses = await consultation('stroud', {
+      title: 'Bus routes through Stroud and Nailsworth',
+      topic: 'transport',
+      districts: ['GL5', 'GL6'],
+    });
+    for (const email of [
+      'c-topic-near@example.com',
+      'c-listed@example.com',
+      'c-national@example.com',
+      'c-twice@example.com',
+    ])
+      expect(await newConsultationMails(email, buses.title), email).toHaveLength(1);
+    for (const email of [
+      'c-housing@example.com',
+      'c-cheltenham@example.com',
+      'c-petitions@example.com',
+      'c-unconfirmed@example.com',
+    ])
+      expect(await newConsultationMails(email, buses.title), email).toHaveLength(0);
+    const mail = (await newConsultationMails('c-listed@example.com', buses.title))[0]!;
+    expect(mail.text).toContain(`/consultations/${buses.id}`);
+    expect(mail.text).toContain('Stroud District Council');
+    expect(mail.text).toContain('/engage/subscriptions/unsubscribe?token=');
+
+    // Running the handler again (a retried outbox message) sends nothing more.
+    await db()
+      .transaction()
+      .execute((trx) => tellSubscribersOfConsultation(trx, buses.id, app.baseUrl));
+    await app.platform.worker.drain();
+    expect(await newConsultationMails('c-listed@example.com', buses.title)).toHaveLength(1);
+    expect(await newConsultationMails('c-twice@example.com', buses.title)).toHaveLength(1);
+
+    // Stroud asking its whole area reaches a district it serves (GL5), not one it does not.
+    const parks = await consultation('stroud', { title: 'Stroud parks', topic: 'environment' });
+    expect(await newConsultationMails('c-national@example.com', parks.title)).toHaveLength(1);
+    expect(await newConsultationMails('c-gl5@example.com', parks.title)).toHaveLength(1);
+    expect(await newConsultationMails('c-cheltenham@example.com', parks.title)).toHaveLength(0);
+    expect(await newConsultationMails('c-topic-near@example.com', parks.title)).toHaveLength(0);
+    // A national body asking the whole country reaches every district.
+    const dwp = await consultation('dwp', { title: 'Jobcentre opening hours', topic: 'other' });
+    expect(await newConsultationMails('c-cheltenham@example.com', dwp.title)).toHaveLength(1);
+    expect(await newConsultationMails('c-listed@example.com', dwp.title)).toHaveLength(1);
+    expect(await newConsultationMails('c-housing@example.com', dwp.title)).toHaveLength(0);
+
+    // A new petition reaches petition subscribers only.
+    const petition = await pending('stroud', 'Put a bench by the Stroud bus station');
+    await publish(petition.id);
+    expect(await newPetitionMails('c-petitions@example.com', petition.title)).toHaveLength(1);
+    expect(await newPetitionMails('c-national@example.com', petition.title)).toHaveLength(0);
+
+    // A withdrawn consultation reaches no one, however the handler is run.
+    const withdrawn = await db()
+      .insertInto('consultations')
+      .values({
+        organisation_id: await organisationId('stroud'),
+        title: 'Withdrawn at once',
+        summary: 's',
+        body: 'b',
+        audience: 'a',
+        opens_on: ukToday(),
+        closes_on: ukToday(),
+        questions: JSON.stringify([{ kind: 'text', text: 'Q?' }]),
+        withdrawn_at: new Date(),
+        withdrawn_reason: 'A mistake',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(
+      await db()
+        .transaction()
+        .execute((trx) => tellSubscribersOfConsultation(trx, withdrawn.id, app.baseUrl)),
+    ).toBe(0);
+
+    // The subscription keeps its topic and district, and subscribing is audited.
+    const row = await db()
+      .selectFrom('engagement_subscriptions')
+      .select(['id', 'kind', 'topic', 'district', 'organisation_id'])
+      .where('email', '=', 'c-topic-near@example.com')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      kind: 'consultations',
+      topic: 'transport',
+      district: 'GL5',
+      organisation_id: null,
+    });
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select(['action', 'details'])
+      .where('resource_id', '=', row.id)
+      .where('action', '=', 'engagement.subscribed')
+      .executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ kind: 'consultations', topic: 'transport' });
+  });
+
+  it('the form offers consultations by topic, in English and Welsh', async () => {
+    const english = await new Visitor(app.baseUrl).get('/engage/subscribe');
+    expect(english.html).toContain('New consultations');
+    expect(english.html).toContain(
+      '<option value="health-and-care">Health and social care</option>',
+    );
+    const welsh = await new Visitor(app.baseUrl).get('/engage/subscribe?lang=cy');
+    expect(welsh.html).toContain('Ymgynghoriadau newydd');
+    expect(welsh.html).toContain('Iechyd a gofal cymdeithasol');
+  });
+});
+
 describe('personal data', () => {
   it('a person’s "My data" lists the subscriptions made with their account’s e-mail, and no one else’s', async () => {
     const citizen = await aSignedInCitizen(app);
@@ -407,7 +592,13 @@ describe('personal data', () => {
     const sections = await engagementModule.personalDataOf!(db(), citizen.userId);
     const rows = sections.find((s) => s.key === 'petitionSubscriptions')!.rows;
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ email: citizen.email, area: 'GL5', body: null });
+    expect(rows[0]).toMatchObject({
+      email: citizen.email,
+      to: 'petitions',
+      topic: null,
+      area: 'GL5',
+      body: null,
+    });
     expect(rows[0]!.confirmedAt).not.toBeNull();
     const other = await aSignedInCitizen(app);
     const none = await engagementModule.personalDataOf!(db(), other.userId);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { generate, generateSecret, generateURI, verify } from 'otplib';
 import { sql } from 'kysely';
 import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
@@ -6,6 +6,14 @@ import { hashSessionToken } from './sessions.js';
 import type { Db } from '../../../platform/db/database.js';
 import type { FieldError, Outcome } from '../../../platform/errors/errors.js';
 import type { Translate } from '../../../platform/i18n/i18n.js';
+import {
+  countSealed,
+  resealIfStale,
+  sealer,
+  type SealedCount,
+  type Sealer,
+  type SecretSource,
+} from '../../../platform/keyring/keyring.js';
 import { MAIL_TOPIC } from '../../../platform/mail/mailer.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import { SMS_TOPIC } from '../../../platform/sms/sms.js';
@@ -32,35 +40,74 @@ export type CodeMethod = Exclude<SecondFactor, 'none' | 'totp'>;
 // --- Sealing the TOTP secret --------------------------------------------------------------
 
 /**
- * The key that seals TOTP secrets at rest: AES-256-GCM, derived with HKDF from SESSION_SECRET,
- * so a copy of the database alone does not give anyone's codes away.
- * FIXME: changing SESSION_SECRET makes every sealed secret unreadable (people must set up their
- * app again); a dedicated, rotatable key (a key id in the sealed value) is the better design.
+ * The key that seals TOTP secrets at rest: AES-256-GCM, derived with HKDF from the session
+ * secrets (src/platform/keyring), so a copy of the database alone does not give anyone's codes
+ * away. After SESSION_SECRET changes, a secret sealed under a previous one (still in
+ * SESSION_SECRETS_PREVIOUS) opens, and is sealed again under the new one at its next use.
  */
-export function totpKey(sessionSecret: string): Buffer {
-  return Buffer.from(
-    hkdfSync('sha256', sessionSecret, 'joinedup', 'totp-secret-v1', 32) as ArrayBuffer,
+export function totpKey(secrets: SecretSource): Sealer {
+  return sealer(secrets, 'joinedup', 'totp-secret-v1');
+}
+
+/** `v1.<iv>.<tag>.<ciphertext>` (base64url), AES-256-GCM under the current key. */
+export function sealSecret(key: Sealer, plain: string): string {
+  return key.seal(plain);
+}
+
+/** The plain secret from {@link sealSecret}; throws if it was tampered with or no key opens it. */
+export function openSecret(key: Sealer, sealed: string): string {
+  return key.open(sealed).plain;
+}
+
+/**
+ * The sealed TOTP secrets (set up, and being set up) counted by the session secret that opens
+ * them, for `joinedup secrets:rotate-check`.
+ */
+export async function sealedTotpCounts(db: Db, secrets: SecretSource): Promise<SealedCount> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['totp_secret', 'totp_pending_secret'])
+    .where((eb) =>
+      eb.or([eb('totp_secret', 'is not', null), eb('totp_pending_secret', 'is not', null)]),
+    )
+    .execute();
+  const sealed = rows.flatMap((row) => [row.totp_secret, row.totp_pending_secret]);
+  return countSealed(
+    totpKey(secrets),
+    sealed.filter((value): value is string => value !== null),
   );
 }
 
-/** `v1.<iv>.<tag>.<ciphertext>` (base64url), AES-256-GCM under `key`. */
-export function sealSecret(key: Buffer, plain: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return ['v1', ...[iv, cipher.getAuthTag(), body].map((p) => p.toString('base64url'))].join('.');
-}
-
-/** The plain secret from {@link sealSecret}; throws if it was tampered with or the key differs. */
-export function openSecret(key: Buffer, sealed: string): string {
-  const [version, iv, tag, body] = sealed.split('.');
-  if (version !== 'v1' || !iv || !tag || !body) throw new Error('Unknown sealed secret format');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([
-    decipher.update(Buffer.from(body, 'base64url')),
-    decipher.final(),
-  ]).toString('utf8');
+/**
+ * Seals again under the current session secret every TOTP secret only a previous one opens, so
+ * accounts that do not sign in for a while keep their app when the old secret goes. Each row
+ * changes only if it still holds the value read. Returns how many were sealed again.
+ */
+export async function resealTotpSecrets(db: Db, secrets: SecretSource): Promise<number> {
+  const key = totpKey(secrets);
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'totp_secret', 'totp_pending_secret'])
+    .where((eb) =>
+      eb.or([eb('totp_secret', 'is not', null), eb('totp_pending_secret', 'is not', null)]),
+    )
+    .execute();
+  let resealed = 0;
+  for (const row of rows) {
+    for (const column of ['totp_secret', 'totp_pending_secret'] as const) {
+      const was = row[column];
+      const now = was ? resealIfStale(key, was) : undefined;
+      if (!was || !now) continue;
+      const result = await db
+        .updateTable('users')
+        .set(column === 'totp_secret' ? { totp_secret: now } : { totp_pending_secret: now })
+        .where('id', '=', row.id)
+        .where(column, '=', was)
+        .executeTakeFirst();
+      resealed += Number(result.numUpdatedRows);
+    }
+  }
+  return resealed;
 }
 
 // --- TOTP ---------------------------------------------------------------------------------
@@ -92,6 +139,25 @@ async function checkTotp(
 }
 
 /**
+ * Seals a TOTP secret that opened under a previous session secret again under the current one,
+ * so that secret can leave SESSION_SECRETS_PREVIOUS. Only if it is still the one that was read.
+ */
+async function resealTotp(
+  db: Db,
+  key: Sealer,
+  userId: string,
+  was: string,
+  plain: string,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ totp_secret: key.seal(plain) })
+    .where('id', '=', userId)
+    .where('totp_secret', '=', was)
+    .execute();
+}
+
+/**
  * Records that a TOTP step was used, only if no later step was: two requests racing with the
  * same code cannot both win.
  */
@@ -111,7 +177,7 @@ async function spendStep(db: Db, userId: string, step: number): Promise<boolean>
  */
 export async function beginTotpSetup(
   db: Db,
-  key: Buffer,
+  key: Sealer,
   user: { id: string; email: string },
 ): Promise<{ secret: string; uri: string }> {
   const secret = generateSecret();
@@ -125,7 +191,7 @@ export async function beginTotpSetup(
 
 /** The secret being set up, to show again (e.g. after a wrong code), or null if none. */
 export function pendingTotp(
-  key: Buffer,
+  key: Sealer,
   user: Pick<UserRow, 'email' | 'totp_pending_secret'>,
 ): { secret: string; uri: string } | null {
   if (!user.totp_pending_secret) return null;
@@ -233,7 +299,7 @@ function formatProblem(typed: string): FailureReason | undefined {
  */
 export async function checkSecondFactor(
   db: Db,
-  key: Buffer,
+  key: Sealer,
   user: Pick<UserRow, 'id' | 'second_factor' | 'totp_secret' | 'totp_last_step'>,
   typed: string,
   context: { actor: Actor; purpose: 'sign-in' | 'step-up' },
@@ -243,13 +309,12 @@ export async function checkSecondFactor(
     const problem = formatProblem(typed);
     if (problem) return failure(problem);
     if (method === 'totp' && user.totp_secret) {
-      const checked = await checkTotp(
-        openSecret(key, user.totp_secret),
-        typed,
-        user.totp_last_step,
-      );
+      const opened = key.open(user.totp_secret);
+      const checked = await checkTotp(opened.plain, typed, user.totp_last_step);
       if (!checked.ok) return failure(checked.reason);
-      return (await spendStep(db, user.id, checked.step)) ? { ok: true } : failure('replayed');
+      if (!(await spendStep(db, user.id, checked.step))) return failure('replayed');
+      if (opened.stale) await resealTotp(db, key, user.id, user.totp_secret, opened.plain);
+      return { ok: true };
     }
     if (method === 'sms' || method === 'email') {
       const checked = await checkCode(db, SIGN_IN_CODE, user.id, typed.replace(/\s+/g, ''));
@@ -329,7 +394,7 @@ async function failedSetup(
  */
 export async function confirmTotpSetup(
   db: Db,
-  key: Buffer,
+  key: Sealer,
   user: Pick<UserRow, 'id' | 'email' | 'second_factor' | 'totp_pending_secret'>,
   typed: string,
   actor: Actor,
@@ -337,10 +402,11 @@ export async function confirmTotpSetup(
   const problem = formatProblem(typed);
   if (problem) return failedSetup(db, user, 'totp', actor, problem);
   if (!user.totp_pending_secret) return failedSetup(db, user, 'totp', actor, 'expired');
-  const checked = await checkTotp(openSecret(key, user.totp_pending_secret), typed, null);
+  const opened = key.open(user.totp_pending_secret);
+  const checked = await checkTotp(opened.plain, typed, null);
   if (!checked.ok) return failedSetup(db, user, 'totp', actor, checked.reason);
   await setSecondFactor(db, user, 'totp', actor, {
-    sealed: user.totp_pending_secret,
+    sealed: opened.stale ? key.seal(opened.plain) : user.totp_pending_secret,
     step: checked.step,
   });
   return { ok: true };

@@ -8,6 +8,8 @@ import type { AppContext, CurrentUser } from '../../../platform/http/types.js';
 import { findOrganisationById } from '../../organisations/index.js';
 import { sendNewSignInMail, shortUserAgent } from '../security-mail.js';
 import { checkCode } from './codes.js';
+import { holdForSecondFactor, staffSecondFactorStep } from '../staff-second-factor.js';
+import type { SecondFactor } from '../db/tables.js';
 
 export const SESSION_COOKIE = 'ju_session';
 /** Absolute lifetime: a session ends this long after sign-in, however active. */
@@ -234,7 +236,7 @@ export async function activeSessions(
 
 /** A live session's person and the whole seconds until it goes idle if unused; or why there is none. */
 export type SessionLookup =
-  | { user: CurrentUser; idleSecondsLeft: number }
+  | { user: CurrentUser; idleSecondsLeft: number; secondFactor: SecondFactor }
   | { user: null; ended: 'idle' | 'expired' | 'unknown' };
 
 /**
@@ -259,6 +261,7 @@ export async function resolveSession(
       'users.organisation_id',
       'users.roles',
       'users.identity_level',
+      'users.second_factor',
       'sessions.id_hash',
       'sessions.credential_level',
       sql<boolean>`sessions.expires_at <= now()`.as('expired'),
@@ -304,6 +307,7 @@ export async function resolveSession(
       credentialLevel: row.credential_level,
       identityLevel: row.identity_level,
     },
+    secondFactor: row.second_factor,
     // Rounded up, so a page counting down reaches zero no sooner than the session goes idle.
     idleSecondsLeft: touch
       ? idleMinutes * 60
@@ -335,9 +339,16 @@ export function sessionIdleSecondsLeft(request: FastifyRequest): number | null {
  * session turns out idle or expired, the cookie is cleared and a page request (GET, not an
  * API) goes to `/signed-out?reason=idle|expired` to say why; anything else carries on signed out.
  *
+ * With `staffSecondFactor`, a member of staff whose session has not given a second factor is
+ * held at its set-up, or at giving it (staff-second-factor.ts), until it has.
+ *
  * @example app.addHook('onRequest', sessionHook(db, config.SESSION_IDLE_MINUTES));
  */
-export function sessionHook(db: Db, idleMinutes = IDLE_MINUTES) {
+export function sessionHook(
+  db: Db,
+  idleMinutes = IDLE_MINUTES,
+  options: { staffSecondFactor?: boolean } = {},
+) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     request.user = null;
     const token = request.cookies[SESSION_COOKIE];
@@ -346,6 +357,9 @@ export function sessionHook(db: Db, idleMinutes = IDLE_MINUTES) {
     if (found.user) {
       request.user = found.user;
       idleSecondsLeftOf.set(request, found.idleSecondsLeft);
+      const required = options.staffSecondFactor ?? false;
+      const step = staffSecondFactorStep(found.user, found.secondFactor, required);
+      if (step) return holdForSecondFactor(request, reply, step);
       return;
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

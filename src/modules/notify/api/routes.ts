@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/http/types.js';
+import type { Sealer } from '../../../platform/keyring/keyring.js';
 import { authenticate, isUuid, type ApiCaller } from '../auth.js';
 import { letterSender, renderLetterPdf } from '../commands/letter-pdf.js';
 import { sendNotification } from '../commands/send.js';
@@ -38,7 +39,7 @@ function origin(request: FastifyRequest): string {
 export function notifyApiRoutes(
   app: FastifyInstance,
   context: AppContext,
-  sealingKey: Buffer,
+  sealingKey: Sealer,
 ): void {
   const callers = new WeakMap<FastifyRequest, ApiCaller>();
   const caller = (request: FastifyRequest) => callers.get(request)!;

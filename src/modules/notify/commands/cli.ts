@@ -3,6 +3,12 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../../platform/config/config.js';
 import type { Database } from '../../../platform/db/database.js';
 import {
+  countSealed,
+  resealIfStale,
+  type SealedCount,
+  type SecretSource,
+} from '../../../platform/keyring/keyring.js';
+import {
   findOrganisationBySlugOrGssCode,
   unknownOrganisationMessage,
 } from '../../organisations/index.js';
@@ -53,7 +59,7 @@ export async function notifyKeyCreate(
   const created = await db.transaction().execute((trx) =>
     createApiKey(
       trx,
-      notifySealingKey(config.SESSION_SECRET),
+      notifySealingKey(config),
       { organisationId: organisation.id, name, keyType },
       {
         ...CLI_ACTOR,
@@ -121,4 +127,71 @@ export async function notifyTemplateCreate(
   if (!outcome.ok)
     return { code: 1, out: [], err: outcome.errors.map((e) => `${e.field}: ${e.message}`) };
   return { code: 0, out: [outcome.id], err: [] };
+}
+
+/**
+ * The sealed API-key secrets and callback tokens counted by the session secret that opens
+ * them, for `joinedup secrets:rotate-check`.
+ */
+export async function notifySealedCounts(
+  db: Kysely<Database>,
+  secrets: SecretSource,
+): Promise<SealedCount> {
+  const [keys, services] = await Promise.all([
+    db.selectFrom('notify_api_keys').select('secret_sealed').execute(),
+    db
+      .selectFrom('notify_services')
+      .select('callback_token_sealed')
+      .where('callback_token_sealed', 'is not', null)
+      .execute(),
+  ]);
+  return countSealed(notifySealingKey(secrets), [
+    ...keys.map((key) => key.secret_sealed),
+    ...services.flatMap((service) => service.callback_token_sealed ?? []),
+  ]);
+}
+
+/**
+ * Seals again under the current session secret every API-key secret and callback token only a
+ * previous one opens (`joinedup secrets:rotate-check --reseal`). Returns how many.
+ */
+export async function resealNotifySecrets(
+  db: Kysely<Database>,
+  secrets: SecretSource,
+): Promise<number> {
+  const key = notifySealingKey(secrets);
+  let resealed = 0;
+  for (const row of await db
+    .selectFrom('notify_api_keys')
+    .select(['id', 'secret_sealed'])
+    .execute()) {
+    const now = resealIfStale(key, row.secret_sealed);
+    if (!now) continue;
+    const result = await db
+      .updateTable('notify_api_keys')
+      .set({ secret_sealed: now })
+      .where('id', '=', row.id)
+      .where('secret_sealed', '=', row.secret_sealed)
+      .executeTakeFirst();
+    resealed += Number(result.numUpdatedRows);
+  }
+  const services = await db
+    .selectFrom('notify_services')
+    .select(['id', 'callback_token_sealed'])
+    .where('callback_token_sealed', 'is not', null)
+    .execute();
+  for (const row of services) {
+    const now = row.callback_token_sealed
+      ? resealIfStale(key, row.callback_token_sealed)
+      : undefined;
+    if (!now) continue;
+    const result = await db
+      .updateTable('notify_services')
+      .set({ callback_token_sealed: now })
+      .where('id', '=', row.id)
+      .where('callback_token_sealed', '=', row.callback_token_sealed)
+      .executeTakeFirst();
+    resealed += Number(result.numUpdatedRows);
+  }
+  return resealed;
 }

@@ -2,12 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../../../platform/config/config.js';
 import type { Database, Db } from '../../../platform/db/database.js';
+import type { Sealer } from '../../../platform/keyring/keyring.js';
 import { queueLetter } from '../../../platform/letters/letters.js';
 import { createMailer, type Mailer } from '../../../platform/mail/mailer.js';
 import { enqueue, type OutboxHandler } from '../../../platform/outbox/outbox.js';
 import { sendSms } from '../../../platform/sms/sms.js';
 import { postWebhook } from '../../submissions/index.js';
-import { unseal } from '../crypto.js';
 import type { NotificationStatus, NotifyNotificationRow } from '../db/tables.js';
 import { notifyDate } from '../queries/templates.js';
 import { normaliseUkMobile } from '../recipients.js';
@@ -230,7 +230,7 @@ async function deliverSms(
  */
 export function notifyOutboxHandlers(
   config: Config,
-  sealingKey: Buffer,
+  sealingKey: Sealer,
   mailer: Mailer = createMailer(config),
 ): Record<string, OutboxHandler> {
   const deliver: OutboxHandler = async (payload, context) => {
@@ -306,9 +306,18 @@ export function notifyOutboxHandlers(
       .where('id', '=', String(payload.serviceId))
       .executeTakeFirst();
     if (!service?.callback_url) return;
-    const token = service.callback_token_sealed
-      ? unseal(sealingKey, service.callback_token_sealed)
-      : '';
+    const opened = service.callback_token_sealed
+      ? sealingKey.open(service.callback_token_sealed)
+      : undefined;
+    const token = opened?.plain ?? '';
+    // Sealed before SESSION_SECRET changed: sealed again under the current one.
+    if (opened?.stale)
+      await context.db
+        .updateTable('notify_services')
+        .set({ callback_token_sealed: sealingKey.seal(token) })
+        .where('id', '=', String(payload.serviceId))
+        .where('callback_token_sealed', '=', service.callback_token_sealed!)
+        .execute();
     // As the hub's webhooks: never to this machine or a private network (SSRF), checked again
     // after DNS at connection time, no redirects followed, the answer's body never read.
     const status = await postWebhook({

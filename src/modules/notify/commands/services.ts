@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../../platform/audit/audit.js';
 import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
+import type { Sealer } from '../../../platform/keyring/keyring.js';
 import { findOrganisationById } from '../../organisations/index.js';
 import { seal } from '../crypto.js';
 import type { KeyType, NotifyServiceRow } from '../db/tables.js';
@@ -57,7 +58,7 @@ export function keyNameSlug(name: string): string {
  */
 export async function createApiKey(
   db: Db,
-  sealingKey: Buffer,
+  sealingKey: Sealer,
   input: { organisationId: string; name: string; keyType: KeyType; createdBy?: string | null },
   actor: Actor,
 ): Promise<{ id: string; key: string; serviceId: string }> {
@@ -119,7 +120,7 @@ export async function revokeApiKey(
  */
 export async function setDeliveryCallback(
   db: Db,
-  sealingKey: Buffer,
+  sealingKey: Sealer,
   input: { organisationId: string; url: string | null; bearerToken?: string },
   actor: Actor,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {

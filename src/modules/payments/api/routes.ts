@@ -48,6 +48,12 @@ const CreateBody = z
     language: z.enum(['en', 'cy']).optional(),
     email: z.string().max(254).optional(),
     metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    moto: z
+      .boolean()
+      .optional()
+      .describe(
+        'A card payment over the phone: the card page is used by a signed-in member of the body’s staff, with no 3-D Secure. Refused (422 P0196) unless the body’s admins allow MOTO',
+      ),
   })
   .strict();
 const RefundBody = z

@@ -15,10 +15,15 @@ export interface NewPayment {
   language: 'en' | 'cy';
   email: string | null;
   metadata: Metadata | null;
+  /**
+   * A card payment over the phone (MOTO): present only when asked for, so a request without it
+   * has the digest it always had (Idempotency-Key).
+   */
+  moto?: true;
 }
 
 const REQUIRED = ['amount', 'description', 'reference', 'return_url'] as const;
-const OPTIONAL = ['language', 'email', 'metadata', 'delayed_capture'] as const;
+const OPTIONAL = ['language', 'email', 'metadata', 'delayed_capture', 'moto'] as const;
 const KNOWN = new Set<string>([...REQUIRED, ...OPTIONAL]);
 const { missing, invalid } = PAY_CODES.create;
 
@@ -122,6 +127,8 @@ export function parseNewPayment(body: unknown, developmentSite: boolean): NewPay
   if (unexpected) throw invalidAttribute(invalid, unexpected, 'Unexpected attribute');
   if (record.delayed_capture !== undefined && record.delayed_capture !== false)
     throw invalidAttribute(invalid, 'delayed_capture', 'Delayed capture is not offered yet');
+  if (record.moto !== undefined && typeof record.moto !== 'boolean')
+    throw invalidAttribute(invalid, 'moto', 'Must be true or false');
   const returnUrl = boundedText(record, 'return_url', 2000);
   if (!returnUrlAllowed(returnUrl, developmentSite))
     throw invalidAttribute(invalid, 'return_url', 'Must be a valid URL format (https)');
@@ -133,6 +140,7 @@ export function parseNewPayment(body: unknown, developmentSite: boolean): NewPay
     language: checkLanguage(record.language),
     email: checkEmail(record.email),
     metadata: record.metadata === undefined ? null : checkMetadata(record.metadata),
+    ...(record.moto === true ? { moto: true as const } : {}),
   };
 }
 

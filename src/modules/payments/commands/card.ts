@@ -1,7 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { recordAudit } from '../../../platform/audit/audit.js';
+import type { Actor } from '../../../platform/audit/audit.js';
 import type { Database, Db } from '../../../platform/db/database.js';
+import type { CurrentUser } from '../../../platform/http/types.js';
 import type { PaymentRow } from '../db/tables.js';
 import { cardDigits, cardSummary, expiryValid, luhnValid } from '../gateway/cards.js';
 import {
@@ -10,6 +13,7 @@ import {
   type CardDetails,
   type CardGateway,
 } from '../gateway/gateway.js';
+import { mayTakeMotoCard } from '../policies/payments.js';
 import { isFinished, type PaymentEvent } from '../state.js';
 import { sha256 } from './internal.js';
 import { authoriseKey, enqueueLookup, enqueueVoid } from './gateway-queue.js';
@@ -21,16 +25,20 @@ export function nextUrlPath(secret: string, paymentExternalId: string): string {
 }
 
 export type OpenOutcome =
-  { ok: true; payment: PaymentRow } | { ok: false; reason: 'unknown' | 'used' | 'finished' };
+  | { ok: true; payment: PaymentRow }
+  | { ok: false; reason: 'unknown' | 'used' | 'finished' | 'not-yours' };
 
 /**
  * The paying person follows next_url: the link is spent (it works once, as Pay's does) and the
- * payment moves to `started`. A second use, or a finished payment, is refused.
+ * payment moves to `started`. A second use, or a finished payment, is refused. A MOTO payment
+ * is opened only by the member of staff who may take its card (`mayTakeMotoCard`), who is
+ * then the only one who may use its pages; anyone else is refused and the link is not spent.
  */
 export async function openPaymentPage(
   trx: Db,
   secret: string,
   token: string,
+  user: CurrentUser | null = null,
 ): Promise<OpenOutcome> {
   const [paymentExternalId, presented] = token.split('.');
   if (!paymentExternalId || !presented) return { ok: false, reason: 'unknown' };
@@ -48,8 +56,10 @@ export async function openPaymentPage(
   if (!payment) return { ok: false, reason: 'unknown' };
   if (payment.next_url_used_at) return { ok: false, reason: 'used' };
   if (isFinished(payment.status)) return { ok: false, reason: 'finished' };
+  if (!mayTakeMotoCard(user, payment)) return { ok: false, reason: 'not-yours' };
   const started = await applyEvent(trx, payment, 'card-page-opened', {
     next_url_used_at: sql<Date>`now()` as unknown as Date,
+    ...(payment.moto && user ? { moto_user_id: user.id } : {}),
   });
   return started ? { ok: true, payment: started } : { ok: false, reason: 'finished' };
 }
@@ -134,6 +144,8 @@ export async function submitCard(
       reference: submitted.reference,
       card: { ...card, number: digits },
       idempotencyKey: authoriseKey(submitted),
+      // Card over the phone: no 3-D Secure step; the gateway is told so.
+      ...(submitted.moto ? { moto: true } : {}),
     });
   } catch (error) {
     // Only a refusal the gateway stated is final; anything else may have charged the card.
@@ -203,4 +215,30 @@ export async function confirmPayment(trx: Db, paymentId: string): Promise<Paymen
 export async function cancelByUser(trx: Db, paymentId: string): Promise<PaymentRow | null> {
   const payment = await lockPayment(trx, paymentId);
   return payment ? applyEvent(trx, payment, 'user-cancelled') : null;
+}
+
+/**
+ * Records what a member of staff did on a MOTO payment's pages (`payments.moto.opened`,
+ * `.card-submitted`, `.confirmed`, `.cancelled`), with them as the actor: the card was typed
+ * by them, not by the person paying. Never the card's details.
+ */
+export async function auditMoto(
+  db: Db,
+  actor: Actor,
+  payment: PaymentRow,
+  step: 'opened' | 'card-submitted' | 'confirmed' | 'cancelled',
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await recordAudit(db, actor, {
+    action: `payments.moto.${step}`,
+    resourceType: 'payment',
+    resourceId: payment.id,
+    subjectUserId: null,
+    details: {
+      organisationId: payment.organisation_id,
+      reference: payment.reference,
+      amount: payment.amount,
+      ...details,
+    },
+  });
 }

@@ -22,14 +22,20 @@
  *   the module that asked for them acts on them. They are in the ledger and the body's daily
  *   reconciliation, grouped by purpose kind.
  * - Authorisation is the caller's: these functions trust that the caller may act for the body.
+ * - A card payment over the phone (MOTO) names the member of staff who will type the card
+ *   (`moto: { takenBy }`): only their signed-in session can use its card page, which skips 3-D
+ *   Secure and audits them as the actor. The body must allow MOTO (`motoAllowed`); otherwise
+ *   `requestPayment` throws Pay's P0196 {@link PayError}. Ask `motoAllowed` first.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../../platform/db/database.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import { MAX_AMOUNT } from '../api/validate.js';
+import { motoNotAllowed } from '../errors.js';
 import type { PaymentStatus } from '../state.js';
 import { EXPIRE_TOPIC, EXPIRY_MS, externalId, recordEvent } from './payments.js';
 import { makeRefund, refundedSoFar, refundSummary } from './refunds.js';
+import { paymentSettings } from './settings.js';
 
 export interface PaymentRequest {
   organisationId: string;
@@ -43,6 +49,8 @@ export interface PaymentRequest {
   email?: string | null;
   /** The asking module's name (the outbox topic's prefix) and its record's id. */
   purpose: { kind: string; id: string };
+  /** Card over the phone: the staff member (user id) who alone may type the card in. */
+  moto?: { takenBy: string } | null;
 }
 
 /** A payment request a module got wrong: a programming error, not the paying person's. */
@@ -74,6 +82,13 @@ function checkRequest(input: PaymentRequest): void {
     throw new InvalidPaymentRequest('email', 'must be an e-mail address');
   if (!KIND.test(input.purpose.kind) || !text(input.purpose.id, 100))
     throw new InvalidPaymentRequest('purpose', 'needs a kind like "bookings" and an id');
+  if (input.moto && !/^[0-9a-f-]{36}$/i.test(input.moto.takenBy))
+    throw new InvalidPaymentRequest('moto', 'needs the id of the member of staff taking the card');
+}
+
+/** Whether the body takes card payments over the phone (MOTO): its admins turn it on. */
+export async function motoAllowed(db: Db, organisationId: string): Promise<boolean> {
+  return (await paymentSettings(db, organisationId)).motoAllowed;
 }
 
 export function sha256(text: string): string {
@@ -89,6 +104,7 @@ export async function requestPayment(
   input: PaymentRequest,
 ): Promise<{ paymentId: string; nextUrl: string }> {
   checkRequest(input);
+  if (input.moto && !(await motoAllowed(trx, input.organisationId))) throw motoNotAllowed();
   const token = randomBytes(24).toString('base64url');
   const row = await trx
     .insertInto('payments')
@@ -110,6 +126,8 @@ export async function requestPayment(
       purpose_kind: input.purpose.kind,
       purpose_id: input.purpose.id,
       next_url_sha256: sha256(token),
+      moto: !!input.moto,
+      moto_user_id: input.moto?.takenBy ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -3,13 +3,14 @@ import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import type { PaymentRow } from '../db/tables.js';
-import { cancelFailed, idempotencyConflict } from '../errors.js';
+import { cancelFailed, idempotencyConflict, motoNotAllowed } from '../errors.js';
 import { requestDigest, type NewPayment } from '../api/validate.js';
 import { enqueuePaymentWebhooks, webhookEventType } from './webhooks.js';
 import { isFinished, transition, type PaymentEvent, type PaymentState } from '../state.js';
 import { announceFinished } from './finished.js';
 import { enqueueCapture, enqueueVoid } from './gateway-queue.js';
 import { postPayment } from './ledger.js';
+import { paymentSettings } from './settings.js';
 
 /** Pay ends an unfinished payment 90 minutes after it was created. */
 export const EXPIRY_MS = 90 * 60 * 1000;
@@ -46,7 +47,8 @@ export type CreateOutcome = { payment: PaymentRow; replayed: boolean };
  * Creates a payment for the calling body in `created`, with its expiry job 90 minutes on.
  * With an Idempotency-Key, the same body again returns the first payment; a different body is
  * 409 (Pay's P0191). Two requests with one key at once make one payment: the unique index
- * holds the second until the first commits, and it then finds that payment.
+ * holds the second until the first commits, and it then finds that payment. A MOTO payment
+ * (`moto: true`) is refused with Pay's 422 P0196 unless the body's settings allow MOTO.
  */
 export async function createPayment(
   trx: Db,
@@ -60,6 +62,8 @@ export async function createPayment(
 ): Promise<CreateOutcome> {
   const digest = input.idempotencyKey ? requestDigest(input.payment) : null;
   const { payment } = input;
+  if (payment.moto && !(await paymentSettings(trx, input.organisationId)).motoAllowed)
+    throw motoNotAllowed();
   const row = await trx
     .insertInto('payments')
     .values({
@@ -73,6 +77,7 @@ export async function createPayment(
       language: payment.language,
       email: payment.email,
       metadata: payment.metadata ? JSON.stringify(payment.metadata) : null,
+      moto: payment.moto === true,
       status: 'created',
       gateway: input.gateway,
       idempotency_key: input.idempotencyKey,
@@ -135,6 +140,7 @@ export async function applyEvent(
       | 'gateway_transaction_id'
       | 'gateway_unknown_since'
       | 'next_url_used_at'
+      | 'moto_user_id'
     >
   > = {},
 ): Promise<PaymentRow | null> {

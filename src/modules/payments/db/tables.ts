@@ -47,6 +47,10 @@ export interface PaymentTable {
   purpose_id: string | null;
   /** SHA-256 of a module's payment's random next_url token (the API's is an HMAC instead). */
   next_url_sha256: string | null;
+  /** Taken over the phone (MOTO): the card is typed by staff, not the paying person, with no 3-D Secure. */
+  moto: Generated<boolean>;
+  /** The one member of staff whose session may use a MOTO payment's card page (0047). */
+  moto_user_id: string | null;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -97,6 +101,14 @@ export interface PayWebhookTable {
   disabled_at: Date | null;
 }
 
+/** A body's payment settings (0047): whether it takes card payments over the phone (MOTO). */
+export interface PaymentSettingsTable {
+  organisation_id: string;
+  moto_allowed: boolean;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
 export type PayWebhookRow = Selectable<PayWebhookTable>;
 export type PayApiKeyRow = Selectable<PayApiKeyTable>;
 export type PaymentRow = Selectable<PaymentTable>;
@@ -112,5 +124,6 @@ declare module '../../../platform/db/database.js' {
     payment_refunds: PaymentRefundTable;
     pay_webhooks: PayWebhookTable;
     ledger_entries: LedgerEntryTable;
+    payment_settings: PaymentSettingsTable;
   }
 }

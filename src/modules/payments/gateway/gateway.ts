@@ -44,6 +44,11 @@ export interface AuthoriseRequest {
   card: CardDetails;
   /** Sent with every request that could charge: the same key never charges twice. */
   idempotencyKey: string;
+  /**
+   * A card taken over the phone (MOTO): staff typed it in, so the gateway must not ask the
+   * cardholder for 3-D Secure, which they cannot answer from someone else's screen.
+   */
+  moto?: boolean;
 }
 
 /**

@@ -159,7 +159,12 @@ export function stripeGateway(options: StripeOptions): CardGateway {
         const confirmed = await call(
           'POST',
           `/v1/payment_intents/${intentId}/confirm`,
-          { payment_method: String(method.id), error_on_requires_action: true },
+          {
+            payment_method: String(method.id),
+            error_on_requires_action: true,
+            // Stripe exempts a MOTO payment from Strong Customer Authentication (no 3-D Secure).
+            ...(request.moto ? { 'payment_method_options[card][moto]': true } : {}),
+          },
           `${request.idempotencyKey}:confirm`,
         );
         if (confirmed.status === 'requires_capture' || confirmed.status === 'succeeded')

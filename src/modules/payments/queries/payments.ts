@@ -66,7 +66,7 @@ export function serializePayment(row: PaymentRow, refunded: number, links: LinkC
     settlement_summary: {},
     ...(cardDetails(row) ? { card_details: cardDetails(row) } : {}),
     delayed_capture: false,
-    moto: false,
+    moto: row.moto,
     authorisation_mode: 'web',
     ...(row.gateway_transaction_id ? { provider_id: row.gateway_transaction_id } : {}),
     _links: {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { channelOf, hoursBetween } from './channel.js';
+import type { Channel } from '../../catalogue/index.js';
+import { singleAccountOf, tellUsOnceOf } from '../queries/joined-up.js';
 import { decisionBucket, journeyDeltas, transactionDeltas } from './rollups.js';
+import { outcomeOf } from './sharing.js';
 
 describe('the channel of a submission', () => {
   const web = { channel: 'web', agent_business_id: null, on_behalf_of: null };
@@ -86,5 +89,80 @@ describe('what a fact adds to the roll-ups', () => {
       },
     ]);
     expect(journeyDeltas({ ...journey, completed_at: new Date() })).toHaveLength(1);
+  });
+});
+
+describe('joined-up-ness from what happened', () => {
+  const waiting = {
+    status: 'waiting' as const,
+    reason: null,
+    via: null,
+    sentAt: null,
+    confirmedAt: null,
+    answeredAt: null,
+  };
+
+  it('expects a body to be told unless the person did not consent, withdrew, or no agreement covered it', () => {
+    expect(outcomeOf(waiting)).toEqual({ due: true, delivered: false });
+    for (const reason of ['no-agreement', 'no-consent', 'consent-withdrawn', 'report-rejected'])
+      expect(outcomeOf({ ...waiting, status: 'not-sent', reason })).toEqual({
+        due: false,
+        delivered: false,
+      });
+    // The agreement ended before the change went: it was to be told and was not.
+    expect(outcomeOf({ ...waiting, status: 'not-sent', reason: 'agreement-ended' })).toEqual({
+      due: true,
+      delivered: false,
+    });
+  });
+
+  it('counts a change delivered once the body confirmed, took or answered it, not while it is in flight', () => {
+    const at = new Date();
+    expect(outcomeOf({ ...waiting, status: 'sent', via: 'push', sentAt: at }).delivered).toBe(
+      false,
+    );
+    expect(
+      outcomeOf({ ...waiting, status: 'sent', via: 'push', sentAt: at, confirmedAt: at }).delivered,
+    ).toBe(true);
+    expect(outcomeOf({ ...waiting, status: 'sent', via: 'pull', sentAt: at }).delivered).toBe(true);
+    expect(outcomeOf({ ...waiting, status: 'failed', sentAt: at, answeredAt: at }).delivered).toBe(
+      true,
+    );
+    // The body's endpoint never answered for three days: to be told, not told.
+    expect(outcomeOf({ ...waiting, status: 'failed', reason: 'endpoint-unreachable' })).toEqual({
+      due: true,
+      delivered: false,
+    });
+  });
+
+  it('counts the online services used with the single account: a form here, against links elsewhere', () => {
+    const here = { kind: 'online-here' } as const;
+    const elsewhere = { kind: 'online-elsewhere', url: 'https://example.gov.uk' } as const;
+    const phone: Channel = { kind: 'phone', number: '01453 766321', hours: '', hoursCy: '' };
+    expect(
+      singleAccountOf([
+        { formKey: 'bulky-waste', channels: [here] },
+        { formKey: null, channels: [elsewhere] },
+        { formKey: null, channels: [elsewhere, phone] },
+        // "Online on this site" with no form yet is not online; a phone line never is.
+        { formKey: null, channels: [here] },
+        { formKey: null, channels: [phone] },
+      ]),
+    ).toEqual({ online: 3, singleAccount: 1, share: 1 / 3 });
+    expect(singleAccountOf([])).toEqual({ online: 0, singleAccount: 0, share: null });
+  });
+
+  it('works out tell us once from the counts, with no share when nothing was to be told', () => {
+    expect(tellUsOnceOf({ due: 2, delivered: 1, changes: 1, complete: 0 })).toEqual({
+      due: 2,
+      delivered: 1,
+      deliveredShare: 0.5,
+      changes: 1,
+      complete: 0,
+      completeShare: 0,
+    });
+    expect(tellUsOnceOf({ due: 0, delivered: 0, changes: 0, complete: 0 }).deliveredShare).toBe(
+      null,
+    );
   });
 });

@@ -127,8 +127,19 @@ export interface EEnablementHistoryTable {
   e_enabled: number;
 }
 
+/** One body a change of circumstances was for (tell us once): to be told, and told. */
+export interface SharingDeliveryFactTable {
+  delivery_id: string;
+  change_id: string;
+  organisation_id: string;
+  day: DayColumn;
+  due: boolean;
+  delivered: boolean;
+}
+
 declare module '../../../platform/db/database.js' {
   interface Database {
+    performance_sharing_deliveries: SharingDeliveryFactTable;
     performance_transactions: PerformanceTransactionTable;
     performance_journeys: PerformanceJourneyTable;
     performance_daily_transactions: DailyTransactionsTable;

@@ -14,6 +14,7 @@ import {
   type ChannelCounts,
 } from '../measures/measures.js';
 import { eEnablement, registerOf } from './e-enablement.js';
+import { singleAccount, tellUsOnceByBody } from './joined-up.js';
 import { unitCostsOf, volumesByService, type Scope } from './measures.js';
 
 /** The open data sets at /performance/data/<name>.csv and .json, and their fields. */
@@ -66,6 +67,22 @@ export const DATASETS = {
     'e_enabled',
     'percentage',
     'not_e_enabled',
+  ],
+  'tell-us-once': [
+    'body',
+    'body_name',
+    'to_be_told',
+    'delivered',
+    'delivered_share',
+    'told_every_body',
+    'told_every_body_share',
+  ],
+  'single-account': [
+    'body',
+    'body_name',
+    'online_services',
+    'single_account_services',
+    'single_account_share',
   ],
 } as const;
 export type DatasetName = keyof typeof DATASETS;
@@ -169,6 +186,8 @@ async function rowsOf(
   now: Date,
 ): Promise<DataRow[]> {
   if (name === 'e-enablement') return eEnablementRows(db, scope, locale, now);
+  if (name === 'tell-us-once' || name === 'single-account')
+    return joinedUpRows(db, name, scope, locale);
   const volumes = await volumesByService(db, scope);
   if (name === 'cost') {
     const byBody = new Map<string, ChannelCounts>();
@@ -341,6 +360,50 @@ async function eEnablementRows(
         .join(' '),
     };
   });
+}
+
+/**
+ * Joined-up-ness by body: tell us once over the period (changes told in it), or the single
+ * account as the catalogue stands today (bodies with online services only). Neither is by service.
+ */
+async function joinedUpRows(
+  db: Db,
+  name: 'tell-us-once' | 'single-account',
+  scope: Scope,
+  locale: Locale,
+): Promise<DataRow[]> {
+  if (name === 'tell-us-once') {
+    const bodies = await tellUsOnceByBody(db, scope);
+    const names = await namesOf(
+      db,
+      bodies.map((b) => b.organisationId),
+      [],
+      locale,
+    );
+    return bodies.map((b) => ({
+      ...names.body(b.organisationId),
+      to_be_told: b.due,
+      delivered: b.delivered,
+      delivered_share: ratio(b.deliveredShare),
+      told_every_body: b.complete,
+      told_every_body_share: ratio(b.completeShare),
+    }));
+  }
+  const bodies = (await singleAccount(db, scope.organisationIds, locale)).byBody.filter(
+    (b) => b.online > 0,
+  );
+  const names = await namesOf(
+    db,
+    bodies.map((b) => b.organisationId),
+    [],
+    locale,
+  );
+  return bodies.map((b) => ({
+    ...names.body(b.organisationId),
+    online_services: b.online,
+    single_account_services: b.singleAccount,
+    single_account_share: ratio(b.share),
+  }));
 }
 
 /** Rows as CSV (RFC 4180): a header of the data set's fields, values quoted when they need it. */

@@ -7,6 +7,7 @@ import type { OrderRow, OrderStatus } from '../db/tables.js';
 import { penceOf } from '../notices/form.js';
 import { mayManageProcurement } from '../policies/procurement.js';
 import { auditActor, UUID, type ProcurementActor } from './actor.js';
+import { invoiceProblems } from './invoices.js';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -105,15 +106,18 @@ export async function advanceOrder(
     return { ok: false, errors: [{ field: 'step', message: 'procurement.order.outOfOrder' }] };
   let changes: Partial<Record<string, unknown>>;
   if (input.step === 'invoiced') {
-    const errors: FieldError[] = [];
-    const number = input.invoiceNumber.trim();
-    if (!number || number.length > 50)
-      errors.push({ field: 'invoiceNumber', message: 'procurement.order.invoiceNumber.missing' });
-    const amount = penceOf(input.invoiceAmount);
-    if (!amount)
-      errors.push({ field: 'invoiceAmount', message: 'procurement.order.amount.invalid' });
+    // The same rules as a supplier's own invoice: a number the supplier has not used, and no
+    // more than is left to invoice.
+    const { errors, number, amount } = await invoiceProblems(db, current, input);
     if (errors.length) return { ok: false, errors };
-    changes = { invoice_number: number, invoice_amount_pence: amount, invoiced_at: now };
+    changes = {
+      invoice_number: number,
+      invoice_amount_pence: amount,
+      invoiced_at: now,
+      invoice_rejected_reason: null,
+      invoice_rejected_at: null,
+      invoice_rejected_by: null,
+    };
   } else if (input.step === 'received') changes = { received_at: now };
   else changes = { approved_at: now, approved_by: actor.user.id };
   const order = await db

@@ -135,6 +135,13 @@ export interface ProcurementOrderTable {
   invoiced_at: Nullable<Date>;
   approved_by: Nullable<string>;
   approved_at: Nullable<Date>;
+  /** The date on the supplier's invoice (a `date`; read it with `to_char`, drivers differ). */
+  invoice_date: ColumnType<unknown, string | null | undefined, string | null>;
+  invoiced_by: Nullable<string>;
+  /** Set when the buyer rejects the invoice; the order goes back to `received`. */
+  invoice_rejected_reason: Nullable<string>;
+  invoice_rejected_at: Nullable<Date>;
+  invoice_rejected_by: Nullable<string>;
 }
 
 declare module '../../../platform/db/database.js' {

@@ -8,6 +8,7 @@ import { findUserById } from '../../identity/index.js';
 import type { ChangeRow, DeliveryRow, EventType } from '../db/tables.js';
 import { needsVerification, parseDetails } from '../events.js';
 import { bilingual } from '../mail.js';
+import { announceChange } from '../measure.js';
 import { planRecipients } from '../queries/plan.js';
 
 /** The outbox topic of one change told to one body. */
@@ -196,6 +197,8 @@ export async function stopWaiting(
     await recordRefusal(trx, actor, change, delivery, reason);
     changes.add(change.id);
   }
+  // Not sent after all: the joined-up-ness measure no longer expects these bodies to be told.
+  for (const changeId of changes) await announceChange(trx, changeId);
   return [...changes];
 }
 
@@ -207,6 +210,8 @@ const UNFINISHED = ['waiting', 'sent'] as const;
  * person is e-mailed (once: the outbox key is the change's) to look at who was told.
  */
 export async function finishIfDone(trx: Db, changeId: string, baseUrl: string): Promise<boolean> {
+  // Called after every step of a change's deliveries: the performance module measures it again.
+  await announceChange(trx, changeId);
   const open = await trx
     .selectFrom('sharing_deliveries')
     .select('id')

@@ -1,9 +1,10 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
 import type { Config } from '../../../platform/config/config.js';
 import type { Db } from '../../../platform/db/database.js';
 import type { FieldError } from '../../../platform/errors/errors.js';
+import { deriveKeys, type SecretSource } from '../../../platform/keyring/keyring.js';
 import { loadMessages, translator } from '../../../platform/i18n/i18n.js';
 import { MAIL_TOPIC } from '../../../platform/mail/mailer.js';
 import { enqueue, type OutboxHandler } from '../../../platform/outbox/outbox.js';
@@ -32,17 +33,23 @@ export const SECRET_OVERLAP_HOURS = 24;
 export type DeliveryMode = 'casework' | 'push' | 'pull';
 
 /**
- * The signing secret with this id: an HMAC of the id under a key derived from SESSION_SECRET,
- * so no secret is stored and every node computes the same one.
- *
- * FIXME: changing SESSION_SECRET changes every webhook secret (bodies must be given new
- * ones), as with notify's sealed secrets; a dedicated, rotatable key would be better.
+ * The signing secret with this id: an HMAC of the id under a key derived from the current
+ * session secret (src/platform/keyring), so no secret is stored and every node computes the
+ * same one. This is the one a body's admin is shown.
  */
-export function webhookSecret(sessionSecret: string, secretId: string): string {
-  const key = Buffer.from(
-    hkdfSync('sha256', sessionSecret, 'joinedup-hub', 'webhook-secrets-v1', 32),
+export function webhookSecret(secrets: SecretSource, secretId: string): string {
+  return webhookSecrets(secrets, secretId)[0]!;
+}
+
+/**
+ * Every form of the signing secret with this id, one per session secret, newest first. After
+ * SESSION_SECRET changes, deliveries are signed under each, so a receiver that still holds the
+ * secret it was given before keeps verifying until a new one is issued (rotateWebhookSecret).
+ */
+export function webhookSecrets(secrets: SecretSource, secretId: string): string[] {
+  return deriveKeys(secrets, 'joinedup-hub', 'webhook-secrets-v1').map(
+    (key) => `whsec_${createHmac('sha256', key).update(secretId).digest('base64url')}`,
   );
-  return `whsec_${createHmac('sha256', key).update(secretId).digest('base64url')}`;
 }
 
 /** How a body takes its submissions; undefined means Joinedup's casework. */
@@ -122,7 +129,7 @@ export async function rotateWebhookSecret(
     subjectUserId: null,
     details: { organisationId, overlapHours: SECRET_OVERLAP_HOURS },
   });
-  return webhookSecret(config.SESSION_SECRET, row.id);
+  return webhookSecret(config, row.id);
 }
 
 /** Ends the overlap now: only the newest secret signs from here on. */
@@ -281,8 +288,8 @@ export function webhookDeliveryHandler(
     const delivery = await findDelivery(db, submission.organisation_id);
     // Set up differently since: the new set-up routed it again (see setDelivery).
     if (delivery?.mode !== 'push' || !delivery.webhook_url) return;
-    const secrets = (await activeSecrets(db, submission.organisation_id)).map((s) =>
-      webhookSecret(config.SESSION_SECRET, s.id),
+    const secrets = (await activeSecrets(db, submission.organisation_id)).flatMap((s) =>
+      webhookSecrets(config, s.id),
     );
     if (secrets.length === 0) throw new Error('The body has no webhook signing secret');
     const body = JSON.stringify(await receivedSubmission(db, submission));

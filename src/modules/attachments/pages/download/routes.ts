@@ -153,3 +153,26 @@ export async function sendSharedAttachment(
   });
   return downloadHeaders(reply, row).send(content);
 }
+
+/**
+ * Sends a file a body has published through another module (a consultation's documents, kept
+ * with `keepAttachmentForBody`) to whoever that module's own check lets read it: that check
+ * is the whole permission, so call this only after it. Only a kept file of a body is ever sent
+ * here, never a person's upload or a file sent with an application, whatever id is given (404).
+ * Not audited: a body's published document holds no one's personal data. Served as every
+ * download is (`downloadHeaders`).
+ *
+ * @example return sendPublishedAttachment(request, reply, document.attachment_id);
+ */
+export async function sendPublishedAttachment(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  attachmentId: string,
+): Promise<FastifyReply> {
+  const { store } = request.server.attachmentServices;
+  const row = await findAttachmentRow(request.server.attachmentServices.db, attachmentId);
+  if (!row || row.submission_id !== null || row.linked_at === null || !row.organisation_id)
+    throw notFound({ attachmentId, published: false });
+  const content = await openStored(store, row);
+  return downloadHeaders(reply, row).send(content);
+}

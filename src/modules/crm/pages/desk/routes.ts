@@ -29,6 +29,8 @@ import {
   type Refusal,
 } from '../../commands/access.js';
 import { startAssisting, stopAssisting } from '../../commands/assist.js';
+import { assistedFee, startPhonePayment } from '../../commands/phone-payments.js';
+import { formatFee } from '../../../fees/index.js';
 import {
   completeCallback,
   logContact,
@@ -64,6 +66,7 @@ const ASSIST = `${VIEWS}/assist.njk`;
 const CONTACT = `${VIEWS}/contact.njk`;
 const CALLBACKS = `${VIEWS}/callbacks.njk`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REFERENCE = /^JU-[A-Z0-9]{4}-[A-Z0-9]{4}$/;
 
 type Errors = Parameters<typeof errorView>[0];
 
@@ -235,13 +238,43 @@ export function deskRoutes(app: FastifyInstance, context: AppContext): void {
     if (!view) throw notFound({ id: customer.id });
     await recordView(db, actorOf(request, adviser), customer.id, reason);
     const sent = formText(request.query, 'sent');
+    const paid = formText(request.query, 'paid');
+    // Just sent, or back from taking its fee by card over the phone: how its fee stands.
+    const feeReference = [paid, sent].find((r) => REFERENCE.test(r));
+    const fee = feeReference
+      ? await assistedFee(db, adviser, shared, customer.id, feeReference, feeReference === paid)
+      : null;
     return reply.view(CUSTOMER, {
       customer,
       view,
-      sent: /^JU-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(sent) ? sent : null,
+      sent: REFERENCE.test(sent) ? sent : null,
+      fee: fee ? { ...fee, amountText: formatFee(fee.amount) } : null,
+      backFromPayment: !!fee && feeReference === paid,
       assisting: request.user?.actingFor?.userId === customer.id && !!request.user.assisting,
       backLink: '/adviser',
     });
+  });
+
+  // "Take a card payment now (card over the phone)": a MOTO payment of the application's fee,
+  // whose card page only this adviser's session can use; back to the record afterwards.
+  app.post('/adviser/customers/:id/pay', async (request, reply) => {
+    const open = await openRecord(request, reply);
+    if (!open) return reply;
+    const { adviser, customer, shared } = open;
+    const reference = formText(request.body, 'reference');
+    if (!REFERENCE.test(reference)) throw notFound({ reference });
+    const started = await db.transaction().execute((trx) =>
+      startPhonePayment(trx, adviser, actorOf(request, adviser), {
+        customer: { id: customer.id, email: customer.email },
+        reference,
+        shared,
+        language: request.locale,
+      }),
+    );
+    if (started.ok) return reply.redirect(started.nextUrl, 303);
+    if (started.reason === 'not-found') throw notFound({ reference, customerId: customer.id });
+    // Paid already, or the body takes no card payments by phone: the record says which.
+    return reply.redirect(`/adviser/customers/${customer.id}?sent=${reference}`, 303);
   });
 
   async function assistPage(

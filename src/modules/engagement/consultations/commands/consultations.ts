@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../../../../platform/audit/audit.js';
 import { recordAudit } from '../../../../platform/audit/audit.js';
 import type { Db } from '../../../../platform/db/database.js';
+import { enqueue } from '../../../../platform/outbox/outbox.js';
 import type { FieldError, Outcome } from '../../../../platform/errors/errors.js';
 import { formText } from '../../../../platform/http/forms.js';
 import type {
@@ -15,7 +16,14 @@ import { emailProblem, normaliseEmail } from '../../petitions/rules.js';
 import { responseHeldReasons } from '../moderation.js';
 import { answerProblem, consultationStatus, type ConsultationInput } from '../schema.js';
 
-/** Stores a consultation a service owner published (already validated), audited. */
+/** The outbox topic of a consultation just published (the engagement home tells its subscribers). */
+export const CONSULTATION_PUBLISHED_TOPIC = 'consultations.published';
+
+/**
+ * Stores a consultation a service owner published (already validated), audited, and queues
+ * telling the subscribers to new consultations it matches (in the same transaction, so a
+ * consultation that is not stored tells no one).
+ */
 export async function publishConsultation(
   trx: Db,
   actor: Actor,
@@ -30,6 +38,7 @@ export async function publishConsultation(
       summary: input.summary,
       body: input.body,
       audience: input.audience,
+      topic: input.topic,
       opens_on: input.opensOn,
       closes_on: input.closesOn,
       area_districts: input.districts,
@@ -48,30 +57,75 @@ export async function publishConsultation(
     resourceType: 'consultation',
     resourceId: consultation.id,
     subjectUserId: null,
-    details: { organisationId, questions: input.questions.length },
+    details: { organisationId, questions: input.questions.length, topic: input.topic },
+  });
+  await enqueue(trx, {
+    topic: CONSULTATION_PUBLISHED_TOPIC,
+    payload: { consultationId: consultation.id },
+    idempotencyKey: `${CONSULTATION_PUBLISHED_TOPIC}:${consultation.id}`,
   });
   return consultation;
 }
 
+/** The outbox topic that tells respondents who asked that a consultation they answered changed. */
+export const CONSULTATION_CHANGED_TOPIC = 'consultations.changed';
+
+/** What an edit did: changed the consultation in place, or (after responses) made a new version. */
+export type EditOutcome = { ok: true; version: number | null } | { ok: false };
+
 /**
- * Edits a consultation no one has responded to yet (once a response is sent the questions it
- * answered must stand: refused). Drafts in progress lose their answers, as the questions may
- * have changed. Audited.
+ * Edits a consultation, unless withdrawn or its outcome is published (refused). Before anyone
+ * has sent a response it is changed in place. Once someone has, the version they answered must
+ * stand: it is kept in `consultation_versions` as it was, the consultation becomes the next
+ * version, and the respondents who asked to be told are e-mailed (outbox topic
+ * {@link CONSULTATION_CHANGED_TOPIC}). Either way drafts in progress lose their answers, as the
+ * questions may have changed. Audited.
  */
 export async function editConsultation(
   trx: Db,
   actor: Actor,
   consultation: ConsultationRow,
   input: ConsultationInput,
-): Promise<boolean> {
+): Promise<EditOutcome> {
+  // Locked, so a response sent meanwhile is either counted as answered or waits for this edit.
+  const current = await trx
+    .selectFrom('consultations')
+    .selectAll()
+    .where('id', '=', consultation.id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  if (current.withdrawn_at || current.outcome_published_at) return { ok: false };
   const sent = await trx
     .selectFrom('consultation_responses')
     .select('id')
-    .where('consultation_id', '=', consultation.id)
+    .where('consultation_id', '=', current.id)
     .where('submitted_at', 'is not', null)
     .limit(1)
     .executeTakeFirst();
-  if (sent || consultation.withdrawn_at) return false;
+  const version = sent ? current.version + 1 : null;
+  if (version !== null)
+    await trx
+      .insertInto('consultation_versions')
+      .values({
+        consultation_id: current.id,
+        version: current.version,
+        title: current.title,
+        summary: current.summary,
+        body: current.body,
+        audience: current.audience,
+        topic: current.topic,
+        opens_on: current.opens_on,
+        closes_on: current.closes_on,
+        area_districts: current.area_districts,
+        questions: JSON.stringify(current.questions),
+        sign_in_required: current.sign_in_required,
+        title_cy: current.title_cy,
+        summary_cy: current.summary_cy,
+        body_cy: current.body_cy,
+        easy_read: current.easy_read,
+        replaced_by: actor.userId,
+      })
+      .execute();
   await trx
     .updateTable('consultations')
     .set({
@@ -79,6 +133,7 @@ export async function editConsultation(
       summary: input.summary,
       body: input.body,
       audience: input.audience,
+      topic: input.topic,
       opens_on: input.opensOn,
       closes_on: input.closesOn,
       area_districts: input.districts,
@@ -88,23 +143,30 @@ export async function editConsultation(
       summary_cy: input.summaryCy ?? null,
       body_cy: input.bodyCy ?? null,
       easy_read: input.easyRead ?? null,
+      ...(version !== null ? { version } : {}),
     })
-    .where('id', '=', consultation.id)
+    .where('id', '=', current.id)
     .execute();
   await trx
     .updateTable('consultation_responses')
     .set({ answers: '{}' })
-    .where('consultation_id', '=', consultation.id)
+    .where('consultation_id', '=', current.id)
     .where('submitted_at', 'is', null)
     .execute();
   await recordAudit(trx, actor, {
     action: 'consultation.edited',
     resourceType: 'consultation',
-    resourceId: consultation.id,
+    resourceId: current.id,
     subjectUserId: null,
-    details: { questions: input.questions.length },
+    details: { questions: input.questions.length, version },
   });
-  return true;
+  if (version !== null)
+    await enqueue(trx, {
+      topic: CONSULTATION_CHANGED_TOPIC,
+      payload: { consultationId: current.id, version },
+      idempotencyKey: `${CONSULTATION_CHANGED_TOPIC}:${current.id}:${version}`,
+    });
+  return { ok: true, version };
 }
 
 /** Hash of a draft's cookie token: the database never holds the token itself. */
@@ -272,18 +334,40 @@ export async function submitResponse(
       held: heldReasons.length > 0,
       notify_email: notify?.email ?? null,
       language: notify?.language ?? 'en',
+      version: consultation.version,
     })
     .where('id', '=', draft.id)
     .where('submitted_at', 'is', null)
+    // Answers to the version read, not one an edit has just replaced.
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('consultations')
+          .select('id')
+          .where('id', '=', consultation.id)
+          .where('version', '=', consultation.version),
+      ),
+    )
     .returning('id')
     .executeTakeFirst();
-  if (!sent) return { ok: false, reason: 'already' };
+  if (!sent) {
+    const now = await trx
+      .selectFrom('consultations')
+      .select('version')
+      .where('id', '=', consultation.id)
+      .executeTakeFirst();
+    return { ok: false, reason: now?.version !== consultation.version ? 'incomplete' : 'already' };
+  }
   await recordAudit(trx, actor, {
     action: 'consultation.response-submitted',
     resourceType: 'consultation_response',
     resourceId: draft.id,
     subjectUserId: draft.user_id,
-    details: { consultationId: consultation.id, reference, held: heldReasons },
+    details: {
+      consultationId: consultation.id,
+      reference,
+      held: heldReasons,
+      version: consultation.version,
+    },
   });
   return { ok: true, reference, held: heldReasons.length > 0 };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aCitizen, aStaffMember } from '../../../identity/index.js';
 import {
   isConsultationStaff,
+  mayDownloadDocuments,
   mayPublishConsultation,
   mayReadResponses,
   mayRespond,
@@ -31,5 +32,30 @@ describe('consultation policies', () => {
     expect(mayRespond(null, { sign_in_required: false })).toBe(true);
     expect(mayRespond(null, { sign_in_required: true })).toBe(false);
     expect(mayRespond(aCitizen(), { sign_in_required: true })).toBe(true);
+  });
+
+  it("a consultation's documents are anyone's once it opens; before, only its body's caseworkers and service owners", () => {
+    const now = new Date('2026-06-15T10:00:00Z');
+    const upcoming = {
+      organisation_id: 'org-a',
+      opens_on: '2026-06-16',
+      closes_on: '2026-07-16',
+      withdrawn_at: null,
+    };
+    const open = { ...upcoming, opens_on: '2026-06-15' };
+    expect(mayDownloadDocuments(null, open, now)).toBe(true);
+    expect(mayDownloadDocuments(aCitizen(), { ...open, closes_on: '2026-06-15' }, now)).toBe(true);
+    expect(mayDownloadDocuments(null, upcoming, now)).toBe(false);
+    expect(mayDownloadDocuments(aCitizen(), upcoming, now)).toBe(false);
+    expect(mayDownloadDocuments(aStaffMember('org-b', ['service-owner']), upcoming, now)).toBe(
+      false,
+    );
+    expect(mayDownloadDocuments(aStaffMember('org-a', ['counter-adviser']), upcoming, now)).toBe(
+      false,
+    );
+    expect(mayDownloadDocuments(aStaffMember('org-a', ['caseworker']), upcoming, now)).toBe(true);
+    expect(mayDownloadDocuments(aStaffMember('org-a', ['service-owner']), upcoming, now)).toBe(
+      true,
+    );
   });
 });

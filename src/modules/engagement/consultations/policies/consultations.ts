@@ -1,5 +1,6 @@
 import type { CurrentUser } from '../../../../platform/http/types.js';
 import { isStaffOf } from '../../../identity/index.js';
+import { consultationStatus } from '../schema.js';
 
 /** Who publishes a body's consultations: its service owners (and admins). Caseworkers may not. */
 export function mayPublishConsultation(user: CurrentUser | null, organisationId: string): boolean {
@@ -28,4 +29,25 @@ export function mayRespond(
 /** Whether to show the staff "Consultations" link. */
 export function isConsultationStaff(user: CurrentUser | null): boolean {
   return !!user?.organisationId && mayReadResponses(user, user.organisationId);
+}
+
+/**
+ * Who may download a consultation's documents: anyone once it has opened (published to the
+ * public; also once closed or withdrawn, as its page stays); before its opening day only the
+ * body's caseworkers and service owners, who prepare it. Others get 404.
+ */
+export function mayDownloadDocuments(
+  user: CurrentUser | null,
+  consultation: {
+    organisation_id: string;
+    opens_on: string;
+    closes_on: string;
+    withdrawn_at: Date | null;
+  },
+  now: Date,
+): boolean {
+  return (
+    consultationStatus(consultation, now) !== 'upcoming' ||
+    mayReadResponses(user, consultation.organisation_id)
+  );
 }

@@ -125,10 +125,21 @@ export async function consultationsPersonalData(
   const rows = await db
     .selectFrom('consultation_responses')
     .innerJoin('consultations', 'consultations.id', 'consultation_responses.consultation_id')
+    // The questions of the version the response answered, when an edit has replaced it since.
+    .leftJoin('consultation_versions', (join) =>
+      join
+        .onRef(
+          'consultation_versions.consultation_id',
+          '=',
+          'consultation_responses.consultation_id',
+        )
+        .onRef('consultation_versions.version', '=', 'consultation_responses.version'),
+    )
     .select([
       'consultations.id as consultationId',
       'consultations.title',
       'consultations.questions',
+      'consultation_versions.questions as answeredQuestions',
       'consultation_responses.reference',
       'consultation_responses.respondent_type',
       'consultation_responses.organisation_name',
@@ -151,7 +162,9 @@ export async function consultationsPersonalData(
         reference: r.reference,
         respondedAs: r.respondent_type,
         organisation: r.organisation_name,
-        answers: r.questions.map((q, i) => `${q.text}: ${r.answers[String(i)] ?? ''}`).join('\n'),
+        answers: (r.answeredQuestions ?? r.questions)
+          .map((q, i) => `${q.text}: ${r.answers[String(i)] ?? ''}`)
+          .join('\n'),
         submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
         heldForModeration: r.held,
         toldOfOutcomeAt: r.notify_email,

@@ -6,14 +6,21 @@ import { formText } from '../../../../platform/http/forms.js';
 import type { Locale } from '../../../../platform/i18n/i18n.js';
 import { authoritiesOfPostcodeDistrict } from '../../../address/index.js';
 import { findOrganisationById } from '../../../organisations/index.js';
+import { isConsultationTopic, type ConsultationTopic } from '../../consultations/topics.js';
 import { emailedTokenHash, link, queueEngagementMail } from '../../petitions/commands/mail.js';
 import { emailProblem, normaliseEmail, postcodeDistrict } from '../../petitions/rules.js';
-import { isNationalBody } from '../queries/home.js';
+import { consultsNear, isNationalBody, isNationalConsultation } from '../queries/home.js';
 
 const NOBODY: Actor = { userId: null, organisationId: null, role: null };
 
 /** The engagement e-mails, each `engagement.mail.<kind>.subject` and `.body` in the locales. */
-type MailKind = 'confirm' | 'already' | 'new-petition';
+type MailKind =
+  | 'confirm'
+  | 'already'
+  | 'new-petition'
+  | 'confirm-consultations'
+  | 'already-consultations'
+  | 'new-consultation';
 
 /** Queues one engagement e-mail through the outbox; the key makes it once only. */
 function queueMail(
@@ -32,8 +39,12 @@ const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 /** The subscribe form as typed, for re-showing it. */
 export interface SubscriptionForm {
   email: string;
-  /** '' for any body. */
+  /** 'petitions' or 'consultations'. */
+  kind: string;
+  /** Petitions: '' for any body. */
   organisationId: string;
+  /** Consultations: '' for any topic. */
+  topic: string;
   area: string;
   postcode: string;
 }
@@ -41,18 +52,62 @@ export interface SubscriptionForm {
 export function subscriptionFormValues(body: unknown): SubscriptionForm {
   return {
     email: formText(body, 'email'),
+    kind: formText(body, 'kind'),
     organisationId: formText(body, 'organisationId'),
+    topic: formText(body, 'topic'),
     area: formText(body, 'area'),
     postcode: formText(body, 'postcode'),
   };
 }
 
+/** What a subscription is to, read from the form: new petitions to a body, or consultations on a topic. */
+type Subject =
+  | { kind: 'petitions'; organisationId: string | null }
+  | { kind: 'consultations'; topic: ConsultationTopic | null };
+
+/** Reads what the subscription is to; undefined (with the error pushed) when the form is wrong. */
+async function readSubject(
+  trx: Db,
+  values: SubscriptionForm,
+  errors: FieldError[],
+): Promise<Subject | undefined> {
+  if (values.kind === 'consultations') {
+    if (values.topic === '') return { kind: 'consultations', topic: null };
+    if (isConsultationTopic(values.topic)) return { kind: 'consultations', topic: values.topic };
+    errors.push({ field: 'topic', message: 'engagement.subscribe.topic.unknown' });
+    return undefined;
+  }
+  if (values.kind !== 'petitions') {
+    errors.push({ field: 'kind', message: 'engagement.subscribe.kind.missing' });
+    return undefined;
+  }
+  if (values.organisationId === '') return { kind: 'petitions', organisationId: null };
+  const organisation = /^[0-9a-f-]{36}$/.test(values.organisationId)
+    ? await findOrganisationById(trx, values.organisationId)
+    : undefined;
+  if (organisation) return { kind: 'petitions', organisationId: organisation.id };
+  errors.push({ field: 'organisationId', message: 'engagement.subscribe.body.unknown' });
+  return undefined;
+}
+
 /**
- * Subscribes an e-mail address to new petitions to one body (or any) near a postcode district
- * (or nationally: wherever in the country): checked like a petition signer's address (malformed and disposable refused),
- * stored unconfirmed, and the confirming link e-mailed. Subscribing again unconfirmed sends a
- * fresh link; once confirmed it sends an "already subscribed" e-mail, so the page never says
- * whether an address is subscribed.
+ * The subscription's key among an address's subscriptions. Petitions keep the form of migration
+ * 0039 (`<body or any>:<district or national>`), so subscriptions made before still match.
+ */
+function choiceOf(subject: Subject, district: string | null): string {
+  const place = district ?? 'national';
+  return subject.kind === 'petitions'
+    ? `${subject.organisationId ?? 'any'}:${place}`
+    : `consultations:${subject.topic ?? 'any'}:${place}`;
+}
+
+/**
+ * Subscribes an e-mail address to new petitions to one body (or any), or to new consultations on
+ * one topic (or any), near a postcode district (or nationally: wherever in the country): checked
+ * like a petition signer's address (malformed and disposable refused), stored unconfirmed, and
+ * the confirming link e-mailed. Subscribing again unconfirmed sends a fresh link; once confirmed
+ * it sends an "already subscribed" e-mail, so the page never says whether an address is
+ * subscribed.
  */
 export async function subscribe(
   trx: Db,
@@ -63,14 +118,7 @@ export async function subscribe(
   const errors: FieldError[] = [];
   const problem = emailProblem(values.email);
   if (problem) errors.push({ field: 'email', message: `engagement.subscribe.email.${problem}` });
-  const organisation =
-    values.organisationId === ''
-      ? null
-      : /^[0-9a-f-]{36}$/.test(values.organisationId)
-        ? ((await findOrganisationById(trx, values.organisationId)) ?? undefined)
-        : undefined;
-  if (organisation === undefined)
-    errors.push({ field: 'organisationId', message: 'engagement.subscribe.body.unknown' });
+  const subject = await readSubject(trx, values, errors);
   let district: string | null = null;
   if (values.area === 'postcode') {
     const place = postcodeDistrict(values.postcode);
@@ -85,16 +133,18 @@ export async function subscribe(
       });
   } else if (values.area !== 'national')
     errors.push({ field: 'area', message: 'engagement.subscribe.area.missing' });
-  if (errors.length > 0 || organisation === undefined) return { ok: false, errors };
+  if (errors.length > 0 || subject === undefined) return { ok: false, errors };
 
   const email = normaliseEmail(values.email);
   const token = randomBytes(32).toString('base64url');
-  const choice = `${organisation?.id ?? 'any'}:${district ?? 'national'}`;
+  const choice = choiceOf(subject, district);
   const row = await trx
     .insertInto('engagement_subscriptions')
     .values({
       email,
-      organisation_id: organisation?.id ?? null,
+      kind: subject.kind,
+      organisation_id: subject.kind === 'petitions' ? subject.organisationId : null,
+      topic: subject.kind === 'consultations' ? subject.topic : null,
       district,
       language,
       token_hash: emailedTokenHash(token),
@@ -124,10 +174,11 @@ export async function subscribe(
       `/engage/subscriptions/unsubscribe?token=${existing.unsubscribe_token}`,
     ),
   };
+  const ofConsultations = subject.kind === 'consultations';
   if (row) {
     await queueMail(
       trx,
-      'confirm',
+      ofConsultations ? 'confirm-consultations' : 'confirm',
       email,
       language,
       mailValues,
@@ -138,12 +189,18 @@ export async function subscribe(
       resourceType: 'engagement_subscription',
       resourceId: row.id,
       subjectUserId: null,
-      details: { organisationId: organisation?.id ?? null, district },
+      details: {
+        kind: subject.kind,
+        ...(subject.kind === 'petitions'
+          ? { organisationId: subject.organisationId }
+          : { topic: subject.topic }),
+        district,
+      },
     });
   } else {
     await queueMail(
       trx,
-      'already',
+      ofConsultations ? 'already-consultations' : 'already',
       email,
       language,
       mailValues,
@@ -220,6 +277,7 @@ export async function tellSubscribersOfPetition(
   const candidates = await trx
     .selectFrom('engagement_subscriptions')
     .select(['email', 'language', 'unsubscribe_token', 'district'])
+    .where('kind', '=', 'petitions')
     .where('confirmed_at', 'is not', null)
     .where((eb) => eb.or([eb('organisation_id', 'is', null), eb('organisation_id', '=', body.id)]))
     .orderBy('created_at')
@@ -255,6 +313,76 @@ export async function tellSubscribersOfPetition(
         ),
       },
       `engagement.mail.new-petition:${s.email}:${petition.id}`,
+    );
+  }
+  return told.size;
+}
+
+/**
+ * E-mails every confirmed subscriber to new consultations a newly published consultation
+ * matches, once per address and consultation (the outbox drops a repeat): its topic (or any)
+ * and its area by the rules of the engagement home: nationally takes every consultation; a
+ * postcode district takes those whose area lists it or whose body serves it (a council asking
+ * its whole area, as "near a postcode" on /engage), and a national body's consultations of the
+ * whole country. A withdrawn consultation reaches no one.
+ */
+export async function tellSubscribersOfConsultation(
+  trx: Db,
+  consultationId: string,
+  baseUrl: string,
+): Promise<number> {
+  const consultation = await trx
+    .selectFrom('consultations')
+    .select([
+      'id',
+      'title',
+      'title_cy',
+      'topic',
+      'area_districts',
+      'organisation_id',
+      'withdrawn_at',
+    ])
+    .where('id', '=', consultationId)
+    .executeTakeFirst();
+  if (!consultation || consultation.withdrawn_at) return 0;
+  const body = await findOrganisationById(trx, consultation.organisation_id);
+  if (!body) return 0;
+  const candidates = await trx
+    .selectFrom('engagement_subscriptions')
+    .select(['email', 'language', 'unsubscribe_token', 'district'])
+    .where('kind', '=', 'consultations')
+    .where('confirmed_at', 'is not', null)
+    .where((eb) => eb.or([eb('topic', 'is', null), eb('topic', '=', consultation.topic)]))
+    .orderBy('created_at')
+    .execute();
+  const everywhere = isNationalBody(body) && isNationalConsultation(consultation);
+  const near = new Map<string, boolean>();
+  for (const district of new Set(candidates.flatMap((c) => (c.district ? [c.district] : [])))) {
+    const served =
+      body.gss_code !== null &&
+      (await authoritiesOfPostcodeDistrict(trx, district)).includes(body.gss_code);
+    near.set(district, everywhere || consultsNear(consultation, district, served ? [body.id] : []));
+  }
+  const told = new Set<string>();
+  for (const s of candidates) {
+    if (s.district !== null && near.get(s.district) !== true) continue;
+    if (told.has(s.email)) continue;
+    told.add(s.email);
+    await queueMail(
+      trx,
+      'new-consultation',
+      s.email,
+      s.language,
+      {
+        title: (s.language === 'cy' && consultation.title_cy) || consultation.title,
+        body: (s.language === 'cy' && body.name_cy) || body.name,
+        link: link(baseUrl, `/consultations/${consultation.id}`),
+        unsubscribe: link(
+          baseUrl,
+          `/engage/subscriptions/unsubscribe?token=${s.unsubscribe_token}`,
+        ),
+      },
+      `engagement.mail.new-consultation:${s.email}:${consultation.id}`,
     );
   }
   return told.size;

@@ -12,6 +12,7 @@ import {
   unsubscribe,
   type SubscriptionForm,
 } from '../commands/subscriptions.js';
+import { CONSULTATION_TOPICS } from '../../consultations/topics.js';
 import {
   bodiesOf as consultationBodiesOf,
   consultationView,
@@ -68,6 +69,10 @@ async function subscribeView(
   const organisations = await listOrganisations(context.db);
   return {
     values,
+    topics: CONSULTATION_TOPICS.map((topic) => ({
+      value: topic,
+      text: request.t(`consultations.topic.${topic}`),
+    })),
     bodies: organisations
       .map((o) => ({ value: o.id, text: bodyName(o, request.locale) }))
       .sort((a, b) => a.text.localeCompare(b.text)),
@@ -131,7 +136,7 @@ export function engagementHomeRoutes(app: FastifyInstance, context: AppContext):
   });
 
   app.get('/engage/subscribe', async (request, reply) =>
-    reply.view(SUBSCRIBE, await subscribeView(request, context, { area: '' })),
+    reply.view(SUBSCRIBE, await subscribeView(request, context, { area: '', kind: 'petitions' })),
   );
 
   app.post('/engage/subscribe', async (request, reply) => {

@@ -87,7 +87,16 @@ export async function subscriptionsPersonalData(
   const rows = account
     ? await db
         .selectFrom('engagement_subscriptions')
-        .select(['email', 'organisation_id', 'district', 'language', 'created_at', 'confirmed_at'])
+        .select([
+          'email',
+          'kind',
+          'organisation_id',
+          'topic',
+          'district',
+          'language',
+          'created_at',
+          'confirmed_at',
+        ])
         .where('email', '=', account.email.trim().toLowerCase())
         .orderBy('created_at')
         .execute()
@@ -106,6 +115,8 @@ export async function subscriptionsPersonalData(
       title: 'engagement.personalData.subscriptions',
       rows: rows.map((r) => ({
         email: r.email,
+        to: r.kind,
+        topic: r.topic,
         body: r.organisation_id ? (bodies.get(r.organisation_id) ?? null) : null,
         area: r.district ?? 'national',
         language: r.language,

@@ -22,7 +22,7 @@ export function returnRoutes(app: FastifyInstance, { db, config }: AppContext): 
 
   async function chargeOf(request: FastifyRequest, reply: FastifyReply) {
     const { token } = request.params as { token: string };
-    const id = chargeIdOf(secret, token);
+    const id = chargeIdOf(config, token);
     const charge = id ? await findCharge(db, id) : undefined;
     if (!charge) {
       await reply.code(404).view(UNAVAILABLE, {});

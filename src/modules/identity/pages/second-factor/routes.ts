@@ -55,8 +55,13 @@ export function secondFactorRoutes(
   app: FastifyInstance,
   { db, config, wakeOutbox }: AppContext,
 ): void {
-  const key = totpKey(config.SESSION_SECRET);
+  const key = totpKey(config);
   const limit = { config: { rateLimit: perAccountCodeLimit(db) } };
+
+  /** Staff keep a second factor while STAFF_SECOND_FACTOR requires one: they cannot turn it off. */
+  function staffMustHaveOne(user: Pick<UserRow, 'kind'>): boolean {
+    return config.staffSecondFactor && user.kind === 'staff';
+  }
 
   /** The signed-in account, at level 2 if it already has a second factor; else replies. */
   async function load(request: FastifyRequest, reply: FastifyReply) {
@@ -109,6 +114,7 @@ export function secondFactorRoutes(
     const changed = (request.query as { changed?: string }).changed;
     return reply.view(CHOOSE, {
       current: user.second_factor,
+      staffMustHaveOne: staffMustHaveOne(user),
       smsAvailable: methodAvailable(user, 'sms'),
       phoneEnding: phoneEnding(user.phone),
       email: user.email,
@@ -136,7 +142,9 @@ export function secondFactorRoutes(
         ? 'identity.secondFactor.choose.noPhone'
         : method === 'none' && user.second_factor === 'none'
           ? 'identity.secondFactor.choose.missing'
-          : undefined;
+          : method === 'none' && staffMustHaveOne(user)
+            ? 'identity.secondFactor.staff.cannotTurnOff'
+            : undefined;
     if (problem) {
       return renderChoose(
         request,

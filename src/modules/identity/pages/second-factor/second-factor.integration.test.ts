@@ -12,7 +12,8 @@ import { currentTotp, sealSecret, totpKey } from '../../commands/second-factor.j
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp();
+  // As on a live site (the development default is off): staff must have a second factor.
+  app = await startTestApp({ STAFF_SECOND_FACTOR: 'required' });
 });
 afterAll(async () => {
   await app?.close();
@@ -419,5 +420,86 @@ describe('a service that needs level 2', () => {
     expect((await other.get('/services/request-a-bulky-waste-collection/apply/items')).status).toBe(
       200,
     );
+  });
+});
+
+describe('staff must have a second factor (STAFF_SECOND_FACTOR=required)', () => {
+  it('sends staff without one to set one up after signing in, and refuses staff pages, forms and APIs until then', async () => {
+    const visitor = new Visitor(app.baseUrl);
+    await visitor.signIn('caseworker@stroud.example.gov.uk', 'demo-stroud-caseworker');
+    for (const page of ['/casework', '/', '/account']) {
+      const held = await visitor.get(page);
+      expect(held.status, page).toBe(303);
+      expect(held.headers.get('location')).toBe(
+        `/account/second-factor?returnTo=${encodeURIComponent(page)}`,
+      );
+    }
+    const setUp = await visitor.get('/account/second-factor?returnTo=%2Fcasework');
+    expect(setUp.status).toBe(200);
+    expect(setUp.html).toContain(
+      'Staff must set up a second factor before they can use staff pages',
+    );
+    expect(setUp.html).not.toContain('value="none"');
+    const welsh = await visitor.get('/account/second-factor?returnTo=%2Fcasework&lang=cy');
+    expect(welsh.html).toContain('Rhaid i staff osod ail ffactor');
+
+    const form = await visitor.post(
+      '/casework/assign',
+      { reference: 'JU-0000-0000' },
+      csrfToken(setUp.html),
+    );
+    expect(form.status).toBe(403);
+    expect(form.html).toContain('Gosodwch ail ffactor cyn i chi ddefnyddio tudalennau staff');
+    const api = await fetch(`${app.baseUrl}/api/v1/knowledge/contact-points`, {
+      headers: { cookie: visitor.cookieHeader(), accept: 'application/json' },
+    });
+    expect(api.status).toBe(403);
+    expect(await api.json()).toMatchObject({ errors: [{ error: 'second_factor_required' }] });
+    // Signing out stays open.
+    await visitor.get('/account/second-factor?lang=en');
+    expect((await visitor.post('/sign-out', {})).status).toBe(303);
+  });
+
+  it('lets them in once they have set up an authenticator app, back to where they were going, and keeps it on', async () => {
+    const visitor = new Visitor(app.baseUrl);
+    await visitor.signIn('caseworker@cheltenham.example.gov.uk', 'demo-cheltenham-caseworker');
+    // Someone else with the password, signed in before the app was set up.
+    const other = new Visitor(app.baseUrl);
+    await other.signIn('caseworker@cheltenham.example.gov.uk', 'demo-cheltenham-caseworker');
+    expect((await visitor.get('/casework')).status).toBe(303);
+    const secret = await setUpApp(visitor, '/casework');
+    const done = await visitor.post('/account/second-factor/app', {
+      code: await currentTotp(secret),
+      returnTo: '/casework',
+    });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/casework');
+    expect((await visitor.get('/casework')).status).toBe(200);
+    expect((await visitor.get('/')).status).toBe(200);
+
+    const choose = await visitor.get('/account/second-factor');
+    expect(choose.html).not.toContain('value="none"');
+    const off = await visitor.post('/account/second-factor', { method: 'none', returnTo: '' });
+    expect(off.status).toBe(400);
+    expect(off.html).toContain('Staff must keep a second factor');
+    const user = await db()
+      .selectFrom('users')
+      .select('second_factor')
+      .where('email', '=', 'caseworker@cheltenham.example.gov.uk')
+      .executeTakeFirstOrThrow();
+    expect(user.second_factor).toBe('totp');
+
+    // The session signed in with the password alone must now give the second factor.
+    const stepUp = await other.get('/casework');
+    expect(stepUp.status).toBe(303);
+    expect(stepUp.headers.get('location')).toBe('/sign-in/second-factor?returnTo=%2Fcasework');
+  });
+
+  it('leaves citizens as they were: their pages need no second factor', async () => {
+    const { visitor } = await aSignedInCitizen(app);
+    expect((await visitor.get('/account')).status).toBe(200);
+    expect((await visitor.get('/')).status).toBe(200);
+    const choose = await visitor.get('/account/second-factor');
+    expect(choose.html).not.toContain('Staff must set up a second factor');
   });
 });

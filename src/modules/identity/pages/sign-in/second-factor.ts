@@ -147,7 +147,7 @@ export async function signInAfterMailboxProof(
  */
 export function secondFactorSignInRoutes(app: FastifyInstance, context: AppContext): void {
   const { db, config, wakeOutbox } = context;
-  const key = totpKey(config.SESSION_SECRET);
+  const key = totpKey(config);
   const limit = { config: { rateLimit: perAccountCodeLimit(db) } };
 
   /** Who is here, or the redirect that sends them where they should be instead. */

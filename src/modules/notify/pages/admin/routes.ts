@@ -108,7 +108,7 @@ function preview(
  */
 export function notifyAdminRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context;
-  const sealingKey = notifySealingKey(context.config.SESSION_SECRET);
+  const sealingKey = notifySealingKey(context.config);
 
   const organisationFor = (request: FastifyRequest, reply: FastifyReply) =>
     administeredOrganisation(db, NOTIFY_AREA, request, reply);

@@ -8,6 +8,7 @@ import {
   type AdministeredOrganisation,
   type OrganisationAdminArea,
 } from '../../../identity/index.js';
+import { paymentSettings, setMotoAllowed } from '../../commands/settings.js';
 import { createPayKey, listPayKeys, revokePayKey } from '../../keys.js';
 import { mayAdministerPayments } from '../../policies/payments.js';
 import { reconciliationRoutes } from './reconciliation.js';
@@ -32,8 +33,8 @@ function actorOf(request: FastifyRequest, found: AdministeredOrganisation): Acto
 
 /**
  * The payments admin pages: a body's admins (and platform admins) make and revoke its payments
- * API keys (a key is shown once, on the page that made it; every change is audited) and see
- * its daily reconciliation.
+ * API keys (a key is shown once, on the page that made it; every change is audited), choose
+ * whether it takes card payments over the phone (MOTO; audited) and see its daily reconciliation.
  */
 export function paymentsAdminRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context;
@@ -44,9 +45,11 @@ export function paymentsAdminRoutes(app: FastifyInstance, context: AppContext): 
     return {
       ...found,
       keys: await listPayKeys(db, found.organisation.id),
+      motoAllowed: (await paymentSettings(db, found.organisation.id)).motoAllowed,
       values: {},
       fieldErrors: {},
       revoked: (request.query as { done?: string }).done === 'revoked',
+      settingsSaved: (request.query as { done?: string }).done === 'settings',
       ...extra,
     };
   }
@@ -84,6 +87,34 @@ export function paymentsAdminRoutes(app: FastifyInstance, context: AppContext): 
         ),
       );
     return reply.view(view('key-created'), { ...found, name, key: created.key });
+  });
+
+  app.post('/admin/payments/:org/settings', async (request, reply) => {
+    const found = await administeredOrganisation(db, AREA, request, reply);
+    if (!found) return reply;
+    const answer = formText(request.body, 'motoAllowed');
+    if (answer !== 'yes' && answer !== 'no')
+      return reply.code(400).view(
+        view('keys'),
+        await keysPage(request, found, {
+          ...errorView(
+            [{ field: 'motoAllowed', message: 'payments.admin.errors.motoAllowed' }],
+            request.t,
+          ),
+        }),
+      );
+    await db.transaction().execute((trx) =>
+      setMotoAllowed(
+        trx,
+        {
+          organisationId: found.organisation.id,
+          allowed: answer === 'yes',
+          userId: found.user.id,
+        },
+        actorOf(request, found),
+      ),
+    );
+    return reply.redirect(`${found.base}?done=settings`, 303);
   });
 
   app.post('/admin/payments/:org/keys/:id/revoke', async (request, reply) => {

@@ -169,3 +169,146 @@ describe('the hosted payment pages', () => {
     expect(again.headers.get('location')).toBe(RETURN_URL);
   });
 });
+
+describe('card payments over the phone (MOTO)', () => {
+  const motoBody = {
+    amount: 6000,
+    description: 'Resident parking permit',
+    reference: 'PP-MOTO',
+    return_url: RETURN_URL,
+    moto: true,
+  };
+
+  async function post(body: unknown) {
+    const response = await fetch(`${app.baseUrl}/v1/payments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as Json };
+  }
+
+  async function staffVisitor(email: string, password: string) {
+    const visitor = new Visitor(app.baseUrl);
+    await visitor.signIn(email, password);
+    return visitor;
+  }
+
+  /** A request with `owner`'s payment-page cookie but `other`'s sign-in: someone else at that browser. */
+  async function asOtherAtSameBrowser(owner: Visitor, other: Visitor, path: string) {
+    const payCookie = owner
+      .cookieHeader()
+      .split('; ')
+      .find((c) => c.startsWith('jupay_session='))!;
+    const response = await fetch(`${app.baseUrl}${path}`, {
+      redirect: 'manual',
+      headers: { cookie: `${other.cookieHeader()}; ${payCookie}` },
+    });
+    return { status: response.status, html: await response.text() };
+  }
+
+  it('refuses moto: true with Pay’s 422 P0196 until the body allows MOTO, making nothing', async () => {
+    const refused = await post({ ...motoBody, reference: 'PP-MOTO-REFUSED' });
+    expect(refused.status).toBe(422);
+    expect(refused.json).toEqual({
+      code: 'P0196',
+      description: expect.stringMatching(/^MOTO payments are not enabled for this account/),
+    });
+    const bad = await post({ ...motoBody, moto: 'yes' });
+    expect(bad.status).toBe(422);
+    expect(bad.json).toMatchObject({ code: 'P0102', field: 'moto' });
+    const made = await db()
+      .selectFrom('payments')
+      .select('id')
+      .where('reference', '=', 'PP-MOTO-REFUSED')
+      .execute();
+    expect(made).toHaveLength(0);
+    // Without moto the payment is the paying person's own, as before.
+    expect((await newPayment()).moto).toBe(false);
+  });
+
+  it('lets an admin allow MOTO in the body’s payment settings, audited, and refuses a bad answer', async () => {
+    const admin = await staffVisitor('admin@cabinet-office.example.gov.uk', 'demo-platform-admin');
+    const page = await admin.get('/admin/payments/stroud');
+    expect(page.html).toContain('Card payments over the phone (MOTO)');
+    const bad = await admin.post('/admin/payments/stroud/settings', { motoAllowed: 'maybe' });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('href="#motoAllowed"');
+    const saved = await admin.post('/admin/payments/stroud/settings', { motoAllowed: 'yes' });
+    expect(saved.status).toBe(303);
+    const audit = await db()
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'payments.settings.moto-allowed')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect((await admin.get('/admin/payments/stroud?done=settings')).html).toContain(
+      'Your payment settings have been saved.',
+    );
+  });
+
+  it('takes a MOTO payment on a page only the signed-in staff member who opened it can use, audited as them', async () => {
+    const created = await post(motoBody);
+    expect(created.status).toBe(201);
+    expect(created.json.moto).toBe(true);
+    const payment = created.json;
+
+    // Nobody signed in, and staff of another body, are refused; the link is not spent by them.
+    expect((await new Visitor(app.baseUrl).get(nextPath(payment))).status).toBe(404);
+    const cheltenham = await staffVisitor(
+      'caseworker@cheltenham.example.gov.uk',
+      'demo-cheltenham-caseworker',
+    );
+    expect((await cheltenham.get(nextPath(payment))).status).toBe(404);
+
+    const adviser = await staffVisitor(
+      'caseworker@stroud.example.gov.uk',
+      'demo-stroud-caseworker',
+    );
+    const card = await openCardPage(adviser, payment);
+    expect(card.html).toContain('You are taking this card over the phone');
+    expect(card.html).toContain('autocomplete="off"');
+    expect(card.html).not.toContain('cc-number');
+
+    // Someone else signed in at that browser gets nothing.
+    const teamLeader = await staffVisitor(
+      'team-leader@stroud.example.gov.uk',
+      'demo-stroud-team-leader',
+    );
+    const other = await asOtherAtSameBrowser(
+      adviser,
+      teamLeader,
+      `/pay/card/${payment.payment_id}`,
+    );
+    expect(other.status).toBe(404);
+    expect(other.html).not.toContain('Resident parking permit');
+
+    const submitted = await adviser.post(`/pay/card/${payment.payment_id}`, goodCard);
+    expect(submitted.headers.get('location')).toBe(`/pay/confirm/${payment.payment_id}`);
+    await adviser.get(`/pay/confirm/${payment.payment_id}`);
+    expect((await adviser.post(`/pay/confirm/${payment.payment_id}`, {})).status).toBe(303);
+    const paid = await api('GET', `/v1/payments/${payment.payment_id}`);
+    expect(paid).toMatchObject({ moto: true, state: { status: 'success' } });
+    expect(paid.card_details.last_digits_card_number).toBe('1111');
+
+    const row = await db()
+      .selectFrom('payments')
+      .selectAll()
+      .where('external_id', '=', payment.payment_id)
+      .executeTakeFirstOrThrow();
+    const audit = await db()
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('resource_id', '=', row.id)
+      .where('action', 'like', 'payments.moto.%')
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual([
+      'payments.moto.opened',
+      'payments.moto.card-submitted',
+      'payments.moto.confirmed',
+    ]);
+    expect(new Set(audit.map((a) => a.actor_user_id))).toEqual(new Set([row.moto_user_id]));
+    expect(JSON.stringify(audit)).not.toContain('4444');
+  });
+});

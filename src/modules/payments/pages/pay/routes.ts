@@ -2,11 +2,19 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../../../platform/errors/errors.js';
 import { errorView, formText } from '../../../../platform/http/forms.js';
-import type { AppContext } from '../../../../platform/http/types.js';
-import { cancelByUser, confirmPayment, openPaymentPage, submitCard } from '../../commands/card.js';
+import type { Actor } from '../../../../platform/audit/audit.js';
+import type { AppContext, CurrentUser } from '../../../../platform/http/types.js';
+import {
+  auditMoto,
+  cancelByUser,
+  confirmPayment,
+  openPaymentPage,
+  submitCard,
+} from '../../commands/card.js';
 import type { PaymentRow } from '../../db/tables.js';
 import { CARD_BRANDS, type CardBrand } from '../../gateway/cards.js';
 import type { CardGateway } from '../../gateway/gateway.js';
+import { mayTakeMotoCard } from '../../policies/payments.js';
 import { isFinished } from '../../state.js';
 
 const VIEWS = 'modules/payments/pages/pay';
@@ -32,13 +40,21 @@ function hasSession(request: FastifyRequest, secret: string, paymentExternalId: 
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
+/** The member of staff taking a card over the phone, as the audit log names them. */
+function motoActor(request: FastifyRequest, user: CurrentUser): Actor {
+  const role = user.roles.includes('counter-adviser') ? 'counter-adviser' : user.kind;
+  return { userId: user.id, organisationId: user.organisationId, role, requestId: request.id };
+}
+
 const pounds = (pence: number) =>
   `£${(pence / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
 
 /**
  * The hosted payment pages a service sends people to through next_url: card details, confirm,
  * then back to the service's return_url. In the payment's language (the person can switch), no
- * JavaScript needed; the card number is never shown back, stored or logged.
+ * JavaScript needed; the card number is never shown back, stored or logged. A MOTO payment's
+ * pages are for the one signed-in member of staff taking the card over the phone (see
+ * `mayTakeMotoCard`), and each step they take there is audited with them as the actor.
  */
 export function paymentPageRoutes(
   app: FastifyInstance,
@@ -48,7 +64,10 @@ export function paymentPageRoutes(
   const secure = config.baseUrl.startsWith('https://');
   const secret = config.SESSION_SECRET;
 
-  /** The person's payment if this browser opened it, else a 404 page (nothing about it shown). */
+  /**
+   * The person's payment if this browser opened it (and, for a MOTO payment, the member of
+   * staff taking it is the one signed in), else a 404 page (nothing about it shown).
+   */
   async function ownPayment(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -57,7 +76,7 @@ export function paymentPageRoutes(
     const payment = hasSession(request, secret, id)
       ? await db.selectFrom('payments').selectAll().where('external_id', '=', id).executeTakeFirst()
       : undefined;
-    if (payment) return payment;
+    if (payment && mayTakeMotoCard(request.user ?? null, payment)) return payment;
     await reply.code(404).view(`${VIEWS}/unavailable.njk`, {});
     return null;
   }
@@ -69,6 +88,7 @@ export function paymentPageRoutes(
   function cardPage(reply: FastifyReply, payment: PaymentRow, data: Record<string, unknown> = {}) {
     return reply.view(`${VIEWS}/card.njk`, {
       payment: summary(payment),
+      moto: payment.moto,
       action: paths.card(payment.external_id),
       cancelAction: paths.cancel(payment.external_id),
       values: {},
@@ -79,7 +99,13 @@ export function paymentPageRoutes(
 
   app.get('/pay/:token', async (request, reply) => {
     const { token } = request.params as { token: string };
-    const opened = await db.transaction().execute((trx) => openPaymentPage(trx, secret, token));
+    const user = request.user ?? null;
+    const opened = await db.transaction().execute(async (trx) => {
+      const outcome = await openPaymentPage(trx, secret, token, user);
+      if (outcome.ok && outcome.payment.moto && user)
+        await auditMoto(trx, motoActor(request, user), outcome.payment, 'opened');
+      return outcome;
+    });
     if (!opened.ok) return reply.code(404).view(`${VIEWS}/unavailable.njk`, {});
     const { payment } = opened;
     void reply.setCookie(COOKIE, sessionValue(secret, payment.external_id), {
@@ -118,6 +144,10 @@ export function paymentPageRoutes(
       cardholderName: formText(body, 'cardholderName'),
     };
     const outcome = await submitCard(db, gateway, payment.id, card);
+    if (payment.moto && outcome.ok)
+      await auditMoto(db, motoActor(request, request.user!), payment, 'card-submitted', {
+        outcome: outcome.outcome,
+      });
     if (!outcome.ok && 'problems' in outcome) {
       const errors: FieldError[] = outcome.problems.map((p) => ({
         field: p.field === 'expiry' ? 'expiryMonth' : p.field,
@@ -164,14 +194,22 @@ export function paymentPageRoutes(
   app.post('/pay/confirm/:id', async (request, reply) => {
     const payment = await ownPayment(request, reply);
     if (!payment) return reply;
-    await db.transaction().execute((trx) => confirmPayment(trx, payment.id));
+    await db.transaction().execute(async (trx) => {
+      const confirmed = await confirmPayment(trx, payment.id);
+      if (confirmed?.moto)
+        await auditMoto(trx, motoActor(request, request.user!), confirmed, 'confirmed');
+    });
     return reply.redirect(payment.return_url, 303);
   });
 
   app.post('/pay/cancel/:id', async (request, reply) => {
     const payment = await ownPayment(request, reply);
     if (!payment) return reply;
-    await db.transaction().execute((trx) => cancelByUser(trx, payment.id));
+    await db.transaction().execute(async (trx) => {
+      const cancelled = await cancelByUser(trx, payment.id);
+      if (cancelled?.moto)
+        await auditMoto(trx, motoActor(request, request.user!), cancelled, 'cancelled');
+    });
     return reply.redirect(payment.return_url, 303);
   });
 }

@@ -7,6 +7,7 @@ import { parseReference } from '../../../submissions/index.js';
 import { giveFeedback, MAX_COMMENT_LENGTH } from '../../commands/feedback.js';
 import { loadMeasures, type Scope } from '../../queries/measures.js';
 import { DATASETS, dataset, isDataset, toCsv } from '../../queries/open-data.js';
+import { joinedUpView } from '../joined-up.js';
 import { bodyOptions, selectedBodies } from '../scope.js';
 import { count, dashboardView, percent, readRange } from '../view-model.js';
 
@@ -82,6 +83,12 @@ export function publicPerformanceRoutes(app: FastifyInstance, context: AppContex
       selected,
       dashboard: dashboardView(measures, request.t, request.locale),
       services: await servicesTable(request, scope),
+      joinedUp: await joinedUpView(db, scope, {
+        bodies: options.bodies,
+        byBody: !selected.body,
+        t: request.t,
+        locale: request.locale,
+      }),
     });
   });
 

@@ -27,6 +27,7 @@ import {
 } from '../../queries/e-enablement.js';
 import { loadMeasures, unitCostsOf, volumesByBody, type Scope } from '../../queries/measures.js';
 import { barChart, lineChart } from '../charts.js';
+import { financeView, joinedUpView } from '../joined-up.js';
 import { bodyOptions, type BodyOption } from '../scope.js';
 import { count, dashboardView, percent, readRange } from '../view-model.js';
 
@@ -104,6 +105,13 @@ export function staffPerformanceRoutes(app: FastifyInstance, context: AppContext
       eEnablement: await eEnablementView(request, body, register),
       comparison: await comparisonView(request, scope, body, options.bodies, register),
       comments: body ? await commentsOf(body.id, scope) : [],
+      joinedUp: await joinedUpView(db, scope, {
+        bodies: options.bodies,
+        byBody: !body,
+        t: request.t,
+        locale: request.locale,
+      }),
+      finance: await financeView(db, scope, { bodies: options.bodies, locale: request.locale }),
     });
   });
 

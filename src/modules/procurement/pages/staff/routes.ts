@@ -14,6 +14,7 @@ import {
   weightedScore,
 } from '../../commands/evaluation.js';
 import { editNotice, publishNotice } from '../../commands/notices.js';
+import { rejectInvoice } from '../../commands/invoices.js';
 import { advanceOrder, ordersOf, raiseOrder } from '../../commands/orders.js';
 import type { NoticeRow } from '../../db/tables.js';
 import { formOfNotice, noticeFormValues, type NoticeForm } from '../../notices/form.js';
@@ -401,10 +402,18 @@ export function staffProcurementRoutes(app: FastifyInstance, context: AppContext
         );
       if (step === 'received' || step === 'approved')
         return advanceOrder(trx, actor, { orderId, step }, now);
+      if (step === 'rejected')
+        return rejectInvoice(
+          trx,
+          actor,
+          { orderId, reason: formText(request.body, 'reason') },
+          now,
+        );
       throw notFound();
     });
+    const done = step === 'rejected' ? 'invoice-rejected' : step;
     return reply.redirect(
-      `/staff/procurement/${notice.id}?done=${outcome.ok ? step : 'order-refused'}`,
+      `/staff/procurement/${notice.id}?done=${outcome.ok ? done : 'order-refused'}`,
       303,
     );
   });

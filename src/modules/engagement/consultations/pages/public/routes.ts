@@ -4,6 +4,7 @@ import { errorView, formText } from '../../../../../platform/http/forms.js';
 import { consumeRateLimit } from '../../../../../platform/http/rate-limit-store.js';
 import type { AppContext } from '../../../../../platform/http/types.js';
 import { requireSignIn } from '../../../../identity/index.js';
+import { acceptedTypesText, humanSize, sendPublishedAttachment } from '../../../../attachments/index.js';
 import type { ConsultationResponseRow, ConsultationRow } from '../../../db/consultation-tables.js';
 import {
   hashToken,
@@ -15,7 +16,9 @@ import {
   submitResponse,
 } from '../../commands/consultations.js';
 import { adoptDraft, ownDraft, returnToDraft, sendReturnLink } from '../../commands/save.js';
-import { mayRespond } from '../../policies/consultations.js';
+import { documentsOf, findDocument } from '../../commands/documents.js';
+import { consultationAtVersion, earlierVersions } from '../../commands/versions.js';
+import { mayDownloadDocuments, mayRespond } from '../../policies/consultations.js';
 import {
   findConsultation,
   findResponseByToken,
@@ -114,7 +117,22 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     const consultation = await anyConsultation(context, request);
     const bodies = await bodiesOf(db, [consultation]);
     const { version } = request.query as { version?: string };
+    const now = new Date();
+    // Its documents are listed to those who may download them (before it opens: its body's staff).
+    const documents = mayDownloadDocuments(request.user, consultation, now)
+      ? (await documentsOf(db, consultation.id)).map((d) => ({
+          id: d.id,
+          name: d.attachment.name,
+          typeName: acceptedTypesText(request.t, [d.attachment.type]) || d.attachment.type,
+          size: humanSize(d.attachment.size),
+        }))
+      : [];
     return reply.view(CONSULTATION, {
+      documents,
+      versions: (await earlierVersions(db, consultation.id)).map((v) => ({
+        version: v.version,
+        replacedAt: v.replaced_at,
+      })),
       consultation: consultationView(
         consultation,
         bodies,
@@ -124,6 +142,36 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
       ),
       backLink: '/consultations',
     });
+  });
+
+  // An earlier version, kept as it was when an edit replaced it: read only, with its questions.
+  app.get('/consultations/:id/versions/:version', async (request, reply) => {
+    const consultation = await anyConsultation(context, request);
+    const { version } = request.params as { version: string };
+    const at = /^\d{1,4}$/.test(version)
+      ? await consultationAtVersion(db, consultation, Number(version))
+      : undefined;
+    if (!at || at.replacedAt === null)
+      throw notFound({ consultation: consultation.id, version });
+    const bodies = await bodiesOf(db, [consultation]);
+    return reply.view(CONSULTATION, {
+      documents: [],
+      versions: [],
+      old: { version: at.version, replacedAt: at.replacedAt, questions: at.questions },
+      consultation: consultationView(at, bodies, request.locale, new Date()),
+      backLink: `/consultations/${consultation.id}`,
+    });
+  });
+
+  // A document: anyone's once the consultation has opened; before, only its body's staff (404).
+  app.get('/consultations/:id/documents/:documentId', async (request, reply) => {
+    const consultation = await anyConsultation(context, request);
+    const { documentId } = request.params as { documentId: string };
+    if (!mayDownloadDocuments(request.user, consultation, new Date()))
+      throw notFound({ consultation: consultation.id, document: documentId });
+    const document = await findDocument(db, consultation.id, documentId);
+    if (!document) throw notFound({ consultation: consultation.id, document: documentId });
+    return sendPublishedAttachment(request, reply, document.attachment_id);
   });
 
   /** The draft's cookie: its path is the consultation's, so each consultation has its own. */
@@ -296,6 +344,9 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
       return reply
         .code(410)
         .view(CLOSED, { consultation, backLink: `/consultations/${consultation.id}` });
+    // Edited meanwhile: the draft's answers were cleared, so the questions start again.
+    if (!outcome.ok && outcome.reason === 'incomplete')
+      return reply.redirect(`${base(consultation)}/questions/1`, 303);
     return reply.redirect(`${base(consultation)}/sent`, 303);
   });
 

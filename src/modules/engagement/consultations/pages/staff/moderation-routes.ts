@@ -23,6 +23,7 @@ import {
 } from '../../queries/consultations.js';
 import { tally } from '../../queries/results.js';
 import { bodiesOf, consultationView } from '../shared.js';
+import { consultationAtVersion } from '../../commands/versions.js';
 import { actorOf, ownConsultation } from './access.js';
 
 const VIEWS = 'modules/engagement/consultations/pages/staff';
@@ -49,6 +50,17 @@ export function staffModerationRoutes(app: FastifyInstance, context: AppContext)
     const response = await findSubmittedResponse(db, consultation.id, responseId);
     if (!response) throw notFound({ response: responseId });
     return response;
+  }
+
+  /**
+   * The consultation as the response's version asked it (an edit after responses may have
+   * changed the questions since), for showing, redacting and tagging its answers.
+   */
+  async function asAnswered(
+    consultation: ConsultationRow,
+    response: ConsultationResponseRow,
+  ): Promise<ConsultationRow> {
+    return (await consultationAtVersion(db, consultation, response.version)) ?? consultation;
   }
 
   /** The response page; reading it is a read of personal data, audited with its person. */
@@ -101,8 +113,9 @@ export function staffModerationRoutes(app: FastifyInstance, context: AppContext)
   app.get('/staff/consultations/:id/responses/:responseId', async (request, reply) => {
     const user = requireSignIn(request, reply);
     if (!user) return reply;
-    const consultation = await ownConsultation(db, request, user);
-    const response = await responseOf(request, consultation);
+    const current = await ownConsultation(db, request, user);
+    const response = await responseOf(request, current);
+    const consultation = await asAnswered(current, response);
     return showResponse(request, reply, user, consultation, response);
   });
 
@@ -118,8 +131,9 @@ export function staffModerationRoutes(app: FastifyInstance, context: AppContext)
   app.post('/staff/consultations/:id/responses/:responseId/redact', async (request, reply) => {
     const user = requireSignIn(request, reply);
     if (!user) return reply;
-    const consultation = await ownConsultation(db, request, user);
-    const response = await responseOf(request, consultation);
+    const current = await ownConsultation(db, request, user);
+    const response = await responseOf(request, current);
+    const consultation = await asAnswered(current, response);
     const read = readRedaction(request.body, redactableTexts(consultation, response));
     if (!read.ok)
       return showResponse(request, reply.code(400), user, consultation, response, {
@@ -137,8 +151,9 @@ export function staffModerationRoutes(app: FastifyInstance, context: AppContext)
   app.post('/staff/consultations/:id/responses/:responseId/themes', async (request, reply) => {
     const user = requireSignIn(request, reply);
     if (!user) return reply;
-    const consultation = await ownConsultation(db, request, user);
-    const response = await responseOf(request, consultation);
+    const current = await ownConsultation(db, request, user);
+    const response = await responseOf(request, current);
+    const consultation = await asAnswered(current, response);
     const question = formText(request.body, 'question');
     const index = /^\d{1,2}$/.test(question) ? Number(question) : -1;
     const tagged = await db

@@ -6,6 +6,7 @@ import type { AppContext, CurrentUser } from '../../../../../platform/http/types
 import { requireSignIn } from '../../../../identity/index.js';
 import type { ConsultationResponseRow, ConsultationRow } from '../../../db/consultation-tables.js';
 import { editConsultation, publishConsultation } from '../../commands/consultations.js';
+import { consultationAtVersion } from '../../commands/versions.js';
 import { mayPublishConsultation } from '../../policies/consultations.js';
 import {
   answerThemes,
@@ -21,6 +22,7 @@ import {
   readPublishForm,
   type PublishForm,
 } from '../../schema.js';
+import { CONSULTATION_TOPICS } from '../../topics.js';
 import { bodiesOf, consultationView } from '../shared.js';
 import { actorOf, ownConsultation as ownConsultationOf, staffUser } from './access.js';
 
@@ -39,15 +41,19 @@ async function readResponsesAudited(
   actor: Actor,
   consultation: ConsultationRow,
   action: 'consultation.responses-viewed' | 'consultation.responses-exported',
+  /** Only the responses to this version of the consultation. */
+  version: number,
 ): Promise<ConsultationResponseRow[]> {
   return context.db.transaction().execute(async (trx) => {
-    const rows = await submittedResponses(trx, consultation.id);
+    const rows = (await submittedResponses(trx, consultation.id)).filter(
+      (r) => r.version === version,
+    );
     await recordAudit(trx, actor, {
       action,
       resourceType: 'consultation',
       resourceId: consultation.id,
       subjectUserId: null,
-      details: { shown: rows.length },
+      details: { shown: rows.length, version },
     });
     for (const row of rows.filter((r) => r.user_id))
       await recordAudit(trx, actor, {
@@ -73,6 +79,7 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
 
   const publishView = (values: Partial<PublishForm>) => ({
     values,
+    topics: CONSULTATION_TOPICS,
     slots: Array.from({ length: MAX_QUESTIONS }, (_, i) => i + 1),
     backLink: '/staff/consultations',
   });
@@ -122,23 +129,29 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
     return reply.redirect(`/staff/consultations/${consultation.id}?done=published`, 303);
   });
 
-  /** Whether anyone has sent a response: then the consultation can no longer be edited. */
+  /** Whether anyone has sent a response: then an edit makes a new version. */
   const answered = async (consultation: ConsultationRow) =>
     (await submittedResponses(db, consultation.id)).length +
       (await submittedResponses(db, consultation.id, true)).length >
     0;
 
-  const editView = (consultation: ConsultationRow, values: Partial<PublishForm>) => ({
+  const editView = async (consultation: ConsultationRow, values: Partial<PublishForm>) => ({
     ...publishView(values),
     editing: true,
+    answered: await answered(consultation),
+    version: consultation.version,
     action: `/staff/consultations/${consultation.id}/edit`,
     backLink: `/staff/consultations/${consultation.id}`,
   });
 
-  /** The edit form's refusal once a response is sent (409), with nothing changed. */
-  const locked = (request: FastifyRequest, reply: FastifyReply, consultation: ConsultationRow) =>
+  /** The edit form's refusal once withdrawn or its outcome published (409), with nothing changed. */
+  const locked = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    consultation: ConsultationRow,
+  ) =>
     reply.code(409).view(PUBLISH, {
-      ...editView(consultation, formValuesOf(consultation)),
+      ...(await editView(consultation, formValuesOf(consultation))),
       errorList: [{ text: request.t('consultations.edit.locked'), href: '#title' }],
       fieldErrors: {},
     });
@@ -147,9 +160,9 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     const consultation = await ownConsultationOf(db, request, user, mayPublishConsultation);
-    if (consultation.withdrawn_at || (await answered(consultation)))
+    if (consultation.withdrawn_at || consultation.outcome_published_at)
       return locked(request, reply, consultation);
-    return reply.view(PUBLISH, editView(consultation, formValuesOf(consultation)));
+    return reply.view(PUBLISH, await editView(consultation, formValuesOf(consultation)));
   });
 
   app.post('/staff/consultations/:id/edit', async (request, reply) => {
@@ -159,17 +172,36 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
     const values = publishFormValues(request.body);
     const read = readPublishForm(values, new Date(), consultation.opens_on);
     if (!read.ok)
-      return reply
-        .code(400)
-        .view(PUBLISH, { ...editView(consultation, values), ...errorView(read.errors, request.t) });
+      return reply.code(400).view(PUBLISH, {
+        ...(await editView(consultation, values)),
+        ...errorView(read.errors, request.t),
+      });
     const edited = await db
       .transaction()
       .execute((trx) =>
         editConsultation(trx, actorOf(request, user), consultation, read.consultation),
       );
-    if (!edited) return locked(request, reply, consultation);
-    return reply.redirect(`/staff/consultations/${consultation.id}?done=edited`, 303);
+    if (!edited.ok) return locked(request, reply, consultation);
+    if (edited.version !== null) context.wakeOutbox();
+    return reply.redirect(
+      `/staff/consultations/${consultation.id}?done=${edited.version === null ? 'edited' : 'versioned'}`,
+      303,
+    );
   });
+
+  /**
+   * The version of a consultation whose results are asked for (`?version=<n>`, an earlier one an
+   * edit replaced), or the current one; "Page not found" for a version it never had.
+   */
+  async function versionShown(request: FastifyRequest, consultation: ConsultationRow) {
+    const asked = (request.query as { version?: string }).version;
+    if (asked === undefined) return consultation;
+    const shown = /^\d{1,4}$/.test(asked)
+      ? await consultationAtVersion(db, consultation, Number(asked))
+      : undefined;
+    if (!shown) throw notFound({ consultation: consultation.id, version: asked });
+    return shown;
+  }
 
   /** The themes of a consultation and the tags on its responses' answers. */
   async function themesFor(
@@ -189,22 +221,32 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     const consultation = await ownConsultation(request, user);
+    const shown = await versionShown(request, consultation);
     const responses = await readResponsesAudited(
       context,
       actorOf(request, user),
       consultation,
       'consultation.responses-viewed',
+      shown.version,
     );
     // Held responses are listed by reference and reason only: their text waits for a moderator.
     const held = await submittedResponses(db, consultation.id, true);
     const bodies = await bodiesOf(db, [consultation]);
     const themes = await themesFor(consultation, responses);
+    // Responses to versions an edit replaced are counted against their own questions, apart.
+    const counted = await submittedResponses(db, consultation.id);
+    const earlier = Array.from({ length: consultation.version - 1 }, (_, i) => ({
+      version: i + 1,
+      count: counted.filter((r) => r.version === i + 1).length,
+    }));
     return reply.view(RESULTS, {
       consultation: consultationView(consultation, bodies, request.locale, new Date()),
       count: responses.length,
       held: held.map((r) => ({ id: r.id, reference: r.reference, reasons: r.held_reasons })),
       themes: themes.themes,
-      results: tally(consultation, responses, themes),
+      results: tally(shown, responses, themes),
+      earlier,
+      showingVersion: shown.version === consultation.version ? null : shown.version,
       mayPublish: mayPublishConsultation(user, consultation.organisation_id),
       done: (request.query as { done?: string }).done,
       backLink: '/staff/consultations',
@@ -215,17 +257,20 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     const consultation = await ownConsultation(request, user);
+    const shown = await versionShown(request, consultation);
     const responses = await readResponsesAudited(
       context,
       actorOf(request, user),
       consultation,
       'consultation.responses-exported',
+      shown.version,
     );
     const themes = await themesFor(consultation, responses);
+    const suffix = shown.version === consultation.version ? '' : `-version-${shown.version}`;
     return csv(
       reply,
-      `consultation-${consultation.id}.csv`,
-      responsesCsv(consultation, responses, themes),
+      `consultation-${consultation.id}${suffix}.csv`,
+      responsesCsv(shown, responses, themes),
     );
   });
 
@@ -234,8 +279,11 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     const consultation = await ownConsultation(request, user);
-    const responses = await submittedResponses(db, consultation.id);
-    const results = tally(consultation, responses, await themesFor(consultation, responses));
+    const shown = await versionShown(request, consultation);
+    const responses = (await submittedResponses(db, consultation.id)).filter(
+      (r) => r.version === shown.version,
+    );
+    const results = tally(shown, responses, await themesFor(consultation, responses));
     return csv(reply, `consultation-${consultation.id}-themes.csv`, themesCsv(results));
   });
 }
