@@ -600,6 +600,28 @@ describe('joined-up services, purchasing and the back-fill', () => {
     ]);
     const cheltenham = await staff('cheltenham');
     expect((await cheltenham.get('/staff/performance')).html).not.toContain('£750');
+    // The same figures in the open data, for anyone.
+    const open = await new Visitor(app.baseUrl).get(
+      '/performance/data/purchasing.json?body=stroud',
+    );
+    expect(JSON.parse(open.html).rows).toEqual([
+      {
+        body: 'stroud',
+        body_name: 'Stroud District Council',
+        orders: 2,
+        ordered_pence: 75_000,
+        invoices: 2,
+        invoiced_pence: 74_000,
+        approved_pence: 44_000,
+        invoices_due: 2,
+        approved_within_target: 1,
+        approved_within_target_share: 0.5,
+      },
+    ]);
+    const csv = await new Visitor(app.baseUrl).get('/performance/data/purchasing.csv?body=stroud');
+    expect(csv.html.split('\r\n')[0]).toBe(
+      'body,body_name,orders,ordered_pence,invoices,invoiced_pence,approved_pence,invoices_due,approved_within_target,approved_within_target_share',
+    );
   });
 
   it('back-fills facts made before the module was installed, and changes nothing when run again', async () => {

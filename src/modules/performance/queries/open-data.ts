@@ -14,6 +14,8 @@ import {
   type ChannelCounts,
 } from '../measures/measures.js';
 import { eEnablement, registerOf } from './e-enablement.js';
+import { addDays, londonTime } from '../../../platform/time/london.js';
+import { financeByBody } from '../../procurement/index.js';
 import { singleAccount, tellUsOnceByBody } from './joined-up.js';
 import { unitCostsOf, volumesByService, type Scope } from './measures.js';
 
@@ -83,6 +85,18 @@ export const DATASETS = {
     'online_services',
     'single_account_services',
     'single_account_share',
+  ],
+  purchasing: [
+    'body',
+    'body_name',
+    'orders',
+    'ordered_pence',
+    'invoices',
+    'invoiced_pence',
+    'approved_pence',
+    'invoices_due',
+    'approved_within_target',
+    'approved_within_target_share',
   ],
 } as const;
 export type DatasetName = keyof typeof DATASETS;
@@ -188,6 +202,7 @@ async function rowsOf(
   if (name === 'e-enablement') return eEnablementRows(db, scope, locale, now);
   if (name === 'tell-us-once' || name === 'single-account')
     return joinedUpRows(db, name, scope, locale);
+  if (name === 'purchasing') return purchasingRows(db, scope, locale);
   const volumes = await volumesByService(db, scope);
   if (name === 'cost') {
     const byBody = new Map<string, ChannelCounts>();
@@ -373,15 +388,7 @@ async function joinedUpRows(
   locale: Locale,
 ): Promise<DataRow[]> {
   if (name === 'tell-us-once') {
-    const bodies = await tellUsOnceByBody(db, scope);
-    const names = await namesOf(
-      db,
-      bodies.map((b) => b.organisationId),
-      [],
-      locale,
-    );
-    return bodies.map((b) => ({
-      ...names.body(b.organisationId),
+    return byBody(db, await tellUsOnceByBody(db, scope), locale, (b) => ({
       to_be_told: b.due,
       delivered: b.delivered,
       delivered_share: ratio(b.deliveredShare),
@@ -392,18 +399,48 @@ async function joinedUpRows(
   const bodies = (await singleAccount(db, scope.organisationIds, locale)).byBody.filter(
     (b) => b.online > 0,
   );
+  return byBody(db, bodies, locale, (b) => ({
+    online_services: b.online,
+    single_account_services: b.singleAccount,
+    single_account_share: ratio(b.share),
+  }));
+}
+
+/** Each body's purchasing in the period, from its purchase orders (not by service). */
+async function purchasingRows(db: Db, scope: Scope, locale: Locale): Promise<DataRow[]> {
+  const bodies = await financeByBody(db, {
+    from: londonTime(scope.from, 0),
+    to: londonTime(addDays(scope.to, 1), 0),
+    ...(scope.organisationIds?.length ? { organisationIds: scope.organisationIds } : {}),
+  });
+  return byBody(db, bodies, locale, (b) => ({
+    orders: b.orders,
+    ordered_pence: b.orderedPence,
+    invoices: b.invoices,
+    invoiced_pence: b.invoicedPence,
+    approved_pence: b.approvedPence,
+    invoices_due: b.invoicesDue,
+    approved_within_target: b.approvedWithinTarget,
+    approved_within_target_share: ratio(
+      b.invoicesDue > 0 ? b.approvedWithinTarget / b.invoicesDue : null,
+    ),
+  }));
+}
+
+/** One row per body of a by-body figure: the body's slug and name, then the figure's fields. */
+async function byBody<B extends { organisationId: string }>(
+  db: Db,
+  bodies: readonly B[],
+  locale: Locale,
+  fields: (body: B) => DataRow,
+): Promise<DataRow[]> {
   const names = await namesOf(
     db,
     bodies.map((b) => b.organisationId),
     [],
     locale,
   );
-  return bodies.map((b) => ({
-    ...names.body(b.organisationId),
-    online_services: b.online,
-    single_account_services: b.singleAccount,
-    single_account_share: ratio(b.share),
-  }));
+  return bodies.map((b) => ({ ...names.body(b.organisationId), ...fields(b) }));
 }
 
 /** Rows as CSV (RFC 4180): a header of the data set's fields, values quoted when they need it. */
