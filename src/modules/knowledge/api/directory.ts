@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Db } from '../../../platform/db/database.js';
 import { AppError } from '../../../platform/errors/errors.js';
 import { apiRoute, ApiValidationError } from '../../../platform/http/api.js';
+import { pagingQuery } from '../../../platform/http/paging.js';
 import type { AppContext } from '../../../platform/http/types.js';
 import { findPostcodeArea, resolveProvider, type ResolveProblem } from '../../address/index.js';
 import { parseUkPhone } from '../../forms/index.js';
@@ -20,28 +21,11 @@ import { mayReadKnowledge } from '../policies/knowledge.js';
 import { areaName } from '../schema.js';
 
 const TAG = 'Knowledge directory (staff)';
-const MAX_PER_PAGE = 100;
 
-const paging = {
-  page: z.coerce
-    .number()
-    .int('must be a whole number')
-    .min(1, 'must be 1 or more')
-    .default(1)
-    .describe('Page number, from 1'),
-  per_page: z.coerce
-    .number()
-    .int('must be a whole number')
-    .min(1, 'must be 1 or more')
-    .max(MAX_PER_PAGE, `must be ${MAX_PER_PAGE} or fewer`)
-    .default(50)
-    .describe(`Entries a page, 1 to ${MAX_PER_PAGE} (default 50)`),
-};
-
-const PagingQuery = z.object(paging);
+const PagingQuery = z.object(pagingQuery);
 
 const RulesQuery = z.object({
-  ...paging,
+  ...pagingQuery,
   service: z
     .string()
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a service key, like pay-council-tax')

@@ -214,47 +214,55 @@ export function publicCorrespondenceRoutes(app: FastifyInstance, context: AppCon
     return reply.view(YOUR_ITEM, await yourItemView(request, found));
   });
 
-  app.post('/account/correspondence/:reference/escalate', async (request, reply) => {
-    const found = await ownItem(request, reply);
-    if (!found) return reply;
-    const read = readNote(request.body, 'escalationReason', 'correspondence.escalate');
-    const outcome = read.ok
-      ? await db
-          .transaction()
-          .execute((trx) =>
-            escalateComplaint(trx, found.user, actorOf(request, found.user), found.item.reference, read.note, new Date()),
-          )
-      : read;
-    if (!outcome.ok)
-      return reply.code(outcome.errors[0]?.field === 'state' ? 409 : 400).view(YOUR_ITEM, {
-        ...(await yourItemView(request, found)),
-        values: request.body,
-        ...errorView(outcome.errors, request.t),
-      });
-    context.wakeOutbox();
-    return reply.redirect(`/account/correspondence/${found.item.reference}?done=escalated`, 303);
-  });
+  /**
+   * A requester's own step on their item (escalating a complaint, asking for an FOI review): a
+   * note with reasons read from the form, the command run in a transaction, the page again with
+   * the errors (409 when the item has moved on), else back to the item.
+   */
+  function requesterStep(
+    action: string,
+    field: string,
+    messages: string,
+    step: typeof escalateComplaint,
+    done: (reference: string) => string,
+  ): void {
+    app.post(`/account/correspondence/:reference/${action}`, async (request, reply) => {
+      const found = await ownItem(request, reply);
+      if (!found) return reply;
+      const read = readNote(request.body, field, messages);
+      const outcome = read.ok
+        ? await db
+            .transaction()
+            .execute((trx) =>
+              step(trx, found.user, actorOf(request, found.user), found.item.reference, read.note, new Date()),
+            )
+        : read;
+      if (!outcome.ok)
+        return reply.code(outcome.errors[0]?.field === 'state' ? 409 : 400).view(YOUR_ITEM, {
+          ...(await yourItemView(request, found)),
+          values: request.body,
+          ...errorView(outcome.errors, request.t),
+        });
+      context.wakeOutbox();
+      return reply.redirect(done(outcome.item.reference), 303);
+    });
+  }
 
-  // The requester asks for an internal review of an FOI answer from their account.
-  app.post('/account/correspondence/:reference/review', async (request, reply) => {
-    const found = await ownItem(request, reply);
-    if (!found) return reply;
-    const read = readNote(request.body, 'reviewReason', 'correspondence.review');
-    const outcome = read.ok
-      ? await db
-          .transaction()
-          .execute((trx) =>
-            askForReview(trx, found.user, actorOf(request, found.user), found.item.reference, read.note, new Date()),
-          )
-      : read;
-    if (!outcome.ok)
-      return reply.code(outcome.errors[0]?.field === 'state' ? 409 : 400).view(YOUR_ITEM, {
-        ...(await yourItemView(request, found)),
-        values: request.body,
-        ...errorView(outcome.errors, request.t),
-      });
-    context.wakeOutbox();
-    return reply.redirect(`/account/correspondence/${outcome.item.reference}`, 303);
-  });
+  requesterStep(
+    'escalate',
+    'escalationReason',
+    'correspondence.escalate',
+    escalateComplaint,
+    (reference) => `/account/correspondence/${reference}?done=escalated`,
+  );
+  // The requester asks for an internal review of an FOI answer from their account: the review is
+  // an item of its own, where they are sent.
+  requesterStep(
+    'review',
+    'reviewReason',
+    'correspondence.review',
+    askForReview,
+    (reference) => `/account/correspondence/${reference}`,
+  );
 }
 
