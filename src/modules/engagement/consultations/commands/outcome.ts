@@ -84,13 +84,7 @@ export async function tellRespondentsOfOutcome(
     .where('id', '=', consultationId)
     .executeTakeFirst();
   if (!consultation?.outcome_published_at) return 0;
-  const respondents = await trx
-    .selectFrom('consultation_responses')
-    .select(['id', 'notify_email', 'language', 'reference'])
-    .where('consultation_id', '=', consultationId)
-    .where('submitted_at', 'is not', null)
-    .where('notify_email', 'is not', null)
-    .execute();
+  const respondents = await respondentsAskingToBeTold(trx, consultationId).execute();
   for (const respondent of respondents)
     await queueEngagementMail(
       trx,
@@ -141,4 +135,17 @@ export async function withdrawConsultation(
     details: {},
   });
   return { ok: true };
+}
+
+/**
+ * The sent responses to a consultation whose respondents asked to be told of it (the outcome,
+ * and changes made after they answered): where to write, in which language, and their reference.
+ */
+export function respondentsAskingToBeTold(trx: Db, consultationId: string) {
+  return trx
+    .selectFrom('consultation_responses')
+    .select(['id', 'notify_email', 'language', 'reference'])
+    .where('consultation_id', '=', consultationId)
+    .where('submitted_at', 'is not', null)
+    .where('notify_email', 'is not', null);
 }

@@ -6,6 +6,7 @@ import type { Db } from '../../../../platform/db/database.js';
 import { findOrganisationById } from '../../../organisations/index.js';
 import type { ConsultationRow, ConsultationVersionRow } from '../../db/consultation-tables.js';
 import { link, queueEngagementMail } from '../../petitions/commands/mail.js';
+import { respondentsAskingToBeTold } from './outcome.js';
 
 /** The versions an edit replaced, oldest first. */
 export async function earlierVersions(
@@ -78,12 +79,7 @@ export async function tellRespondentsOfChange(
     .executeTakeFirst();
   if (!consultation || consultation.withdrawn_at || consultation.version < version) return 0;
   const body = await findOrganisationById(trx, consultation.organisation_id);
-  const respondents = await trx
-    .selectFrom('consultation_responses')
-    .select(['id', 'notify_email', 'language', 'reference'])
-    .where('consultation_id', '=', consultationId)
-    .where('submitted_at', 'is not', null)
-    .where('notify_email', 'is not', null)
+  const respondents = await respondentsAskingToBeTold(trx, consultationId)
     .where('version', '<', version)
     .execute();
   for (const r of respondents)
