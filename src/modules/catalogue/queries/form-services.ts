@@ -74,3 +74,42 @@ export async function servicesWithForms(
         a.title.localeCompare(b.title, 'en-GB'),
     );
 }
+
+/** Any service (with a form or not) and who may edit it: for the rules module's editor policy. */
+export interface OwnedServiceSummary {
+  id: string;
+  slug: string;
+  title: string;
+  titleCy: string;
+  status: 'draft' | 'published' | 'withdrawn';
+  organisationId: string;
+  ownerUserId: string | null;
+}
+
+/**
+ * Services by id or by body, whatever their status, with their owner (`canEditService` asks it).
+ *
+ * @example await ownedServices(db, { organisationId: stroud.id })
+ */
+export async function ownedServices(
+  db: Db,
+  filter: { id?: string; organisationId?: string },
+): Promise<OwnedServiceSummary[]> {
+  let query = db
+    .selectFrom('services')
+    .select(['id', 'slug', 'title', 'title_cy', 'status', 'owner_user_id', 'organisation_id'])
+    .orderBy('title');
+  if (filter.id !== undefined) query = query.where('id', '=', filter.id);
+  if (filter.organisationId !== undefined)
+    query = query.where('organisation_id', '=', filter.organisationId);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    titleCy: row.title_cy,
+    status: row.status,
+    organisationId: row.organisation_id,
+    ownerUserId: row.owner_user_id,
+  }));
+}

@@ -1,0 +1,69 @@
+/**
+ * The rules module: decision tables as data for a service's eligibility, fees and decisions,
+ * versioned with the service and in force from a date; the pure evaluator every channel uses;
+ * the service owner's editor and the public "Check if you can get this" page. Other modules
+ * import only from here (docs/guides/rules.md).
+ */
+export { rulesModule } from './module.js';
+/** The format of a decision table and of the test cases beside it. */
+export {
+  DecisionTableSchema,
+  InputSchema,
+  ConditionSchema,
+  OutcomeSchema,
+  RowSchema,
+  TestCaseSchema,
+  TestCasesSchema,
+  PURPOSES,
+  outcomeKey,
+  type Bilingual,
+  type Condition,
+  type DecisionTable,
+  type Input,
+  type InputType,
+  type InputValue,
+  type Inputs,
+  type Outcome,
+  type Purpose,
+  type Row,
+  type TestCase,
+} from './schema.js';
+/** Evaluating a table: exactly one outcome, its explanation in English and Welsh, the inputs used. */
+export {
+  evaluate,
+  answerText,
+  outcomeText,
+  formatPence,
+  type Evaluation,
+  type EvaluationProblem,
+  type InputUsed,
+} from './evaluate.js';
+/** Proving a table unique (no overlaps, no gaps) and running its test cases. */
+export { analyseTable, type TableProblem, type TableCheck } from './analysis.js';
+export { runTestCases, type TestResult } from './test-cases.js';
+/** Versions: the one in force at a moment, and evaluating the version a submission was made under. */
+export {
+  ruleSetInForce,
+  ruleSetVersion,
+  evaluateRuleSetVersion,
+  ruleSetHistory,
+  type RuleSetVersion,
+} from './queries/versions.js';
+/** Publishing a new version (checked, tested, audited), and the check alone. */
+export {
+  publishRuleSet,
+  checkRuleSet,
+  type PublishRuleSet,
+  type PublishOutcome,
+  type PublishProblem,
+  type CheckedRuleSet,
+} from './commands/publish-rule-set.js';
+/** Who may write a service's rules. */
+export { canEditRules, canUseRulesEditor } from './policies/rules.js';
+/** The demo: Stroud's Council Tax Reduction eligibility, seeded by `src/main/seed.ts`. */
+export {
+  seedDemoRules,
+  demoCouncilTaxReduction,
+  DEMO_RULES_SERVICE_SLUG,
+  DEMO_RULES_EFFECTIVE_FROM,
+} from './demo/seed.js';
