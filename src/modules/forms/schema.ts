@@ -243,6 +243,45 @@ const FileQuestion = question('file', {
   messages: messages('required', 'maxFiles', 'tooBig', 'wrongType'),
 });
 
+/**
+ * Evidence checked with the body that holds it instead of uploaded (the evidence module's
+ * exchange): names a published evidence type and which earlier answers say whom it is about.
+ * The journey asks the person's consent where the type needs it, asks the body and shows the
+ * signed answer; with no answer in time, a refusal, or no account, it asks for `fallback`
+ * files instead, like a file question. Alone on its page.
+ */
+const EvidenceQuestion = question('evidence', {
+  /** The evidence type's code, e.g. `dwp-qualifying-benefit` (GET /api/v1/evidence/types). */
+  evidenceType: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'an evidence type code'),
+  /** Earlier questions whose answers make the subject: a person, an address or a business. */
+  subject: z
+    .object({
+      fullName: NameSchema.optional(),
+      dateOfBirth: NameSchema.optional(),
+      nino: NameSchema.optional(),
+      address: NameSchema.optional(),
+      companyNumber: NameSchema.optional(),
+    })
+    .strict()
+    .refine((s) => Object.keys(s).length > 0, 'name at least one earlier question'),
+  /** The upload asked for instead when the check cannot be made. */
+  fallback: z
+    .object({
+      label: BilingualSchema.optional(),
+      hint: BilingualSchema.optional(),
+      maxBytes: z.number().int().min(1).max(MAX_FILE_BYTES).default(DEFAULT_FILE_BYTES),
+      accept: z
+        .array(z.string().regex(/^[a-z]+\/(?:[a-z0-9.+-]+|\*)$/, 'a MIME type'))
+        .min(1)
+        .max(30)
+        .default(DEFAULT_FILE_TYPES),
+      maxFiles: z.number().int().min(1).max(20).default(1),
+    })
+    .strict()
+    .default({ maxBytes: DEFAULT_FILE_BYTES, accept: DEFAULT_FILE_TYPES, maxFiles: 1 }),
+  messages: messages('required', 'maxFiles', 'tooBig', 'wrongType'),
+});
+
 /** The questions an "add another" item may ask: all but files and further repeats. */
 const ITEM_QUESTIONS = [
   TextQuestion,
@@ -276,12 +315,30 @@ export const QuestionSchema = z.discriminatedUnion('type', [
   ...ITEM_QUESTIONS,
   FileQuestion,
   RepeatQuestion,
+  EvidenceQuestion,
 ]);
 export type Question = z.infer<typeof QuestionSchema>;
 export type QuestionType = Question['type'];
 export type QuestionOf<T extends QuestionType> = Extract<Question, { type: T }>;
 export type RepeatQuestion = QuestionOf<'repeat'>;
 export type FileQuestion = QuestionOf<'file'>;
+export type EvidenceQuestion = QuestionOf<'evidence'>;
+
+/** The file question an evidence question asks instead, when the check cannot be made. */
+export function fallbackFileQuestion(question: EvidenceQuestion): FileQuestion {
+  return {
+    type: 'file',
+    name: question.name,
+    label: question.fallback.label ?? question.label,
+    ...(question.fallback.hint ? { hint: question.fallback.hint } : {}),
+    required: question.required,
+    ...(question.errorName ? { errorName: question.errorName } : {}),
+    maxBytes: question.fallback.maxBytes,
+    accept: question.fallback.accept,
+    maxFiles: question.fallback.maxFiles,
+    ...(question.messages ? { messages: question.messages } : {}),
+  };
+}
 
 export const PageSchema = z
   .object({
@@ -461,6 +518,11 @@ function checkForm(form: z.infer<typeof FormShape>, ctx: z.RefinementCtx): void 
         }
         break;
       }
+      case 'evidence':
+        for (const [part, name] of Object.entries(question.subject))
+          if (name && (!visible.has(name) || visible.get(name)!.page >= pageIndex))
+            issue([...path, 'subject', part], `"${name}" is not a question on an earlier page`);
+        break;
       case 'repeat': {
         range(question.min, question.max, 'min/max');
         const inner = new Map(visible);
@@ -480,7 +542,9 @@ function checkForm(form: z.infer<typeof FormShape>, ctx: z.RefinementCtx): void 
     if (pageIds.has(page.id)) issue([...path, 'id'], `page id "${page.id}" is used twice`);
     pageIds.add(page.id);
     checkCondition(page.when, [...path, 'when'], earlier, p);
-    const alone = page.questions.find((q) => q.type === 'repeat' || q.type === 'file');
+    const alone = page.questions.find(
+      (q) => q.type === 'repeat' || q.type === 'file' || q.type === 'evidence',
+    );
     if (alone && page.questions.length > 1)
       issue([...path, 'questions'], `a ${alone.type} question must be alone on its page`);
     const visible = new Map(earlier);
@@ -565,6 +629,24 @@ export interface FileAnswer {
   size: number;
 }
 
+/**
+ * An evidence question's answer when the check was made: the evidence module's signed snapshot
+ * (the one value, its statement in both languages, who answered, when, and the signature).
+ */
+export interface EvidenceAnswer {
+  kind: 'evidence';
+  requestId: string;
+  evidenceType: string;
+  answeringOrganisationId: string;
+  answeringBody: Bilingual;
+  requestingOrganisationId: string;
+  subjectDigest: string;
+  value: boolean | string | number;
+  statement: Bilingual;
+  answeredAt: string;
+  signature: string;
+}
+
 /** "Add another": one set of answers per item. */
 export type RepeatAnswer = Answers[];
 
@@ -573,7 +655,8 @@ export type RepeatAnswer = Answers[];
  * as text), yes/no ('yes' | 'no'), choices (a value, or values for checkboxes), an address,
  * files, or the items of an "add another" question.
  */
-export type AnswerValue = string | string[] | AddressAnswer | FileAnswer[] | RepeatAnswer;
+export type AnswerValue =
+  string | string[] | AddressAnswer | FileAnswer[] | RepeatAnswer | EvidenceAnswer;
 
 /** Normalised answers by question name; an optional question left empty has '' (or []). */
 export type Answers = { [name: string]: AnswerValue };

@@ -5,6 +5,7 @@ import type {
   AddressAnswer,
   AnswerValue,
   Answers,
+  EvidenceAnswer,
   FileAnswer,
   FormDefinition,
   ItemQuestion,
@@ -70,6 +71,16 @@ export function answerText(
         : '';
     case 'file':
       return Array.isArray(value) ? (value as FileAnswer[]).map((f) => f.name).join('\n') : '';
+    case 'evidence':
+      if (Array.isArray(value)) return (value as FileAnswer[]).map((f) => f.name).join('\n');
+      return typeof value === 'object' && (value as EvidenceAnswer).kind === 'evidence'
+        ? (locale === 'cy'
+            ? 'Gwnaethom wirio gyda {body}: {statement}'
+            : 'We checked with {body}: {statement}'
+          )
+            .replace('{body}', (value as EvidenceAnswer).answeringBody[locale])
+            .replace('{statement}', (value as EvidenceAnswer).statement[locale])
+        : '';
     case 'repeat':
       return Array.isArray(value) ? String(value.length) : '';
     default:

@@ -20,8 +20,10 @@ import {
   parseUkPhone,
 } from './parsers.js';
 import {
+  fallbackFileQuestion,
   MAX_TEXT_LENGTH,
   type AddressAnswer,
+  type EvidenceAnswer,
   type AnswerValue,
   type Answers,
   type Bilingual,
@@ -270,6 +272,42 @@ function checkFiles(
   return { value: files, problems: [] };
 }
 
+const EVIDENCE_KEYS = [
+  'kind',
+  'requestId',
+  'evidenceType',
+  'answeringOrganisationId',
+  'answeringBody',
+  'requestingOrganisationId',
+  'subjectDigest',
+  'value',
+  'statement',
+  'answeredAt',
+  'signature',
+];
+
+/** The shape of an evidence check's snapshot; its signature is checked when the application is sent. */
+function checkEvidence(raw: Record<string, unknown>): Checked {
+  const words = (v: unknown) =>
+    isPlainObject(v) && typeof v.en === 'string' && typeof v.cy === 'string';
+  const ok =
+    Object.keys(raw).length === EVIDENCE_KEYS.length &&
+    EVIDENCE_KEYS.every((k) => Object.hasOwn(raw, k)) &&
+    [
+      'requestId',
+      'evidenceType',
+      'answeringOrganisationId',
+      'requestingOrganisationId',
+      'subjectDigest',
+      'answeredAt',
+      'signature',
+    ].every((k) => typeof raw[k] === 'string' && (raw[k] as string).length <= 200) &&
+    ['boolean', 'string', 'number'].includes(typeof raw.value) &&
+    words(raw.answeringBody) &&
+    words(raw.statement);
+  return ok ? { value: raw as unknown as EvidenceAnswer, problems: [] } : problem(WRONG_SHAPE);
+}
+
 const optionSets = new WeakMap<object, Map<string, number>>();
 
 /** Option values with their positions, built once per question. */
@@ -459,6 +497,11 @@ export function checkQuestion(
     }
     case 'file':
       return checkFiles(question, raw, required);
+    case 'evidence':
+      // The check's signed answer (set by the journey, verified when sent), or the files
+      // asked for instead.
+      if (isPlainObject(raw) && raw.kind === 'evidence') return checkEvidence(raw);
+      return checkFiles(fallbackFileQuestion(question), raw, required);
     case 'repeat': {
       const min = question.min ?? 1;
       if (isEmpty(raw) || (Array.isArray(raw) && raw.length === 0)) {

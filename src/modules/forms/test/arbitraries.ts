@@ -352,6 +352,17 @@ function validRaw(question: Q, today: string): fc.Arbitrary<unknown> {
         }),
         { minLength: 1, maxLength: question.maxFiles, selector: (f) => f.id },
       );
+    case 'evidence':
+      // The files asked for instead of the check (a check's answer is signed by the server).
+      return fc.uniqueArray(
+        fc.record({
+          id: fc.uuid(),
+          name: fc.stringMatching(/^[a-z]{1,10}\.pdf$/),
+          type: fc.constantFrom(...question.fallback.accept),
+          size: fc.integer({ min: 1, max: question.fallback.maxBytes }),
+        }),
+        { minLength: 1, maxLength: question.fallback.maxFiles, selector: (f) => f.id },
+      );
     case 'repeat': {
       const min = question.min ?? 1;
       return fc.array(itemArb(question.questions, today), {

@@ -25,7 +25,8 @@ import { createSubmission, findSubmissionByDraftId } from '../../../submissions/
 import { deleteDraft, lockDraft } from '../../drafts.js';
 import { pagesAsked } from '../../conditions.js';
 import { firstIncompletePage } from '../../journey.js';
-import type { Answers, FileAnswer, FormDefinition } from '../../schema.js';
+import { evidenceAnswersVerify, fallbackFiles } from '../evidence/routes.js';
+import type { Answers, FormDefinition } from '../../schema.js';
 import { summariseAnswers } from '../../summary.js';
 import { answersToInput, validateAnswers } from '../../validate.js';
 import { publishedVersion } from '../../versions.js';
@@ -265,6 +266,9 @@ export function checkAnswersRoutes(
         today,
       });
       if (!checked.ok) return { incomplete: true as const };
+      // An evidence check's answer must be exactly what Joinedup signed, asked by this body.
+      if (!evidenceAnswersVerify(config, definition, checked.answers, service.organisation.id))
+        return { incomplete: true as const };
       // A form with a fee: the application is kept, not sent on, until the fee is paid.
       const fee = definition.fee ? calculateFee(definition.fee, checked.answers) : 0;
       const submission = await createSubmission(
@@ -306,8 +310,8 @@ export function checkAnswersRoutes(
       // The files uploaded with it go with it: the body's caseworkers may read them from now on.
       const fileIds = definition.pages
         .flatMap((page) => page.questions)
-        .filter((question) => question.type === 'file')
-        .flatMap((question) => (checked.answers[question.name] as FileAnswer[] | undefined) ?? [])
+        .filter((question) => question.type === 'file' || question.type === 'evidence')
+        .flatMap((question) => fallbackFiles(checked.answers, question.name))
         .map((file) => file.id);
       await linkAttachments(trx, submission.id, service.organisation.id, fileIds, {
         ownerUserId: applicantId,

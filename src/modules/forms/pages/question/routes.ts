@@ -16,7 +16,15 @@ import {
   type PageError,
 } from '../../journey.js';
 import { messageFor } from '../../messages.js';
-import type { AddressAnswer, Bilingual, FileAnswer, FileQuestion, FormPage } from '../../schema.js';
+import {
+  fallbackFileQuestion,
+  type AddressAnswer,
+  type Bilingual,
+  type FileAnswer,
+  type FileQuestion,
+  type FormPage,
+} from '../../schema.js';
+import { evidencePage } from '../evidence/routes.js';
 import { errorsView, pageError, type Journey, type JourneySupport } from '../support.js';
 import {
   fieldView,
@@ -85,8 +93,11 @@ export function questionRoutes(
       page: FormPage,
     ): Promise<unknown>;
   },
-  { db }: AppContext,
+  context: AppContext,
 ): void {
+  const { db } = context;
+  const evidencePages = evidencePage(context, support);
+
   async function render(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -97,6 +108,8 @@ export function questionRoutes(
       errors?: PageError[];
       lookups?: Record<string, AddressLookup>;
       manual?: string[];
+      /** An evidence question's upload, asked for instead of the check, and why. */
+      fallback?: { file: FileQuestion; notice: string | null };
     },
   ) {
     const { locale, t } = request;
@@ -105,7 +118,7 @@ export function questionRoutes(
     const asked = page.questions.filter((q) => isAsked(journey, page, q.name));
     const single = asked.length === 1;
     const path = `${journey.base}/${page.id}`;
-    const file = asked.find((q): q is FileQuestion => q.type === 'file');
+    const file = options.fallback?.file ?? asked.find((q): q is FileQuestion => q.type === 'file');
     const fields = file
       ? []
       : asked.map((q) =>
@@ -126,6 +139,7 @@ export function questionRoutes(
       page: { id: page.id, title: page.title[locale] },
       single,
       fields,
+      evidenceNotice: options.fallback?.notice ?? null,
       filePage: file
         ? {
             label: file.label[locale],
@@ -201,6 +215,21 @@ export function questionRoutes(
     if (!guard(journey, page, reply)) return reply;
     if (page.questions[0]!.type === 'repeat')
       return hooks.repeatList(request, reply, journey, page);
+    const evidence = page.questions[0]!;
+    if (evidence.type === 'evidence')
+      return evidencePages.get(
+        request,
+        reply,
+        journey,
+        page,
+        evidence,
+        (notice) =>
+          render(request, reply, journey, page, {
+            values: {},
+            fallback: { file: fallbackFileQuestion(evidence), notice },
+          }),
+        backLinkFor(journey, page.id),
+      );
     const values = {
       ...(await support.prefill(journey, page.questions)),
       ...valuesFromAnswers(page.questions, journey.answers),
@@ -218,6 +247,9 @@ export function questionRoutes(
     question: FileQuestion,
   ) {
     const existing = filesOf(journey.answers, question.name);
+    // An evidence question's upload (asked for instead of the check) is shown the same way.
+    const fallback =
+      page.questions[0]!.type === 'evidence' ? { fallback: { file: question, notice: null } } : {};
     const outcome = await receiveUpload(request, {
       maxBytes: question.maxBytes,
       accept: question.accept,
@@ -231,6 +263,7 @@ export function questionRoutes(
     if (outcome.ok) {
       if (existing.length >= question.maxFiles)
         return render(request, reply.code(400), journey, page, {
+          ...fallback,
           values,
           errors: [
             pageError(
@@ -255,7 +288,11 @@ export function questionRoutes(
         { today: ukToday() },
       );
       if (!checked.ok)
-        return render(request, reply.code(400), journey, page, { values, errors: checked.errors });
+        return render(request, reply.code(400), journey, page, {
+          ...fallback,
+          values,
+          errors: checked.errors,
+        });
       await support.save(journey, reply, checked.answers);
       return reply.redirect(afterPage(journey, page.id), 303);
     }
@@ -269,6 +306,7 @@ export function questionRoutes(
               return { en: text, cy: text };
             })();
     return render(request, reply.code(400), journey, page, {
+      ...fallback,
       values,
       errors: [pageError(question.name, message)],
     });
@@ -386,6 +424,20 @@ export function questionRoutes(
     const first = page.questions[0]!;
     if (first.type === 'repeat') return hooks.repeatListPost(request, reply, journey, page);
     if (first.type === 'file') return upload(request, reply, journey, page, first);
+    if (first.type === 'evidence') {
+      // The upload asked for instead of the check comes as a file page's would (multipart).
+      if (request.isMultipart())
+        return upload(request, reply, journey, page, fallbackFileQuestion(first));
+      return evidencePages.post(
+        request,
+        reply,
+        journey,
+        page,
+        first,
+        () => afterPage(journey, page.id),
+        backLinkFor(journey, page.id),
+      );
+    }
     const looked = await lookUpAddresses(
       request,
       reply,
@@ -419,8 +471,9 @@ export function questionRoutes(
     if (!(await support.samePerson(request, reply, journey))) return reply;
     const page = findPage(journey, request);
     if (!guard(journey, page, reply)) return reply;
-    const question = page.questions[0]!;
-    if (question.type !== 'file') throw notFound();
+    const first = page.questions[0]!;
+    if (first.type !== 'file' && first.type !== 'evidence') throw notFound();
+    const question = first.type === 'evidence' ? fallbackFileQuestion(first) : first;
     const fileId = formText(request.body, 'fileId');
     const files = filesOf(journey.answers, question.name);
     if (files.some((f) => f.id === fileId))

@@ -71,6 +71,7 @@ export function valuesOf(question: AnyQuestion, value: AnswerValue | undefined):
     }
     case 'file':
     case 'repeat':
+    case 'evidence':
       return {};
     default:
       return { [question.name]: value };
@@ -118,6 +119,7 @@ export function readPageInput(
         break;
       }
       case 'file':
+      case 'evidence':
         input[name] = Object.hasOwn(saved, name) ? saved[name] : [];
         break;
       case 'repeat':
@@ -347,6 +349,8 @@ export function fieldView(question: AnyQuestion, values: Values, options: ViewOp
       };
     case 'repeat':
       throw new Error('An "add another" question has its own pages');
+    case 'evidence':
+      throw new Error('An evidence question has its own page');
   }
 }
 
