@@ -574,9 +574,9 @@ describe('joined-up services, purchasing and the back-fill', () => {
     await act(`/orders/${orders[0]!.id}/approved`);
     // The second invoice came 40 days ago and is still not approved: late.
     await db()
-      .updateTable('procurement_orders')
-      .set({ invoiced_at: new Date(Date.now() - 40 * 86_400_000) })
-      .where('id', '=', orders[1]!.id)
+      .updateTable('procurement_invoices')
+      .set({ submitted_at: new Date(Date.now() - 40 * 86_400_000) })
+      .where('order_id', '=', orders[1]!.id)
       .execute();
 
     const dashboard = await owner.get('/staff/performance');

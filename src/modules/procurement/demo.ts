@@ -5,7 +5,7 @@ import { addDays, londonDate, londonTime } from '../../platform/time/london.js';
 import { createDemoBusiness } from '../agents/index.js';
 import { findUserIdByEmail } from '../identity/index.js';
 import { findOrganisationBySlug } from '../organisations/index.js';
-import { OCID_PREFIX } from './commands/notices.js';
+import { ocidFor } from './commands/notices.js';
 
 /** The demo supplier: a cleaning company whose administrator is a demo account (src/main/seed.ts). */
 export const DEMO_SUPPLIER = {
@@ -23,7 +23,11 @@ const SEED = { userId: null, organisationId: null, role: 'seed' };
  * South West, and an open opportunity from Stroud District Council buying together with
  * Cheltenham Borough Council, with tenders due in 30 days. For the demo seed only.
  */
-export async function seedDemoProcurement(db: Db, now = new Date()): Promise<{ noticeId: string }> {
+export async function seedDemoProcurement(
+  db: Db,
+  now = new Date(),
+  ocidPrefix?: string,
+): Promise<{ noticeId: string }> {
   const { businessId } = await createDemoBusiness(db, DEMO_SUPPLIER);
   const administrator = await findUserIdByEmail(db, DEMO_SUPPLIER.administratorEmail);
   const supplier = await db
@@ -47,7 +51,7 @@ export async function seedDemoProcurement(db: Db, now = new Date()): Promise<{ n
     .insertInto('procurement_notices')
     .values({
       id,
-      ocid: `${OCID_PREFIX}-${id}`,
+      ocid: ocidFor({ ocidPrefix }, id),
       organisation_id: stroud.id,
       title: 'Cleaning of council offices in Stroud and Cheltenham',
       description:

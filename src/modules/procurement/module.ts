@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../../platform/http/types.js';
 import { isCitizen } from '../identity/index.js';
 import { ocdsRoutes } from './ocds/routes.js';
+import { procurementDocumentRoutes } from './pages/documents/routes.js';
 import { publicProcurementRoutes } from './pages/public/routes.js';
 import { staffProcurementRoutes } from './pages/staff/routes.js';
 import { supplierOrderRoutes } from './pages/supplier/order-routes.js';
@@ -21,12 +22,13 @@ export const procurementModule: ModuleManifest = {
     { text: 'procurement.nav.opportunities', href: '/procurement', visibleTo: isCitizen },
     { text: 'procurement.nav.staff', href: '/staff/procurement', visibleTo: isProcurementStaff },
   ],
-  routes(app, context) {
+  async routes(app, context) {
     publicProcurementRoutes(app, context);
     supplierRoutes(app, context);
     supplierOrderRoutes(app, context);
     staffProcurementRoutes(app, context);
     ocdsRoutes(app, context);
+    await procurementDocumentRoutes(app, context);
   },
   async onAccountEvent(trx, event) {
     if (event.type !== 'deleted') return;

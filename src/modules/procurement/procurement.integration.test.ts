@@ -3,9 +3,10 @@ import formats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, Visitor, type TestApp } from '../../../test/helpers/app.js';
+import { csrfToken, startTestApp, Visitor, type TestApp } from '../../../test/helpers/app.js';
 import { aConfirmedCitizen, CITIZEN_PASSWORD } from '../../../test/helpers/citizens.js';
 import { mailsTo } from '../../../test/helpers/outbox.js';
+import { DEVELOPMENT_OCID_PREFIX, loadConfig } from '../../platform/config/config.js';
 import type { CurrentUser } from '../../platform/http/types.js';
 import { londonDate } from '../../platform/time/london.js';
 import { createDemoBusiness } from '../agents/index.js';
@@ -14,8 +15,20 @@ import type { ProcurementActor } from './commands/actor.js';
 import { awardContract } from './commands/awards.js';
 import { answerClarification, askClarification } from './commands/clarifications.js';
 import { agreeScores, saveScores } from './commands/evaluation.js';
+import {
+  addTenderDocument,
+  ownTenderDocumentFile,
+  removeTenderDocument,
+  tenderDocumentForPanel,
+  tenderDocumentsForPanel,
+} from './commands/documents.js';
 import { editNotice, publishNotice } from './commands/notices.js';
-import { ordersForSupplier, rejectInvoice, submitInvoice } from './commands/invoices.js';
+import {
+  approveInvoice,
+  ordersForSupplier,
+  rejectInvoice,
+  submitInvoice,
+} from './commands/invoices.js';
 import { advanceOrder, raiseOrder } from './commands/orders.js';
 import { registerSupplier, type SupplierForm } from './commands/suppliers.js';
 import { submitTender } from './commands/tenders.js';
@@ -23,6 +36,7 @@ import type { NoticeRow } from './db/tables.js';
 import { DEMO_SUPPLIER } from './demo.js';
 import type { NoticeForm } from './notices/form.js';
 import { procurementFigures } from './queries/finance.js';
+import { financeByBody } from './queries/payment-performance.js';
 import { findNotice } from './queries/notices.js';
 import { openTenders, ownTender, tenderOfSupplier } from './queries/tenders.js';
 import { clarificationRetention, tenderRetention } from './retention.js';
@@ -779,6 +793,23 @@ const invoiceFields = (number: string, amount: string, date = '2026-03-27') => {
   };
 };
 
+/** An order's status and its invoices (number, amount, status), oldest first. */
+async function orderState(orderId: string) {
+  const order = await db()
+    .selectFrom('procurement_orders')
+    .select('status')
+    .where('id', '=', orderId)
+    .executeTakeFirstOrThrow();
+  const invoices = await db()
+    .selectFrom('procurement_invoices')
+    .select(['invoice_number', 'amount_pence', 'status'])
+    .where('order_id', '=', orderId)
+    .orderBy('submitted_at')
+    .orderBy('invoice_number')
+    .execute();
+  return { status: order.status, invoices };
+}
+
 describe('supplier orders and invoices', () => {
   it('a supplier sees only the orders placed with its business; another supplier and a citizen get 404', async () => {
     const winner = await aSupplier();
@@ -819,12 +850,7 @@ describe('supplier orders and invoices', () => {
     const citizen = new Visitor(app.baseUrl);
     await citizen.signIn('citizen@example.com', 'demo-citizen-password');
     expect((await citizen.get(`/procurement/orders/${order.id}`)).status).toBe(404);
-    const untouched = await db()
-      .selectFrom('procurement_orders')
-      .select(['status', 'invoice_number'])
-      .where('id', '=', order.id)
-      .executeTakeFirstOrThrow();
-    expect(untouched).toEqual({ status: 'received', invoice_number: null });
+    expect(await orderState(order.id)).toEqual({ status: 'received', invoices: [] });
   });
 
   it('an invoice over the order’s remaining value, or with a number the supplier used before, is refused and changes nothing', async () => {
@@ -884,12 +910,7 @@ describe('supplier orders and invoices', () => {
       after,
     );
     expect(!byBuyer.ok && byBuyer.errors[0]!.message).toBe('procurement.order.invoiceNumber.used');
-    const secondRow = await db()
-      .selectFrom('procurement_orders')
-      .select(['status', 'invoice_number'])
-      .where('id', '=', second.id)
-      .executeTakeFirstOrThrow();
-    expect(secondRow).toEqual({ status: 'received', invoice_number: null });
+    expect(await orderState(second.id)).toEqual({ status: 'received', invoices: [] });
     // Another supplier may use the same number for its own invoices.
     const otherContract = await anAwardedContract(loser, winner, 'Invoice rules test 2');
     const theirs = await aReceivedOrder(otherContract.award.id, '900', after);
@@ -955,6 +976,370 @@ describe('supplier orders and invoices', () => {
     expect((await supplier.get(`/procurement/orders/${order.id}`)).html).toContain(
       'Approved for payment',
     );
+  });
+});
+
+describe('part invoices, the database’s invoice-number rule and the supplier’s e-mails', () => {
+  it('takes several invoices per order up to its value, approves each on its own, keeps the figures right and e-mails the supplier once per event', async () => {
+    const winner = await aSupplier();
+    const loser = await aSupplier();
+    const { notice, award, after } = await anAwardedContract(winner, loser, 'Part invoice test');
+    const owner = await actor(OWNER);
+    const range = { from: new Date(0), to: new Date(Date.now() + 86_400_000 * 400) };
+    const before = await procurementFigures(db(), range);
+    const order = await aReceivedOrder(award.id, '1,000', after);
+    // The supplier was told of the order, once.
+    const orderMails = (await mailsTo(db(), winner.email)).filter((m) =>
+      m.subject.includes(order.reference),
+    );
+    expect(orderMails).toHaveLength(1);
+    expect(orderMails[0]!.text).toContain('£1,000.00');
+
+    const part = (n: string, amount: string) =>
+      submitInvoice(db(), winner.who, { orderId: order.id, ...invoiceFields(n, amount) }, after);
+    expect((await part('P-1', '400')).ok).toBe(true);
+    expect(await orderState(order.id)).toMatchObject({ status: 'received' });
+    // More than what is left (£600) is refused.
+    const over = await part('P-2', '600.01');
+    expect(!over.ok && over.errors[0]!.message).toBe('procurement.invoice.amount.tooMuch');
+    expect((await part('P-2', '600')).ok).toBe(true);
+    expect(await orderState(order.id)).toEqual({
+      status: 'invoiced',
+      invoices: [
+        { invoice_number: 'P-1', amount_pence: 40_000, status: 'submitted' },
+        { invoice_number: 'P-2', amount_pence: 60_000, status: 'submitted' },
+      ],
+    });
+    // Nothing is left to invoice now.
+    const full = await part('P-3', '1');
+    expect(!full.ok && full.errors[0]!.message).toBe('procurement.invoice.notDue');
+
+    const [p1, p2] = await db()
+      .selectFrom('procurement_invoices')
+      .select(['id', 'invoice_number'])
+      .where('order_id', '=', order.id)
+      .orderBy('invoice_number')
+      .execute();
+    // Each is approved (or rejected) on its own, through the page, by its id.
+    const buyer = new Visitor(app.baseUrl);
+    await buyer.signIn(OWNER, 'demo-stroud-service-owner');
+    const staffPage = await buyer.get(`/staff/procurement/${notice.id}`);
+    expect(staffPage.html).toContain('Invoice P-1');
+    expect(staffPage.html).toContain(`name="invoiceId" value="${p2!.id}"`);
+    const approved = await buyer.post(
+      `/staff/procurement/${notice.id}/orders/${order.id}/approved`,
+      { invoiceId: p2!.id },
+    );
+    expect(approved.headers.get('location')).toContain('done=approved');
+    expect((await orderState(order.id)).invoices.map((i) => i.status)).toEqual([
+      'submitted',
+      'approved',
+    ]);
+    expect((await orderState(order.id)).status).toBe('invoiced');
+    // Approving the same invoice again changes nothing and sends nothing more.
+    const twice = await approveInvoice(
+      db(),
+      owner,
+      { orderId: order.id, invoiceId: p2!.id },
+      after,
+    );
+    expect(twice.ok).toBe(false);
+    // Another body's staff, or an invoice id of another order: 404.
+    await expect(
+      approveInvoice(
+        db(),
+        await actor(CHELTENHAM),
+        { orderId: order.id, invoiceId: p1!.id },
+        after,
+      ),
+    ).rejects.toMatchObject({ status: 404 });
+    const rejected = await rejectInvoice(
+      db(),
+      owner,
+      { orderId: order.id, invoiceId: p1!.id, reason: 'Wrong VAT rate.' },
+      after,
+    );
+    expect(rejected.ok).toBe(true);
+    expect((await orderState(order.id)).status).toBe('received');
+    const mails = await mailsTo(db(), winner.email);
+    expect(mails.filter((m) => m.subject === 'Invoice P-2 approved for payment')).toHaveLength(1);
+    const rejectedMail = mails.filter((m) => m.subject === 'Invoice P-1 rejected');
+    expect(rejectedMail).toHaveLength(1);
+    expect(rejectedMail[0]!.text).toContain('Wrong VAT rate.');
+    // The rejected £400 is free to invoice again, under a new number; then approved: the order is paid.
+    expect((await part('P-1', '400')).ok).toBe(false);
+    expect((await part('P-4', '400')).ok).toBe(true);
+    expect((await approveInvoice(db(), owner, { orderId: order.id }, after)).ok).toBe(true);
+    expect((await orderState(order.id)).status).toBe('approved');
+    const supplierPage = new Visitor(app.baseUrl);
+    await supplierPage.signIn(winner.email, CITIZEN_PASSWORD);
+    const page = (await supplierPage.get(`/procurement/orders/${order.id}`)).html;
+    for (const text of ['P-1', 'P-2', 'P-4', 'Wrong VAT rate.', 'Approved for payment'])
+      expect(page).toContain(text);
+
+    const figures = await procurementFigures(db(), range);
+    expect(figures.orderedPence - before.orderedPence).toBe(100_000);
+    // £600 + £400 invoiced and approved; the rejected £400 counts in neither.
+    expect(figures.invoicedPence - before.invoicedPence).toBe(100_000);
+    expect(figures.approvedForPaymentPence - before.approvedForPaymentPence).toBe(100_000);
+    const [stroud] = await financeByBody(db(), {
+      ...range,
+      organisationIds: [notice.organisation_id],
+    });
+    const invoicesOfStroud = await db()
+      .selectFrom('procurement_invoices as i')
+      .innerJoin('procurement_orders as o', 'o.id', 'i.order_id')
+      .innerJoin('procurement_awards as a', 'a.id', 'o.award_id')
+      .innerJoin('procurement_notices as n', 'n.id', 'a.notice_id')
+      .select(['i.amount_pence', 'i.status'])
+      .where('n.organisation_id', '=', notice.organisation_id)
+      .execute();
+    const live = invoicesOfStroud.filter((i) => i.status !== 'rejected');
+    expect(stroud!.invoices).toBe(live.length);
+    expect(stroud!.invoicedPence).toBe(live.reduce((sum, i) => sum + Number(i.amount_pence), 0));
+  });
+
+  it('the database itself refuses a supplier’s invoice number used twice, in any letter case', async () => {
+    const winner = await aSupplier();
+    const loser = await aSupplier();
+    const { award, after } = await anAwardedContract(winner, loser, 'Invoice constraint test');
+    const order = await aReceivedOrder(award.id, '500', after);
+    const row = {
+      order_id: order.id,
+      supplier_id: winner.supplier.id,
+      amount_pence: 100,
+      submitted_at: after,
+    };
+    await db()
+      .insertInto('procurement_invoices')
+      .values({ ...row, invoice_number: 'DB-1' })
+      .execute();
+    // Straight past the code's check, as two requests at once would be.
+    await expect(
+      db()
+        .insertInto('procurement_invoices')
+        .values({ ...row, invoice_number: 'db-1' })
+        .execute(),
+    ).rejects.toThrow(/unique|duplicate/i);
+    // Another supplier may use it.
+    await db()
+      .insertInto('procurement_invoices')
+      .values({ ...row, supplier_id: loser.supplier.id, invoice_number: 'DB-1' })
+      .execute();
+  });
+});
+
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
+
+/** Posts a file (multipart) to `path` as the visitor, with the CSRF token of `csrfFrom`. */
+async function upload(
+  visitor: Visitor,
+  path: string,
+  csrfFrom: string,
+  file: Buffer,
+  name: string,
+  fields: Record<string, string> = {},
+) {
+  const page = await visitor.get(csrfFrom);
+  const form = new FormData();
+  form.append('_csrf', csrfToken(page.html));
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  form.append('file', new Blob([new Uint8Array(file)]), name);
+  const response = await fetch(`${app.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { cookie: visitor.cookieHeader() },
+    body: form,
+    redirect: 'manual',
+  });
+  return Object.assign(response, { html: await response.text() });
+}
+
+describe('documents on notices and on sealed tenders', () => {
+  it('a buyer’s notice documents are public through the app; a tender’s documents are sealed from the buyer until the deadline and never shown to another supplier', async () => {
+    const now = new Date();
+    const notice = await published(now, { title: 'Documents test notice' });
+    const buyer = new Visitor(app.baseUrl);
+    await buyer.signIn(OWNER, 'demo-stroud-service-owner');
+    const docsPage = `/staff/procurement/${notice.id}/documents`;
+    // A file whose content is not what its name says is refused (the attachments module sniffs it).
+    const fake = await upload(buyer, docsPage, docsPage, Buffer.from('plain words'), 'spec.pdf');
+    expect(fake.status).toBe(400);
+    expect(fake.html).toContain('govuk-error-summary');
+    const added = await upload(buyer, docsPage, docsPage, PDF, 'Specification.pdf');
+    expect(added.status).toBe(303);
+    const [noticeDoc] = await db()
+      .selectFrom('procurement_notice_documents')
+      .selectAll()
+      .where('notice_id', '=', notice.id)
+      .execute();
+    expect(noticeDoc).toBeDefined();
+    // Another body's staff cannot attach to it (404 before any file is read).
+    const other = new Visitor(app.baseUrl);
+    await other.signIn(CHELTENHAM, 'demo-cheltenham-caseworker');
+    expect((await other.get(docsPage)).status).toBe(404);
+
+    const anyone = new Visitor(app.baseUrl);
+    const publicPage = await anyone.get(`/procurement/${notice.id}`);
+    expect(publicPage.html).toContain('Specification.pdf');
+    const download = await anyone.get(`/procurement/${notice.id}/documents/${noticeDoc!.id}`);
+    expect(download.status).toBe(200);
+    expect(download.html.startsWith('%PDF-1.4')).toBe(true);
+    // The id of a document of another notice, or of no document: 404.
+    expect(
+      (await anyone.get(`/procurement/${notice.id}/documents/${noticeDoc!.attachment_id}`)).status,
+    ).toBe(404);
+
+    const a = await aSupplier();
+    const b = await aSupplier();
+    const mine = new Visitor(app.baseUrl);
+    await mine.signIn(a.email, CITIZEN_PASSWORD);
+    const tenderDocs = `/procurement/${notice.id}/tender/documents?supplier=${a.supplier.id}`;
+    const sent = await upload(
+      mine,
+      `/procurement/${notice.id}/tender/documents`,
+      tenderDocs,
+      PDF,
+      'Method statement.pdf',
+      { supplierId: a.supplier.id },
+    );
+    expect(sent.status).toBe(303);
+    expect((await submitTender(db(), a.who, tender(notice.id, a.supplier.id), now)).ok).toBe(true);
+    const [tenderDoc] = await db()
+      .selectFrom('procurement_tender_documents')
+      .selectAll()
+      .where('notice_id', '=', notice.id)
+      .execute();
+    expect(tenderDoc!.supplier_id).toBe(a.supplier.id);
+    expect((await mine.get(tenderDocs)).html).toContain('Method statement.pdf');
+    const own = await mine.get(
+      `/procurement/${notice.id}/tender/documents/${tenderDoc!.id}?supplier=${a.supplier.id}`,
+    );
+    expect(own.status).toBe(200);
+
+    // Another supplier never: naming the first supplier, or its own, or uploading as it.
+    const theirs = new Visitor(app.baseUrl);
+    await theirs.signIn(b.email, CITIZEN_PASSWORD);
+    for (const supplier of [a.supplier.id, b.supplier.id])
+      expect(
+        (
+          await theirs.get(
+            `/procurement/${notice.id}/tender/documents/${tenderDoc!.id}?supplier=${supplier}`,
+          )
+        ).status,
+      ).toBe(404);
+    expect((await theirs.get(tenderDocs)).status).toBe(404);
+    expect((await theirs.get(`/attachments/${tenderDoc!.attachment_id}`)).status).toBe(404);
+    await expect(
+      ownTenderDocumentFile(db(), b.who, {
+        noticeId: notice.id,
+        supplierId: a.supplier.id,
+        documentId: tenderDoc!.id,
+      }),
+    ).rejects.toMatchObject({ status: 404 });
+
+    // The buyer, before the deadline: sealed, whoever asks, in the service layer and the page.
+    for (const who of [OWNER, CASEWORKER, TEAM_LEADER]) {
+      const staff = await actor(who);
+      await expect(tenderDocumentsForPanel(db(), staff, notice, now)).rejects.toMatchObject({
+        code: 'tenders_sealed',
+      });
+      await expect(
+        tenderDocumentForPanel(db(), staff, notice, tenderDoc!.id, now),
+      ).rejects.toMatchObject({ code: 'tenders_sealed' });
+    }
+    const early = await buyer.get(
+      `/staff/procurement/${notice.id}/tender-documents/${tenderDoc!.id}`,
+    );
+    expect(early.status).toBe(403);
+    expect(early.html.startsWith('%PDF')).toBe(false);
+    // Nor through the attachments module's own download route.
+    expect((await buyer.get(`/attachments/${tenderDoc!.attachment_id}`)).status).toBe(404);
+    // Another body's staff: 404 before and after.
+    await expect(
+      tenderDocumentsForPanel(db(), await actor(CHELTENHAM), notice, at(notice, 1000)),
+    ).rejects.toMatchObject({ status: 404 });
+
+    // At the deadline a second late, the supplier can no longer add or remove documents.
+    const late = await addTenderDocument(
+      db(),
+      a.who,
+      { noticeId: notice.id, supplierId: a.supplier.id, attachmentId: tenderDoc!.attachment_id },
+      at(notice, 1000),
+    );
+    expect(late).toEqual({ ok: false, reason: 'late' });
+    expect(
+      (
+        await removeTenderDocument(
+          db(),
+          a.who,
+          { noticeId: notice.id, supplierId: a.supplier.id, documentId: tenderDoc!.id },
+          at(notice, 0),
+        )
+      ).ok,
+    ).toBe(false);
+
+    // After the deadline the panel opens them; each read is audited.
+    await db()
+      .updateTable('procurement_notices')
+      .set({
+        clarification_deadline: new Date(Date.now() - 2 * 86_400_000),
+        tender_deadline: new Date(Date.now() - 1000),
+      })
+      .where('id', '=', notice.id)
+      .execute();
+    const closed = (await findNotice(db(), notice.id))!;
+    const panel = await tenderDocumentsForPanel(db(), await actor(CASEWORKER), closed, new Date());
+    expect(panel.get(a.supplier.id)?.map((d) => d.attachment.name)).toEqual([
+      'Method statement.pdf',
+    ]);
+    const opened = await buyer.get(
+      `/staff/procurement/${notice.id}/tender-documents/${tenderDoc!.id}`,
+    );
+    expect(opened.status).toBe(200);
+    expect(opened.html.startsWith('%PDF-1.4')).toBe(true);
+    const reads = await db()
+      .selectFrom('audit_log')
+      .select('details')
+      .where('resource_id', '=', tenderDoc!.attachment_id)
+      .execute();
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    const tenderPage = await buyer.get(
+      `/staff/procurement/${notice.id}/tenders/${(await ownTender(db(), a.who.user.id, a.supplier.id, notice.id))!.id}`,
+    );
+    expect(tenderPage.html).toContain('Method statement.pdf');
+    // After the deadline the buyer can no longer add notice documents either.
+    const afterDeadline = await upload(buyer, docsPage, docsPage, PDF, 'Late.pdf');
+    expect(afterDeadline.status).toBe(409);
+  });
+});
+
+describe('the registered OCDS prefix', () => {
+  it('is configured, warned about while it is the development default, and used for new ocids', async () => {
+    expect(loadConfig({}).OCDS_OCID_PREFIX).toBe(DEVELOPMENT_OCID_PREFIX);
+    expect(loadConfig({}).warnings.join(' ')).toMatch(
+      /OCDS_OCID_PREFIX is the development default/,
+    );
+    const own = loadConfig({ OCDS_OCID_PREFIX: 'ocds-b5fd17' });
+    expect(own.OCDS_OCID_PREFIX).toBe('ocds-b5fd17');
+    expect(own.warnings.join(' ')).not.toMatch(/OCDS_OCID_PREFIX/);
+    for (const bad of ['ocds-b5fd1', 'ocds-B5FD17', 'ocds-b5fd177', 'oc4ids-b5fd17'])
+      expect(() => loadConfig({ OCDS_OCID_PREFIX: bad })).toThrow(/OCDS_OCID_PREFIX/);
+    const now = new Date();
+    const outcome = await publishNotice(
+      db(),
+      { ...(await actor(OWNER)), ocidPrefix: 'ocds-b5fd17' },
+      noticeForm(now, { title: 'Registered prefix test' }),
+      now,
+    );
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+    expect(outcome.notice.ocid).toBe(`ocds-b5fd17-${outcome.notice.id}`);
+    const release = await new Visitor(app.baseUrl).get(
+      `/procurement/ocds/releases/${outcome.notice.ocid}.json`,
+    );
+    expect(release.status).toBe(200);
+    expect(release.html).toContain(`"ocid":"ocds-b5fd17-${outcome.notice.id}"`);
   });
 });
 

@@ -7,6 +7,8 @@ export interface ProcurementActor {
   requestId?: string | undefined;
   /** The site's address, for links in the e-mails a command queues (config.baseUrl). */
   baseUrl?: string | undefined;
+  /** The site's registered OCDS prefix for new notices' ocids (config.OCDS_OCID_PREFIX). */
+  ocidPrefix?: string | undefined;
 }
 
 /** The audit log's view of the actor, with the role they act in. */

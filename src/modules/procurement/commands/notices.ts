@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { recordAudit } from '../../../platform/audit/audit.js';
+import { DEVELOPMENT_OCID_PREFIX } from '../../../platform/config/config.js';
 import type { Db } from '../../../platform/db/database.js';
 import type { Outcome } from '../../../platform/errors/errors.js';
 import { formatDateTime } from '../../../platform/i18n/i18n.js';
@@ -15,11 +16,13 @@ import { auditActor, type ProcurementActor } from './actor.js';
 import { mailAccount } from './mail.js';
 
 /**
- * The Open Contracting id prefix of notices published on this platform. TODO: register a prefix
- * with the Open Contracting Partnership and set it here (or in configuration) before publishing
- * open data for real; until then this unregistered one marks Joinedup's notices.
+ * The Open Contracting id of a new notice: the site's registered prefix (OCDS_OCID_PREFIX,
+ * src/platform/config; the development default until a site sets its own) and the notice's id.
+ * A notice keeps the ocid it was published with, whatever the prefix later becomes.
  */
-export const OCID_PREFIX = 'ocds-jndup1';
+export function ocidFor(actor: Pick<ProcurementActor, 'ocidPrefix'>, noticeId: string): string {
+  return `${actor.ocidPrefix ?? DEVELOPMENT_OCID_PREFIX}-${noticeId}`;
+}
 
 function columnsOf(details: NoticeDetails) {
   return {
@@ -84,7 +87,7 @@ export async function publishNotice(
     .insertInto('procurement_notices')
     .values({
       id,
-      ocid: `${OCID_PREFIX}-${id}`,
+      ocid: ocidFor(actor, id),
       organisation_id: organisationId,
       ...columnsOf(read.details),
       published_by: actor.user.id,

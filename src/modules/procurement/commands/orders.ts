@@ -7,7 +7,8 @@ import type { OrderRow, OrderStatus } from '../db/tables.js';
 import { penceOf } from '../notices/form.js';
 import { mayManageProcurement } from '../policies/procurement.js';
 import { auditActor, UUID, type ProcurementActor } from './actor.js';
-import { invoiceProblems } from './invoices.js';
+import { approveInvoice, invoiceProblems, recordInvoice } from './invoices.js';
+import { mailSupplier, money } from './mail.js';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -22,7 +23,14 @@ async function awardOfBody(db: Db, actor: ProcurementActor, awardId: string) {
   const award = await db
     .selectFrom('procurement_awards as a')
     .innerJoin('procurement_notices as n', 'n.id', 'a.notice_id')
-    .select(['a.id', 'a.notice_id', 'n.organisation_id'])
+    .select([
+      'a.id',
+      'a.notice_id',
+      'a.supplier_id',
+      'a.response_id',
+      'n.organisation_id',
+      'n.title',
+    ])
     .where('a.id', '=', awardId)
     .executeTakeFirst();
   if (!award || !mayManageProcurement(actor.user, award.organisation_id))
@@ -37,7 +45,7 @@ export async function raiseOrder(
   input: { awardId: string; description: string; amount: string },
   now: Date,
 ): Promise<Outcome<{ order: OrderRow }>> {
-  await awardOfBody(db, actor, input.awardId);
+  const award = await awardOfBody(db, actor, input.awardId);
   const errors: FieldError[] = [];
   const description = input.description.trim();
   if (!description)
@@ -66,14 +74,24 @@ export async function raiseOrder(
     subjectUserId: null,
     details: { award_id: input.awardId, amount_pence: amount },
   });
+  // The supplier hears of the order: whoever sent the winning tender, and who registered it.
+  const tender = await db
+    .selectFrom('procurement_responses')
+    .select('submitted_by')
+    .where('id', '=', award.response_id)
+    .executeTakeFirst();
+  await mailSupplier(db, award.supplier_id, [tender?.submitted_by ?? null], `order:${order.id}`, {
+    subject: `Purchase order ${order.reference}: ${award.title}`,
+    english: `The buyer has placed purchase order ${order.reference} under the contract "${award.title}": ${description} — ${money(order.amount_pence)} (excluding VAT). You can invoice it once the buyer marks it received; see Your purchase orders.`,
+    welsh: `Mae’r prynwr wedi gosod archeb brynu ${order.reference} o dan y contract "${award.title}": ${description} — ${money(order.amount_pence)} (heb TAW). Gallwch anfon anfoneb unwaith y bydd y prynwr yn nodi ei bod wedi’i derbyn.`,
+  });
   return { ok: true, order };
 }
 
 /** What each step of an order needs before it: ordered → received → invoiced → approved. */
-const BEFORE: Record<Exclude<OrderStatus, 'ordered'>, OrderStatus> = {
+const BEFORE: Record<'received' | 'invoiced', OrderStatus> = {
   received: 'ordered',
   invoiced: 'received',
-  approved: 'invoiced',
 };
 
 async function orderOfBody(db: Db, actor: ProcurementActor, orderId: string) {
@@ -89,9 +107,10 @@ async function orderOfBody(db: Db, actor: ProcurementActor, orderId: string) {
 }
 
 /**
- * Moves an order one step on: the goods or services were received, the supplier's invoice
- * arrived (its number and amount), or the invoice is approved for payment. A step out of order,
- * or one somebody else took first, changes nothing.
+ * Moves an order on: the goods or services were received; an invoice arrived (the buyer records
+ * it for the supplier: its number and amount, under the same rules as the supplier's own); or
+ * the order's oldest invoice waiting for approval is approved for payment (see approveInvoice).
+ * A step out of order, or one somebody else took first, changes nothing.
  */
 export async function advanceOrder(
   db: Db,
@@ -102,39 +121,51 @@ export async function advanceOrder(
   now: Date,
 ): Promise<Outcome<{ order: OrderRow }>> {
   const current = await orderOfBody(db, actor, input.orderId);
-  if (current.status !== BEFORE[input.step])
-    return { ok: false, errors: [{ field: 'step', message: 'procurement.order.outOfOrder' }] };
-  let changes: Partial<Record<string, unknown>>;
+  if (input.step === 'approved') return approveInvoice(db, actor, { orderId: current.id }, now);
+  const outOfOrder = {
+    ok: false as const,
+    errors: [{ field: 'step', message: 'procurement.order.outOfOrder' }],
+  };
+  if (current.status !== BEFORE[input.step]) return outOfOrder;
+  let order: OrderRow | undefined;
+  let details: Record<string, unknown> = { reference: current.reference };
   if (input.step === 'invoiced') {
-    // The same rules as a supplier's own invoice: a number the supplier has not used, and no
-    // more than is left to invoice.
-    const { errors, number, amount } = await invoiceProblems(db, current, input);
+    const locked = await db
+      .selectFrom('procurement_orders')
+      .selectAll()
+      .where('id', '=', current.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (locked.status !== 'received') return outOfOrder;
+    const { errors, number, amount, supplierId } = await invoiceProblems(db, locked, input);
     if (errors.length) return { ok: false, errors };
-    changes = {
-      invoice_number: number,
-      invoice_amount_pence: amount,
-      invoiced_at: now,
-      invoice_rejected_reason: null,
-      invoice_rejected_at: null,
-      invoice_rejected_by: null,
-    };
-  } else if (input.step === 'received') changes = { received_at: now };
-  else changes = { approved_at: now, approved_by: actor.user.id };
-  const order = await db
-    .updateTable('procurement_orders')
-    .set({ ...changes, status: input.step })
-    .where('id', '=', current.id)
-    .where('status', '=', BEFORE[input.step])
-    .returningAll()
-    .executeTakeFirst();
-  if (!order)
-    return { ok: false, errors: [{ field: 'step', message: 'procurement.order.outOfOrder' }] };
+    const recorded = await recordInvoice(db, locked, {
+      supplierId,
+      number,
+      amount: amount!,
+      date: null,
+      by: actor.user.id,
+      now,
+    });
+    if (!recorded.ok) return recorded;
+    order = recorded.order;
+    details = { ...details, invoice_id: recorded.invoice.id, invoice_number: number };
+  } else {
+    order = await db
+      .updateTable('procurement_orders')
+      .set({ status: 'received', received_at: now })
+      .where('id', '=', current.id)
+      .where('status', '=', 'ordered')
+      .returningAll()
+      .executeTakeFirst();
+    if (!order) return outOfOrder;
+  }
   await recordAudit(db, auditActor(actor, 'service-owner'), {
     action: `procurement.order_${input.step}`,
     resourceType: 'procurement_order',
     resourceId: order.id,
     subjectUserId: null,
-    details: { reference: order.reference },
+    details,
   });
   return { ok: true, order };
 }

@@ -130,18 +130,49 @@ export interface ProcurementOrderTable {
   ordered_by: Nullable<string>;
   ordered_at: Date;
   received_at: Nullable<Date>;
-  invoice_number: Nullable<string>;
-  invoice_amount_pence: Nullable<number>;
-  invoiced_at: Nullable<Date>;
+  /** When the order was fully approved for payment (approved invoices cover its value). */
   approved_by: Nullable<string>;
   approved_at: Nullable<Date>;
-  /** The date on the supplier's invoice (a `date`; read it with `to_char`, drivers differ). */
+}
+
+export type InvoiceStatus = 'submitted' | 'approved' | 'rejected';
+
+/** One invoice against an order; an order has several, up to its value (migration 0058). */
+export interface ProcurementInvoiceTable {
+  id: Generated<string>;
+  order_id: string;
+  supplier_id: string;
+  invoice_number: string;
+  amount_pence: Pence;
+  /** The date on the invoice (a `date`; read it with `to_char`, drivers differ). */
   invoice_date: ColumnType<unknown, string | null | undefined, string | null>;
-  invoiced_by: Nullable<string>;
-  /** Set when the buyer rejects the invoice; the order goes back to `received`. */
-  invoice_rejected_reason: Nullable<string>;
-  invoice_rejected_at: Nullable<Date>;
-  invoice_rejected_by: Nullable<string>;
+  status: ColumnType<InvoiceStatus, InvoiceStatus | undefined, InvoiceStatus>;
+  submitted_by: Nullable<string>;
+  submitted_at: Date;
+  approved_by: Nullable<string>;
+  approved_at: Nullable<Date>;
+  rejected_reason: Nullable<string>;
+  rejected_by: Nullable<string>;
+  rejected_at: Nullable<Date>;
+}
+
+/** A file a buyer attached to its notice. */
+export interface ProcurementNoticeDocumentTable {
+  id: Generated<string>;
+  notice_id: string;
+  attachment_id: string;
+  added_by: Nullable<string>;
+  added_at: Generated<Date>;
+}
+
+/** A file a supplier attached to its (sealed) tender for a notice. */
+export interface ProcurementTenderDocumentTable {
+  id: Generated<string>;
+  notice_id: string;
+  supplier_id: string;
+  attachment_id: string;
+  added_by: Nullable<string>;
+  added_at: Generated<Date>;
 }
 
 declare module '../../../platform/db/database.js' {
@@ -155,6 +186,9 @@ declare module '../../../platform/db/database.js' {
     procurement_evaluations: ProcurementEvaluationTable;
     procurement_awards: ProcurementAwardTable;
     procurement_orders: ProcurementOrderTable;
+    procurement_invoices: ProcurementInvoiceTable;
+    procurement_notice_documents: ProcurementNoticeDocumentTable;
+    procurement_tender_documents: ProcurementTenderDocumentTable;
   }
 }
 
@@ -165,3 +199,4 @@ export type ResponseRow = Selectable<ProcurementResponseTable>;
 export type EvaluationRow = Selectable<ProcurementEvaluationTable>;
 export type AwardRow = Selectable<ProcurementAwardTable>;
 export type OrderRow = Selectable<ProcurementOrderTable>;
+export type InvoiceRow = Selectable<ProcurementInvoiceTable>;

@@ -60,5 +60,10 @@ export function actorOf(
   user: CurrentUser,
   context: AppContext,
 ): ProcurementActor {
-  return { user, requestId: request.id, baseUrl: context.config.baseUrl };
+  return {
+    user,
+    requestId: request.id,
+    baseUrl: context.config.baseUrl,
+    ocidPrefix: context.config.OCDS_OCID_PREFIX,
+  };
 }

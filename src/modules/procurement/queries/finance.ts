@@ -16,7 +16,8 @@ export interface ProcurementFigures {
 /**
  * What a body (or every body, without `organisationId`) awarded and ordered between two instants:
  * contracts awarded and their value (and how much went to SMEs), then its purchase orders by the
- * step they reached — ordered, received, invoiced (invoice amounts) and approved for payment.
+ * step they reached — ordered, received, invoiced (the amounts of its invoices not rejected,
+ * however many part invoices) and approved for payment (its approved invoices).
  *
  * @example const figures = await procurementFigures(db, { organisationId, from, to });
  */
@@ -43,27 +44,44 @@ export async function procurementFigures(
     .where('a.awarded_at', '>=', filter.from)
     .where('a.awarded_at', '<', filter.to);
   if (filter.organisationId) awards = awards.where('n.organisation_id', '=', filter.organisationId);
+  // Each order with its invoices summed: those not rejected (invoiced, however many part
+  // invoices) and those approved for payment.
+  const invoiceSums = db
+    .selectFrom('procurement_invoices')
+    .select((eb) => [
+      'order_id',
+      eb.fn
+        .sum<number>(
+          eb.case().when('status', '<>', 'rejected').then(eb.ref('amount_pence')).else(0).end(),
+        )
+        .as('live'),
+      eb.fn
+        .sum<number>(
+          eb.case().when('status', '=', 'approved').then(eb.ref('amount_pence')).else(0).end(),
+        )
+        .as('approved'),
+    ])
+    .groupBy('order_id')
+    .as('i');
   let orders = db
     .selectFrom('procurement_orders as o')
     .innerJoin('procurement_awards as a', 'a.id', 'o.award_id')
     .innerJoin('procurement_notices as n', 'n.id', 'a.notice_id')
+    .leftJoin(invoiceSums, 'i.order_id', 'o.id')
     .select((eb) => {
-      const sumWhen = (
-        statuses: OrderStatus[],
-        column: 'o.amount_pence' | 'o.invoice_amount_pence',
-      ) =>
+      const sumWhen = (statuses: OrderStatus[]) =>
         eb.fn.coalesce(
           eb.fn.sum<number>(
-            eb.case().when('o.status', 'in', statuses).then(eb.ref(column)).else(0).end(),
+            eb.case().when('o.status', 'in', statuses).then(eb.ref('o.amount_pence')).else(0).end(),
           ),
           eb.lit(0),
         );
       return [
         eb.fn.countAll<number>().as('count'),
         eb.fn.coalesce(eb.fn.sum<number>('o.amount_pence'), eb.lit(0)).as('ordered'),
-        sumWhen(['received', 'invoiced', 'approved'], 'o.amount_pence').as('received'),
-        sumWhen(['invoiced', 'approved'], 'o.invoice_amount_pence').as('invoiced'),
-        sumWhen(['approved'], 'o.invoice_amount_pence').as('approved'),
+        sumWhen(['received', 'invoiced', 'approved']).as('received'),
+        eb.fn.coalesce(eb.fn.sum<number>('i.live'), eb.lit(0)).as('invoiced'),
+        eb.fn.coalesce(eb.fn.sum<number>('i.approved'), eb.lit(0)).as('approved'),
       ];
     })
     .where('o.ordered_at', '>=', filter.from)

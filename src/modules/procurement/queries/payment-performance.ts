@@ -44,40 +44,55 @@ export async function financeByBody(
   const bodies = filter.organisationIds?.length
     ? sql`and n.organisation_id in (${sql.join([...filter.organisationIds])})`
     : sql``;
+  // Orders by when they were placed; invoices (each of an order's part invoices, a rejected
+  // one left out: it is disputed) by when they arrived and when they were approved.
   const result = await sql<{
     organisation_id: string;
-    orders: number;
-    ordered: string | number;
-    invoices: number;
-    invoiced: string | number;
-    approved: string | number;
-    due: number;
-    within: number;
+    orders: number | null;
+    ordered: string | number | null;
+    invoices: number | null;
+    invoiced: string | number | null;
+    approved: string | number | null;
+    due: number | null;
+    within: number | null;
   }>`
-    select n.organisation_id,
-      (count(*) filter (where ${inRange('o.ordered_at')}))::int as orders,
-      coalesce(sum(o.amount_pence) filter (where ${inRange('o.ordered_at')}), 0) as ordered,
-      (count(*) filter (where ${inRange('o.invoiced_at')}))::int as invoices,
-      coalesce(sum(o.invoice_amount_pence) filter (where ${inRange('o.invoiced_at')}), 0) as invoiced,
-      coalesce(sum(o.invoice_amount_pence) filter (where ${inRange('o.approved_at')}), 0) as approved,
-      (count(*) filter (where ${inRange('o.invoiced_at')} and (o.approved_at is not null
-        or o.invoiced_at + ${target}::interval <= ${now})))::int as due,
-      (count(*) filter (where ${inRange('o.invoiced_at')}
-        and o.approved_at <= o.invoiced_at + ${target}::interval))::int as within
-    from procurement_orders o
-    join procurement_awards a on a.id = o.award_id
-    join procurement_notices n on n.id = a.notice_id
-    where (${inRange('o.ordered_at')} or ${inRange('o.invoiced_at')} or ${inRange('o.approved_at')})
-      ${bodies}
-    group by n.organisation_id`.execute(db);
+    with placed as (
+      select n.organisation_id,
+        count(*)::int as orders,
+        coalesce(sum(o.amount_pence), 0) as ordered
+      from procurement_orders o
+      join procurement_awards a on a.id = o.award_id
+      join procurement_notices n on n.id = a.notice_id
+      where ${inRange('o.ordered_at')} ${bodies}
+      group by n.organisation_id
+    ), billed as (
+      select n.organisation_id,
+        (count(*) filter (where ${inRange('i.submitted_at')}))::int as invoices,
+        coalesce(sum(i.amount_pence) filter (where ${inRange('i.submitted_at')}), 0) as invoiced,
+        coalesce(sum(i.amount_pence) filter (where ${inRange('i.approved_at')}), 0) as approved,
+        (count(*) filter (where ${inRange('i.submitted_at')} and (i.approved_at is not null
+          or i.submitted_at + ${target}::interval <= ${now})))::int as due,
+        (count(*) filter (where ${inRange('i.submitted_at')}
+          and i.approved_at <= i.submitted_at + ${target}::interval))::int as within
+      from procurement_invoices i
+      join procurement_orders o on o.id = i.order_id
+      join procurement_awards a on a.id = o.award_id
+      join procurement_notices n on n.id = a.notice_id
+      where i.status <> 'rejected'
+        and (${inRange('i.submitted_at')} or ${inRange('i.approved_at')}) ${bodies}
+      group by n.organisation_id
+    )
+    select organisation_id, placed.orders, placed.ordered, billed.invoices, billed.invoiced,
+      billed.approved, billed.due, billed.within
+    from placed full join billed using (organisation_id)`.execute(db);
   return result.rows.map((row) => ({
     organisationId: row.organisation_id,
-    orders: row.orders,
-    orderedPence: Number(row.ordered),
-    invoices: row.invoices,
-    invoicedPence: Number(row.invoiced),
-    approvedPence: Number(row.approved),
-    invoicesDue: row.due,
-    approvedWithinTarget: row.within,
+    orders: Number(row.orders ?? 0),
+    orderedPence: Number(row.ordered ?? 0),
+    invoices: Number(row.invoices ?? 0),
+    invoicedPence: Number(row.invoiced ?? 0),
+    approvedPence: Number(row.approved ?? 0),
+    invoicesDue: Number(row.due ?? 0),
+    approvedWithinTarget: Number(row.within ?? 0),
   }));
 }

@@ -1,3 +1,5 @@
+import { noticeDocuments } from '../../commands/documents.js';
+import { documentsView } from '../documents/routes.js';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../../../platform/errors/errors.js';
 import type { AppContext } from '../../../../platform/http/types.js';
@@ -81,6 +83,7 @@ export function publicProcurementRoutes(app: FastifyInstance, context: AppContex
       partners: await partnerNames(db, notice.id, request.locale),
       regionKey: `procurement.region.${notice.region}`,
       clarifications: await publishedClarifications(db, notice.id),
+      documents: documentsView(request, await noticeDocuments(db, notice.id)),
       versions: await versionsOf(db, notice.id),
       award,
       winner,

@@ -14,8 +14,10 @@ import {
   weightedScore,
 } from '../../commands/evaluation.js';
 import { editNotice, publishNotice } from '../../commands/notices.js';
-import { rejectInvoice } from '../../commands/invoices.js';
-import { advanceOrder, ordersOf, raiseOrder } from '../../commands/orders.js';
+import { approveInvoice, ordersWithInvoices, rejectInvoice } from '../../commands/invoices.js';
+import { advanceOrder, raiseOrder } from '../../commands/orders.js';
+import { tenderDocumentsForPanel } from '../../commands/documents.js';
+import { documentsView } from '../documents/routes.js';
 import type { NoticeRow } from '../../db/tables.js';
 import { formOfNotice, noticeFormValues, type NoticeForm } from '../../notices/form.js';
 import {
@@ -148,10 +150,11 @@ export function staffProcurementRoutes(app: FastifyInstance, context: AppContext
       clarifications,
       award: award ? { ...award, value: money(award.value_pence) } : null,
       orders: award
-        ? (await ordersOf(db, award.id)).map((o) => ({
+        ? (await ordersWithInvoices(db, award.id)).map((o) => ({
             ...o,
-            amount: money(o.amount_pence),
-            invoiced: o.invoice_amount_pence ? money(o.invoice_amount_pence) : '',
+            amount: money(o.amountPence),
+            remaining: money(o.remainingPence),
+            invoices: o.invoices.map((i) => ({ ...i, amount: money(i.amountPence) })),
           }))
         : [],
       mayManage: mayManageProcurement(user, notice.organisation_id),
@@ -248,6 +251,10 @@ export function staffProcurementRoutes(app: FastifyInstance, context: AppContext
       .transaction()
       .execute((trx) => openTender(trx, actorOf(request, user, context), notice, responseId, now));
     const evaluation = (await evaluationsOf(db, [tender.id])).get(tender.id);
+    // Its documents, under the same seal (tenders_sealed before the deadline).
+    const documents = (
+      await tenderDocumentsForPanel(db, actorOf(request, user, context), notice, now)
+    ).get(tender.supplier_id);
     const values: Record<string, string> = {};
     notice.criteria.forEach((_, i) => {
       values[`score-${i + 1}`] = evaluation ? String(evaluation.scores[i]?.score ?? '') : '';
@@ -256,6 +263,7 @@ export function staffProcurementRoutes(app: FastifyInstance, context: AppContext
     return {
       notice,
       tender: { ...tender, price: money(tender.price_pence) },
+      documents: documentsView(request, documents ?? []),
       evaluation,
       total: evaluation ? weightedScore(notice.criteria, evaluation.scores) : null,
       values,
@@ -400,13 +408,15 @@ export function staffProcurementRoutes(app: FastifyInstance, context: AppContext
           },
           now,
         );
-      if (step === 'received' || step === 'approved')
-        return advanceOrder(trx, actor, { orderId, step }, now);
+      if (step === 'received') return advanceOrder(trx, actor, { orderId, step }, now);
+      // One invoice of the order (`invoiceId`), or without it the oldest waiting for approval.
+      const invoiceId = formText(request.body, 'invoiceId') || undefined;
+      if (step === 'approved') return approveInvoice(trx, actor, { orderId, invoiceId }, now);
       if (step === 'rejected')
         return rejectInvoice(
           trx,
           actor,
-          { orderId, reason: formText(request.body, 'reason') },
+          { orderId, invoiceId, reason: formText(request.body, 'reason') },
           now,
         );
       throw notFound();

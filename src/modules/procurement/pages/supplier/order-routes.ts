@@ -17,7 +17,8 @@ const VIEWS = 'modules/procurement/pages/supplier';
 
 /** The order's status as its supplier reads it: a rejected invoice is its own state. */
 function supplierStatus(order: SupplierOrder): string {
-  if (order.status === 'received' && order.rejectedReason) return 'rejected';
+  const last = order.invoices.at(-1);
+  if (order.status === 'received' && last?.status === 'rejected') return 'rejected';
   return order.status;
 }
 
@@ -31,7 +32,9 @@ async function ordersView(context: AppContext, orders: SupplierOrder[], locale: 
   return orders.map((o) => ({
     ...o,
     amount: money(o.amountPence),
-    invoiceAmount: o.invoiceAmountPence === null ? null : money(o.invoiceAmountPence),
+    remaining: money(o.remainingPence),
+    invoices: o.invoices.map((i) => ({ ...i, amount: money(i.amountPence) })),
+    lastRejected: o.invoices.filter((i) => i.status === 'rejected').at(-1) ?? null,
     buyerName: bodies.get(o.buyerId) ?? '',
     supplierStatus: supplierStatus(o),
   }));
