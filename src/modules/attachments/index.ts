@@ -25,6 +25,7 @@ export {
 export { sendPublishedAttachment } from './pages/download/routes.js';
 export {
   keepAttachmentForBody,
+  eraseBodyAttachment,
   linkAttachments,
   UNSENT_RETENTION_DAYS,
 } from './commands/attachments.js';

@@ -22,6 +22,7 @@ import {
 import { engagementHomeRoutes } from './home/pages/routes.js';
 import { subscriptionsPersonalData } from './home/queries/home.js';
 import { petitionApiRoutes } from './petitions/api/routes.js';
+import { consultationApiRoutes } from './consultations/api/routes.js';
 import {
   PETITION_PUBLISHED_TOPIC,
   RESPONSE_PUBLISHED_TOPIC,
@@ -58,6 +59,7 @@ export const engagementModule: ModuleManifest = {
     publicPetitionRoutes(app, context);
     staffPetitionRoutes(app, context);
     petitionApiRoutes(app, context);
+    consultationApiRoutes(app, context);
     publicConsultationRoutes(app, context);
     staffConsultationRoutes(app, context);
     staffModerationRoutes(app, context);

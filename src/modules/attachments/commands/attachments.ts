@@ -125,6 +125,34 @@ export async function keepAttachmentForBody(
 }
 
 /**
+ * Deletes one of a body's published files (kept with {@link keepAttachmentForBody}) and queues
+ * the removal of its file, which happens only if this transaction commits. Anything recording
+ * the file (a consultation's document row) goes with it. Returns whether it deleted anything.
+ */
+export async function eraseBodyAttachment(
+  trx: Db,
+  attachmentId: string,
+  organisationId: string,
+): Promise<boolean> {
+  if (!isUuid(attachmentId)) return false;
+  const row = await trx
+    .deleteFrom('attachments')
+    .where('id', '=', attachmentId)
+    .where('organisation_id', '=', organisationId)
+    .where('submission_id', 'is', null)
+    .where('linked_at', 'is not', null)
+    .returning('storage_key')
+    .executeTakeFirst();
+  if (!row) return false;
+  await enqueue(trx, {
+    topic: DELETE_FILES_TOPIC,
+    payload: { keys: [row.storage_key] },
+    idempotencyKey: `${DELETE_FILES_TOPIC}:body-file:${attachmentId}`,
+  });
+  return true;
+}
+
+/**
  * Deletes the rows of a person's uploads that were never sent with an application (a deleted
  * account's drafts go with it) and queues the removal of their files, which happens only if
  * this transaction commits. Files sent with an application stay with the body that received

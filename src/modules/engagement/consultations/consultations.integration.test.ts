@@ -3,6 +3,7 @@ import { csrfToken, startTestApp, Visitor, type TestApp } from '../../../../test
 import { aSignedInCitizen, CITIZEN_PASSWORD } from '../../../../test/helpers/citizens.js';
 import { mailsTo } from '../../../../test/helpers/outbox.js';
 import { ukToday } from '../../../platform/validation/validators.js';
+import { createHubKey } from '../../submissions/index.js';
 import { engagementModule } from '../index.js';
 import { tellRespondentsOfChange } from './commands/versions.js';
 import { consultationResponseRetention } from './retention.js';
@@ -1482,5 +1483,360 @@ describe('documents', () => {
     const other = await published();
     expect((await anyone.get(`/consultations/${other}/documents/${document.id}`)).status).toBe(404);
     expect((await anyone.get(`/consultations/${id}/documents/not-an-id`)).status).toBe(404);
+  });
+});
+
+describe('removing a document', () => {
+  it('a service owner removes one after confirming: the file goes, the removal is audited; others get 404', async () => {
+    const id = await published({ title: 'Stroud library opening hours' });
+    const owner = await staff('owner');
+    expect((await uploadDocument(owner, id, PDF, 'Opening hours.pdf')).status).toBe(303);
+    expect((await uploadDocument(owner, id, PDF, 'Survey map.pdf')).status).toBe(303);
+    const rows = await db()
+      .selectFrom('consultation_documents')
+      .select(['id', 'attachment_id'])
+      .where('consultation_id', '=', id)
+      .orderBy('added_at')
+      .orderBy('id')
+      .execute();
+    expect(rows).toHaveLength(2);
+    const [gone, kept] = await Promise.all(
+      rows.map(async (r) => ({
+        ...r,
+        name: (
+          await db()
+            .selectFrom('attachments')
+            .select('filename as name')
+            .where('id', '=', r.attachment_id)
+            .executeTakeFirstOrThrow()
+        ).name,
+      })),
+    );
+    const removePath = `/staff/consultations/${id}/documents/${gone!.id}/remove`;
+    const list = await owner.get(`/staff/consultations/${id}/documents`);
+    expect(list.html).toContain(removePath);
+
+    // A caseworker, another body's staff and a citizen can neither see the page nor remove (404).
+    const citizen = await aSignedInCitizen(app);
+    for (const visitor of [await staff('caseworker'), await staff('cheltenham'), citizen.visitor]) {
+      expect((await visitor.get(removePath)).status).toBe(404);
+      const token = csrfToken((await visitor.get('/consultations')).html);
+      expect((await visitor.post(removePath, { _csrf: token })).status).toBe(404);
+    }
+    // Not through another consultation, nor a made-up id.
+    const other = await published();
+    expect(
+      (await owner.get(`/staff/consultations/${other}/documents/${gone!.id}/remove`)).status,
+    ).toBe(404);
+    expect((await owner.get(`/staff/consultations/${id}/documents/not-an-id/remove`)).status).toBe(
+      404,
+    );
+    expect(
+      await db()
+        .selectFrom('consultation_documents')
+        .select('id')
+        .where('consultation_id', '=', id)
+        .execute(),
+    ).toHaveLength(2);
+
+    // The confirmation page names the file; confirming removes it.
+    const confirm = await owner.get(removePath);
+    expect(confirm.status).toBe(200);
+    expect(confirm.html).toContain(gone!.name);
+    const removed = await owner.post(removePath, {});
+    expect(removed.status, removed.html).toBe(303);
+    expect(removed.headers.get('location')).toBe(`/staff/consultations/${id}/documents?removed=1`);
+    expect((await owner.get(removed.headers.get('location')!)).html).toContain(
+      'The document has been removed.',
+    );
+    const left = await db()
+      .selectFrom('consultation_documents')
+      .select('id')
+      .where('consultation_id', '=', id)
+      .execute();
+    expect(left.map((r) => r.id)).toEqual([kept!.id]);
+    expect(
+      await db()
+        .selectFrom('attachments')
+        .select('id')
+        .where('id', '=', gone!.attachment_id)
+        .executeTakeFirst(),
+    ).toBeUndefined();
+    const job = await db()
+      .selectFrom('outbox')
+      .select('topic')
+      .where('idempotency_key', '=', `attachments.delete-files:body-file:${gone!.attachment_id}`)
+      .executeTakeFirst();
+    expect(job?.topic).toBe('attachments.delete-files');
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select(['details'])
+      .where('resource_id', '=', id)
+      .where('action', '=', 'consultation.document-removed')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit[0]!.details)).toContain(gone!.id);
+    // Gone from the public page and its download; the other document stays.
+    const anyone = new Visitor(app.baseUrl);
+    expect((await anyone.get(`/consultations/${id}/documents/${gone!.id}`)).status).toBe(404);
+    expect((await anyone.get(`/consultations/${id}/documents/${kept!.id}`)).status).toBe(200);
+    const page = await anyone.get(`/consultations/${id}`);
+    expect(page.html).not.toContain(gone!.id);
+    // Removing it again: 404, and no second audit entry.
+    expect((await owner.post(removePath, {})).status).toBe(404);
+    expect(
+      await db()
+        .selectFrom('audit_log')
+        .select('id')
+        .where('resource_id', '=', id)
+        .where('action', '=', 'consultation.document-removed')
+        .execute(),
+    ).toHaveLength(1);
+  });
+});
+
+describe('questions in Welsh', () => {
+  it('a Welsh reader sees the questions and options in Welsh; the answer is stored as the English option', async () => {
+    const owner = await staff('owner');
+    await owner.get('/staff/consultations/new');
+    const mismatched = await owner.post(
+      '/staff/consultations/new',
+      publishForm({ 'q1-optionsCy': 'Ydw\nNac ydw' }),
+    );
+    expect(mismatched.status).toBe(400);
+    expect(mismatched.html).toContain('href="#q1-optionsCy"');
+    const id = await published({
+      'q1-textCy': 'Ydych chi’n cytuno â’r taliadau?',
+      'q1-optionsCy': 'Ydw\nNac ydw\nDdim yn siŵr',
+      'q2-textCy': 'Dywedwch wrthym pam',
+    });
+    const stored = await db()
+      .selectFrom('consultations')
+      .select('questions')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(stored.questions[0]).toMatchObject({
+      kind: 'choice',
+      textCy: 'Ydych chi’n cytuno â’r taliadau?',
+      optionsCy: ['Ydw', 'Nac ydw', 'Ddim yn siŵr'],
+    });
+    // The staff form shows the Welsh when editing.
+    expect((await owner.get(`/staff/consultations/${id}/edit`)).html).toContain('Ddim yn siŵr');
+
+    const visitor = new Visitor(app.baseUrl);
+    await visitor.get(`/consultations/${id}/respond?lang=cy`);
+    await visitor.post(`/consultations/${id}/respond`, { respondentType: 'individual' });
+    const q1 = await visitor.get(`/consultations/${id}/respond/questions/1`);
+    expect(q1.html).toContain('Ydych chi’n cytuno â’r taliadau?');
+    expect(q1.html).toContain('Nac ydw');
+    expect(q1.html).toContain('value="No"');
+    expect(q1.html).not.toContain('Do you agree with the charges?');
+    await visitor.post(`/consultations/${id}/respond/questions/1`, { answer: 'No' });
+    const q2 = await visitor.get(`/consultations/${id}/respond/questions/2`);
+    expect(q2.html).toContain('Dywedwch wrthym pam');
+    await visitor.post(`/consultations/${id}/respond/questions/2`, { answer: '' });
+    const check = await visitor.get(`/consultations/${id}/respond/check`);
+    expect(check.html).toContain('Nac ydw');
+    expect((await visitor.post(`/consultations/${id}/respond/check`, {})).status).toBe(303);
+    const response = await db()
+      .selectFrom('consultation_responses')
+      .select(['answers', 'language'])
+      .where('consultation_id', '=', id)
+      .where('submitted_at', 'is not', null)
+      .executeTakeFirstOrThrow();
+    expect(response.answers['0']).toBe('No');
+    // Counted with the English option for staff, whatever the language answered in.
+    const results = await (await staff('owner')).get(`/staff/consultations/${id}`);
+    expect(results.html).toMatch(/No<\/t[dh]>\s*<td[^>]*>\s*1\s*</);
+
+    // A question without Welsh is shown in English, marked as English.
+    const plain = await published();
+    const reader = new Visitor(app.baseUrl);
+    await reader.get(`/consultations/${plain}/respond?lang=cy`);
+    await reader.post(`/consultations/${plain}/respond`, { respondentType: 'individual' });
+    const english = await reader.get(`/consultations/${plain}/respond/questions/1`);
+    expect(english.html).toContain('<span lang="en">Do you agree with the charges?</span>');
+  });
+});
+
+describe('the API', () => {
+  async function stroud() {
+    return db()
+      .selectFrom('organisations')
+      .select('id')
+      .where('slug', '=', 'stroud')
+      .executeTakeFirstOrThrow();
+  }
+
+  it('lists published consultations as open data, filtered by status, body, district and topic, and paged', async () => {
+    const open = await published({ title: 'Grass cutting on verges', topic: 'environment' });
+    const national = await published({
+      title: 'Recycling for the whole country',
+      topic: 'environment',
+      area: 'country',
+      districts: '',
+    });
+    const soon = await published({
+      title: 'Allotments next month',
+      topic: 'environment',
+      ...dayFields('opensOn', 5),
+    });
+    const get = async (query: string) => {
+      const response = await fetch(`${app.baseUrl}/api/v1/consultations${query}`);
+      expect(response.status, await response.clone().text()).toBe(200);
+      return (await response.json()) as {
+        consultations: { id: string; status: string; area: string[]; title: { en: string } }[];
+        total: number;
+        page: number;
+        perPage: number;
+      };
+    };
+    const byDefault = await get('?topic=environment&per_page=100');
+    const ids = byDefault.consultations.map((c) => c.id);
+    expect(ids).toContain(open);
+    expect(ids).toContain(national);
+    expect(ids).not.toContain(soon);
+    expect(byDefault.consultations.every((c) => c.status === 'open')).toBe(true);
+    expect(
+      (await get('?status=upcoming&topic=environment')).consultations.map((c) => c.id),
+    ).toEqual(expect.arrayContaining([soon]));
+    // GL5 is consulted by `open`; SW1A only by the national one.
+    const london = (await get('?district=sw1a&topic=environment&per_page=100')).consultations.map(
+      (c) => c.id,
+    );
+    expect(london).toContain(national);
+    expect(london).not.toContain(open);
+    expect(
+      (await get('?district=GL5&topic=environment&per_page=100')).consultations.map((c) => c.id),
+    ).toEqual(expect.arrayContaining([open, national]));
+    expect((await get('?body=cheltenham&status=all')).consultations.map((c) => c.id)).not.toContain(
+      open,
+    );
+    expect((await get('?body=no-such-body')).total).toBe(0);
+    // Paged: one a page, the pages together are the whole.
+    const all = await get('?topic=environment&status=all&per_page=100');
+    const first = await get('?topic=environment&status=all&per_page=1&page=1');
+    const second = await get('?topic=environment&status=all&per_page=1&page=2');
+    expect(first.total).toBe(all.total);
+    expect(first.consultations).toHaveLength(1);
+    expect(second.consultations[0]!.id).toBe(all.consultations[1]!.id);
+    // Bad filters: 400 naming the field.
+    const bad = await fetch(`${app.baseUrl}/api/v1/consultations?per_page=1000&topic=cheese`);
+    expect(bad.status).toBe(400);
+    const text = await bad.text();
+    expect(text).toContain('query.per_page');
+    expect(text).toContain('query.topic');
+    // Documented in the OpenAPI document.
+    const openapi = (await (await fetch(`${app.baseUrl}/api/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/consultations',
+        '/api/v1/consultations/{id}',
+        '/api/v1/consultations/{id}/responses',
+      ]),
+    );
+  });
+
+  it('one consultation with its questions, and its outcome once published; no response in it', async () => {
+    const id = await published({ title: 'Play areas', 'q1-textCy': 'Ydych chi’n cytuno?' });
+    await responded(id, new Visitor(app.baseUrl), { q2: 'Secret words of a respondent' });
+    const get = async () => {
+      const response = await fetch(`${app.baseUrl}/api/v1/consultations/${id}`);
+      expect(response.status).toBe(200);
+      return (await response.json()) as Record<string, unknown> & {
+        questions: { number: number; kind: string; text: { en: string; cy: string | null } }[];
+        outcome: { text: string } | null;
+      };
+    };
+    const before = await get();
+    expect(before.questions).toHaveLength(2);
+    expect(before.questions[0]).toMatchObject({
+      number: 1,
+      kind: 'choice',
+      text: { en: 'Do you agree with the charges?', cy: 'Ydych chi’n cytuno?' },
+    });
+    expect(before.outcome).toBeNull();
+    expect(JSON.stringify(before)).not.toContain('Secret words');
+    await db()
+      .updateTable('consultations')
+      .set({ outcome: 'We will build two play areas.', outcome_published_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+    expect((await get()).outcome?.text).toBe('We will build two play areas.');
+    expect((await fetch(`${app.baseUrl}/api/v1/consultations/${crypto.randomUUID()}`)).status).toBe(
+      404,
+    );
+    expect((await fetch(`${app.baseUrl}/api/v1/consultations/not-an-id`)).status).toBe(400);
+  });
+
+  it('the owning body’s receive key exports the responses (JSON and CSV), audited; other keys are refused', async () => {
+    const id = await published({ title: 'Market days' });
+    const reference = await responded(id, new Visitor(app.baseUrl), { q1: 'No', q2: '=cmd()' });
+    const { id: stroudId } = await stroud();
+    const cheltenham = await db()
+      .selectFrom('organisations')
+      .select('id')
+      .where('slug', '=', 'cheltenham')
+      .executeTakeFirstOrThrow();
+    const key = async (organisationId: string, scope: 'receive' | 'submit') =>
+      (
+        await createHubKey(
+          db(),
+          { organisationId, name: `consultations ${scope}`, scope },
+          { userId: null, organisationId, role: 'test' },
+        )
+      ).key;
+    const url = `${app.baseUrl}/api/v1/consultations/${id}/responses`;
+    const audited = async () =>
+      (
+        await db()
+          .selectFrom('audit_log')
+          .select('id')
+          .where('resource_id', '=', id)
+          .where('action', '=', 'consultation.responses-exported')
+          .execute()
+      ).length;
+    expect((await fetch(url)).status).toBe(401);
+    expect(
+      (await fetch(url, { headers: { authorization: `Bearer ${await key(stroudId, 'submit')}` } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await fetch(url, {
+          headers: { authorization: `Bearer ${await key(cheltenham.id, 'receive')}` },
+        })
+      ).status,
+    ).toBe(404);
+    expect(await audited()).toBe(0);
+
+    const receive = await key(stroudId, 'receive');
+    const json = await fetch(url, { headers: { authorization: `Bearer ${receive}` } });
+    expect(json.status, await json.clone().text()).toBe(200);
+    const body = (await json.json()) as {
+      version: number;
+      responses: { reference: string; answers: { number: number; answer: string }[] }[];
+    };
+    expect(body.version).toBe(1);
+    expect(body.responses).toHaveLength(1);
+    expect(body.responses[0]!.reference).toBe(reference);
+    expect(body.responses[0]!.answers).toEqual([
+      { number: 1, answer: 'No', themes: [] },
+      { number: 2, answer: '=cmd()', themes: [] },
+    ]);
+    const csv = await fetch(`${url}?format=csv`, {
+      headers: { authorization: `Bearer ${receive}` },
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const text = await csv.text();
+    expect(text).toContain(reference);
+    expect(text).toContain("'=cmd()");
+    expect(await audited()).toBe(2);
+    expect(
+      (await fetch(`${url}?version=7`, { headers: { authorization: `Bearer ${receive}` } })).status,
+    ).toBe(404);
   });
 });

@@ -19,18 +19,36 @@ export const ANSWER_LIMIT = 5000;
 
 const questionText = z.string().min(1, `${M}question.missing`).max(300, `${M}question.tooLong`);
 
-/** A question: free text, or one choice from 2–10 options. */
+/** The question in Welsh, when the body gives it (shown to people reading in Welsh). */
+const questionTextCy = z
+  .string()
+  .min(1, `${M}questionCy.missing`)
+  .max(300, `${M}questionCy.tooLong`)
+  .optional();
+
+/**
+ * A question: free text, or one choice from 2–10 options. Optionally in Welsh: the question's
+ * text and, for a choice, the options in the same order (all of them, or none). An answer is
+ * always stored as the English option, so counts do not depend on the language answered in.
+ */
 export const questionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), text: questionText }),
-  z.object({
-    kind: z.literal('choice'),
-    text: questionText,
-    options: z
-      .array(z.string().min(1).max(100, `${M}options.tooLong`))
-      .min(2, `${M}options.tooFew`)
-      .max(MAX_OPTIONS, `${M}options.tooMany`)
-      .refine((o) => new Set(o).size === o.length, `${M}options.duplicate`),
-  }),
+  z.object({ kind: z.literal('text'), text: questionText, textCy: questionTextCy }),
+  z
+    .object({
+      kind: z.literal('choice'),
+      text: questionText,
+      textCy: questionTextCy,
+      options: z
+        .array(z.string().min(1).max(100, `${M}options.tooLong`))
+        .min(2, `${M}options.tooFew`)
+        .max(MAX_OPTIONS, `${M}options.tooMany`)
+        .refine((o) => new Set(o).size === o.length, `${M}options.duplicate`),
+      optionsCy: z.array(z.string().min(1).max(100, `${M}optionsCy.tooLong`)).optional(),
+    })
+    .refine((q) => !q.optionsCy || q.optionsCy.length === q.options.length, {
+      message: `${M}optionsCy.count`,
+      path: ['optionsCy'],
+    }),
 ]);
 export type Question = z.infer<typeof questionSchema>;
 
@@ -95,7 +113,8 @@ export function publishFormValues(body: unknown): PublishForm {
     'easyRead',
     ...['opensOn', 'closesOn'].flatMap((d) => [`${d}-day`, `${d}-month`, `${d}-year`]),
   ];
-  for (let i = 1; i <= MAX_QUESTIONS; i++) names.push(`q${i}-text`, `q${i}-kind`, `q${i}-options`);
+  for (let i = 1; i <= MAX_QUESTIONS; i++)
+    names.push(`q${i}-text`, `q${i}-kind`, `q${i}-options`, `q${i}-textCy`, `q${i}-optionsCy`);
   return Object.fromEntries(names.map((n) => [n, formText(body, n)]));
 }
 
@@ -106,7 +125,9 @@ function fieldOf(path: readonly PropertyKey[], questionSlots: number[]): string 
   if (first === 'districts') return 'districts';
   if (first === 'questions' && typeof index === 'number') {
     const slot = questionSlots[index] ?? 1;
-    return second === 'options' ? `q${slot}-options` : `q${slot}-text`;
+    if (second === 'options' || second === 'optionsCy' || second === 'textCy')
+      return `q${slot}-${second}`;
+    return `q${slot}-text`;
   }
   if (first === 'questions') return 'q1-text';
   return String(first);
@@ -165,16 +186,31 @@ export function readPublishForm(
   for (let i = 1; i <= MAX_QUESTIONS; i++) {
     const text = values[`q${i}-text`]!;
     const kind = values[`q${i}-kind`]!;
-    const options = values[`q${i}-options`]!.split(/\r?\n/)
-      .map((o) => o.trim())
-      .filter(Boolean);
-    if (!text && !kind && options.length === 0) continue;
+    const lines = (name: string) =>
+      (values[name] ?? '')
+        .split(/\r?\n/)
+        .map((o) => o.trim())
+        .filter(Boolean);
+    const options = lines(`q${i}-options`);
+    const textCy = (values[`q${i}-textCy`] ?? '').trim() || undefined;
+    const optionsCy = lines(`q${i}-optionsCy`);
+    if (!text && !kind && options.length === 0 && !textCy && optionsCy.length === 0) continue;
     if (kind !== 'text' && kind !== 'choice') {
       errors.push({ field: `q${i}-kind`, message: `${M}kind.missing` });
       continue;
     }
     slots.push(i);
-    questions.push(kind === 'text' ? { kind, text } : { kind, text, options });
+    questions.push(
+      kind === 'text'
+        ? { kind, text, ...(textCy ? { textCy } : {}) }
+        : {
+            kind,
+            text,
+            options,
+            ...(textCy ? { textCy } : {}),
+            ...(optionsCy.length > 0 ? { optionsCy } : {}),
+          },
+    );
   }
   const parsed = consultationSchema.safeParse({
     title: values.title,
@@ -272,6 +308,37 @@ export function formValuesOf(consultation: {
     values[`q${i + 1}-text`] = q.text;
     values[`q${i + 1}-kind`] = q.kind;
     values[`q${i + 1}-options`] = q.kind === 'choice' ? q.options.join('\n') : '';
+    values[`q${i + 1}-textCy`] = q.textCy ?? '';
+    values[`q${i + 1}-optionsCy`] = q.kind === 'choice' ? (q.optionsCy ?? []).join('\n') : '';
   });
   return values;
+}
+
+/**
+ * A question as a reader sees it: its text in Welsh when they read in Welsh and the body gave
+ * it (otherwise the English, `english` saying so), and each option's label with the value that
+ * is stored (always the English option).
+ */
+export function questionIn(question: Question, locale: string) {
+  const welsh = locale === 'cy' && question.textCy !== undefined;
+  return {
+    kind: question.kind,
+    text: welsh ? question.textCy! : question.text,
+    english: locale === 'cy' && !welsh,
+    options:
+      question.kind === 'choice'
+        ? question.options.map((value, i) => ({
+            value,
+            text: (locale === 'cy' && question.optionsCy?.[i]) || value,
+          }))
+        : [],
+  };
+}
+
+/** An answer as a reader sees it: a choice's label in their language, free text as written. */
+export function answerIn(question: Question | undefined, answer: string, locale: string): string {
+  if (!question || question.kind !== 'choice' || locale !== 'cy' || !question.optionsCy)
+    return answer;
+  const i = question.options.indexOf(answer);
+  return i === -1 ? answer : (question.optionsCy[i] ?? answer);
 }

@@ -6,6 +6,7 @@ import { recordAudit, type Actor } from '../../../../platform/audit/audit.js';
 import type { Db } from '../../../../platform/db/database.js';
 import {
   attachmentsByIds,
+  eraseBodyAttachment,
   keepAttachmentForBody,
   type Attachment,
 } from '../../../attachments/index.js';
@@ -107,4 +108,35 @@ export async function addDocument(
     details: { documentId: row.id, attachmentId },
   });
   return { ok: true, documentId: row.id };
+}
+
+/**
+ * Removes a document from the body's consultation: the record and the file itself (deleted
+ * from the store once the transaction commits), audited with the file's name. Documents are not
+ * part of a consultation's versions, so removing one makes no new version and tells no one.
+ * Returns false when the document is not (or no longer) this consultation's.
+ */
+export async function removeDocument(
+  trx: Db,
+  actor: Actor & { userId: string },
+  consultation: ConsultationRow,
+  documentId: string,
+): Promise<boolean> {
+  const document = await findDocument(trx, consultation.id, documentId);
+  if (!document) return false;
+  const [file] = await attachmentsByIds(trx, [document.attachment_id]);
+  await trx.deleteFrom('consultation_documents').where('id', '=', document.id).execute();
+  await eraseBodyAttachment(trx, document.attachment_id, consultation.organisation_id);
+  await recordAudit(trx, actor, {
+    action: 'consultation.document-removed',
+    resourceType: 'consultation',
+    resourceId: consultation.id,
+    subjectUserId: null,
+    details: {
+      documentId: document.id,
+      attachmentId: document.attachment_id,
+      name: file?.name ?? null,
+    },
+  });
+  return true;
 }

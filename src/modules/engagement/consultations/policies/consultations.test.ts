@@ -3,6 +3,7 @@ import { aCitizen, aStaffMember } from '../../../identity/index.js';
 import {
   isConsultationStaff,
   mayDownloadDocuments,
+  mayExportResponsesByKey,
   mayPublishConsultation,
   mayReadResponses,
   mayRespond,
@@ -16,6 +17,18 @@ describe('consultation policies', () => {
     expect(mayPublishConsultation(aStaffMember('org-b', ['service-owner']), 'org-a')).toBe(false);
     expect(mayPublishConsultation(aCitizen(), 'org-a')).toBe(false);
     expect(mayPublishConsultation(null, 'org-a')).toBe(false);
+  });
+
+  it("only the owning body's hub receive key takes the responses through the API", () => {
+    expect(mayExportResponsesByKey({ organisationId: 'org-a', scope: 'receive' }, 'org-a')).toBe(
+      true,
+    );
+    expect(mayExportResponsesByKey({ organisationId: 'org-a', scope: 'submit' }, 'org-a')).toBe(
+      false,
+    );
+    expect(mayExportResponsesByKey({ organisationId: 'org-b', scope: 'receive' }, 'org-a')).toBe(
+      false,
+    );
   });
 
   it("a body's caseworkers and service owners read its responses; another body's staff, a counter adviser or a citizen may not", () => {

@@ -51,3 +51,14 @@ export function mayDownloadDocuments(
     mayReadResponses(user, consultation.organisation_id)
   );
 }
+
+/**
+ * Whether a body's system, by its hub API key, may take the responses to a consultation: only
+ * the owning body's `receive` key (the scope for reading what reaches the body).
+ */
+export function mayExportResponsesByKey(
+  caller: { organisationId: string; scope: string },
+  organisationId: string,
+): boolean {
+  return caller.organisationId === organisationId && caller.scope === 'receive';
+}

@@ -24,7 +24,7 @@ import {
   findResponseByToken,
   listConsultations,
 } from '../../queries/consultations.js';
-import { consultationStatus } from '../../schema.js';
+import { answerIn, consultationStatus, questionIn } from '../../schema.js';
 import { bodiesOf, consultationView } from '../shared.js';
 
 const VIEWS = 'modules/engagement/consultations/pages/public';
@@ -82,10 +82,16 @@ async function draftOf(
 
 const base = (c: ConsultationRow) => `/consultations/${c.id}/respond`;
 
-function questionView(consultation: ConsultationRow, index: number, answer: string, change: boolean) {
+function questionView(
+  consultation: ConsultationRow,
+  index: number,
+  answer: string,
+  change: boolean,
+  locale: string,
+) {
   return {
     consultation,
-    question: consultation.questions[index],
+    question: questionIn(consultation.questions[index]!, locale),
     number: index + 1,
     total: consultation.questions.length,
     answer,
@@ -157,7 +163,11 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     return reply.view(CONSULTATION, {
       documents: [],
       versions: [],
-      old: { version: at.version, replacedAt: at.replacedAt, questions: at.questions },
+      old: {
+        version: at.version,
+        replacedAt: at.replacedAt,
+        questions: at.questions.map((q) => questionIn(q, request.locale)),
+      },
       consultation: consultationView(at, bodies, request.locale, new Date()),
       backLink: `/consultations/${consultation.id}`,
     });
@@ -265,7 +275,7 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     const draft = await draftAt(request, reply, consultation, index);
     if (!draft) return reply;
     const change = (request.query as { change?: string }).change === '1';
-    return reply.view(QUESTION, questionView(consultation, index, draft.answers[String(index)] ?? '', change));
+    return reply.view(QUESTION, questionView(consultation, index, draft.answers[String(index)] ?? '', change, request.locale));
   });
 
   app.post('/consultations/:id/respond/questions/:n', async (request, reply) => {
@@ -285,7 +295,7 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
       .execute((trx) => saveAnswer(trx, consultation, draft, index, answer));
     if (!saved.ok)
       return reply.code(400).view(QUESTION, {
-        ...questionView(consultation, index, answer, change),
+        ...questionView(consultation, index, answer, change, request.locale),
         ...errorView(saved.errors, request.t),
       });
     if (saveForLater) return reply.redirect(`${base(consultation)}/save`, 303);
@@ -296,14 +306,18 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     );
   });
 
-  function checkView(consultation: ConsultationRow, draft: ConsultationResponseRow) {
+  function checkView(
+    consultation: ConsultationRow,
+    draft: ConsultationResponseRow,
+    locale: string,
+  ) {
     return {
       consultation,
       draft,
       values: {},
       answers: consultation.questions.map((q, i) => ({
-        question: q.text,
-        answer: draft.answers[String(i)] ?? '',
+        question: questionIn(q, locale).text,
+        answer: answerIn(q, draft.answers[String(i)] ?? '', locale),
       })),
       backLink: `${base(consultation)}/questions/${consultation.questions.length}`,
     };
@@ -314,7 +328,7 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     if (!consultation) return reply;
     const draft = await draftAt(request, reply, consultation, consultation.questions.length);
     if (!draft) return reply;
-    return reply.view(CHECK, checkView(consultation, draft));
+    return reply.view(CHECK, checkView(consultation, draft, request.locale));
   });
 
   app.post('/consultations/:id/respond/check', async (request, reply) => {
@@ -325,7 +339,7 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     const notify = readNotify(request.body, request.locale);
     if (!notify.ok)
       return reply.code(400).view(CHECK, {
-        ...checkView(consultation, draft),
+        ...checkView(consultation, draft, request.locale),
         values: request.body,
         ...errorView(notify.errors, request.t),
       });

@@ -13,13 +13,17 @@ import {
   addDocument,
   DOCUMENT_RULES,
   documentsOf,
+  findDocument,
   MAX_DOCUMENTS,
+  removeDocument,
 } from '../../commands/documents.js';
+import { notFound } from '../../../../../platform/errors/errors.js';
 import { mayPublishConsultation } from '../../policies/consultations.js';
 import { bodiesOf, consultationView } from '../shared.js';
 import { actorOf, ownConsultation } from './access.js';
 
 const DOCUMENTS = 'modules/engagement/consultations/pages/staff/documents.njk';
+const REMOVE = 'modules/engagement/consultations/pages/staff/remove-document.njk';
 
 /**
  * The body's service owners attach documents (PDFs and images) to its consultation at
@@ -56,6 +60,7 @@ export async function staffDocumentRoutes(
       typesText: acceptedTypesText(request.t, rules().accept),
       maxSize: humanSize(rules().maxBytes),
       backLink: `/staff/consultations/${consultation.id}`,
+      removed: (request.query as { removed?: string }).removed === '1',
       ...(error
         ? {
             errorList: [{ text: error, href: '#file' }],
@@ -72,6 +77,49 @@ export async function staffDocumentRoutes(
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     return render(request, reply, await owned(request, user));
+  });
+
+  /** The document in the path of the service owner's consultation, or "Page not found". */
+  async function ownDocument(request: FastifyRequest, user: CurrentUser) {
+    const consultation = await owned(request, user);
+    const { documentId } = request.params as { documentId: string };
+    const document = await findDocument(db, consultation.id, documentId);
+    const [file] = document
+      ? (await documentsOf(db, consultation.id)).filter((d) => d.id === document.id)
+      : [];
+    if (!document || !file) throw notFound({ document: documentId });
+    return { consultation, document: file };
+  }
+
+  // Removing a document: a page asking to confirm, then the POST.
+  app.get('/staff/consultations/:id/documents/:documentId/remove', async (request, reply) => {
+    const user = requireSignIn(request, reply);
+    if (!user) return reply;
+    const { consultation, document } = await ownDocument(request, user);
+    const bodies = await bodiesOf(db, [consultation]);
+    return reply.view(REMOVE, {
+      consultation: consultationView(consultation, bodies, request.locale, new Date()),
+      document,
+      backLink: `/staff/consultations/${consultation.id}/documents`,
+    });
+  });
+
+  app.post('/staff/consultations/:id/documents/:documentId/remove', async (request, reply) => {
+    const user = requireSignIn(request, reply);
+    if (!user) return reply;
+    const { consultation, document } = await ownDocument(request, user);
+    const removed = await db
+      .transaction()
+      .execute((trx) =>
+        removeDocument(
+          trx,
+          { ...actorOf(request, user), userId: user.id },
+          consultation,
+          document.id,
+        ),
+      );
+    if (!removed) throw notFound({ document: document.id });
+    return reply.redirect(`/staff/consultations/${consultation.id}/documents?removed=1`, 303);
   });
 
   // The upload is multipart/form-data: only in this scope.
