@@ -81,6 +81,22 @@ describe('cookies', () => {
   });
 });
 
+describe('caching', () => {
+  it('a signed-in person’s pages are no-store; public pages and assets stay cacheable', async () => {
+    const citizen = new Visitor(app.baseUrl);
+    await citizen.signIn(...CITIZEN);
+    for (const path of ['/account', '/applications', '/'])
+      expect((await citizen.get(path)).headers.get('cache-control'), path).toBe('no-store');
+    const anonymous = await fetch(`${app.baseUrl}/sign-in`);
+    expect(anonymous.headers.get('cache-control') ?? '').not.toContain('no-store');
+    const asset = await fetch(`${app.baseUrl}/assets/app.css`, {
+      headers: { cookie: citizen.cookieHeader() },
+    });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control') ?? '').not.toContain('no-store');
+  });
+});
+
 describe('sessions', () => {
   it('a session id planted before sign-in is never the one signed in (fixation), and opens nothing', async () => {
     const planted = randomBytes(32).toString('base64url');

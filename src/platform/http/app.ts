@@ -106,6 +106,19 @@ export async function buildApp(
     app.csrfProtection(request, reply, done);
   });
 
+  // A signed-in person's pages and any answer to a keyed API call hold personal data: no cache
+  // (a shared computer's browser, a proxy) may keep them, unless the route says otherwise.
+  // Static assets stay cacheable (ASVS 8.2.1).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (
+      !reply.hasHeader('cache-control') &&
+      !request.url.startsWith('/assets/') &&
+      (request.user || request.headers.authorization)
+    )
+      reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
   for (const module of modules) await module.hooks?.(app, context);
   await registerViews(
     app,

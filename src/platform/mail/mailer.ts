@@ -23,6 +23,13 @@ function messageId(key: string, config: Config): string {
   return `<${Buffer.from(key).toString('base64url')}@${host}>`;
 }
 
+/** SMTP time limits unless SMTP_URL sets its own (docs/operations/production.md). */
+const SMTP_TIMEOUTS_MS = [
+  ['connectionTimeout', 10_000],
+  ['greetingTimeout', 10_000],
+  ['socketTimeout', 30_000],
+] as const;
+
 /**
  * Real e-mail over SMTP when SMTP_URL is set; otherwise the development mailbox, one
  * `.eml` file a message under DATA_DIR/mailbox, named by the idempotency key so a retry
@@ -34,6 +41,10 @@ export function createMailer(config: Config): Mailer {
     // about 100 ms, which would cap delivery near ten a second.
     const url = new URL(config.SMTP_URL);
     if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+    // A server that stops answering must fail the attempt well within the outbox lease (60 s),
+    // so the retry is ours, with backoff, not a second worker's (nodemailer waits up to 10 min).
+    for (const [name, ms] of SMTP_TIMEOUTS_MS)
+      if (!url.searchParams.has(name)) url.searchParams.set(name, String(ms));
     const transport = nodemailer.createTransport(url.toString());
     return {
       async send(message) {
