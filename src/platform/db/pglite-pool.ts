@@ -19,7 +19,9 @@ export class PGlitePool implements PostgresPool {
     await previous;
     const pglite = this.pglite;
     return {
-      async query<R>(sql: string, parameters: ReadonlyArray<unknown>) {
+      async query<R>(query: string | { text: string }, parameters: ReadonlyArray<unknown>) {
+        // A named (prepared) statement's query config, as pg takes it: PGlite runs its text.
+        const sql = typeof query === 'string' ? query : query.text;
         // Without parameters, use the simple protocol so a migration file may hold many statements.
         const result =
           parameters.length === 0

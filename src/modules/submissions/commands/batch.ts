@@ -96,6 +96,20 @@ select b.id, b.reference,
 from batch b`;
 
 /**
+ * The batch statement as a named (prepared) statement: `pg` sends a query config with a `name`
+ * to the server once per connection, which parses it once and, after a few runs, keeps one
+ * generic plan, so each batch skips parsing and planning the five-part statement (about
+ * 0.6 ms of the server's CPU a batch on the bench machine, as much as executing a batch of
+ * three). Kysely hands its `sql` to `pg`'s `client.query` as it is; PGlitePool reads the text
+ * out of it. The name is versioned: change the text, change the name (one connection may
+ * not prepare two texts under one name).
+ */
+function batchStatement(): string {
+  const query: { text: string; name: string } = { text: BATCH_SQL, name: 'submissions_batch_v1' };
+  return query as unknown as string;
+}
+
+/**
  * Stores a batch of hub submissions (no files, no drafts, no agents: see createSubmission for
  * those) in one statement, so one round trip and one commit for all of them. Each gets a new id
  * and reference here. Returns one outcome per submission, in order. Used through groupCommit
@@ -136,7 +150,7 @@ export async function createSubmissionBatch(
     reference: string;
     stored: boolean;
     key_live: boolean;
-  }>(CompiledQuery.raw(BATCH_SQL, [JSON.stringify(rows)]));
+  }>(CompiledQuery.raw(batchStatement(), [JSON.stringify(rows)]));
   const byId = new Map(results.map((r) => [r.id, r]));
   return rows.map(({ id }): BatchOutcome => {
     const result = byId.get(id);
