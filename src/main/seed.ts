@@ -15,6 +15,7 @@ import { seedDemoSharing } from '../modules/sharing/index.js';
 import { seedEnrolmentRecords } from '../modules/enrolment/index.js';
 import { countUsers, createStaffUser, registerCitizen } from '../modules/identity/index.js';
 import { seedDemoKnowledge } from '../modules/knowledge/index.js';
+import { seedDemoRules } from '../modules/rules/index.js';
 import {
   createOrganisation,
   findOrganisationBySlug,
@@ -261,5 +262,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
     await seedDemoKnowledge(trx);
     // The contact centre's sharing agreements with Stroud and Gloucestershire (the adviser's desk).
     await seedDemoContactCentre(trx);
+    // Stroud's Council Tax Reduction eligibility rules, with their test cases (rules/demo/).
+    await seedDemoRules(trx);
   });
 }

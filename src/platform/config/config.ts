@@ -11,6 +11,8 @@ export function contrastAgainstWhite(hex: string): number {
 }
 
 const DEV_SESSION_SECRET = 'joinedup-development-session-secret-change-me';
+/** The OCDS prefix used until a site sets OCDS_OCID_PREFIX; it is not registered to anyone. */
+export const DEVELOPMENT_OCID_PREFIX = 'ocds-jndup1';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -105,6 +107,15 @@ const schema = z.object({
   STAFF_SECOND_FACTOR: z.enum(['required', 'off']).optional(),
   /** Requests a minute one payments API key may make (`/v1/payments`); more get 429 P0900. */
   PAY_API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(600_000).default(1500),
+  /**
+   * The prefix of this site's Open Contracting ids (`ocds-` and the 6 characters the Open
+   * Contracting Partnership registered for the publisher; docs/guides/procurement.md). The
+   * default is the development one, registered to no one.
+   */
+  OCDS_OCID_PREFIX: z
+    .string()
+    .regex(/^ocds-[a-z0-9]{6}$/, 'must be ocds- and the 6 letters or digits registered for you')
+    .default(DEVELOPMENT_OCID_PREFIX),
 });
 
 export type Config = Readonly<
@@ -183,6 +194,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `SMS_URL is not set: text messages go to the development SMS log in ${values.DATA_DIR}/sms.`,
     );
   }
+  if (values.OCDS_OCID_PREFIX === DEVELOPMENT_OCID_PREFIX)
+    warnings.push(
+      `OCDS_OCID_PREFIX is the development default ${DEVELOPMENT_OCID_PREFIX}, registered to no one: register your own prefix with the Open Contracting Partnership before publishing procurement open data.`,
+    );
   const hubAllowPrivateWebhooks = values.HUB_ALLOW_PRIVATE_WEBHOOKS
     ? values.HUB_ALLOW_PRIVATE_WEBHOOKS === 'true'
     : developmentSite;
