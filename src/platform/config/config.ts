@@ -116,6 +116,11 @@ const schema = z.object({
     .string()
     .regex(/^ocds-[a-z0-9]{6}$/, 'must be ocds- and the 6 letters or digits registered for you')
     .default(DEVELOPMENT_OCID_PREFIX),
+  /**
+   * The bearer token Prometheus sends for `/metrics` (`Authorization: Bearer …`). Unset, the
+   * metrics are open to whoever reaches the node, which the operations guide closes at nginx.
+   */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type Config = Readonly<
@@ -197,6 +202,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (values.OCDS_OCID_PREFIX === DEVELOPMENT_OCID_PREFIX)
     warnings.push(
       `OCDS_OCID_PREFIX is the development default ${DEVELOPMENT_OCID_PREFIX}, registered to no one: register your own prefix with the Open Contracting Partnership before publishing procurement open data.`,
+    );
+  if (!values.METRICS_TOKEN && !developmentSite)
+    warnings.push(
+      'METRICS_TOKEN is not set: /metrics answers anyone who reaches this node; set it, or close /metrics at the proxy.',
     );
   const hubAllowPrivateWebhooks = values.HUB_ALLOW_PRIVATE_WEBHOOKS
     ? values.HUB_ALLOW_PRIVATE_WEBHOOKS === 'true'

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { outboxHealth, outboxSummary } from '../outbox/outbox.js';
@@ -75,8 +76,21 @@ export function registerMetrics(app: FastifyInstance, context: AppContext): void
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  const token = context.config.METRICS_TOKEN;
+  app.get('/metrics', async (request, reply) => {
+    if (token !== undefined && !bearerMatches(request.headers.authorization, token)) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"');
+      return reply.code(401).type('text/plain').send('A metrics token is needed.\n');
+    }
     reply.type(registry.contentType);
     return registry.metrics();
   });
+}
+
+/** Compares digests, so neither the token's length nor its first wrong character shows in the timing. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer (\S+)$/i.exec(header ?? '');
+  if (!match) return false;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(match[1]!), digest(token));
 }
