@@ -4,6 +4,7 @@ import type { Db } from '../platform/db/database.js';
 import { sessionSecrets, type SealedCount } from '../platform/keyring/keyring.js';
 import { resealTotpSecrets, sealedTotpCounts } from '../modules/identity/index.js';
 import { notifySealedCounts, resealNotifySecrets } from '../modules/notify/index.js';
+import { payWebhookSealedCounts, resealPayWebhookSecrets } from '../modules/payments/index.js';
 import type { CommandResult } from '../modules/sso/index.js';
 
 /**
@@ -23,19 +24,22 @@ export async function secretsRotateCheck(
   const out = [`Session secrets: the current one and ${secrets.length - 1} previous.`];
   if (values.reseal) {
     const resealed =
-      (await resealTotpSecrets(db, config)) + (await resealNotifySecrets(db, config));
+      (await resealTotpSecrets(db, config)) +
+      (await resealNotifySecrets(db, config)) +
+      (await resealPayWebhookSecrets(db, config));
     out.push(`Sealed again under the current secret: ${resealed}.`);
   }
   const counts: [string, SealedCount][] = [
     ['Authenticator-app secrets', await sealedTotpCounts(db, config)],
     ['Notify API keys and callback tokens', await notifySealedCounts(db, config)],
+    ['Pay webhook signing secrets', await payWebhookSealedCounts(db, config)],
   ];
   out.push(
     ...counts.map(
       ([what, c]) =>
         `${what}: ${c.current} current, ${c.previous} need a previous secret, ${c.unreadable} unreadable`,
     ),
-    'Webhook signing secrets are derived, not stored: hub deliveries are signed under every secret on the keyring until each body is given a new one.',
+    'Hub webhook signing secrets are derived, not stored: hub deliveries are signed under every secret on the keyring until each body is given a new one.',
   );
   const previous = counts.reduce((sum, [, c]) => sum + c.previous, 0);
   const unreadable = counts.reduce((sum, [, c]) => sum + c.unreadable, 0);

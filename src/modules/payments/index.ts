@@ -19,3 +19,5 @@ export {
   type PaymentSummary,
 } from './commands/internal.js';
 export { paymentFinishedTopic } from './commands/finished.js';
+/** Pay webhook signing secrets sealed at rest, for `joinedup secrets:rotate-check`. */
+export { payWebhookSealedCounts, resealPayWebhookSecrets } from './commands/webhooks.js';

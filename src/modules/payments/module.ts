@@ -2,6 +2,7 @@ import type { ModuleManifest } from '../../platform/http/types.js';
 import { paymentsPersonalData } from './queries/personal-data.js';
 import { paymentsApiRoutes } from './api/routes.js';
 import { paymentOutboxHandlers } from './commands/expiry.js';
+import { sealLegacyWebhookSecrets } from './commands/webhooks.js';
 import { gatewayOutboxHandlers } from './commands/gateway-jobs.js';
 import { configuredGateways } from './gateway/registry.js';
 import { paymentsAdminRoutes } from './pages/admin/routes.js';
@@ -21,6 +22,10 @@ export const paymentsModule: ModuleManifest = {
     { text: 'payments.admin.nav', href: '/admin/payments', visibleTo: mayAdministerAnyPayments },
   ],
   retention: [paymentRetention],
+  async hooks(_app, context) {
+    // Webhooks made before their secrets were sealed (0064): sealed now, before any rotation.
+    await sealLegacyWebhookSecrets(context.db, context.config);
+  },
   routes(app, context) {
     const gateways = configuredGateways(context.config);
     paymentsApiRoutes(app, context, gateways.current.name);

@@ -18,6 +18,7 @@ import { isFinished, type PaymentEvent } from '../state.js';
 import { sha256 } from './internal.js';
 import { authoriseKey, enqueueLookup, enqueueVoid } from './gateway-queue.js';
 import { applyEvent, EXPIRY_MS, lockPayment, nextUrlToken } from './payments.js';
+import { sessionSecrets, type SecretSource } from '../../../platform/keyring/keyring.js';
 
 /** The path of a payment's single-use next_url: its id and the HMAC of it. */
 export function nextUrlPath(secret: string, paymentExternalId: string): string {
@@ -36,7 +37,7 @@ export type OpenOutcome =
  */
 export async function openPaymentPage(
   trx: Db,
-  secret: string,
+  secrets: SecretSource,
   token: string,
   user: CurrentUser | null = null,
 ): Promise<OpenOutcome> {
@@ -47,11 +48,15 @@ export async function openPaymentPage(
     .select(['id', 'next_url_sha256'])
     .where('external_id', '=', paymentExternalId)
     .executeTakeFirst();
-  // A module's payment has a random token (its hash kept); the API's is an HMAC of its id.
-  const expected = Buffer.from(found?.next_url_sha256 ?? nextUrlToken(secret, paymentExternalId));
+  // A module's payment has a random token (its hash kept); the API's is an HMAC of its id, under
+  // the current session secret or one kept from before a rotation.
+  const expected = found?.next_url_sha256
+    ? [found.next_url_sha256]
+    : sessionSecrets(secrets).map((secret) => nextUrlToken(secret, paymentExternalId));
   const given = Buffer.from(found?.next_url_sha256 ? sha256(presented) : presented);
-  if (!found || expected.length !== given.length || !timingSafeEqual(expected, given))
-    return { ok: false, reason: 'unknown' };
+  const matches = (text: string) =>
+    Buffer.byteLength(text) === given.length && timingSafeEqual(Buffer.from(text), given);
+  if (!found || !expected.some(matches)) return { ok: false, reason: 'unknown' };
   const payment = await lockPayment(trx, found.id);
   if (!payment) return { ok: false, reason: 'unknown' };
   if (payment.next_url_used_at) return { ok: false, reason: 'used' };

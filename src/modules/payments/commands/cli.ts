@@ -86,7 +86,7 @@ export async function payWebhookCreate(
     .execute((trx) =>
       createWebhook(
         trx,
-        config.SESSION_SECRET,
+        config,
         { organisationId: organisation.id, callbackUrl: url.toString() },
         { userId: null, organisationId: organisation.id, role: 'cli' },
       ),

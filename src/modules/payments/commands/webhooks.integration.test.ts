@@ -7,7 +7,16 @@ import { createPayKey } from '../keys.js';
 import { payWebhookCreate } from './cli.js';
 import { confirmPayment, openPaymentPage, submitCard } from './card.js';
 import { sandboxGateway } from '../gateway/gateway.js';
-import { paySignature, WEBHOOK_TOPIC, webhookHandler } from './webhooks.js';
+import {
+  legacyWebhookSecret,
+  paySignature,
+  sealLegacyWebhookSecrets,
+  WEBHOOK_TOPIC,
+  webhookHandler,
+  webhookSigningSecret,
+} from './webhooks.js';
+import { secretsRotateCheck } from '../../../main/secrets.js';
+import { nextUrlToken } from './payments.js';
 
 const SECRET = 'payments-webhook-test-secret-0123456789abcdef';
 let app: TestApp;
@@ -140,5 +149,84 @@ describe('payment webhooks', () => {
     expect((await payWebhookCreate(db(), config, ['--org', 'stroud', '--url', 'nope'])).code).toBe(
       64,
     );
+  });
+});
+
+describe('rotating SESSION_SECRET', () => {
+  const NEW_SECRET = 'payments-webhook-rotated-secret-fedcba9876543210';
+  const rotated = loadConfig({ SESSION_SECRET: NEW_SECRET, SESSION_SECRETS_PREVIOUS: SECRET });
+
+  it('keeps a webhook’s signing secret: sealed at rest, opened under the previous secret, sealed again by --reseal', async () => {
+    const created = await payWebhookCreate(db(), config, ['--org', 'stroud', '--url', receiverUrl]);
+    const hook = await db()
+      .selectFrom('pay_webhooks')
+      .selectAll()
+      .where('callback_url', '=', receiverUrl)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(hook.signing_secret_sealed).not.toContain(created.out[0]!);
+    expect(webhookSigningSecret(rotated, hook)).toBe(created.out[0]);
+    expect(() => webhookSigningSecret(loadConfig({ SESSION_SECRET: NEW_SECRET }), hook)).toThrow();
+
+    const before = await secretsRotateCheck(db(), rotated);
+    expect(before.code).toBe(1);
+    expect(before.out.find((line) => line.startsWith('Pay webhook'))).toMatch(
+      /[1-9]\d* need a previous secret/,
+    );
+    await secretsRotateCheck(db(), rotated, ['--reseal']);
+    const resealed = await db()
+      .selectFrom('pay_webhooks')
+      .selectAll()
+      .where('id', '=', hook.id)
+      .executeTakeFirstOrThrow();
+    expect(webhookSigningSecret(loadConfig({ SESSION_SECRET: NEW_SECRET }), resealed)).toBe(
+      created.out[0],
+    );
+  });
+
+  it('seals the derived secret of a webhook made before secrets were stored, once', async () => {
+    const organisationId = (await findOrganisationBySlug(db(), 'stroud'))!.id;
+    const legacy = await db()
+      .insertInto('pay_webhooks')
+      .values({ organisation_id: organisationId, callback_url: `${receiverUrl}/legacy` })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(await sealLegacyWebhookSecrets(db(), config)).toBe(1);
+    expect(await sealLegacyWebhookSecrets(db(), config)).toBe(0);
+    const row = await db()
+      .selectFrom('pay_webhooks')
+      .selectAll()
+      .where('id', '=', legacy.id)
+      .executeTakeFirstOrThrow();
+    expect(webhookSigningSecret(rotated, row)).toBe(legacyWebhookSecret(SECRET, legacy.id));
+  });
+
+  it('opens a next_url made under the previous secret, and not one made under a secret it does not hold', async () => {
+    const organisationId = (await findOrganisationBySlug(db(), 'stroud'))!.id;
+    const { key } = await createPayKey(
+      db(),
+      { organisationId, name: 'rotation' },
+      { userId: null, organisationId, role: 'test' },
+    );
+    const response = await fetch(`${app.baseUrl}/v1/payments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        amount: 500,
+        description: 'Rotation',
+        reference: 'ROT-1',
+        return_url: 'https://example.gov.uk/r',
+      }),
+    });
+    const { payment_id: id } = (await response.json()) as { payment_id: string };
+    const forged = `${id}.${nextUrlToken('a-secret-nobody-holds-0123456789abcdef', id)}`;
+    const refused = await db()
+      .transaction()
+      .execute((trx) => openPaymentPage(trx, rotated, forged));
+    expect(refused).toEqual({ ok: false, reason: 'unknown' });
+    const opened = await db()
+      .transaction()
+      .execute((trx) => openPaymentPage(trx, rotated, `${id}.${nextUrlToken(SECRET, id)}`));
+    expect(opened.ok).toBe(true);
   });
 });

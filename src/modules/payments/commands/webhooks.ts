@@ -1,7 +1,14 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
 import type { Config } from '../../../platform/config/config.js';
 import type { Db } from '../../../platform/db/database.js';
+import {
+  countSealed,
+  resealIfStale,
+  sealer,
+  type SealedCount,
+  type SecretSource,
+} from '../../../platform/keyring/keyring.js';
 import { enqueue, type OutboxHandler } from '../../../platform/outbox/outbox.js';
 import { postWebhook } from '../../submissions/index.js';
 import type { PaymentRow } from '../db/tables.js';
@@ -14,9 +21,82 @@ export const PAY_SIGNATURE_HEADER = 'Pay-Signature';
 /** Retried for 72 hours, as the hub's webhooks are. */
 const WEBHOOK_MAX_AGE_MS = 72 * 3600 * 1000;
 
-/** The webhook's signing secret, derived so that none is stored. */
-export function webhookSecret(siteSecret: string, webhookId: string): string {
+/** Seals webhook signing secrets at rest; the keyring opens those sealed before a rotation. */
+function signingSecretSealer(secrets: SecretSource) {
+  return sealer(secrets, 'joinedup-payments', 'pay-webhook-secret-v1');
+}
+
+/**
+ * The signing secret a webhook made before 0064 was given: derived from the session secret of
+ * the time. Used once, to seal it (sealLegacyWebhookSecrets), so those receivers keep verifying.
+ */
+export function legacyWebhookSecret(siteSecret: string, webhookId: string): string {
   return `webhook_${createHmac('sha256', siteSecret).update(`pay-webhook:${webhookId}`).digest('base64url')}`;
+}
+
+/** The webhook's signing secret, opened from its sealed form. */
+export function webhookSigningSecret(
+  secrets: SecretSource,
+  hook: { signing_secret_sealed: string | null },
+): string {
+  if (!hook.signing_secret_sealed) throw new Error('this webhook has no sealed signing secret');
+  return signingSecretSealer(secrets).open(hook.signing_secret_sealed).plain;
+}
+
+/**
+ * Seals the derived secret of every webhook made before 0064 (at start: the session secret
+ * then is the one they were derived under, as long as the release goes in before a rotation).
+ */
+export async function sealLegacyWebhookSecrets(db: Db, config: Config): Promise<number> {
+  const legacy = await db
+    .selectFrom('pay_webhooks')
+    .select('id')
+    .where('signing_secret_sealed', 'is', null)
+    .execute();
+  const sealing = signingSecretSealer(config);
+  for (const { id } of legacy)
+    await db
+      .updateTable('pay_webhooks')
+      .set({ signing_secret_sealed: sealing.seal(legacyWebhookSecret(config.SESSION_SECRET, id)) })
+      .where('id', '=', id)
+      .where('signing_secret_sealed', 'is', null)
+      .execute();
+  return legacy.length;
+}
+
+/** Webhook signing secrets counted by the session secret that opens them (secrets:rotate-check). */
+export async function payWebhookSealedCounts(db: Db, secrets: SecretSource): Promise<SealedCount> {
+  const rows = await db
+    .selectFrom('pay_webhooks')
+    .select('signing_secret_sealed')
+    .where('signing_secret_sealed', 'is not', null)
+    .execute();
+  return countSealed(
+    signingSecretSealer(secrets),
+    rows.flatMap((row) => row.signing_secret_sealed ?? []),
+  );
+}
+
+/** Seals again under the current secret those only a previous one opens. Returns how many. */
+export async function resealPayWebhookSecrets(db: Db, secrets: SecretSource): Promise<number> {
+  const sealing = signingSecretSealer(secrets);
+  let resealed = 0;
+  for (const row of await db
+    .selectFrom('pay_webhooks')
+    .select(['id', 'signing_secret_sealed'])
+    .where('signing_secret_sealed', 'is not', null)
+    .execute()) {
+    const now = row.signing_secret_sealed && resealIfStale(sealing, row.signing_secret_sealed);
+    if (!now) continue;
+    const result = await db
+      .updateTable('pay_webhooks')
+      .set({ signing_secret_sealed: now })
+      .where('id', '=', row.id)
+      .where('signing_secret_sealed', '=', row.signing_secret_sealed)
+      .executeTakeFirst();
+    resealed += Number(result.numUpdatedRows);
+  }
+  return resealed;
 }
 
 /** Pay-Signature: the hex HMAC-SHA256 of exactly the bytes sent. */
@@ -40,13 +120,18 @@ export function webhookEventType(state: PaymentState): string | null {
  */
 export async function createWebhook(
   trx: Db,
-  siteSecret: string,
+  secrets: SecretSource,
   input: { organisationId: string; callbackUrl: string },
   actor: Actor,
 ): Promise<{ id: string; signingSecret: string }> {
+  const signingSecret = `webhook_${randomBytes(32).toString('base64url')}`;
   const row = await trx
     .insertInto('pay_webhooks')
-    .values({ organisation_id: input.organisationId, callback_url: input.callbackUrl })
+    .values({
+      organisation_id: input.organisationId,
+      callback_url: input.callbackUrl,
+      signing_secret_sealed: signingSecretSealer(secrets).seal(signingSecret),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await recordAudit(trx, actor, {
@@ -56,7 +141,7 @@ export async function createWebhook(
     subjectUserId: null,
     details: { organisationId: input.organisationId, callbackUrl: input.callbackUrl },
   });
-  return { id: row.id, signingSecret: webhookSecret(siteSecret, row.id) };
+  return { id: row.id, signingSecret };
 }
 
 /**
@@ -123,7 +208,7 @@ export function webhookHandler(config: Config): OutboxHandler {
       url: hook.callback_url,
       headers: {
         'content-type': 'application/json',
-        [PAY_SIGNATURE_HEADER]: paySignature(webhookSecret(config.SESSION_SECRET, hook.id), body),
+        [PAY_SIGNATURE_HEADER]: paySignature(webhookSigningSecret(config, hook), body),
       },
       body,
       timeoutMs: 10_000,

@@ -99,6 +99,8 @@ export interface PayWebhookTable {
   callback_url: string;
   created_at: Generated<Date>;
   disabled_at: Date | null;
+  /** The signing secret, sealed (0064); null only before the app first started on 0064. */
+  signing_secret_sealed: string | null;
 }
 
 /** A body's payment settings (0047): whether it takes card payments over the phone (MOTO). */

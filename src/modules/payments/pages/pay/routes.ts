@@ -16,6 +16,7 @@ import { CARD_BRANDS, type CardBrand } from '../../gateway/cards.js';
 import type { CardGateway } from '../../gateway/gateway.js';
 import { mayTakeMotoCard } from '../../policies/payments.js';
 import { isFinished } from '../../state.js';
+import { sessionSecrets, type SecretSource } from '../../../../platform/keyring/keyring.js';
 
 const VIEWS = 'modules/payments/pages/pay';
 /** Ties the browser that followed next_url to its payment: the link works once, this cookie after. */
@@ -34,10 +35,17 @@ function sessionValue(secret: string, paymentExternalId: string): string {
   return `${paymentExternalId}.${mac}`;
 }
 
-function hasSession(request: FastifyRequest, secret: string, paymentExternalId: string): boolean {
+/** The cookie made under the current session secret, or one kept from before a rotation. */
+function hasSession(
+  request: FastifyRequest,
+  secrets: SecretSource,
+  paymentExternalId: string,
+): boolean {
   const presented = Buffer.from(request.cookies[COOKIE] ?? '');
-  const expected = Buffer.from(sessionValue(secret, paymentExternalId));
-  return presented.length === expected.length && timingSafeEqual(presented, expected);
+  return sessionSecrets(secrets).some((secret) => {
+    const expected = Buffer.from(sessionValue(secret, paymentExternalId));
+    return presented.length === expected.length && timingSafeEqual(presented, expected);
+  });
 }
 
 /** The member of staff taking a card over the phone, as the audit log names them. */
@@ -73,7 +81,7 @@ export function paymentPageRoutes(
     reply: FastifyReply,
   ): Promise<PaymentRow | null> {
     const { id } = request.params as { id: string };
-    const payment = hasSession(request, secret, id)
+    const payment = hasSession(request, config, id)
       ? await db.selectFrom('payments').selectAll().where('external_id', '=', id).executeTakeFirst()
       : undefined;
     if (payment && mayTakeMotoCard(request.user ?? null, payment)) return payment;
@@ -101,7 +109,7 @@ export function paymentPageRoutes(
     const { token } = request.params as { token: string };
     const user = request.user ?? null;
     const opened = await db.transaction().execute(async (trx) => {
-      const outcome = await openPaymentPage(trx, secret, token, user);
+      const outcome = await openPaymentPage(trx, config, token, user);
       if (outcome.ok && outcome.payment.moto && user)
         await auditMoto(trx, motoActor(request, user), outcome.payment, 'opened');
       return outcome;
