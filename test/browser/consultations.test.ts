@@ -26,7 +26,11 @@ describe('publishing and responding to a consultation in a browser', () => {
     expect(await page.locator('.govuk-error-summary').isVisible()).toBe(true);
     await page.locator('#title').fill(title);
     await page.locator('#summary').fill('Where should the new bus station go?');
-    await page.locator('#body').fill('We have two sites in mind.\n\nTell us which you prefer.');
+    await page
+      .locator('#body')
+      .fill(
+        '# The two sites\nWe have two sites in mind.\n\n# What we ask you\nTell us which you prefer.',
+      );
     await page.locator('#audience').fill('People who use buses in Stroud');
     await page.locator('#topic').selectOption('transport');
     for (const prefix of ['opensOn', 'closesOn']) {
@@ -54,6 +58,17 @@ describe('publishing and responding to a consultation in a browser', () => {
       await navigate(personPage, 'the consultation', () =>
         personPage.getByRole('link', { name: title }).click(),
       );
+      expect(await personPage.getByText('We have two sites in mind.').isVisible()).toBe(true);
+      // The document's second page, from the pagination (GOV.UK contents list on each page).
+      await navigate(personPage, 'the document’s second page', () =>
+        personPage.getByRole('link', { name: /^Nesaf/ }).click(),
+      );
+      expect(personPage.url()).toMatch(/\/pages\/2$/);
+      expect(await personPage.getByText('Tell us which you prefer.').isVisible()).toBe(true);
+      expect(await personPage.getByText('We have two sites in mind.').count()).toBe(0);
+      expect(
+        await personPage.getByRole('navigation', { name: 'Cynnwys' }).getByRole('link').count(),
+      ).toBe(1);
       await navigate(personPage, 'about you', () =>
         personPage.getByRole('button', { name: "Ymateb i'r ymgynghoriad hwn" }).click(),
       );
@@ -102,7 +117,7 @@ describe('publishing and responding to a consultation in a browser', () => {
     expect(await page.getByText('Responses sent: 1').isVisible()).toBe(true);
     expect(await page.getByText('Mwy o feinciau, os gwelwch yn dda.').isVisible()).toBe(true);
     await checkAccessibility(page, 'done');
-    expect(checkedPages.length).toBeGreaterThanOrEqual(14);
+    expect(checkedPages.length).toBeGreaterThanOrEqual(15);
   }, 120_000);
 
   it('a held response is moderated and tagged, and the outcome published: axe-clean', async () => {

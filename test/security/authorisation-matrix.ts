@@ -400,6 +400,7 @@ export const AUTHORISATION_MATRIX: Record<string, Entry> = {
   'GET /consultations': PUBLIC,
   'GET /consultations/:id': PUBLIC,
   'GET /consultations/:id/documents/:documentId': PUBLIC,
+  'GET /consultations/:id/pages/:page': PUBLIC,
   'GET /consultations/:id/respond': PUBLIC,
   'POST /consultations/:id/respond': PUBLIC,
   'GET /consultations/:id/respond/check': PUBLIC,

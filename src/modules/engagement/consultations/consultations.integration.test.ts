@@ -1122,6 +1122,262 @@ describe('Welsh and easy read versions', () => {
   });
 });
 
+describe('document pages', () => {
+  const PAGED = [
+    '# Why we are consulting',
+    'Town centre parking is full by ten.',
+    '',
+    '# What we propose',
+    'A charge of £1 an hour.',
+    '',
+    'Free after six.',
+    '',
+    '# What happens next',
+    'We decide in March.',
+  ].join('\n');
+  const PAGED_CY = [
+    '# Pam rydym yn ymgynghori',
+    'Mae’r meysydd parcio yn llawn erbyn deg.',
+    '# Beth rydym yn ei gynnig',
+    'Tâl o £1 yr awr.',
+    '# Beth sy’n digwydd nesaf',
+    'Byddwn yn penderfynu ym mis Mawrth.',
+  ].join('\n');
+
+  it('a document with page titles is shown a page at a time with a contents list and previous and next links, in English and Welsh', async () => {
+    const id = await published({
+      body: PAGED,
+      titleCy: 'Taliadau parcio',
+      summaryCy: 'Rydym yn cynnig taliadau parcio.',
+      bodyCy: PAGED_CY,
+    });
+    const visitor = new Visitor(app.baseUrl);
+    const first = await visitor.get(`/consultations/${id}`);
+    expect(first.status).toBe(200);
+    // The first page holds the consultation's details and the document's first page only.
+    expect(first.html).toContain('Town centre parking is full by ten.');
+    expect(first.html).not.toContain('A charge of £1 an hour.');
+    expect(first.html).toContain('Residents and businesses of Stroud district');
+    // The contents list: the current page is not a link, the others are.
+    expect(first.html).toContain('<span aria-current="page">Why we are consulting</span>');
+    expect(first.html).toContain(`href="/consultations/${id}/pages/2">What we propose</a>`);
+    expect(first.html).toContain(`href="/consultations/${id}/pages/3">What happens next</a>`);
+    expect(first.html).toContain('govuk-pagination__next');
+    expect(first.html).not.toContain('govuk-pagination__prev');
+    expect(first.html).toContain('Respond to this consultation');
+
+    const second = await visitor.get(`/consultations/${id}/pages/2`);
+    expect(second.status).toBe(200);
+    expect(second.html).toMatch(/<title[^>]*>What we propose – Parking charges/);
+    expect(second.html).toContain('A charge of £1 an hour.');
+    expect(second.html).toContain('<p class="govuk-body">Free after six.</p>');
+    expect(second.html).not.toContain('Town centre parking is full by ten.');
+    expect(second.html).not.toContain('Residents and businesses of Stroud district');
+    expect(second.html).toContain('<span aria-current="page">What we propose</span>');
+    expect(second.html).toMatch(
+      new RegExp(
+        `govuk-pagination__prev[\\s\\S]*href="/consultations/${id}"[\\s\\S]*Why we are consulting`,
+      ),
+    );
+    expect(second.html).toMatch(
+      new RegExp(`govuk-pagination__next[\\s\\S]*href="/consultations/${id}/pages/3"`),
+    );
+    const last = await visitor.get(`/consultations/${id}/pages/3`);
+    expect(last.html).toContain('We decide in March.');
+    expect(last.html).not.toContain('govuk-pagination__next');
+
+    // Page 1 is the consultation's page; pages it does not have are 404.
+    const one = await visitor.get(`/consultations/${id}/pages/1`);
+    expect(one.status).toBe(303);
+    expect(one.headers.get('location')).toBe(`/consultations/${id}`);
+    expect((await visitor.get(`/consultations/${id}/pages/4`)).status).toBe(404);
+    expect((await visitor.get(`/consultations/${id}/pages/0`)).status).toBe(404);
+    expect((await visitor.get(`/consultations/${id}/pages/two`)).status).toBe(404);
+    expect((await visitor.get(`/consultations/${crypto.randomUUID()}/pages/2`)).status).toBe(404);
+
+    // In Welsh, the same pages with their Welsh titles.
+    const welsh = await visitor.get(`/consultations/${id}/pages/2?lang=cy`);
+    expect(welsh.html).toContain('Tâl o £1 yr awr.');
+    expect(welsh.html).toContain('<span aria-current="page">Beth rydym yn ei gynnig</span>');
+    expect(welsh.html).toContain('Cynnwys');
+    expect(welsh.html).not.toContain('A charge of £1 an hour.');
+
+    // The API gives the pages with their addresses.
+    const api = (await (await fetch(`${app.baseUrl}/api/v1/consultations/${id}`)).json()) as {
+      pages: { number: number; title: { en: string; cy: string }; url: string }[];
+    };
+    expect(api.pages).toHaveLength(3);
+    expect(api.pages[1]).toMatchObject({
+      number: 2,
+      title: { en: 'What we propose', cy: 'Beth rydym yn ei gynnig' },
+    });
+    expect(api.pages[1]!.url).toMatch(new RegExp(`/consultations/${id}/pages/2$`));
+  });
+
+  it('a document without page titles stays one page, with no contents list or pagination', async () => {
+    const id = await published();
+    const visitor = new Visitor(app.baseUrl);
+    const page = await visitor.get(`/consultations/${id}`);
+    expect(page.html).toContain('The council proposes to charge for parking.');
+    expect(page.html).toContain('The money would pay for buses.');
+    expect(page.html).not.toContain('Contents');
+    expect(page.html).not.toContain('govuk-pagination');
+    expect((await visitor.get(`/consultations/${id}/pages/2`)).status).toBe(404);
+  });
+
+  it('badly made pages are refused with the error summary: text before the first title, an empty page, Welsh pages that do not match', async () => {
+    const owner = await staff('owner');
+    await owner.get('/staff/consultations/new');
+    const before = await count('consultations');
+    const cases: [Record<string, string>, string, string][] = [
+      [{ body: 'Some text.\n\n# A page\nMore.' }, 'body', 'Start the document with a page title'],
+      [
+        { body: '# A page\nText.\n# Empty page' },
+        'body',
+        'Each page needs some text under its title',
+      ],
+      [
+        { body: `# ${'x'.repeat(121)}\nText.` },
+        'body',
+        'Each page title must be 120 characters or fewer',
+      ],
+      [
+        { body: Array.from({ length: 21 }, (_, i) => `# Page ${i + 1}\nText.`).join('\n') },
+        'body',
+        'The document must have 20 pages or fewer',
+      ],
+      [
+        {
+          body: PAGED,
+          titleCy: 'Taliadau parcio',
+          summaryCy: 'Rydym yn cynnig taliadau parcio.',
+          bodyCy: '# Un dudalen\nTestun.',
+        },
+        'bodyCy',
+        'The document in Welsh must have as many pages as the English',
+      ],
+      [{ easyRead: 'Words.\n# A page\nMore.' }, 'easyRead', 'Start the document with a page title'],
+    ];
+    for (const [fields, field, message] of cases) {
+      const response = await owner.post('/staff/consultations/new', publishForm(fields));
+      expect(response.status, message).toBe(400);
+      expect(response.html).toContain(`href="#${field}"`);
+      expect(response.html).toContain(message);
+    }
+    expect(await count('consultations')).toBe(before);
+  });
+
+  it('the easy read version has its own pages; editing the pages after a response makes a new version keeping the old pages', async () => {
+    const id = await published({
+      body: PAGED,
+      easyRead:
+        '# About this\nWe want to charge for parking.\n# What you can do\nTell us what you think.',
+    });
+    const visitor = new Visitor(app.baseUrl);
+    const easy = await visitor.get(`/consultations/${id}?version=easy-read`);
+    expect(easy.html).toContain('We want to charge for parking.');
+    expect(easy.html).toContain(`href="/consultations/${id}/pages/2">What you can do</a>`);
+    // The choice is kept for the consultation's other pages, until the reader changes it.
+    const easy2 = await visitor.get(`/consultations/${id}/pages/2`);
+    expect(easy2.html).toContain('Tell us what you think.');
+    expect(easy2.html).not.toContain('A charge of £1 an hour.');
+    expect((await visitor.get(`/consultations/${id}/pages/3`)).status).toBe(404);
+    const standard = await visitor.get(`/consultations/${id}?version=standard`);
+    expect(standard.html).toContain('Town centre parking is full by ten.');
+    expect((await visitor.get(`/consultations/${id}/pages/3`)).html).toContain(
+      'We decide in March.',
+    );
+
+    await responded(id);
+    const owner = await staff('owner');
+    await owner.get(`/staff/consultations/${id}/edit`);
+    const edited = await owner.post(
+      `/staff/consultations/${id}/edit`,
+      publishForm({ body: PAGED.replace('A charge of £1 an hour.', 'A charge of £2 an hour.') }),
+    );
+    expect(edited.status, edited.html).toBe(303);
+    expect((await visitor.get(`/consultations/${id}/pages/2`)).html).toContain(
+      'A charge of £2 an hour.',
+    );
+    const old = await visitor.get(`/consultations/${id}/versions/1`);
+    expect(old.status).toBe(200);
+    // The old version shows all its pages, each under its title.
+    expect(old.html).toContain('A charge of £1 an hour.');
+    expect(old.html).toContain('We decide in March.');
+    expect(old.html).toContain('>What we propose</h2>');
+    expect(old.html).not.toContain('A charge of £2 an hour.');
+  });
+});
+
+describe('questions in easy read', () => {
+  it('a reader of the easy read version sees the easy read questions; others see them as written; staff see them on the form', async () => {
+    const id = await published({
+      easyRead: 'We want people to pay to park.',
+      'q1-textEasy': 'Is paying to park a good idea?',
+      'q2-textEasy': 'Why do you think that?',
+    });
+    const stored = await db()
+      .selectFrom('consultations')
+      .select('questions')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(stored.questions[0]).toMatchObject({ textEasy: 'Is paying to park a good idea?' });
+    const owner = await staff('owner');
+    expect((await owner.get(`/staff/consultations/${id}/edit`)).html).toContain(
+      'Is paying to park a good idea?',
+    );
+
+    const easy = new Visitor(app.baseUrl);
+    await easy.get(`/consultations/${id}?version=easy-read`);
+    await easy.get(`/consultations/${id}/respond`);
+    await easy.post(`/consultations/${id}/respond`, { respondentType: 'individual' });
+    const q1 = await easy.get(`/consultations/${id}/respond/questions/1`);
+    expect(q1.html).toContain('Is paying to park a good idea?');
+    expect(q1.html).not.toContain('Do you agree with the charges?');
+    const bad = await easy.post(`/consultations/${id}/respond/questions/1`, { answer: 'Maybe' });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('Is paying to park a good idea?');
+    await easy.post(`/consultations/${id}/respond/questions/1`, { answer: 'Yes' });
+    expect((await easy.get(`/consultations/${id}/respond/questions/2`)).html).toContain(
+      'Why do you think that?',
+    );
+    await easy.post(`/consultations/${id}/respond/questions/2`, { answer: 'Buses' });
+    const check = await easy.get(`/consultations/${id}/respond/check`);
+    expect(check.html).toContain('Is paying to park a good idea?');
+    expect((await easy.post(`/consultations/${id}/respond/check`, {})).status).toBe(303);
+
+    // Someone reading the standard version sees the questions as written.
+    const standard = new Visitor(app.baseUrl);
+    await standard.get(`/consultations/${id}/respond`);
+    await standard.post(`/consultations/${id}/respond`, { respondentType: 'individual' });
+    const plain = await standard.get(`/consultations/${id}/respond/questions/1`);
+    expect(plain.html).toContain('Do you agree with the charges?');
+    expect(plain.html).not.toContain('Is paying to park a good idea?');
+    // Staff results name the questions as written.
+    const results = await owner.get(`/staff/consultations/${id}`);
+    expect(results.html).toContain('Do you agree with the charges?');
+    // The API gives the easy read question.
+    const api = (await (await fetch(`${app.baseUrl}/api/v1/consultations/${id}`)).json()) as {
+      questions: { easyRead: string | null }[];
+    };
+    expect(api.questions.map((q) => q.easyRead)).toEqual([
+      'Is paying to park a good idea?',
+      'Why do you think that?',
+    ]);
+  });
+
+  it('without an easy read document, the easy read choice changes nothing', async () => {
+    const id = await published({ 'q1-textEasy': 'Is paying to park a good idea?' });
+    const visitor = new Visitor(app.baseUrl);
+    await visitor.get(`/consultations/${id}?version=easy-read`);
+    await visitor.get(`/consultations/${id}/respond`);
+    await visitor.post(`/consultations/${id}/respond`, { respondentType: 'individual' });
+    expect((await visitor.get(`/consultations/${id}/respond/questions/1`)).html).toContain(
+      'Do you agree with the charges?',
+    );
+  });
+});
+
 describe('on the engagement home', () => {
   it('/engage lists open consultations for the whole country, and near a postcode those asking its district or by its council', async () => {
     const local = await published({ title: 'Stroud district bus routes' });

@@ -3,7 +3,10 @@ import {
   answerProblem,
   consultationSchema,
   consultationStatus,
+  documentPages,
+  pagesProblem,
   publishFormValues,
+  questionIn,
   readPublishForm,
 } from './schema.js';
 
@@ -149,5 +152,64 @@ describe('when a consultation takes responses', () => {
     expect(answerProblem(choice, 'Yes')).toBeNull();
     expect(answerProblem(choice, 'Maybe')).toBe('consultations.respond.answer.choose');
     expect(answerProblem(choice, '')).toBe('consultations.respond.answer.choose');
+  });
+});
+
+describe('document pages', () => {
+  it('a line "# Title" starts a page; a document without one is a single untitled page', () => {
+    expect(documentPages('First.\n\nSecond.')).toEqual([
+      { title: null, body: 'First.\n\nSecond.' },
+    ]);
+    expect(documentPages('# Why\r\nBecause.\n\n#   What  \nThis.\n\nThat.')).toEqual([
+      { title: 'Why', body: 'Because.' },
+      { title: 'What', body: 'This.\n\nThat.' },
+    ]);
+    // "#" without a space, or not at the start of a line, is text.
+    expect(documentPages('#hashtag\nText # not a title')).toHaveLength(1);
+    expect(documentPages('Intro.\n# Page\nText.')[0]).toEqual({ title: null, body: 'Intro.' });
+  });
+
+  it('refuses text before the first title, empty pages, long titles and more than 20 pages', () => {
+    expect(pagesProblem('Just text.')).toBeNull();
+    expect(pagesProblem('# One\nText.\n# Two\nMore.')).toBeNull();
+    expect(pagesProblem('Intro.\n# One\nText.')).toBe('beforeFirst');
+    expect(pagesProblem('# One\nText.\n# Two\n\n')).toBe('empty');
+    expect(pagesProblem(`# ${'x'.repeat(121)}\nText.`)).toBe('titleTooLong');
+    expect(pagesProblem(`# ${'x'.repeat(120)}\nText.`)).toBeNull();
+    const pages = (n: number) => Array.from({ length: n }, (_, i) => `# P${i}\nText.`).join('\n');
+    expect(pagesProblem(pages(20))).toBeNull();
+    expect(pagesProblem(pages(21))).toBe('tooMany');
+  });
+
+  it('a Welsh document must have as many pages as the English', () => {
+    const parsed = readPublishForm(
+      form({
+        body: '# One\nText.\n# Two\nMore.',
+        titleCy: 'Parcio',
+        summaryCy: 'Taliadau.',
+        bodyCy: '# Un\nTestun.',
+      }),
+      NOW,
+    );
+    expect(fields(parsed)).toEqual(['bodyCy:consultations.publish.pages.welshCount']);
+  });
+});
+
+describe('questions in easy read', () => {
+  it('is read from the form and shown only to easy read readers, before the Welsh', () => {
+    const parsed = readPublishForm(
+      form({ 'q1-textEasy': 'Is it good?', 'q1-textCy': 'Ydych chi?' }),
+      NOW,
+    );
+    expect(parsed.ok).toBe(true);
+    const question = parsed.ok ? parsed.consultation.questions[0]! : undefined;
+    expect(question).toMatchObject({ textEasy: 'Is it good?' });
+    expect(questionIn(question!, 'en', true).text).toBe('Is it good?');
+    expect(questionIn(question!, 'en').text).toBe('Do you agree?');
+    expect(questionIn(question!, 'cy').text).toBe('Ydych chi?');
+    // Easy read is in English: marked as such for Welsh readers.
+    expect(questionIn(question!, 'cy', true)).toMatchObject({ text: 'Is it good?', english: true });
+    const long = readPublishForm(form({ 'q2-textEasy': 'x'.repeat(301) }), NOW);
+    expect(fields(long)).toEqual(['q2-textEasy:consultations.publish.questionEasy.tooLong']);
   });
 });

@@ -26,18 +26,31 @@ const questionTextCy = z
   .max(300, `${M}questionCy.tooLong`)
   .optional();
 
+/** The question in easy read, when the body gives it (shown to people reading the easy read). */
+const questionTextEasy = z
+  .string()
+  .min(1, `${M}questionEasy.missing`)
+  .max(300, `${M}questionEasy.tooLong`)
+  .optional();
+
 /**
  * A question: free text, or one choice from 2–10 options. Optionally in Welsh: the question's
  * text and, for a choice, the options in the same order (all of them, or none). An answer is
  * always stored as the English option, so counts do not depend on the language answered in.
  */
 export const questionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), text: questionText, textCy: questionTextCy }),
+  z.object({
+    kind: z.literal('text'),
+    text: questionText,
+    textCy: questionTextCy,
+    textEasy: questionTextEasy,
+  }),
   z
     .object({
       kind: z.literal('choice'),
       text: questionText,
       textCy: questionTextCy,
+      textEasy: questionTextEasy,
       options: z
         .array(z.string().min(1).max(100, `${M}options.tooLong`))
         .min(2, `${M}options.tooFew`)
@@ -51,6 +64,55 @@ export const questionSchema = z.discriminatedUnion('kind', [
     }),
 ]);
 export type Question = z.infer<typeof questionSchema>;
+
+/** The most pages a consultation document (or its Welsh or easy read version) has. */
+export const MAX_PAGES = 20;
+export const PAGE_TITLE_LIMIT = 120;
+
+/** A line starting a page: `# ` then the page's title. */
+const PAGE_HEADING = /^#[ \t]+(\S.*)$/;
+
+/** One page of a consultation document: its title (null for text before any title) and text. */
+export interface DocumentPage {
+  title: string | null;
+  body: string;
+}
+
+/**
+ * A document's pages. A line `# Title` starts a page; a document with no such line is one
+ * page without a title (as every consultation published before pages existed). Text before
+ * the first title, if any, is an untitled first page.
+ *
+ * @example documentPages('# Why\nBecause.\n\n# What\nThis.') // two pages, "Why" and "What"
+ */
+export function documentPages(text: string): DocumentPage[] {
+  const pages: DocumentPage[] = [];
+  let current: { title: string | null; lines: string[] } = { title: null, lines: [] };
+  const close = () => {
+    const body = current.lines.join('\n').trim();
+    if (current.title !== null || body) pages.push({ title: current.title, body });
+  };
+  for (const line of text.split(/\r?\n/)) {
+    const heading = PAGE_HEADING.exec(line);
+    if (heading) {
+      close();
+      current = { title: heading[1]!.trim(), lines: [] };
+    } else current.lines.push(line);
+  }
+  close();
+  return pages.length > 0 ? pages : [{ title: null, body: '' }];
+}
+
+/** What is wrong with a document's pages (a message key's last part), or null. */
+export function pagesProblem(text: string): string | null {
+  const pages = documentPages(text);
+  if (pages.length > MAX_PAGES) return 'tooMany';
+  if (pages.length > 1 && pages[0]!.title === null) return 'beforeFirst';
+  if (pages.some((p) => p.title !== null && p.title.length > PAGE_TITLE_LIMIT))
+    return 'titleTooLong';
+  if (pages.some((p) => p.body === '')) return 'empty';
+  return null;
+}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** A postcode district (outward code), e.g. GL5 or SW1A. */
@@ -80,6 +142,15 @@ export const consultationSchema = z
   .refine((c) => c.closesOn >= c.opensOn, {
     message: `${M}closesOn.beforeOpens`,
     path: ['closesOn'],
+  })
+  .superRefine((c, ctx) => {
+    for (const field of ['body', 'bodyCy', 'easyRead'] as const) {
+      const text = c[field];
+      const problem = text ? pagesProblem(text) : null;
+      if (problem) ctx.addIssue({ code: 'custom', message: `${M}pages.${problem}`, path: [field] });
+    }
+    if (c.bodyCy && documentPages(c.bodyCy).length !== documentPages(c.body).length)
+      ctx.addIssue({ code: 'custom', message: `${M}pages.welshCount`, path: ['bodyCy'] });
   })
   .superRefine((c, ctx) => {
     const welsh = [c.titleCy, c.summaryCy, c.bodyCy];
@@ -114,7 +185,14 @@ export function publishFormValues(body: unknown): PublishForm {
     ...['opensOn', 'closesOn'].flatMap((d) => [`${d}-day`, `${d}-month`, `${d}-year`]),
   ];
   for (let i = 1; i <= MAX_QUESTIONS; i++)
-    names.push(`q${i}-text`, `q${i}-kind`, `q${i}-options`, `q${i}-textCy`, `q${i}-optionsCy`);
+    names.push(
+      `q${i}-text`,
+      `q${i}-kind`,
+      `q${i}-options`,
+      `q${i}-textCy`,
+      `q${i}-optionsCy`,
+      `q${i}-textEasy`,
+    );
   return Object.fromEntries(names.map((n) => [n, formText(body, n)]));
 }
 
@@ -125,7 +203,12 @@ function fieldOf(path: readonly PropertyKey[], questionSlots: number[]): string 
   if (first === 'districts') return 'districts';
   if (first === 'questions' && typeof index === 'number') {
     const slot = questionSlots[index] ?? 1;
-    if (second === 'options' || second === 'optionsCy' || second === 'textCy')
+    if (
+      second === 'options' ||
+      second === 'optionsCy' ||
+      second === 'textCy' ||
+      second === 'textEasy'
+    )
       return `q${slot}-${second}`;
     return `q${slot}-text`;
   }
@@ -194,7 +277,9 @@ export function readPublishForm(
     const options = lines(`q${i}-options`);
     const textCy = (values[`q${i}-textCy`] ?? '').trim() || undefined;
     const optionsCy = lines(`q${i}-optionsCy`);
-    if (!text && !kind && options.length === 0 && !textCy && optionsCy.length === 0) continue;
+    const textEasy = (values[`q${i}-textEasy`] ?? '').trim() || undefined;
+    if (!text && !kind && options.length === 0 && !textCy && optionsCy.length === 0 && !textEasy)
+      continue;
     if (kind !== 'text' && kind !== 'choice') {
       errors.push({ field: `q${i}-kind`, message: `${M}kind.missing` });
       continue;
@@ -202,12 +287,13 @@ export function readPublishForm(
     slots.push(i);
     questions.push(
       kind === 'text'
-        ? { kind, text, ...(textCy ? { textCy } : {}) }
+        ? { kind, text, ...(textCy ? { textCy } : {}), ...(textEasy ? { textEasy } : {}) }
         : {
             kind,
             text,
             options,
             ...(textCy ? { textCy } : {}),
+            ...(textEasy ? { textEasy } : {}),
             ...(optionsCy.length > 0 ? { optionsCy } : {}),
           },
     );
@@ -309,21 +395,24 @@ export function formValuesOf(consultation: {
     values[`q${i + 1}-kind`] = q.kind;
     values[`q${i + 1}-options`] = q.kind === 'choice' ? q.options.join('\n') : '';
     values[`q${i + 1}-textCy`] = q.textCy ?? '';
+    values[`q${i + 1}-textEasy`] = q.textEasy ?? '';
     values[`q${i + 1}-optionsCy`] = q.kind === 'choice' ? (q.optionsCy ?? []).join('\n') : '';
   });
   return values;
 }
 
 /**
- * A question as a reader sees it: its text in Welsh when they read in Welsh and the body gave
- * it (otherwise the English, `english` saying so), and each option's label with the value that
- * is stored (always the English option).
+ * A question as a reader sees it: its easy read text when they chose the easy read version and
+ * the body gave it (in English: easy read versions are in English); otherwise its text in Welsh
+ * when they read in Welsh and the body gave it (otherwise the English, `english` saying so);
+ * and each option's label with the value that is stored (always the English option).
  */
-export function questionIn(question: Question, locale: string) {
-  const welsh = locale === 'cy' && question.textCy !== undefined;
+export function questionIn(question: Question, locale: string, easyRead = false) {
+  const easy = easyRead && question.textEasy !== undefined;
+  const welsh = !easy && locale === 'cy' && question.textCy !== undefined;
   return {
     kind: question.kind,
-    text: welsh ? question.textCy! : question.text,
+    text: easy ? question.textEasy! : welsh ? question.textCy! : question.text,
     english: locale === 'cy' && !welsh,
     options:
       question.kind === 'choice'

@@ -20,7 +20,7 @@ import {
   themesOf,
 } from '../queries/consultations.js';
 import { responsesCsv, type Themes } from '../queries/results.js';
-import { consultationStatus, type Question } from '../schema.js';
+import { consultationStatus, documentPages, type Question } from '../schema.js';
 import { CONSULTATION_TOPICS } from '../topics.js';
 import { bodiesOf } from '../pages/shared.js';
 
@@ -34,6 +34,7 @@ const QuestionJson = z.object({
   number: z.number().int().describe('From 1, as the CSV columns Q1, Q2 … are named'),
   kind: z.enum(['text', 'choice']).describe('Free text, or one of the options'),
   text: Text,
+  easyRead: z.string().nullable().describe('The question in easy read, if given'),
   options: z
     .array(Text)
     .nullable()
@@ -61,7 +62,18 @@ const Consultation = z.object({
 
 const ConsultationDetail = Consultation.extend({
   audience: z.string().describe('Who is consulted, in the body’s words'),
-  document: Text.describe('The consultation document (paragraphs separated by blank lines)'),
+  document: Text.describe(
+    'The consultation document (paragraphs separated by blank lines; a line "# Title" starts a page)',
+  ),
+  pages: z
+    .array(
+      z.object({
+        number: z.number().int(),
+        title: z.object({ en: z.string().nullable(), cy: z.string().nullable() }),
+        url: z.string(),
+      }),
+    )
+    .describe('The document’s pages (one, untitled, when it has no page titles)'),
   easyRead: z.string().nullable().describe('The easy read version of the document, if given'),
   questions: z.array(QuestionJson),
   documents: z
@@ -99,6 +111,7 @@ function questionsJson(questions: readonly Question[]) {
     number: i + 1,
     kind: q.kind,
     text: { en: q.text, cy: q.textCy ?? null },
+    easyRead: q.textEasy ?? null,
     options:
       q.kind === 'choice'
         ? q.options.map((o, j) => ({ en: o, cy: q.optionsCy?.[j] ?? null }))
@@ -270,6 +283,19 @@ export function consultationApiRoutes(app: FastifyInstance, context: AppContext)
         ...toJson(consultation, bodies.get(consultation.organisation_id), baseUrl, now),
         audience: consultation.audience,
         document: { en: consultation.body, cy: consultation.body_cy },
+        pages: documentPages(consultation.body).map((page, i) => ({
+          number: i + 1,
+          title: {
+            en: page.title,
+            cy: consultation.body_cy
+              ? (documentPages(consultation.body_cy)[i]?.title ?? null)
+              : null,
+          },
+          url: new URL(
+            `/consultations/${consultation.id}${i > 0 ? `/pages/${i + 1}` : ''}`,
+            baseUrl,
+          ).toString(),
+        })),
         easyRead: consultation.easy_read,
         questions: questionsJson(consultation.questions),
         documents: documents.map((d) => ({

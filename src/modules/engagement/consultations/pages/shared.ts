@@ -2,7 +2,7 @@ import type { Db } from '../../../../platform/db/database.js';
 import type { Locale } from '../../../../platform/i18n/i18n.js';
 import { listOrganisationsByIds, type OrganisationRow } from '../../../organisations/index.js';
 import type { ConsultationRow } from '../../db/consultation-tables.js';
-import { consultationStatus } from '../schema.js';
+import { consultationStatus, documentPages } from '../schema.js';
 
 /** The bodies of some consultations, by id. */
 export async function bodiesOf(
@@ -40,11 +40,23 @@ export function consultationView(
     welshMissing: locale === 'cy' && consultation.title_cy === null,
     hasEasyRead: consultation.easy_read !== null,
     easyRead,
-    paragraphs: paragraphsOf(
+    pages: pagesOf(
       easyRead ? consultation.easy_read! : welsh ? consultation.body_cy! : consultation.body,
     ),
     outcomeParagraphs: paragraphsOf(consultation.outcome ?? ''),
   };
+}
+
+/**
+ * A document's pages as a page shows them: numbered from 1, each with its title (null for an
+ * untitled page: the whole of a document without page titles) and paragraphs.
+ */
+function pagesOf(text: string) {
+  return documentPages(text).map((page, i) => ({
+    number: i + 1,
+    title: page.title,
+    paragraphs: paragraphsOf(page.body),
+  }));
 }
 
 /** A text's paragraphs: a blank line starts one. */

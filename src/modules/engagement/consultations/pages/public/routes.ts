@@ -42,6 +42,11 @@ const LIMITED = `${VIEWS}/limited.njk`;
 
 /** The draft response's cookie; its path is the consultation's, so each has its own. */
 export const DRAFT_COOKIE = 'consultation_response';
+/**
+ * The version the reader chose (`easy-read` or `standard`), for that consultation's pages: the
+ * document's pages and the questions follow it until they choose the other.
+ */
+export const VERSION_COOKIE = 'consultation_version';
 
 async function anyConsultation(context: AppContext, request: FastifyRequest): Promise<ConsultationRow> {
   const { id } = request.params as { id: string };
@@ -82,16 +87,22 @@ async function draftOf(
 
 const base = (c: ConsultationRow) => `/consultations/${c.id}/respond`;
 
+/** Whether the reader chose the easy read version of this consultation (its cookie). */
+function readsEasyRead(request: FastifyRequest, consultation: ConsultationRow): boolean {
+  return consultation.easy_read !== null && request.cookies[VERSION_COOKIE] === 'easy-read';
+}
+
 function questionView(
   consultation: ConsultationRow,
   index: number,
   answer: string,
   change: boolean,
   locale: string,
+  easyRead: boolean,
 ) {
   return {
     consultation,
-    question: questionIn(consultation.questions[index]!, locale),
+    question: questionIn(consultation.questions[index]!, locale, easyRead),
     number: index + 1,
     total: consultation.questions.length,
     answer,
@@ -119,35 +130,76 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     });
   });
 
-  app.get('/consultations/:id', async (request, reply) => {
+  /**
+   * The version a reader reads in: the one asked for (`?version=easy-read` or `standard`), kept
+   * in a cookie for the consultation's pages and its questions; otherwise the one kept.
+   */
+  function readerVersion(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    consultation: ConsultationRow,
+  ): 'easy-read' | 'standard' {
+    const { version } = request.query as { version?: string };
+    if (version === 'easy-read' || version === 'standard') {
+      reply.setCookie(VERSION_COOKIE, version, {
+        path: `/consultations/${consultation.id}`,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: context.config.baseUrl.startsWith('https://'),
+        maxAge: 24 * 3600,
+      });
+      return version;
+    }
+    return request.cookies[VERSION_COOKIE] === 'easy-read' ? 'easy-read' : 'standard';
+  }
+
+  /** A consultation's page, on one page of its document (the first holds its details). */
+  async function showConsultation(request: FastifyRequest, reply: FastifyReply, pageNumber: number) {
     const consultation = await anyConsultation(context, request);
     const bodies = await bodiesOf(db, [consultation]);
-    const { version } = request.query as { version?: string };
     const now = new Date();
+    const view = consultationView(
+      consultation,
+      bodies,
+      request.locale,
+      now,
+      readerVersion(request, reply, consultation),
+    );
+    if (pageNumber > view.pages.length)
+      throw notFound({ consultation: consultation.id, page: pageNumber });
     // Its documents are listed to those who may download them (before it opens: its body's staff).
-    const documents = mayDownloadDocuments(request.user, consultation, now)
-      ? (await documentsOf(db, consultation.id)).map((d) => ({
-          id: d.id,
-          name: d.attachment.name,
-          typeName: acceptedTypesText(request.t, [d.attachment.type]) || d.attachment.type,
-          size: humanSize(d.attachment.size),
-        }))
-      : [];
+    const documents =
+      pageNumber === 1 && mayDownloadDocuments(request.user, consultation, now)
+        ? (await documentsOf(db, consultation.id)).map((d) => ({
+            id: d.id,
+            name: d.attachment.name,
+            typeName: acceptedTypesText(request.t, [d.attachment.type]) || d.attachment.type,
+            size: humanSize(d.attachment.size),
+          }))
+        : [];
     return reply.view(CONSULTATION, {
       documents,
       versions: (await earlierVersions(db, consultation.id)).map((v) => ({
         version: v.version,
         replacedAt: v.replaced_at,
       })),
-      consultation: consultationView(
-        consultation,
-        bodies,
-        request.locale,
-        new Date(),
-        version === 'easy-read' ? 'easy-read' : 'standard',
-      ),
-      backLink: '/consultations',
+      consultation: view,
+      pageNumber,
+      backLink:
+        pageNumber === 1
+          ? '/consultations'
+          : `/consultations/${consultation.id}${pageNumber > 2 ? `/pages/${pageNumber - 1}` : ''}`,
     });
+  }
+
+  app.get('/consultations/:id', (request, reply) => showConsultation(request, reply, 1));
+
+  // The document's other pages (GOV.UK contents list and pagination); the first is the page above.
+  app.get('/consultations/:id/pages/:page', async (request, reply) => {
+    const { id, page } = request.params as { id: string; page: string };
+    if (!/^\d{1,2}$/.test(page) || Number(page) < 1) throw notFound({ consultation: id, page });
+    if (Number(page) === 1) return reply.redirect(`/consultations/${id}`, 303);
+    return showConsultation(request, reply, Number(page));
   });
 
   // An earlier version, kept as it was when an edit replaced it: read only, with its questions.
@@ -275,7 +327,17 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     const draft = await draftAt(request, reply, consultation, index);
     if (!draft) return reply;
     const change = (request.query as { change?: string }).change === '1';
-    return reply.view(QUESTION, questionView(consultation, index, draft.answers[String(index)] ?? '', change, request.locale));
+    return reply.view(
+      QUESTION,
+      questionView(
+        consultation,
+        index,
+        draft.answers[String(index)] ?? '',
+        change,
+        request.locale,
+        readsEasyRead(request, consultation),
+      ),
+    );
   });
 
   app.post('/consultations/:id/respond/questions/:n', async (request, reply) => {
@@ -295,7 +357,14 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
       .execute((trx) => saveAnswer(trx, consultation, draft, index, answer));
     if (!saved.ok)
       return reply.code(400).view(QUESTION, {
-        ...questionView(consultation, index, answer, change, request.locale),
+        ...questionView(
+          consultation,
+          index,
+          answer,
+          change,
+          request.locale,
+          readsEasyRead(request, consultation),
+        ),
         ...errorView(saved.errors, request.t),
       });
     if (saveForLater) return reply.redirect(`${base(consultation)}/save`, 303);
@@ -310,13 +379,14 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     consultation: ConsultationRow,
     draft: ConsultationResponseRow,
     locale: string,
+    easyRead: boolean,
   ) {
     return {
       consultation,
       draft,
       values: {},
       answers: consultation.questions.map((q, i) => ({
-        question: questionIn(q, locale).text,
+        question: questionIn(q, locale, easyRead).text,
         answer: answerIn(q, draft.answers[String(i)] ?? '', locale),
       })),
       backLink: `${base(consultation)}/questions/${consultation.questions.length}`,
@@ -328,7 +398,7 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     if (!consultation) return reply;
     const draft = await draftAt(request, reply, consultation, consultation.questions.length);
     if (!draft) return reply;
-    return reply.view(CHECK, checkView(consultation, draft, request.locale));
+    return reply.view(CHECK, checkView(consultation, draft, request.locale, readsEasyRead(request, consultation)));
   });
 
   app.post('/consultations/:id/respond/check', async (request, reply) => {
@@ -339,7 +409,7 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
     const notify = readNotify(request.body, request.locale);
     if (!notify.ok)
       return reply.code(400).view(CHECK, {
-        ...checkView(consultation, draft, request.locale),
+        ...checkView(consultation, draft, request.locale, readsEasyRead(request, consultation)),
         values: request.body,
         ...errorView(notify.errors, request.t),
       });
