@@ -6,6 +6,49 @@ import { mailsTo } from '../helpers/outbox.js';
 
 const session = browserSession();
 
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
+
+/** The notice's tender questions as a forms-engine definition. */
+const QUESTION_FORM = {
+  key: 'window-cleaning-tender',
+  title: { en: 'Window cleaning tender', cy: 'Tendr glanhau ffenestri' },
+  pages: [
+    {
+      id: 'cleaning',
+      title: { en: 'Cleaning', cy: 'Glanhau' },
+      questions: [
+        {
+          type: 'radios',
+          name: 'frequency',
+          label: { en: 'How often will you clean?', cy: 'Pa mor aml y byddwch yn glanhau?' },
+          options: [
+            { value: 'monthly', label: { en: 'Every month', cy: 'Bob mis' } },
+            { value: 'fortnightly', label: { en: 'Every two weeks', cy: 'Bob pythefnos' } },
+          ],
+          messages: {
+            required: {
+              en: 'Choose how often you will clean',
+              cy: 'Dewiswch pa mor aml y byddwch yn glanhau',
+            },
+          },
+        },
+        {
+          type: 'textarea',
+          name: 'method',
+          label: {
+            en: 'How will you clean the windows safely?',
+            cy: 'Sut y byddwch yn glanhau’r ffenestri’n ddiogel?',
+          },
+          maxLength: 2000,
+        },
+      ],
+    },
+  ],
+  confirmation: { body: { en: 'Thank you.', cy: 'Diolch.' } },
+};
+
 /** Day, month and year of a London date `days` from today. */
 function inDays(days: number) {
   const [year, month, day] = londonDate(new Date(Date.now() + days * 86_400_000)).split('-');
@@ -64,6 +107,51 @@ describe('e-procurement in a browser', () => {
     await navigate(page, 'published', () => page.getByRole('button', { name: 'Publish' }).click());
     expect(await page.getByText('The opportunity has been published').isVisible()).toBe(true);
     const noticeId = /\/staff\/procurement\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+    // The questions become a forms-engine form: a choice and a long answer, checked as the forms
+    // editor checks a definition.
+    await navigate(page, 'tender questions', () =>
+      page.getByRole('link', { name: 'Tender questions' }).click(),
+    );
+    await page.locator('#questionForm').fill('{\n  "key": "window-cleaning",\n}');
+    await page.getByLabel('What changed').fill('The questions are now a form');
+    await navigate(page, 'tender questions, with errors', () =>
+      page.getByRole('button', { name: 'Save the questions' }).click(),
+    );
+    expect(await page.locator('.govuk-error-summary').isVisible()).toBe(true);
+    expect(await page.getByText('Line 3, column 1').first().isVisible()).toBe(true);
+    await page.locator('#questionForm').fill(JSON.stringify(QUESTION_FORM, null, 2));
+    await navigate(page, 'tender questions saved', () =>
+      page.getByRole('button', { name: 'Save the questions' }).click(),
+    );
+    expect(
+      await page
+        .getByText('The questions have been changed and suppliers who tendered have been told')
+        .isVisible(),
+    ).toBe(true);
+    // A document added by mistake is removed, with what changed, before anyone tenders.
+    await navigate(page, 'notice documents', () =>
+      page.getByRole('link', { name: 'Documents', exact: true }).click(),
+    );
+    await page
+      .getByLabel('Upload a file')
+      .setInputFiles({ name: 'Wrong site plan.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await navigate(page, 'document uploaded', () =>
+      page.getByRole('button', { name: 'Upload file' }).click(),
+    );
+    await navigate(page, 'remove a document', () =>
+      page.getByRole('link', { name: 'Remove Wrong site plan.pdf' }).click(),
+    );
+    await page.getByLabel('What changed').fill('');
+    await navigate(page, 'remove a document, with errors', () =>
+      page.getByRole('button', { name: 'Remove the document' }).click(),
+    );
+    expect(await page.locator('.govuk-error-summary').isVisible()).toBe(true);
+    await page.getByLabel('What changed').fill('The wrong site plan was attached');
+    await navigate(page, 'document removed', () =>
+      page.getByRole('button', { name: 'Remove the document' }).click(),
+    );
+    expect(await page.getByText('The document has been removed').isVisible()).toBe(true);
+    expect(await page.getByText('Wrong site plan.pdf').count()).toBe(0);
     // The demo supplier works in cleaning in the South West: it is alerted.
     const alert = (
       await mailsTo(app.platform.database.db, 'supplier@cotswold-cleaning.example.com')
@@ -104,8 +192,12 @@ describe('e-procurement in a browser', () => {
         supplierPage.getByRole('button', { name: 'Send tender' }).click(),
       );
       expect(await supplierPage.locator('.govuk-error-summary').isVisible()).toBe(true);
+      expect(
+        await supplierPage.getByText('Choose how often you will clean').first().isVisible(),
+      ).toBe(true);
+      await supplierPage.getByLabel('Every month').check();
       await supplierPage
-        .locator('#answer-1')
+        .getByLabel('How will you clean the windows safely?')
         .fill('Every month, with a fortnightly check of the entrance.');
       await supplierPage.getByLabel('Price').fill('28,500');
       await navigate(supplierPage, 'tender sent', () =>
@@ -145,6 +237,8 @@ describe('e-procurement in a browser', () => {
         panelPage.getByRole('link', { name: 'Cotswold Cleaning Services Ltd' }).click(),
       );
       expect(await panelPage.getByText('Every month, with a fortnightly').isVisible()).toBe(true);
+      expect(await panelPage.getByText('How often will you clean?').isVisible()).toBe(true);
+      expect(await panelPage.getByText('Every month', { exact: true }).isVisible()).toBe(true);
       await panelPage.locator('#score-1').fill('11');
       await navigate(panelPage, 'scores, with errors', () =>
         panelPage.getByRole('button', { name: 'Save scores' }).click(),

@@ -46,7 +46,12 @@ export { summariseAnswers, answerText, type AnswerSummaryRow } from './summary.j
  * macro `field`) and reading them back from a posted page, for other modules' pages that ask a
  * form's questions (the open311 module's "Report a problem").
  */
-export { fieldView, readPageInput, type FieldView } from './pages/question/view-model.js';
+export {
+  fieldView,
+  readPageInput,
+  valuesFromAnswers,
+  type FieldView,
+} from './pages/question/view-model.js';
 /** Versions: the published form a service uses, drafts, publishing, the shipped forms. */
 export {
   publishedForm,
@@ -60,6 +65,13 @@ export {
   type DefinitionProblem,
 } from './versions.js';
 export { bundledForms, bundledForm } from './bundled.js';
+/** The form editor's check of a definition typed as JSON, and its readable layout, for other modules' editors. */
+export {
+  checkDefinitionText,
+  type DefinitionTextCheck,
+  type ExtraProblem,
+} from './pages/editor/definition-check.js';
+export { definitionText } from './pages/editor/definition-text.js';
 /** Parsers of what people type, for other modules that ask the same things. */
 export {
   parseNino,

@@ -150,7 +150,7 @@ const at = (notice: NoticeRow, ms: number) => new Date(notice.tender_deadline.ge
 const tender = (noticeId: string, supplierId: string, price = '185000') => ({
   noticeId,
   supplierId,
-  answers: ['Two teams of four.', 'Electric mowers.'],
+  answers: { q1: 'Two teams of four.', q2: 'Electric mowers.' },
   price,
 });
 

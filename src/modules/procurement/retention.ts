@@ -1,7 +1,8 @@
 /**
  * Retention of procurement records about suppliers and the people who act for them.
  *
- * - **Unsuccessful tenders** are deleted (with their scores) six years after the contract was
+ * - **Unsuccessful tenders** are deleted (with their scores and their documents, whose files are
+ *   erased from the file store) six years after the contract was
  *   awarded, or after the opportunity was cancelled. The Procurement Act 2023, section 98(3)–(4),
  *   requires records of communications with suppliers before the contract (tenders and
  *   clarifications among them) to be kept for three years from the day the contract is entered
@@ -24,6 +25,7 @@ import type {
   RetentionQuery,
   RetentionRecordType,
 } from '../../platform/http/types.js';
+import { eraseBodyAttachment } from '../attachments/index.js';
 import { UUID } from './commands/actor.js';
 
 /**
@@ -67,6 +69,19 @@ async function findDueTenders(db: Db, query: RetentionQuery): Promise<RetentionC
 
 async function disposeTenders(trx: Db, _action: string, ids: readonly string[]) {
   if (ids.length === 0) return 0;
+  // The tender's documents go with it: each file is erased from the store (once this
+  // transaction commits) and its record with it (on delete cascade from the attachment).
+  const documents = await trx
+    .selectFrom('procurement_tender_documents as d')
+    .innerJoin('procurement_responses as r', (join) =>
+      join.onRef('r.notice_id', '=', 'd.notice_id').onRef('r.supplier_id', '=', 'd.supplier_id'),
+    )
+    .innerJoin('procurement_notices as n', 'n.id', 'r.notice_id')
+    .select(['d.attachment_id', 'n.organisation_id'])
+    .where('r.id', 'in', [...ids])
+    .execute();
+  for (const document of documents)
+    await eraseBodyAttachment(trx, document.attachment_id, document.organisation_id);
   // Their evaluations go with them (on delete cascade).
   const deleted = await trx
     .deleteFrom('procurement_responses')

@@ -7,10 +7,11 @@
  */
 import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
-import { notFound } from '../../../platform/errors/errors.js';
+import { notFound, type Outcome } from '../../../platform/errors/errors.js';
 import { membershipOf } from '../../agents/index.js';
 import {
   attachmentsByIds,
+  eraseBodyAttachment,
   keepAttachmentForBody,
   type Attachment,
 } from '../../attachments/index.js';
@@ -25,6 +26,7 @@ import {
 } from '../policies/procurement.js';
 import { tendersSealed } from '../queries/tenders.js';
 import { auditActor, UUID, type ProcurementActor } from './actor.js';
+import { checkChangeSummary, saveNoticeVersion } from './notices.js';
 
 /** What a notice's or a tender's documents may be: PDFs, images, Word, Excel, OpenDocument text. */
 export const DOCUMENT_RULES = {
@@ -133,6 +135,81 @@ export async function addNoticeDocument(
   return { ok: true, documentId: row.id };
 }
 
+/** One of a notice's documents with its file, or undefined. */
+export async function noticeDocument(
+  db: Db,
+  noticeId: string,
+  documentId: string,
+): Promise<ProcurementDocument | undefined> {
+  if (!UUID.test(documentId)) return undefined;
+  const rows = await db
+    .selectFrom('procurement_notice_documents')
+    .select(['id', 'attachment_id'])
+    .where('notice_id', '=', noticeId)
+    .where('id', '=', documentId)
+    .execute();
+  return (await withFiles(db, rows))[0];
+}
+
+/**
+ * A service owner of the lead buyer removes one of the notice's documents before the tender
+ * deadline: the record and the file itself go (deleted from the store once the transaction
+ * commits), audited with the file's name, and — like every change to a published notice — the
+ * notice becomes its next version with the reason given, so suppliers who have sent a tender are
+ * told. Another body's staff, a caseworker or a document of another notice: 404.
+ */
+export async function removeNoticeDocument(
+  trx: Db,
+  actor: ProcurementActor,
+  input: { noticeId: string; documentId: string; changeSummary: string },
+  now: Date,
+): Promise<Outcome<{ notice: NoticeRow; suppliersTold: number }>> {
+  if (!UUID.test(input.noticeId) || !UUID.test(input.documentId)) throw notFound();
+  const notice = await trx
+    .selectFrom('procurement_notices')
+    .selectAll()
+    .where('id', '=', input.noticeId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!notice || !mayManageProcurement(actor.user, notice.organisation_id))
+    throw notFound({ notice: input.noticeId });
+  const document = await noticeDocument(trx, notice.id, input.documentId);
+  if (!document) throw notFound({ document: input.documentId });
+  if (!mayEditNotice(notice, now))
+    return {
+      ok: false,
+      errors: [{ field: 'changeSummary', message: 'procurement.notice.closed' }],
+    };
+  const checked = checkChangeSummary(input.changeSummary);
+  if ('error' in checked) return { ok: false, errors: [checked.error] };
+  await trx.deleteFrom('procurement_notice_documents').where('id', '=', document.id).execute();
+  await eraseBodyAttachment(trx, document.attachment.id, notice.organisation_id);
+  await recordAudit(trx, auditActor(actor, 'service-owner'), {
+    action: 'procurement.notice_document_removed',
+    resourceType: 'procurement_notice',
+    resourceId: notice.id,
+    subjectUserId: null,
+    details: {
+      document_id: document.id,
+      attachment_id: document.attachment.id,
+      name: document.attachment.name,
+    },
+  });
+  const saved = await saveNoticeVersion(
+    trx,
+    actor,
+    notice,
+    {
+      summary: checked.summary,
+      set: {},
+      what: 'documents',
+      snapshotExtra: { removedDocument: { id: document.id, name: document.attachment.name } },
+    },
+    now,
+  );
+  return { ok: true, ...saved };
+}
+
 /** 404 unless the person is a member of the supplier's business who may act for it. */
 async function ownSupplier(db: Db, actor: ProcurementActor, supplierId: string): Promise<void> {
   if (!UUID.test(supplierId)) throw notFound();
@@ -222,8 +299,9 @@ export async function addTenderDocument(
 }
 
 /**
- * A supplier member removes one of its tender's documents before the deadline; the file itself
- * stays in the store (it may have been read by no one; the row that offered it is gone).
+ * A supplier member removes one of its tender's documents before the deadline: the record and
+ * the file itself go (deleted from the store once the transaction commits). Sealed until the
+ * deadline, it was read by no one at the buying body, and it is part of no tender any more.
  */
 export async function removeTenderDocument(
   trx: Db,
@@ -246,9 +324,10 @@ export async function removeTenderDocument(
     .where('id', '=', input.documentId)
     .where('notice_id', '=', notice.id)
     .where('supplier_id', '=', input.supplierId)
-    .returning('id')
+    .returning(['id', 'attachment_id'])
     .executeTakeFirst();
   if (!removed) throw notFound({ document: input.documentId });
+  await eraseBodyAttachment(trx, removed.attachment_id, notice.organisation_id);
   await recordAudit(trx, auditActor(actor, 'supplier'), {
     action: 'procurement.tender_document_removed',
     resourceType: 'procurement_notice',

@@ -2,17 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { recordAudit } from '../../../platform/audit/audit.js';
 import { DEVELOPMENT_OCID_PREFIX } from '../../../platform/config/config.js';
+import type { Updateable } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
-import type { Outcome } from '../../../platform/errors/errors.js';
+import type { FieldError, Outcome } from '../../../platform/errors/errors.js';
 import { formatDateTime } from '../../../platform/i18n/i18n.js';
 import { notFound } from '../../../platform/errors/errors.js';
 import { findBusiness } from '../../agents/index.js';
 import { findOrganisationById, listOrganisationsByIds } from '../../organisations/index.js';
-import type { NoticeRow } from '../db/tables.js';
+import { checkDefinition } from '../../forms/index.js';
+import type { NoticeRow, ProcurementNoticeTable } from '../db/tables.js';
+import { questionTexts, tenderFormProblems } from '../notices/questions.js';
 import { readNoticeForm, type NoticeDetails, type NoticeForm } from '../notices/form.js';
 import { mayEditNotice, mayManageProcurement } from '../policies/procurement.js';
 import { WHOLE_UK } from '../reference/regions.js';
-import { auditActor, type ProcurementActor } from './actor.js';
+import { auditActor, UUID, type ProcurementActor } from './actor.js';
 import { mailAccount } from './mail.js';
 
 /**
@@ -154,52 +157,53 @@ function snapshotOf(notice: NoticeRow): Record<string, unknown> {
     clarificationDeadline: notice.clarification_deadline.toISOString(),
     tenderDeadline: notice.tender_deadline.toISOString(),
     questions: notice.questions,
+    questionForm: notice.question_form ?? null,
     criteria: notice.criteria,
   };
 }
 
+/** The reason given for a change, or the field error: required, at most 1,000 characters. */
+export function checkChangeSummary(text: string): { summary: string } | { error: FieldError } {
+  const summary = text.trim();
+  if (!summary)
+    return {
+      error: { field: 'changeSummary', message: 'procurement.notice.changeSummary.missing' },
+    };
+  if (summary.length > 1000)
+    return {
+      error: { field: 'changeSummary', message: 'procurement.notice.changeSummary.tooLong' },
+    };
+  return { summary };
+}
+
 /**
- * Changes a notice while tenders are still taken: the notice as it stood is kept as a numbered
- * earlier version with the reason given, the notice's version goes up, and every supplier who
- * has already sent a tender is told by e-mail (their tender stays, marked as made against the
- * earlier version, until they send it again). Only the body's service owners may.
+ * Makes a change to a notice its next version: the notice as it stood is kept as a numbered
+ * earlier version with the reason given (`snapshotExtra` adds what the row does not hold, such
+ * as a removed document), the change is applied and the version goes up, every supplier who has
+ * already sent a tender is e-mailed what changed (their tender stays, marked as made against the
+ * earlier version), and the change is audited. Every change to a published notice goes through
+ * here: its details, its tender questions, its documents. The caller has locked the notice row
+ * and checked who may change it.
  */
-export async function editNotice(
+export async function saveNoticeVersion(
   db: Db,
   actor: ProcurementActor,
-  noticeId: string,
-  input: { form: NoticeForm; changeSummary: string },
+  current: NoticeRow,
+  change: {
+    summary: string;
+    set: Updateable<ProcurementNoticeTable>;
+    snapshotExtra?: Record<string, unknown>;
+    what: 'details' | 'questions' | 'documents';
+  },
   now: Date,
-): Promise<Outcome<{ notice: NoticeRow; suppliersTold: number }>> {
-  const current = await db
-    .selectFrom('procurement_notices')
-    .selectAll()
-    .where('id', '=', noticeId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!current || !mayManageProcurement(actor.user, current.organisation_id))
-    throw notFound({ notice: noticeId });
-  if (!mayEditNotice(current, now))
-    return { ok: false, errors: [{ field: 'title', message: 'procurement.notice.closed' }] };
-  const read = readNoticeForm(input.form, now);
-  const summary = input.changeSummary.trim();
-  const errors = read.ok ? [] : [...read.errors];
-  if (!summary)
-    errors.push({ field: 'changeSummary', message: 'procurement.notice.changeSummary.missing' });
-  else if (summary.length > 1000)
-    errors.push({ field: 'changeSummary', message: 'procurement.notice.changeSummary.tooLong' });
-  if (!read.ok || errors.length) return { ok: false, errors };
-  if (!(await checkPartners(db, current.organisation_id, read.details.partners)))
-    return {
-      ok: false,
-      errors: [{ field: 'partners', message: 'procurement.notice.partners.invalid' }],
-    };
+): Promise<{ notice: NoticeRow; suppliersTold: number }> {
+  const { summary } = change;
   await db
     .insertInto('procurement_notice_versions')
     .values({
       notice_id: current.id,
       version: current.version,
-      snapshot: JSON.stringify(snapshotOf(current)),
+      snapshot: JSON.stringify({ ...snapshotOf(current), ...change.snapshotExtra }),
       replaced_by: actor.user.id,
       replaced_at: now,
       change_summary: summary,
@@ -207,11 +211,10 @@ export async function editNotice(
     .execute();
   const notice = await db
     .updateTable('procurement_notices')
-    .set({ ...columnsOf(read.details), version: current.version + 1, updated_at: now })
+    .set({ ...change.set, version: current.version + 1, updated_at: now })
     .where('id', '=', current.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await setPartners(db, notice.id, read.details.partners);
   const responders = await db
     .selectFrom('procurement_responses')
     .select(['id', 'submitted_by'])
@@ -240,7 +243,117 @@ export async function editNotice(
     resourceType: 'procurement_notice',
     resourceId: notice.id,
     subjectUserId: null,
-    details: { version: notice.version, summary, suppliers_told: suppliersTold },
+    details: { version: notice.version, summary, suppliers_told: suppliersTold, what: change.what },
   });
-  return { ok: true, notice, suppliersTold };
+  return { notice, suppliersTold };
+}
+
+/**
+ * Changes a notice while tenders are still taken: the notice as it stood is kept as a numbered
+ * earlier version with the reason given, the notice's version goes up, and every supplier who
+ * has already sent a tender is told by e-mail (their tender stays, marked as made against the
+ * earlier version, until they send it again). Only the body's service owners may.
+ */
+export async function editNotice(
+  db: Db,
+  actor: ProcurementActor,
+  noticeId: string,
+  input: { form: NoticeForm; changeSummary: string },
+  now: Date,
+): Promise<Outcome<{ notice: NoticeRow; suppliersTold: number }>> {
+  const current = await db
+    .selectFrom('procurement_notices')
+    .selectAll()
+    .where('id', '=', noticeId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!current || !mayManageProcurement(actor.user, current.organisation_id))
+    throw notFound({ notice: noticeId });
+  if (!mayEditNotice(current, now))
+    return { ok: false, errors: [{ field: 'title', message: 'procurement.notice.closed' }] };
+  // A notice whose questions are a form definition keeps them: they change on their own page.
+  const ownForm = current.question_form !== null && current.question_form !== undefined;
+  const read = readNoticeForm(input.form, now, { questionsElsewhere: ownForm });
+  const checkedSummary = checkChangeSummary(input.changeSummary);
+  const errors = read.ok ? [] : [...read.errors];
+  if ('error' in checkedSummary) errors.push(checkedSummary.error);
+  if (!read.ok || errors.length || !('summary' in checkedSummary)) return { ok: false, errors };
+  if (!(await checkPartners(db, current.organisation_id, read.details.partners)))
+    return {
+      ok: false,
+      errors: [{ field: 'partners', message: 'procurement.notice.partners.invalid' }],
+    };
+  const columns = columnsOf(read.details);
+  const saved = await saveNoticeVersion(
+    db,
+    actor,
+    current,
+    {
+      summary: checkedSummary.summary,
+      set: ownForm ? { ...columns, questions: JSON.stringify(current.questions) } : columns,
+      what: 'details',
+    },
+    now,
+  );
+  await setPartners(db, saved.notice.id, read.details.partners);
+  return { ok: true, ...saved };
+}
+
+/**
+ * Changes a notice's tender questions, given as a forms-engine definition (the JSON a service
+ * owner typed, parsed): checked by the forms schema and the tender page's own limits (no file,
+ * "add another" or evidence questions, no fee), then saved as the notice's next version with the
+ * reason given, so suppliers who have sent a tender are told. Only the body's service owners
+ * may, while tenders are taken. Problems come back as `questionForm` errors (messages in words).
+ */
+export async function changeTenderQuestions(
+  db: Db,
+  actor: ProcurementActor,
+  noticeId: string,
+  input: { definition: unknown; changeSummary: string },
+  now: Date,
+): Promise<Outcome<{ notice: NoticeRow; suppliersTold: number }>> {
+  if (!UUID.test(noticeId)) throw notFound();
+  const current = await db
+    .selectFrom('procurement_notices')
+    .selectAll()
+    .where('id', '=', noticeId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!current || !mayManageProcurement(actor.user, current.organisation_id))
+    throw notFound({ notice: noticeId });
+  if (!mayEditNotice(current, now))
+    return { ok: false, errors: [{ field: 'questionForm', message: 'procurement.notice.closed' }] };
+  const errors: FieldError[] = [];
+  const checked = checkDefinition(input.definition);
+  if (!checked.ok)
+    for (const problem of checked.problems)
+      errors.push({
+        field: 'questionForm',
+        message: `${problem.path || '(form)'}: ${problem.message}`,
+      });
+  else
+    for (const problem of tenderFormProblems(checked.definition))
+      errors.push({
+        field: 'questionForm',
+        message: `${problem.path.join('.')}: ${problem.message}`,
+      });
+  const checkedSummary = checkChangeSummary(input.changeSummary);
+  if ('error' in checkedSummary) errors.push(checkedSummary.error);
+  if (!checked.ok || errors.length || !('summary' in checkedSummary)) return { ok: false, errors };
+  const saved = await saveNoticeVersion(
+    db,
+    actor,
+    current,
+    {
+      summary: checkedSummary.summary,
+      set: {
+        question_form: JSON.stringify(checked.definition),
+        questions: JSON.stringify(questionTexts(checked.definition, 'en')),
+      },
+      what: 'questions',
+    },
+    now,
+  );
+  return { ok: true, ...saved };
 }

@@ -2,20 +2,40 @@ import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import type { FieldError, Outcome } from '../../../platform/errors/errors.js';
 import { notFound } from '../../../platform/errors/errors.js';
-import { formatDateTime } from '../../../platform/i18n/i18n.js';
+import { formatDateTime, type Locale } from '../../../platform/i18n/i18n.js';
 import { membershipOf } from '../../agents/index.js';
+import { ukToday, validateAnswers, type Question } from '../../forms/index.js';
 import type { ResponseRow } from '../db/tables.js';
 import { penceOf } from '../notices/form.js';
+import { questionFormOf, questionsOf } from '../notices/questions.js';
 import { isTenderOpen, mayActForSupplier } from '../policies/procurement.js';
 import { auditActor, UUID, type ProcurementActor } from './actor.js';
 import { mailAccount } from './mail.js';
 
-/** A tender as its form gives it: one answer per question of the notice, and the price. */
+/**
+ * A tender as its form gives it: the answers to the notice's questions by question name, as the
+ * forms engine reads them from a posted page (`readPageInput`), and the price. `locale` is the
+ * language of the answers' error messages.
+ */
 export interface TenderInput {
   noticeId: string;
   supplierId: string;
-  answers: string[];
+  answers: Record<string, unknown>;
   price: string;
+  locale?: Locale;
+}
+
+/** The input on the page that an answer's problem points at ("when.day" → "when-day"). */
+export function inputIdOf(question: Question | undefined, field: string): string {
+  if (!question) return field.split('.')[0] ?? field;
+  if (question.type === 'date') return `${question.name}-day`;
+  if (question.type === 'address') {
+    const part = field.split('.')[1];
+    return part && /^(line1|line2|town|postcode)$/.test(part)
+      ? `${question.name}-${part}`
+      : `${question.name}-line1`;
+  }
+  return question.name;
 }
 
 /**
@@ -48,19 +68,23 @@ export async function submitTender(
   if (!isTenderOpen(notice, now))
     return { ok: false, errors: [{ field: 'price', message: 'procurement.tender.late' }] };
   const errors: FieldError[] = [];
-  const answers = notice.questions.map((_, i) => (input.answers[i] ?? '').trim());
-  answers.forEach((answer, i) => {
-    if (!answer)
-      errors.push({ field: `answer-${i + 1}`, message: 'procurement.tender.answer.missing' });
-    else if (answer.length > 10000)
-      errors.push({ field: `answer-${i + 1}`, message: 'procurement.tender.answer.tooLong' });
-  });
+  // The notice's questions (a forms-engine definition), checked by the forms engine's validator:
+  // the same rules whatever sends the tender.
+  const definition = questionFormOf(notice);
+  const byName = new Map(questionsOf(definition).map((q) => [q.name, q]));
+  const checked = validateAnswers(definition, input.answers, { today: ukToday(now) });
+  if (!checked.ok)
+    for (const problem of checked.errors) {
+      const field = inputIdOf(byName.get(problem.field.split('.')[0] ?? ''), problem.field);
+      if (!errors.some((e) => e.field === field))
+        errors.push({ field, message: problem.message[input.locale ?? 'en'] });
+    }
   const price = penceOf(input.price);
   if (price === null || price === 0)
     errors.push({ field: 'price', message: 'procurement.tender.price.invalid' });
-  if (errors.length) return { ok: false, errors };
+  if (errors.length || !checked.ok) return { ok: false, errors };
   const values = {
-    answers: JSON.stringify(answers),
+    answers: JSON.stringify(checked.answers),
     price_pence: price!,
     notice_version: notice.version,
     submitted_by: actor.user.id,

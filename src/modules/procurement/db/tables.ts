@@ -55,6 +55,11 @@ export interface ProcurementNoticeTable {
   tender_deadline: Date;
   questions: Json<TenderQuestion[]>;
   criteria: Json<AwardCriterion[]>;
+  /**
+   * The tender questions as a forms-engine definition (jsonb, migration 0058), or null: then
+   * `questions` are asked as long-text questions q1, q2 … (notices/questions.ts).
+   */
+  question_form: ColumnType<unknown, string | null | undefined, string | null>;
   status: ColumnType<NoticeStatus, NoticeStatus | undefined, NoticeStatus>;
   version: Generated<number>;
   published_by: Nullable<string>;
@@ -92,7 +97,8 @@ export interface ProcurementResponseTable {
   id: Generated<string>;
   notice_id: string;
   supplier_id: string;
-  answers: Json<string[]>;
+  /** Answers by question name (forms engine); a list for tenders kept before (read as q1, q2 …). */
+  answers: Json<unknown>;
   price_pence: Pence;
   notice_version: number;
   submitted_by: Nullable<string>;

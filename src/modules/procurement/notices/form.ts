@@ -178,11 +178,13 @@ function linesOf(text: string): string[] {
 /**
  * Checks a notice as typed: every problem in the order of the fields, or the details. Both
  * deadlines must be in the future (London time as typed), the clarification deadline before
- * the tender deadline, the criteria's weights must add up to 100.
+ * the tender deadline, the criteria's weights must add up to 100. With `questionsElsewhere` (a
+ * notice whose questions are a form definition) the questions one a line are not read.
  */
 export function readNoticeForm(
   form: NoticeForm,
   now: Date,
+  options: { questionsElsewhere?: boolean } = {},
 ): { ok: true; details: NoticeDetails } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const need = (field: keyof NoticeForm, max: number) => {
@@ -221,11 +223,14 @@ export function readNoticeForm(
     errors.push({ field: 'tender-day', message: 'procurement.notice.tender.past' });
   else if (clarification && tender && tender <= clarification)
     errors.push({ field: 'tender-day', message: 'procurement.notice.tender.beforeClarification' });
-  const questions = linesOf(form.questions);
-  if (questions.length === 0)
-    errors.push({ field: 'questions', message: 'procurement.notice.questions.missing' });
-  else if (questions.length > MAX_QUESTIONS || questions.some((q) => q.length > 500))
-    errors.push({ field: 'questions', message: 'procurement.notice.questions.tooMany' });
+  // A notice whose questions are a forms-engine definition changes them on their own page.
+  const questions = options.questionsElsewhere ? [] : linesOf(form.questions);
+  if (!options.questionsElsewhere) {
+    if (questions.length === 0)
+      errors.push({ field: 'questions', message: 'procurement.notice.questions.missing' });
+    else if (questions.length > MAX_QUESTIONS || questions.some((q) => q.length > 500))
+      errors.push({ field: 'questions', message: 'procurement.notice.questions.tooMany' });
+  }
   const criteriaLines = linesOf(form.criteria);
   const criteria = criteriaLines.map(criterionOf);
   if (criteriaLines.length === 0)

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
-import type { NoticeRow } from '../db/tables.js';
+import type { FormDefinition } from '../../forms/index.js';
+import type { NoticeRow, TenderQuestion } from '../db/tables.js';
+import { questionFormOf } from '../notices/questions.js';
 import { WHOLE_UK } from '../reference/regions.js';
 import { UUID } from '../commands/actor.js';
 
@@ -103,6 +105,32 @@ export async function versionsOf(db: Db, noticeId: string) {
     .where('notice_id', '=', noticeId)
     .orderBy('version', 'desc')
     .execute();
+}
+
+/**
+ * The tender questions a notice asked at one of its versions: the notice's own for its current
+ * version, otherwise those kept with the earlier version — so a tender made against an earlier
+ * version is read with the questions it answered.
+ */
+export async function questionFormAt(
+  db: Db,
+  notice: NoticeRow,
+  version: number,
+): Promise<FormDefinition> {
+  if (version === notice.version) return questionFormOf(notice);
+  const earlier = await db
+    .selectFrom('procurement_notice_versions')
+    .select('snapshot')
+    .where('notice_id', '=', notice.id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  const snapshot = earlier?.snapshot as
+    { questions?: TenderQuestion[]; questionForm?: unknown } | undefined;
+  if (!snapshot?.questions) return questionFormOf(notice);
+  return questionFormOf({
+    questions: snapshot.questions,
+    question_form: snapshot.questionForm ?? null,
+  });
 }
 
 /**

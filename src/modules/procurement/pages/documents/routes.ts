@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../../../../platform/errors/errors.js';
-import { formText } from '../../../../platform/http/forms.js';
+import { errorView, formText } from '../../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../../platform/http/types.js';
 import {
   acceptedTypesText,
@@ -18,8 +18,10 @@ import {
   addTenderDocument,
   DOCUMENT_RULES,
   MAX_DOCUMENTS,
+  noticeDocument,
   noticeDocumentFile,
   noticeDocuments,
+  removeNoticeDocument,
   ownTenderDocumentFile,
   ownTenderDocuments,
   removeTenderDocument,
@@ -113,6 +115,7 @@ export async function procurementDocumentRoutes(
       notice,
       documents: documentsView(request, await noticeDocuments(db, notice.id)),
       mayAdd: mayEditNotice(notice, new Date()),
+      removed: (request.query as { removed?: string }).removed === '1',
       ...common(request),
       ...errorOf(error),
       backLink: `/staff/procurement/${notice.id}`,
@@ -129,6 +132,71 @@ export async function procurementDocumentRoutes(
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     return staffPage(request, reply, await ownedNotice(request, user));
+  });
+
+  /** The confirmation page before removing a notice's document, with the reason suppliers read. */
+  async function removePage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    notice: NoticeRow,
+    documentId: string,
+    changeSummary?: string,
+    errors?: {
+      errorList: { text: string; href: string }[];
+      fieldErrors: Record<string, { text: string }>;
+    },
+  ) {
+    const document = await noticeDocument(db, notice.id, documentId);
+    if (!document) throw notFound({ document: documentId });
+    const [view] = documentsView(request, [document]);
+    return reply.view(`${VIEWS}/remove-document.njk`, {
+      notice,
+      document: view,
+      mayRemove: mayEditNotice(notice, new Date()),
+      changeSummary:
+        changeSummary ??
+        request.t('procurement.documents.removedSummary', { name: document.attachment.name }),
+      ...errors,
+      backLink: `/staff/procurement/${notice.id}/documents`,
+    });
+  }
+
+  app.get('/staff/procurement/:id/documents/:documentId/remove', async (request, reply) => {
+    const user = requireSignIn(request, reply);
+    if (!user) return reply;
+    const notice = await ownedNotice(request, user);
+    const { documentId } = request.params as { documentId: string };
+    return removePage(request, reply, notice, documentId);
+  });
+
+  app.post('/staff/procurement/:id/documents/:documentId/remove', async (request, reply) => {
+    const user = requireSignIn(request, reply);
+    if (!user) return reply;
+    const notice = await ownedNotice(request, user);
+    const { documentId } = request.params as { documentId: string };
+    const changeSummary = formText(request.body, 'changeSummary');
+    const outcome = await db
+      .transaction()
+      .execute((trx) =>
+        removeNoticeDocument(
+          trx,
+          actorOf(request, user, context),
+          { noticeId: notice.id, documentId, changeSummary },
+          new Date(),
+        ),
+      );
+    if (!outcome.ok)
+      return removePage(
+        request,
+        reply.code(
+          outcome.errors.some((e) => e.message === 'procurement.notice.closed') ? 409 : 400,
+        ),
+        notice,
+        documentId,
+        changeSummary,
+        errorView(outcome.errors, request.t),
+      );
+    return reply.redirect(`/staff/procurement/${notice.id}/documents?removed=1`, 303);
   });
 
   async function tenderPage(

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../../../platform/errors/errors.js';
 import type { AppContext } from '../../../../platform/http/types.js';
 import { awardOf } from '../../commands/awards.js';
+import { questionFormOf, questionTexts } from '../../notices/questions.js';
 import { cpvDigits, cpvDivisions } from '../../reference/cpv.js';
 import { isRegion, REGIONS } from '../../reference/regions.js';
 import { findNotice, publishedClarifications, searchNotices, versionsOf } from '../../queries/notices.js';
@@ -81,6 +82,7 @@ export function publicProcurementRoutes(app: FastifyInstance, context: AppContex
     return reply.view(`${VIEWS}/notice.njk`, {
       notice: noticeView(notice, bodies, request.locale, now),
       partners: await partnerNames(db, notice.id, request.locale),
+      questions: questionTexts(questionFormOf(notice), request.locale),
       regionKey: `procurement.region.${notice.region}`,
       clarifications: await publishedClarifications(db, notice.id),
       documents: documentsView(request, await noticeDocuments(db, notice.id)),

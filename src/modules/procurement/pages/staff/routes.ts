@@ -4,6 +4,7 @@ import { errorView, formText } from '../../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../../platform/http/types.js';
 import { londonClock, londonDate } from '../../../../platform/time/london.js';
 import { requireSignIn } from '../../../identity/index.js';
+import { checkDefinitionText, definitionText, summariseAnswers } from '../../../forms/index.js';
 import { listOrganisations } from '../../../organisations/index.js';
 import { answerClarification } from '../../commands/clarifications.js';
 import { awardContract, awardOf } from '../../commands/awards.js';
@@ -13,13 +14,19 @@ import {
   saveScores,
   weightedScore,
 } from '../../commands/evaluation.js';
-import { editNotice, publishNotice } from '../../commands/notices.js';
+import { changeTenderQuestions, editNotice, publishNotice } from '../../commands/notices.js';
 import { approveInvoice, ordersWithInvoices, rejectInvoice } from '../../commands/invoices.js';
 import { advanceOrder, raiseOrder } from '../../commands/orders.js';
 import { tenderDocumentsForPanel } from '../../commands/documents.js';
 import { documentsView } from '../documents/routes.js';
 import type { NoticeRow } from '../../db/tables.js';
 import { formOfNotice, noticeFormValues, type NoticeForm } from '../../notices/form.js';
+import {
+  answersOf,
+  hasQuestionForm,
+  questionFormOf,
+  tenderFormProblems,
+} from '../../notices/questions.js';
 import {
   areTendersUnsealed,
   isProcurementStaff,
@@ -29,7 +36,7 @@ import {
   mayModerate,
 } from '../../policies/procurement.js';
 import { REGIONS, WHOLE_UK } from '../../reference/regions.js';
-import { findNotice, noticesOfBody, partnersOf } from '../../queries/notices.js';
+import { findNotice, noticesOfBody, partnersOf, questionFormAt } from '../../queries/notices.js';
 import { openTender, openTenders, tenderCount } from '../../queries/tenders.js';
 import { actorOf, bodiesOfNotices, money, noticeView } from '../shared.js';
 
@@ -189,6 +196,7 @@ export function staffProcurementRoutes(app: FastifyInstance, context: AppContext
     return reply.view(`${VIEWS}/publish.njk`, {
       ...(await formView(user, values, `/staff/procurement/${notice.id}/edit`)),
       editing: true,
+      questionsPage: hasQuestionForm(notice) ? `/staff/procurement/${notice.id}/questions` : null,
     });
   });
 
@@ -213,10 +221,86 @@ export function staffProcurementRoutes(app: FastifyInstance, context: AppContext
       return reply.code(400).view(`${VIEWS}/publish.njk`, {
         ...(await formView(user, values, `/staff/procurement/${notice.id}/edit`)),
         editing: true,
+        questionsPage: hasQuestionForm(notice) ? `/staff/procurement/${notice.id}/questions` : null,
         changeSummary,
         ...errorView(outcome.errors, request.t),
       });
     return reply.redirect(`/staff/procurement/${notice.id}?done=changed`, 303);
+  });
+
+  /** A notice the user may change (a service owner of the lead buyer), or 404. */
+  async function managedNotice(request: FastifyRequest, user: CurrentUser): Promise<NoticeRow> {
+    const notice = await ownNotice(request, user);
+    if (!mayManageProcurement(user, notice.organisation_id)) throw notFound({ notice: notice.id });
+    return notice;
+  }
+
+  function questionsView(
+    notice: NoticeRow,
+    text: string,
+    changeSummary: string,
+    now: Date,
+    errors: {
+      errorList: { text: string; href: string }[];
+      fieldErrors: Record<string, { text: string }>;
+    } | null,
+  ) {
+    return {
+      notice,
+      text,
+      changeSummary,
+      mayEdit: mayEditNotice(notice, now),
+      ...(errors ?? {}),
+      backLink: `/staff/procurement/${notice.id}`,
+    };
+  }
+
+  // The tender questions as a forms-engine definition, typed as JSON and checked as the forms
+  // editor checks it; a change is the notice's next version, and tenderers are told.
+  app.get('/staff/procurement/:id/questions', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notice = await managedNotice(request, user);
+    return reply.view(
+      `${VIEWS}/questions.njk`,
+      questionsView(notice, definitionText(questionFormOf(notice)), '', new Date(), null),
+    );
+  });
+
+  app.post('/staff/procurement/:id/questions', async (request, reply) => {
+    const user = staffUser(request, reply);
+    if (!user) return reply;
+    const notice = await managedNotice(request, user);
+    const body = request.body as Record<string, unknown> | undefined;
+    const text = typeof body?.questionForm === 'string' ? body.questionForm : '';
+    const changeSummary = formText(body, 'changeSummary');
+    const now = new Date();
+    const checked = checkDefinitionText(text, request.t, tenderFormProblems);
+    const outcome = await db.transaction().execute((trx) =>
+      changeTenderQuestions(
+        trx,
+        actorOf(request, user, context),
+        notice.id,
+        // What the text says, or nothing the schema accepts when it does not read as JSON.
+        { definition: checked.ok ? checked.value : null, changeSummary },
+        now,
+      ),
+    );
+    if (outcome.ok) return reply.redirect(`/staff/procurement/${notice.id}?done=questions`, 303);
+    // The text's problems as the forms editor words them (line numbers), then the rest.
+    const errors = [
+      ...(checked.ok ? [] : checked.errors.map((message) => ({ field: 'questionForm', message }))),
+      ...outcome.errors.filter(
+        (e) =>
+          e.field !== 'questionForm' || checked.ok || e.message === 'procurement.notice.closed',
+      ),
+    ];
+    return reply
+      .code(400)
+      .view(
+        `${VIEWS}/questions.njk`,
+        questionsView(notice, text, changeSummary, now, errorView(errors, request.t)),
+      );
   });
 
   app.post('/staff/procurement/:id/clarifications/:clarificationId', async (request, reply) => {
@@ -260,8 +344,16 @@ export function staffProcurementRoutes(app: FastifyInstance, context: AppContext
       values[`score-${i + 1}`] = evaluation ? String(evaluation.scores[i]?.score ?? '') : '';
       values[`comment-${i + 1}`] = evaluation?.scores[i]?.comment ?? '';
     });
+    // The answers in words beside the scoring, question by question (forms engine's summary).
+    // The questions the tender answered: those of the notice's version it was made against.
+    const answers = summariseAnswers(
+      await questionFormAt(db, notice, tender.notice_version),
+      answersOf(tender.answers),
+      request.locale,
+    ).map((row) => ({ question: row.question, lines: row.answer.split('\n') }));
     return {
       notice,
+      answers,
       tender: { ...tender, price: money(tender.price_pence) },
       documents: documentsView(request, documents ?? []),
       evaluation,

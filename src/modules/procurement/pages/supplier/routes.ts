@@ -3,6 +3,7 @@ import { notFound } from '../../../../platform/errors/errors.js';
 import { errorView, formText } from '../../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../../platform/http/types.js';
 import { requireSignIn } from '../../../identity/index.js';
+import { fieldView, readPageInput, valuesFromAnswers } from '../../../forms/index.js';
 import { askClarification } from '../../commands/clarifications.js';
 import {
   registerSupplier,
@@ -11,6 +12,7 @@ import {
 } from '../../commands/suppliers.js';
 import { submitTender } from '../../commands/tenders.js';
 import type { NoticeRow } from '../../db/tables.js';
+import { answersOf, questionFormOf, questionsOf } from '../../notices/questions.js';
 import { cpvDivisions, cpvEntry } from '../../reference/cpv.js';
 import { REGIONS } from '../../reference/regions.js';
 import { findNotice } from '../../queries/notices.js';
@@ -169,6 +171,35 @@ export function supplierRoutes(app: FastifyInstance, context: AppContext): void 
     return reply.redirect(`/procurement/${notice.id}?done=asked`, 303);
   });
 
+  /**
+   * The notice's questions as the forms engine draws them, page by page of the definition, with
+   * the values typed (or kept) and their errors. Addresses are typed in (no look-up here).
+   */
+  function questionSections(
+    request: FastifyRequest,
+    notice: NoticeRow,
+    values: Record<string, unknown>,
+    fieldErrors: Record<string, { text: string }>,
+  ) {
+    const definition = questionFormOf(notice);
+    const addresses = questionsOf(definition)
+      .filter((q) => q.type === 'address')
+      .map((q) => q.name);
+    return definition.pages.map((page) => ({
+      title: definition.pages.length > 1 ? page.title[request.locale] : null,
+      fields: page.questions.map((question) =>
+        fieldView(question, values, {
+          locale: request.locale,
+          t: request.t,
+          errors: fieldErrors,
+          asPageHeading: false,
+          manual: addresses,
+          path: `/procurement/${notice.id}/tender`,
+        }),
+      ),
+    }));
+  }
+
   app.get('/procurement/:id/tender', async (request, reply) => {
     const user = requireSignIn(request, reply);
     if (!user) return reply;
@@ -178,15 +209,18 @@ export function supplierRoutes(app: FastifyInstance, context: AppContext): void 
     const supplierId = (request.query as { supplier?: string }).supplier ?? suppliers[0]!.id;
     if (!suppliers.some((s) => s.id === supplierId)) throw notFound();
     const existing = await ownTender(db, user.id, supplierId, notice.id);
-    const values: Record<string, string> = {
+    const values: Record<string, unknown> = {
+      ...(existing
+        ? valuesFromAnswers(questionsOf(questionFormOf(notice)), answersOf(existing.answers))
+        : {}),
       supplierId,
       price: existing ? String(existing.price_pence / 100) : '',
     };
-    notice.questions.forEach((_, i) => (values[`answer-${i + 1}`] = existing?.answers[i] ?? ''));
     return reply.view(`${VIEWS}/tender.njk`, {
       notice,
       suppliers,
       values,
+      sections: questionSections(request, notice, values, {}),
       existing,
       changedSince: !!existing && existing.notice_version !== notice.version,
       backLink: `/procurement/${notice.id}`,
@@ -197,34 +231,38 @@ export function supplierRoutes(app: FastifyInstance, context: AppContext): void 
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     const notice = await noticeOf(request);
-    const values: Record<string, string> = {
-      supplierId: formText(request.body, 'supplierId'),
-      price: formText(request.body, 'price'),
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const values: Record<string, unknown> = {
+      ...body,
+      supplierId: formText(body, 'supplierId'),
+      price: formText(body, 'price'),
     };
-    notice.questions.forEach(
-      (_, i) => (values[`answer-${i + 1}`] = formText(request.body, `answer-${i + 1}`)),
-    );
+    const questions = questionsOf(questionFormOf(notice));
     const outcome = await db.transaction().execute((trx) =>
       submitTender(
         trx,
         actorOf(request, user, context),
         {
           noticeId: notice.id,
-          supplierId: values.supplierId!,
-          answers: notice.questions.map((_, i) => values[`answer-${i + 1}`]!),
-          price: values.price!,
+          supplierId: formText(body, 'supplierId'),
+          answers: readPageInput(questions, body, {}),
+          price: formText(body, 'price'),
+          locale: request.locale,
         },
         new Date(),
       ),
     );
-    if (!outcome.ok)
+    if (!outcome.ok) {
+      const shown = errorView(outcome.errors, request.t);
       return reply.code(400).view(`${VIEWS}/tender.njk`, {
         notice,
         suppliers: await registered(user),
         values,
+        sections: questionSections(request, notice, values, shown.fieldErrors),
         backLink: `/procurement/${notice.id}`,
-        ...errorView(outcome.errors, request.t),
+        ...shown,
       });
+    }
     return reply.redirect(`/procurement/${notice.id}?done=tender`, 303);
   });
 }
