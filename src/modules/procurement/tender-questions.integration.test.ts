@@ -697,6 +697,43 @@ describe('removing a document from a notice', () => {
   });
 });
 
+describe('adding a document to a notice', () => {
+  it('before any tender it is part of the notice; after tenders arrived it makes a new version and tenderers are told', async () => {
+    const notice = await published('Document added after tenders');
+    const owner = await staff(OWNER, OWNER_PASSWORD);
+    const docsPage = `/staff/procurement/${notice.id}/documents`;
+    expect((await upload(owner, docsPage, docsPage, 'Specification.pdf')).status).toBe(303);
+    expect((await findNotice(db(), notice.id))!.version).toBe(1);
+    const tenderer = await aSupplier();
+    const sent = await submitTender(
+      db(),
+      tenderer.who,
+      {
+        noticeId: notice.id,
+        supplierId: tenderer.supplier.id,
+        answers: { q1: 'Two teams.', q2: 'Electric.' },
+        price: '120000',
+      },
+      new Date(),
+    );
+    expect(sent.ok).toBe(true);
+
+    expect((await upload(owner, docsPage, docsPage, 'Addendum.pdf')).status).toBe(303);
+    expect((await findNotice(db(), notice.id))!.version).toBe(2);
+    const version = await db()
+      .selectFrom('procurement_notice_versions')
+      .select(['snapshot', 'change_summary'])
+      .where('notice_id', '=', notice.id)
+      .executeTakeFirstOrThrow();
+    expect(version.change_summary).toBe('Document added: Addendum.pdf');
+    expect(version.snapshot).toMatchObject({ addedDocument: { name: 'Addendum.pdf' } });
+    const told = (await mailsTo(db(), tenderer.email)).find((m) =>
+      m.subject.startsWith('An opportunity you tendered for has changed'),
+    );
+    expect(told?.text).toContain('Document added: Addendum.pdf');
+  });
+});
+
 describe('retention of sealed tender documents', () => {
   it('an unsuccessful tender’s documents are erased from the file store with it; the winner’s stay; a document the supplier removes is erased at once', async () => {
     const notice = await published('Tender documents retention test');

@@ -132,7 +132,47 @@ export async function addNoticeDocument(
     subjectUserId: null,
     details: { document_id: row.id, attachment_id: attachmentId },
   });
+  await versionIfTendered(trx, actor, notice, row.id, now);
   return { ok: true, documentId: row.id };
+}
+
+/**
+ * A document added after tenders arrived changes what suppliers tendered against: the notice
+ * becomes its next version and they are told, as for any other change. Before any tender it is
+ * part of the notice as first read, and no version is made.
+ */
+async function versionIfTendered(
+  trx: Db,
+  actor: ProcurementActor,
+  notice: NoticeRow,
+  documentId: string,
+  now: Date,
+): Promise<void> {
+  const tendered = await trx
+    .selectFrom('procurement_responses')
+    .select('id')
+    .where('notice_id', '=', notice.id)
+    .limit(1)
+    .executeTakeFirst();
+  if (!tendered) return;
+  const current = await trx
+    .selectFrom('procurement_notices')
+    .selectAll()
+    .where('id', '=', notice.id)
+    .executeTakeFirstOrThrow();
+  const name = (await noticeDocument(trx, notice.id, documentId))?.attachment.name ?? '';
+  await saveNoticeVersion(
+    trx,
+    actor,
+    current,
+    {
+      summary: `Document added: ${name}`,
+      set: {},
+      what: 'documents',
+      snapshotExtra: { addedDocument: { id: documentId, name } },
+    },
+    now,
+  );
 }
 
 /** One of a notice's documents with its file, or undefined. */
