@@ -4,6 +4,7 @@ import { aSignedInCitizen } from '../../../test/helpers/citizens.js';
 import { mailsTo } from '../../../test/helpers/outbox.js';
 import { createStaffUser } from '../identity/index.js';
 import { casePlanOutcomes } from './index.js';
+import { day } from './queries/plans.js';
 
 let app: TestApp;
 const db = () => app.platform.database.db;
@@ -41,6 +42,20 @@ async function staff(email: string, password: string): Promise<Visitor> {
 async function onPlan(visitor: Visitor, path: string, fields: Record<string, string | string[]>) {
   await visitor.get('/staff/case-plans');
   return visitor.post(`/staff/case-plans/${reference}${path}`, fields);
+}
+
+const actionNamed = (description: string) =>
+  db()
+    .selectFrom('case_plan_actions')
+    .selectAll()
+    .where('description', '=', description)
+    .executeTakeFirstOrThrow();
+
+/** The cells after the row header `name` in the first table row that has it. */
+function rowOf(html: string, name: string): string[] {
+  const row = new RegExp(`<th scope="row"[^>]*>${name}</th>([\\s\\S]*?)</tr>`).exec(html);
+  if (!row) throw new Error(`No row ${name}`);
+  return [...row[1]!.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]!.trim());
 }
 
 const audits = (action: string) =>
@@ -420,5 +435,353 @@ describe('a multi-agency case plan', () => {
       value: 0,
       suppressed: false,
     });
+  });
+
+  it('the owning body edits the description and due date of its action; audited and in the chronology', async () => {
+    const due = { 'dueOn-day': '1', 'dueOn-month': '2', 'dueOn-year': '2030' };
+    for (const [slug, description] of [
+      ['gloucestershire', 'Arrange a school place'],
+      ['stroud', 'Review the safety plan'],
+    ] as const) {
+      const added = await onPlan(lead, '/actions', {
+        organisationId: ids[slug]!,
+        description,
+        responsible: 'Named worker',
+        ...due,
+      });
+      expect(added.status, added.html).toBe(303);
+    }
+    const action = await actionNamed('Arrange a school place');
+    const page = await county.get(`/staff/case-plans/${reference}/actions/${action.id}/edit`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Arrange a school place');
+    expect(page.html).toContain(`name="version" value="${action.version}"`);
+    const edited = await county.post(`/staff/case-plans/${reference}/actions/${action.id}/edit`, {
+      description: 'Arrange a school place near the refuge',
+      'dueOn-day': '15',
+      'dueOn-month': '3',
+      'dueOn-year': '2030',
+      version: String(action.version),
+    });
+    expect(edited.status, edited.html).toBe(303);
+    const after = await db()
+      .selectFrom('case_plan_actions')
+      .selectAll()
+      .where('id', '=', action.id)
+      .executeTakeFirstOrThrow();
+    expect(after.description).toBe('Arrange a school place near the refuge');
+    expect(day(after.due_on)).toBe('2030-03-15');
+    expect(after.version).toBe(action.version + 1);
+    const entries = await audits('caseplans.action.edited');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.actor_organisation_id).toBe(ids.gloucestershire);
+    expect(entries[0]!.details).toMatchObject({
+      before: { description: 'Arrange a school place', dueOn: '2030-02-01' },
+      after: { description: 'Arrange a school place near the refuge', dueOn: '2030-03-15' },
+    });
+    const chronology = await lead.get(`/staff/case-plans/${reference}/chronology`);
+    expect(chronology.html).toContain('Action edited, due 2030-02-01 now 2030-03-15');
+  });
+
+  it('a stale edit of an action is refused with 409 and the error summary; nothing is saved', async () => {
+    const action = await actionNamed('Arrange a school place near the refuge');
+    await lead.get(`/staff/case-plans/${reference}/actions/${action.id}/edit`);
+    const stale = await lead.post(`/staff/case-plans/${reference}/actions/${action.id}/edit`, {
+      description: 'Something else',
+      'dueOn-day': '1',
+      'dueOn-month': '1',
+      'dueOn-year': '2031',
+      version: String(action.version - 1),
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.html).toContain('govuk-error-summary');
+    expect(stale.html).toContain('Someone changed this action');
+    // The form shows the action as it is now, with its current version, to check and edit again.
+    expect(stale.html).toContain('Arrange a school place near the refuge');
+    expect(stale.html).toContain(`name="version" value="${action.version}"`);
+    const now = await actionNamed('Arrange a school place near the refuge');
+    expect(now.version).toBe(action.version);
+    expect(day(now.due_on)).toBe('2030-03-15');
+  });
+
+  it('bad input re-renders with the error summary; the lead may edit any action', async () => {
+    const action = await actionNamed('Arrange a school place near the refuge');
+    await lead.get(`/staff/case-plans/${reference}/actions/${action.id}/edit`);
+    const bad = await lead.post(`/staff/case-plans/${reference}/actions/${action.id}/edit`, {
+      description: '',
+      'dueOn-day': '31',
+      'dueOn-month': '2',
+      'dueOn-year': '2030',
+      version: String(action.version),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('govuk-error-summary');
+    expect(bad.html).toContain('Enter the action');
+    expect(bad.html).toContain('Enter a real date');
+    const ok = await lead.post(`/staff/case-plans/${reference}/actions/${action.id}/edit`, {
+      description: 'Arrange a school place near the refuge',
+      'dueOn-day': '1',
+      'dueOn-month': '4',
+      'dueOn-year': '2030',
+      version: String(action.version),
+    });
+    expect(ok.status, ok.html).toBe(303);
+    expect(day((await actionNamed('Arrange a school place near the refuge')).due_on)).toBe(
+      '2030-04-01',
+    );
+  });
+
+  it('a body may not edit an action it does not own, nor one of a plan it cannot read (404); a finished action is not edited', async () => {
+    const leads = await actionNamed('Review the safety plan');
+    const countys = await actionNamed('Arrange a school place near the refuge');
+    const fields = (version: number) => ({
+      description: 'Taken over',
+      'dueOn-day': '1',
+      'dueOn-month': '1',
+      'dueOn-year': '2031',
+      version: String(version),
+    });
+    expect(
+      (await county.get(`/staff/case-plans/${reference}/actions/${leads.id}/edit`)).status,
+    ).toBe(404);
+    expect((await onPlan(county, `/actions/${leads.id}/edit`, fields(leads.version))).status).toBe(
+      404,
+    );
+    // Cheltenham's consent was withdrawn; Bristol never accepted.
+    for (const visitor of [cheltenham, bristol]) {
+      expect(
+        (await visitor.get(`/staff/case-plans/${reference}/actions/${countys.id}/edit`)).status,
+      ).toBe(404);
+      expect(
+        (await onPlan(visitor, `/actions/${countys.id}/edit`, fields(countys.version))).status,
+      ).toBe(404);
+    }
+    expect((await actionNamed('Review the safety plan')).description).toBe(
+      'Review the safety plan',
+    );
+    const done = await actionNamed('Find refuge space');
+    expect(done.status).toBe('done');
+    const refused = await onPlan(lead, `/actions/${done.id}/edit`, fields(done.version));
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('This action is done or cancelled');
+    expect((await actionNamed('Find refuge space')).version).toBe(done.version);
+  });
+
+  it('the performance pages show case plan outcomes per kind of case, counts under 5 as "fewer than 5", in English and Welsh', async () => {
+    const leadProfessional = (
+      await db()
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', LEAD_EMAIL)
+        .executeTakeFirstOrThrow()
+    ).id;
+    for (let n = 1; n <= 5; n++) {
+      await lead.get('/staff/case-plans/new');
+      const opened = await lead.post('/staff/case-plans/new', {
+        kind: 'family-support',
+        subject: 'household',
+        personName: `Family ${n}`,
+        leadProfessionalId: leadProfessional,
+      });
+      expect(opened.status, opened.html).toBe(303);
+    }
+    const visitor = new Visitor(app.baseUrl);
+    const english = await visitor.get('/performance');
+    expect(english.status).toBe(200);
+    expect(english.html).toContain('Multi-agency case plans');
+    // Kind of case, plans, reassessed, needs reduced, actions done, done on time.
+    expect(rowOf(english.html, 'Family support')).toEqual(['5', '0', '0', '0', '0']);
+    expect(rowOf(english.html, 'Domestic abuse')).toEqual([
+      'fewer than 5',
+      'fewer than 5',
+      'fewer than 5',
+      'fewer than 5',
+      'fewer than 5',
+    ]);
+    expect(rowOf(english.html, 'Offender management')).toEqual(['0', '0', '0', '0', '0']);
+    // No person's name reaches the page.
+    expect(english.html).not.toContain('Jo Person');
+    expect(english.html).not.toContain('Family 1');
+    const welsh = await visitor.get('/performance?lang=cy');
+    expect(welsh.html).toContain('Cynlluniau achos amlasiantaethol');
+    expect(rowOf(welsh.html, 'Cymorth i deuluoedd')).toEqual(['5', '0', '0', '0', '0']);
+    expect(rowOf(welsh.html, 'Cam-drin domestig')[0]).toBe('llai na 5');
+    const staffDashboard = await lead.get('/staff/performance');
+    expect(staffDashboard.status).toBe(200);
+    expect(rowOf(staffDashboard.html, 'Family support')).toEqual(['5', '0', '0', '0', '0']);
+  });
+
+  it('only the lead closes the plan, and only with an outcome and a reason', async () => {
+    expect((await county.get(`/staff/case-plans/${reference}/close`)).status).toBe(404);
+    const byCounty = await onPlan(county, '/close', { outcome: 'needs-met', reason: 'Done' });
+    expect(byCounty.status).toBe(404);
+    const page = await lead.get(`/staff/case-plans/${reference}/close`);
+    expect(page.status).toBe(200);
+    const empty = await lead.post(`/staff/case-plans/${reference}/close`, {
+      outcome: '',
+      reason: '',
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.html).toContain('govuk-error-summary');
+    expect(empty.html).toContain('Choose why the plan is closing');
+    expect(empty.html).toContain('Enter the reason for closing the plan');
+    const before = await db()
+      .selectFrom('case_plans')
+      .select('state')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    expect(before.state).toBe('open');
+    const closed = await lead.post(`/staff/case-plans/${reference}/close`, {
+      outcome: 'needs-met',
+      reason: 'You are settled in your new home and feel safe.',
+    });
+    expect(closed.status, closed.html).toBe(303);
+    const row = await db()
+      .selectFrom('case_plans')
+      .selectAll()
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    expect(row.state).toBe('closed');
+    expect(row.closed_at).not.toBeNull();
+    expect(row.closed_outcome).toBe('needs-met');
+    expect(row.closed_reason).toBe('You are settled in your new home and feel safe.');
+    const entries = await audits('caseplans.plan.closed');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.subject_user_id).toBe(personId);
+    const told = (await mailsTo(db(), 'caseworker@gloucestershire.example.gov.uk')).filter((m) =>
+      m.subject.includes(`${reference} closed`),
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text).not.toContain('Refuge Lane');
+    const chronology = await lead.get(`/staff/case-plans/${reference}/chronology`);
+    expect(chronology.html).toContain('Case plan closed: needs-met');
+  });
+
+  it('a closed plan is read-only for everyone: every change is refused with 409 and nothing changes', async () => {
+    const countOf = async (
+      table: 'case_plan_actions' | 'case_plan_conferences' | 'case_plan_assessments',
+    ) =>
+      Number(
+        (
+          await db()
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const counts = async () => [
+      await countOf('case_plan_actions'),
+      await countOf('case_plan_conferences'),
+      await countOf('case_plan_assessments'),
+    ];
+    const before = await counts();
+    const countys = await actionNamed('Arrange a school place near the refuge');
+    const date = { 'heldOn-day': '1', 'heldOn-month': '4', 'heldOn-year': '2026' };
+    const attempts: [Visitor, string, Record<string, string | string[]>][] = [
+      [
+        lead,
+        '/invite',
+        {
+          organisationId: ids.cardiff!,
+          basis: 'safeguarding',
+          basisDetail: 'Children Act 2004 s.11',
+        },
+      ],
+      [lead, '/sharing', { organisationId: ids.gloucestershire!, sections: ['plan'] }],
+      [lead, '/sensitive', { sensitive: 'no' }],
+      [lead, '/withhold', { section: 'plan', withhold: 'yes', reason: 'Too late' }],
+      [
+        lead,
+        '/actions',
+        {
+          organisationId: ids.stroud!,
+          description: 'x',
+          responsible: 'y',
+          'dueOn-day': '1',
+          'dueOn-month': '1',
+          'dueOn-year': '2031',
+        },
+      ],
+      [lead, '/conferences', { ...date, attendees: 'Stroud', minutes: 'After closing' }],
+      [
+        lead,
+        `/actions/${countys.id}`,
+        { status: 'done', outcome: '', version: String(countys.version) },
+      ],
+      [
+        county,
+        `/actions/${countys.id}`,
+        { status: 'done', outcome: '', version: String(countys.version) },
+      ],
+      [
+        county,
+        `/actions/${countys.id}/edit`,
+        {
+          description: 'Later',
+          'dueOn-day': '1',
+          'dueOn-month': '1',
+          'dueOn-year': '2031',
+          version: String(countys.version),
+        },
+      ],
+      [county, '/links', { kind: 'submission', reference: 'JU-AAAA-AAAA' }],
+      [lead, '/close', { outcome: 'other', reason: 'Again' }],
+    ];
+    for (const [visitor, path, fields] of attempts) {
+      const refused = await onPlan(visitor, path, fields);
+      expect(refused.status, path).toBe(409);
+      expect(refused.html, path).toContain('This case plan is closed');
+      expect(refused.html, path).toContain('govuk-error-summary');
+    }
+    const assessment: Record<string, string> = {
+      'assessedOn-day': '1',
+      'assessedOn-month': '4',
+      'assessedOn-year': '2026',
+    };
+    for (const d of ['safety', 'accommodation', 'finance', 'mental-health', 'children', 'family'])
+      assessment[`score-${d}`] = '1';
+    expect((await onPlan(county, '/assessments', assessment)).status).toBe(409);
+    expect(await counts()).toEqual(before);
+    const after = await actionNamed('Arrange a school place near the refuge');
+    expect(after.version).toBe(countys.version);
+    expect(after.status).toBe(countys.status);
+    const row = await db()
+      .selectFrom('case_plans')
+      .selectAll()
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    expect(row.sensitive).toBe(true);
+    expect(row.closed_outcome).toBe('needs-met');
+    expect(await audits('caseplans.plan.closed')).toHaveLength(1);
+    // Bristol's invitation lapsed with the plan.
+    expect((await bristol.get(`/staff/case-plans/${reference}/invitation`)).status).toBe(404);
+    // The edit page sends back to the plan; the plan still reads, without any form to change it.
+    const edit = await county.get(`/staff/case-plans/${reference}/actions/${countys.id}/edit`);
+    expect(edit.status).toBe(303);
+    const page = await lead.get(`/staff/case-plans/${reference}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('This case plan was closed on');
+    expect(page.html).toContain('You are settled in your new home and feel safe.');
+    for (const action of ['/invite', '/actions"', '/conferences', '/links', '/close', '/sharing'])
+      expect(page.html, action).not.toContain(`/staff/case-plans/${reference}${action}`);
+    const countyPage = await county.get(`/staff/case-plans/${reference}`);
+    expect(countyPage.status).toBe(200);
+    expect(countyPage.html).not.toContain(`/actions/${countys.id}`);
+    const list = await lead.get('/staff/case-plans');
+    expect(list.html).toMatch(new RegExp(`${reference}</a></td>((?!</tr>)[\\s\\S])*Closed`));
+  });
+
+  it('the person is told on their page that the plan is closed, why, in English and Welsh', async () => {
+    const list = await person.get('/account/case-plans');
+    expect(list.html).toMatch(new RegExp(`${reference}</a> \\(Closed\\)`));
+    const page = await person.get(`/account/case-plans/${reference}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Your plan was closed on');
+    expect(page.html).toContain('Needs met: the aims of the plan were achieved');
+    expect(page.html).toContain('You are settled in your new home and feel safe.');
+    const welsh = await person.get(`/account/case-plans/${reference}?lang=cy`);
+    expect(welsh.html).toContain('Cafodd eich cynllun ei gau ar');
+    expect(welsh.html).toContain('Anghenion wedi');
+    await person.get(`/account/case-plans/${reference}?lang=en`);
   });
 });

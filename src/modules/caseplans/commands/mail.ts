@@ -12,7 +12,8 @@ let messages: Promise<Messages> | undefined;
 const loaded = () => (messages ??= loadMessages());
 
 /** The e-mails sent: each `caseplans.mail.<kind>.subject` and `.body` in the locales. */
-export type CasePlanMailKind = 'invited' | 'break-glass' | 'answered' | 'consent-withdrawn';
+export type CasePlanMailKind =
+  'invited' | 'break-glass' | 'answered' | 'consent-withdrawn' | 'closed';
 
 /**
  * Queues one e-mail to each address, in English, once per idempotency key. Values are the

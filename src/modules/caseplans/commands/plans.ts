@@ -12,20 +12,26 @@ import { findCitizenByEmail, findUserById, staffWithRoles } from '../../identity
 import { findOrganisationById } from '../../organisations/index.js';
 import {
   ACTION_STATUSES,
+  CLOSING_OUTCOMES,
   LINK_KINDS,
   MAX_SCORE,
   SECTIONS,
   type ActionStatus,
   type Basis,
+  type CasePlanActionRow,
   type CasePlanRow,
+  type ClosingOutcome,
   type LinkKind,
   type Section,
 } from '../db/tables.js';
 import {
+  isActive,
   isLead,
+  isOpenPlan,
   isPractitionerOf,
   mayAnswerInvitation,
   mayBreakGlass,
+  mayClosePlan,
   mayLinkRecord,
   mayManageCasePlan,
   mayOpenCasePlan,
@@ -53,6 +59,35 @@ const fail = (field: string, message: string): { ok: false; errors: FieldError[]
   ok: false,
   errors: [{ field, message }],
 });
+
+/**
+ * What a command on a plan answers: `stale` when the record changed since the form was read and
+ * `closed` when the plan was closed meanwhile — both a 409 for the page, nothing saved.
+ */
+export type PlanOutcome<T = Record<never, never>> = Outcome<T> & {
+  stale?: boolean;
+  closed?: boolean;
+};
+
+/**
+ * Whether the plan is closed, as it stands in the transaction: the row is read `for share`, so a
+ * change waits for a close being committed at the same moment and then sees it.
+ */
+async function closedNow(trx: Db, plan: LoadedPlan): Promise<boolean> {
+  if (!isOpenPlan(plan.access)) return true;
+  const row = await trx
+    .selectFrom('case_plans')
+    .select('state')
+    .where('id', '=', plan.row.id)
+    .forShare()
+    .executeTakeFirst();
+  return row?.state !== 'open';
+}
+
+/** The refusal of any change to a closed plan (it is read-only for everyone). */
+function refuseClosed(): { ok: false; errors: FieldError[]; closed: true } {
+  return { ...fail('closed', 'caseplans.errors.closed'), closed: true };
+}
 
 /** Appends a chronology entry (a section, so readers see only what is theirs to see). */
 export async function recordEvent(
@@ -203,8 +238,9 @@ export async function inviteBody(
   actor: Actor,
   plan: LoadedPlan,
   input: Invitation,
-): Promise<Outcome<Record<never, never>>> {
+): Promise<PlanOutcome> {
   if (!mayManageCasePlan(user, plan.access)) throw notFound();
+  if (await closedNow(trx, plan)) return refuseClosed();
   const errors: FieldError[] = [];
   const body = input.organisationId
     ? await findOrganisationById(trx, input.organisationId).catch(() => undefined)
@@ -278,8 +314,9 @@ export async function answerInvitation(
   actor: Actor,
   plan: LoadedPlan,
   answer: string,
-): Promise<Outcome<Record<never, never>>> {
+): Promise<PlanOutcome> {
   if (!mayAnswerInvitation(user, plan.access) || !user.organisationId) throw notFound();
+  if (await closedNow(trx, plan)) return refuseClosed();
   if (answer !== 'accept' && answer !== 'decline') return fail('answer', 'caseplans.errors.answer');
   const state = answer === 'accept' ? 'accepted' : 'declined';
   await trx
@@ -324,8 +361,9 @@ export async function setSharing(
   organisationId: string,
   sections: readonly string[],
   named: boolean,
-): Promise<Outcome<Record<never, never>>> {
+): Promise<PlanOutcome> {
   if (!mayManageCasePlan(user, plan.access)) throw notFound();
+  if (await closedNow(trx, plan)) return refuseClosed();
   if (!plan.bodies.some((b) => b.organisation_id === organisationId))
     return fail('organisationId', 'caseplans.errors.notInPlan');
   const shared = sectionsOf(sections);
@@ -401,8 +439,9 @@ export async function setSensitive(
   actor: Actor,
   plan: LoadedPlan,
   sensitive: boolean,
-): Promise<Outcome<Record<never, never>>> {
+): Promise<PlanOutcome> {
   if (!mayManageCasePlan(user, plan.access)) throw notFound();
+  if (await closedNow(trx, plan)) return refuseClosed();
   await trx.updateTable('case_plans').set({ sensitive }).where('id', '=', plan.row.id).execute();
   await audit(trx, actor, plan.row, 'plan.sensitivity-changed', { sensitive });
   return { ok: true };
@@ -417,8 +456,9 @@ export async function withholdSection(
   section: string,
   withhold: boolean,
   reason: string,
-): Promise<Outcome<Record<never, never>>> {
+): Promise<PlanOutcome> {
   if (!mayManageCasePlan(user, plan.access)) throw notFound();
+  if (await closedNow(trx, plan)) return refuseClosed();
   const [known] = sectionsOf([section]);
   if (!known) return fail('section', 'caseplans.errors.section');
   if (!withhold) {
@@ -522,9 +562,10 @@ export async function recordAssessment(
   actor: Actor,
   plan: LoadedPlan,
   input: { assessedOn: string | null; scores: Record<string, string>; notes: string },
-): Promise<Outcome<Record<never, never>>> {
+): Promise<PlanOutcome> {
   if (!mayReadCasePlan(user, plan.access) || !user.organisationId) throw notFound();
   if (!mayRecordAssessment(user, plan.access)) throw notFound();
+  if (await closedNow(trx, plan)) return refuseClosed();
   const template = await trx
     .selectFrom('case_plan_templates')
     .select('domains')
@@ -586,11 +627,12 @@ export async function addAction(
   actor: Actor,
   plan: LoadedPlan,
   input: NewAction,
-): Promise<Outcome<{ actionId: string }>> {
+): Promise<PlanOutcome<{ actionId: string }>> {
   if (!mayManageCasePlan(user, plan.access)) throw notFound();
+  if (await closedNow(trx, plan)) return refuseClosed();
   const errors: FieldError[] = [];
   if (!mayOwnAction(plan.access, input.organisationId))
-    errors.push({ field: 'organisationId', message: 'caseplans.errors.ownerNotInPlan' });
+    errors.push({ field: 'owner', message: 'caseplans.errors.ownerNotInPlan' });
   if (!input.description || input.description.length > 1000)
     errors.push({ field: 'description', message: 'caseplans.errors.description' });
   if (!input.responsible || input.responsible.length > 200)
@@ -625,6 +667,30 @@ export async function addAction(
 }
 
 /**
+ * An action of the plan the user may change (the lead's, or one their body owns), or a 404 as if
+ * there were none.
+ */
+export async function actionToChange(
+  db: Db,
+  user: CurrentUser,
+  plan: LoadedPlan,
+  actionId: string,
+): Promise<CasePlanActionRow> {
+  if (!mayReadCasePlan(user, plan.access)) throw notFound();
+  const action = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(actionId)
+    ? await db
+        .selectFrom('case_plan_actions')
+        .selectAll()
+        .where('id', '=', actionId)
+        .where('case_plan_id', '=', plan.row.id)
+        .executeTakeFirst()
+    : undefined;
+  if (!action || !mayUpdateAction(user, plan.access, { organisationId: action.organisation_id }))
+    throw notFound();
+  return action;
+}
+
+/**
  * The owning body (or the lead) updates an action's status and outcome. The form carries the
  * version it was read at; if someone changed the action since, nothing is saved and the
  * outcome says so (`stale`), for a 409 re-render.
@@ -637,18 +703,9 @@ export async function updateAction(
   actionId: string,
   input: { status: string; outcome: string; version: number },
   today: string,
-): Promise<Outcome<Record<never, never>> & { stale?: boolean }> {
-  if (!mayReadCasePlan(user, plan.access)) throw notFound();
-  const action = /^[0-9a-f-]{36}$/.test(actionId)
-    ? await trx
-        .selectFrom('case_plan_actions')
-        .selectAll()
-        .where('id', '=', actionId)
-        .where('case_plan_id', '=', plan.row.id)
-        .executeTakeFirst()
-    : undefined;
-  if (!action || !mayUpdateAction(user, plan.access, { organisationId: action.organisation_id }))
-    throw notFound();
+): Promise<PlanOutcome> {
+  const action = await actionToChange(trx, user, plan, actionId);
+  if (await closedNow(trx, plan)) return refuseClosed();
   if (!(ACTION_STATUSES as readonly string[]).includes(input.status))
     return fail('status', 'caseplans.errors.status');
   if (input.outcome.length > 2000) return fail('outcome', 'caseplans.errors.tooLong');
@@ -681,6 +738,73 @@ export async function updateAction(
   return { ok: true };
 }
 
+/** What an edit of an action changes, and the version the form was read at. */
+export interface ActionEdit {
+  description: string;
+  dueOn: string | null;
+  version: number;
+}
+
+/**
+ * The owning body (or the lead) corrects an action's description or moves its due date. A
+ * finished action (done or cancelled) is not edited: its due date is what "done on time" is
+ * measured against, so it is reopened (its status changed) first. The form carries the version
+ * it was read at; a stale edit saves nothing (`stale`, for a 409 re-render).
+ */
+export async function editAction(
+  trx: Db,
+  user: CurrentUser,
+  actor: Actor,
+  plan: LoadedPlan,
+  actionId: string,
+  input: ActionEdit,
+): Promise<PlanOutcome> {
+  const action = await actionToChange(trx, user, plan, actionId);
+  if (await closedNow(trx, plan)) return refuseClosed();
+  if (action.version !== input.version)
+    return { ...fail('version', 'caseplans.errors.stale'), stale: true };
+  if (action.status === 'done' || action.status === 'cancelled')
+    return fail('description', 'caseplans.errors.actionFinished');
+  const errors: FieldError[] = [];
+  if (!input.description || input.description.length > 1000)
+    errors.push({ field: 'description', message: 'caseplans.errors.description' });
+  if (!input.dueOn) errors.push({ field: 'dueOn', message: 'caseplans.errors.date' });
+  if (errors.length || !input.dueOn) return { ok: false, errors };
+  const before = { description: action.description, dueOn: day(action.due_on) };
+  if (before.description === input.description && before.dueOn === input.dueOn) return { ok: true };
+  const updated = await trx
+    .updateTable('case_plan_actions')
+    .set({
+      description: input.description,
+      due_on: input.dueOn,
+      version: action.version + 1,
+      updated_at: new Date(),
+    })
+    .where('id', '=', action.id)
+    .where('version', '=', input.version)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0)
+    return { ...fail('version', 'caseplans.errors.stale'), stale: true };
+  const moved = before.dueOn !== input.dueOn;
+  await recordEvent(
+    trx,
+    plan.row,
+    action.organisation_id,
+    'plan',
+    'action-edited',
+    moved
+      ? `Action edited, due ${before.dueOn} now ${input.dueOn}: ${input.description}`
+      : `Action edited: ${input.description}`,
+    user.id,
+  );
+  await audit(trx, actor, plan.row, 'action.edited', {
+    actionId: action.id,
+    before,
+    after: { description: input.description, dueOn: input.dueOn },
+  });
+  return { ok: true };
+}
+
 /** The lead records a case conference: date, who attended, minutes and decisions. */
 export async function addConference(
   trx: Db,
@@ -688,8 +812,9 @@ export async function addConference(
   actor: Actor,
   plan: LoadedPlan,
   input: { heldOn: string | null; attendees: string; minutes: string; decisions: string },
-): Promise<Outcome<Record<never, never>>> {
+): Promise<PlanOutcome> {
   if (!mayManageCasePlan(user, plan.access)) throw notFound();
+  if (await closedNow(trx, plan)) return refuseClosed();
   const errors: FieldError[] = [];
   if (!input.heldOn) errors.push({ field: 'heldOn', message: 'caseplans.errors.date' });
   if (!input.attendees || input.attendees.length > 2000)
@@ -723,6 +848,76 @@ export async function addConference(
   return { ok: true };
 }
 
+/** How the lead closes a plan: an outcome from the list and a reason the person will read. */
+export interface Closing {
+  outcome: string;
+  reason: string;
+}
+
+/**
+ * The lead closes the plan with an outcome and a reason. From then on it is read-only for every
+ * body (every command refuses it); pending invitations lapse; the person sees the outcome and
+ * the reason on their page, and the practitioners of the bodies taking part are e-mailed (the
+ * reference only).
+ */
+export async function closePlan(
+  trx: Db,
+  user: CurrentUser,
+  actor: Actor,
+  plan: LoadedPlan,
+  input: Closing,
+  now = new Date(),
+): Promise<PlanOutcome> {
+  if (!mayManageCasePlan(user, plan.access)) throw notFound();
+  if (!mayClosePlan(user, plan.access)) return refuseClosed();
+  const errors: FieldError[] = [];
+  if (!(CLOSING_OUTCOMES as readonly string[]).includes(input.outcome))
+    errors.push({ field: 'outcome', message: 'caseplans.errors.closingOutcome' });
+  if (!input.reason || input.reason.length > 1000)
+    errors.push({ field: 'reason', message: 'caseplans.errors.closingReason' });
+  if (errors.length) return { ok: false, errors };
+  const closed = await trx
+    .updateTable('case_plans')
+    .set({
+      state: 'closed',
+      closed_at: now,
+      closed_outcome: input.outcome as ClosingOutcome,
+      closed_reason: input.reason,
+      closed_by: user.id,
+    })
+    .where('id', '=', plan.row.id)
+    .where('state', '=', 'open')
+    .executeTakeFirst();
+  // Closed by a colleague between the page and the click.
+  if (Number(closed.numUpdatedRows) === 0) return refuseClosed();
+  await recordEvent(
+    trx,
+    plan.row,
+    plan.row.lead_organisation_id,
+    'chronology',
+    'closed',
+    `Case plan closed: ${input.outcome}`,
+    user.id,
+  );
+  await audit(trx, actor, plan.row, 'plan.closed', {
+    outcome: input.outcome,
+    reason: input.reason,
+  });
+  const lead = await findOrganisationById(trx, plan.row.lead_organisation_id);
+  const taking = plan.access.bodies.filter(isActive).map((b) => b.organisationId);
+  const to = (
+    await Promise.all(taking.map((id) => staffWithRoles(trx, id, ['caseworker', 'team-leader'])))
+  ).flatMap((list) => list.map((s) => s.email));
+  await queueCasePlanMail(
+    trx,
+    'closed',
+    to,
+    { reference: plan.row.reference, lead: lead?.name ?? '' },
+    `caseplans:closed:${plan.row.id}`,
+  );
+  return { ok: true };
+}
+
 /**
  * A body links one of the person's records it holds — an application, a casework case, a
  * tell-us-once change — by reference; it is resolved when shown, never copied. The record
@@ -735,8 +930,9 @@ export async function linkRecord(
   plan: LoadedPlan,
   input: { kind: string; reference: string },
   belongsToBody: (kind: LinkKind, reference: string, organisationId: string) => Promise<boolean>,
-): Promise<Outcome<Record<never, never>>> {
+): Promise<PlanOutcome> {
   if (!mayLinkRecord(user, plan.access) || !user.organisationId) throw notFound();
+  if (await closedNow(trx, plan)) return refuseClosed();
   if (!(LINK_KINDS as readonly string[]).includes(input.kind))
     return fail('kind', 'caseplans.errors.linkKind');
   const kind = input.kind as LinkKind;

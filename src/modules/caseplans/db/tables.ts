@@ -11,6 +11,10 @@ export type BodyState = 'invited' | 'accepted' | 'declined';
 /** The lawful basis for sharing with a body: the person's consent, or a safeguarding duty. */
 export type Basis = 'consent' | 'safeguarding';
 
+/** Why a plan was closed (the lead's reason in its own words goes with it). */
+export const CLOSING_OUTCOMES = ['needs-met', 'moved', 'disengaged', 'other'] as const;
+export type ClosingOutcome = (typeof CLOSING_OUTCOMES)[number];
+
 export const ACTION_STATUSES = ['not-started', 'in-progress', 'done', 'cancelled'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
@@ -45,6 +49,9 @@ export interface CasePlansTable {
   state: Generated<'open' | 'closed'>;
   opened_at: Generated<Date>;
   closed_at: Nullable<Date>;
+  closed_outcome: Nullable<ClosingOutcome>;
+  closed_reason: Nullable<string>;
+  closed_by: Nullable<string>;
 }
 
 export interface CasePlanBodiesTable {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { aCitizen, aStaffMember } from '../../identity/index.js';
 import {
+  isOpenPlan,
   isShownToPerson,
+  mayAnswerInvitation,
   mayBreakGlass,
+  mayClosePlan,
   mayManageCasePlan,
   mayOwnAction,
   mayReadCasePlan,
@@ -70,6 +73,18 @@ describe('case plan policies', () => {
     expect(mayBreakGlass(staff('police'), plan, 'plan')).toBe(false);
     expect(mayBreakGlass(staff('health'), plan, 'assessment')).toBe(false);
     expect(mayBreakGlass(staff('lead'), plan, 'assessment')).toBe(false);
+  });
+  it('only the lead closes an open plan; once closed nobody closes it again or answers an invitation', () => {
+    const closed: PlanAccess = { ...plan, closed: true };
+    expect(isOpenPlan(plan)).toBe(true);
+    expect(isOpenPlan(closed)).toBe(false);
+    expect(mayClosePlan(staff('lead'), plan)).toBe(true);
+    expect(mayClosePlan(staff('police'), plan)).toBe(false);
+    expect(mayClosePlan(staff('lead'), closed)).toBe(false);
+    expect(mayAnswerInvitation(staff('housing'), plan)).toBe(true);
+    expect(mayAnswerInvitation(staff('housing'), closed)).toBe(false);
+    // Reading stays as it was.
+    expect(mayReadCasePlan(staff('police'), closed)).toBe(true);
   });
   it('the person sees their own plan, not an agent acting for them; hidden safeguarding bases stay hidden', () => {
     expect(mayViewOwnPlan(aCitizen({ id: 'p' }), { personAccountId: 'p' })).toBe(true);

@@ -19,6 +19,8 @@ import { SECTIONS, type Basis, type BodyState, type Section } from '../db/tables
 export interface PlanAccess {
   leadOrganisationId: string;
   sensitive: boolean;
+  /** Closed by the lead: read-only for everyone (absent means open). */
+  closed?: boolean;
   bodies: readonly BodyAccess[];
 }
 
@@ -70,10 +72,24 @@ export function mayReadCasePlan(user: CurrentUser | null, plan: PlanAccess): boo
   return !!body && isActive(body);
 }
 
-/** Who may answer the invitation of their body: its practitioners, while it stands invited. */
+/** Who may answer the invitation of their body: its practitioners, while it stands invited and the plan is open. */
 export function mayAnswerInvitation(user: CurrentUser | null, plan: PlanAccess): boolean {
   const body = bodyOf(user, plan);
-  return !!body && body.state === 'invited';
+  return !!body && body.state === 'invited' && !plan.closed;
+}
+
+/**
+ * Whether the plan may still change: not once the lead has closed it. Every command that changes
+ * the plan checks this after its own rule (withdrawing consent and breaking the glass excepted:
+ * the first is the person's right, the second changes nothing in the plan).
+ */
+export function isOpenPlan(plan: Pick<PlanAccess, 'closed'>): boolean {
+  return !plan.closed;
+}
+
+/** Who may close the plan: the lead, while it is open. */
+export function mayClosePlan(user: CurrentUser | null, plan: PlanAccess): boolean {
+  return isLead(user, plan) && isOpenPlan(plan);
 }
 
 /** Who may invite bodies, decide what is shared, flag, withhold and record conferences: the lead. */
@@ -122,7 +138,10 @@ export function maySeeAction(
   return action.organisationId === body.organisationId || maySeeSection(user, plan, 'plan', grants);
 }
 
-/** Who may change an action (status, outcome): the lead, and the body that owns it. */
+/**
+ * Who may change an action (status, outcome, description, due date): the lead, and the body that
+ * owns it (while the plan is open: see `isOpenPlan`).
+ */
 export function mayUpdateAction(
   user: CurrentUser | null,
   plan: PlanAccess,

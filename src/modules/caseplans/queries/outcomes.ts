@@ -25,6 +25,9 @@ export function safeCount(n: number): SafeCount {
 /** The figures for one kind of case. */
 export interface CasePlanOutcome {
   kind: string;
+  /** The kind's name in English and in Welsh (from its assessment template). */
+  name: string;
+  nameCy: string;
   plans: SafeCount;
   /** Plans with at least two assessments. */
   reassessed: SafeCount;
@@ -42,7 +45,11 @@ export interface CasePlanOutcome {
  * @example const figures = await casePlanOutcomes(db); // [{ kind: 'offender', plans: { value: 12, … } …]
  */
 export async function casePlanOutcomes(db: Db): Promise<CasePlanOutcome[]> {
-  const kinds = await db.selectFrom('case_plan_templates').select('kind').orderBy('kind').execute();
+  const kinds = await db
+    .selectFrom('case_plan_templates')
+    .select(['kind', 'name', 'name_cy'])
+    .orderBy('kind')
+    .execute();
   const plans = await db.selectFrom('case_plans').select(['id', 'kind']).execute();
   const assessments = await db
     .selectFrom('case_plan_assessments')
@@ -61,12 +68,14 @@ export async function casePlanOutcomes(db: Db): Promise<CasePlanOutcome[]> {
     const sum = Object.values(a.scores).reduce((x, y) => x + Number(y), 0);
     totals.set(a.case_plan_id, [...(totals.get(a.case_plan_id) ?? []), sum]);
   }
-  return kinds.map(({ kind }) => {
+  return kinds.map(({ kind, name, name_cy: nameCy }) => {
     const ids = plans.filter((p) => p.kind === kind).map((p) => p.id);
     const series = ids.map((id) => totals.get(id) ?? []).filter((s) => s.length >= 2);
     const done = actions.filter((a) => kindOf.get(a.case_plan_id) === kind);
     return {
       kind,
+      name,
+      nameCy,
       plans: safeCount(ids.length),
       reassessed: safeCount(series.length),
       needsReduced: safeCount(series.filter((s) => s[s.length - 1]! < s[0]!).length),

@@ -49,6 +49,7 @@ export function accessOf(row: CasePlanRow, bodies: CasePlanBodyRow[]): PlanAcces
   return {
     leadOrganisationId: row.lead_organisation_id,
     sensitive: row.sensitive,
+    closed: row.state === 'closed',
     bodies: bodies.map((b) => ({
       organisationId: b.organisation_id,
       state: b.state,

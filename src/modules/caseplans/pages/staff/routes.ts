@@ -2,7 +2,8 @@
  * The staff pages at /staff/case-plans: the plans of my body, opening one, the plan page (every
  * open audited as a read, showing only what the policies allow), the lead's invitations and
  * sharing decisions, answering an invitation, assessments, actions (stale edits refused with
- * 409), conferences, links, the chronology and break glass.
+ * 409), conferences, links, the chronology, break glass and closing the plan (after which every
+ * change is refused with 409).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound, type FieldError } from '../../../../platform/errors/errors.js';
@@ -13,11 +14,14 @@ import { ukToday } from '../../../../platform/validation/validators.js';
 import { requireSignIn, staffWithRoles } from '../../../identity/index.js';
 import { listOrganisations, listOrganisationsByIds } from '../../../organisations/index.js';
 import {
+  actionToChange,
   addAction,
   addConference,
   answerInvitation,
   auditRead,
   breakGlass,
+  closePlan,
+  editAction,
   inviteBody,
   linkRecord,
   openCasePlan,
@@ -28,11 +32,20 @@ import {
   withdrawConsent,
   withholdSection,
 } from '../../commands/plans.js';
-import { ACTION_STATUSES, LINK_KINDS, SECTIONS, type Section } from '../../db/tables.js';
+import {
+  ACTION_STATUSES,
+  CLOSING_OUTCOMES,
+  LINK_KINDS,
+  SECTIONS,
+  type CasePlanActionRow,
+  type Section,
+} from '../../db/tables.js';
 import {
   bodyOf,
   isLead,
+  isOpenPlan,
   mayAnswerInvitation,
+  mayClosePlan,
   mayOpenCasePlan,
   mayReadCasePlan,
   mayRecordAssessment,
@@ -53,7 +66,8 @@ import { actorOf, formDate, linkResolver, listOf, resolveLink } from '../shared.
 
 const VIEWS = 'modules/caseplans/pages/staff';
 
-type Outcomeish = { ok: true } | { ok: false; errors: FieldError[]; stale?: boolean };
+type Outcomeish =
+  { ok: true } | { ok: false; errors: FieldError[]; stale?: boolean; closed?: boolean };
 
 export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context;
@@ -88,6 +102,8 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
     const grants = await grantsOf(db, plan.row.id, user.id, new Date());
     const view = await planViewFor(db, user, plan, grants);
     const lead = isLead(user, plan.access);
+    // A closed plan is read-only: its pages show no forms.
+    const open = isOpenPlan(plan.access);
     const template = (await templates(db)).find((t) => t.kind === plan.row.kind);
     const names = await bodyNames([
       plan.row.lead_organisation_id,
@@ -109,6 +125,8 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
       view,
       links,
       lead,
+      open,
+      mayClose: mayClosePlan(user, plan.access),
       own: bodyOf(user, plan.access),
       bodies: plan.bodies.map((b) => ({ ...b, name: names.get(b.organisation_id) ?? '' })),
       leadName: names.get(plan.row.lead_organisation_id) ?? '',
@@ -118,7 +136,8 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
       actions: view.actions.map((a) => ({
         ...a,
         due: day(a.due_on),
-        mayUpdate: mayUpdateAction(user, plan.access, { organisationId: a.organisation_id }),
+        mayUpdate:
+          open && mayUpdateAction(user, plan.access, { organisationId: a.organisation_id }),
       })),
       conferences: view.conferences.map((c) => ({ ...c, on: day(c.held_on) })),
       owners: activeOwners.map((id) => ({ value: id, text: names.get(id) ?? id })),
@@ -128,7 +147,7 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
             .map((o) => ({ value: o.id, text: o.name }))
         : [],
       withheld: lead ? await withheldOf(db, plan.row.id) : [],
-      mayAssess: mayRecordAssessment(user, plan.access),
+      mayAssess: open && mayRecordAssessment(user, plan.access),
       hidden: SECTIONS.filter((s) => !view.sections.includes(s)),
       sections: SECTIONS,
       statuses: ACTION_STATUSES,
@@ -160,9 +179,11 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
             : r.consent_withdrawn_at
               ? 'withdrawn'
               : (r.body_state ?? 'invited'),
+          closed: r.state === 'closed',
+          // An invitation lapses when the plan is closed.
           href: active
             ? `/staff/case-plans/${r.reference}`
-            : r.body_state === 'invited'
+            : r.body_state === 'invited' && r.state === 'open'
               ? `/staff/case-plans/${r.reference}/invitation`
               : null,
         };
@@ -254,7 +275,9 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
         values: request.body,
       });
       await auditRead(db, user, actorOf(request, user), fresh, 'plan', page.view.sections);
-      return reply.code(outcome.stale ? 409 : 400).view(`${VIEWS}/plan.njk`, page);
+      return reply
+        .code(outcome.stale || outcome.closed ? 409 : 400)
+        .view(`${VIEWS}/plan.njk`, page);
     });
   }
 
@@ -359,6 +382,126 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
     ),
   );
 
+  /** The page editing one action: its current values (or what was typed), and any errors. */
+  async function editPage(
+    plan: LoadedPlan,
+    action: CasePlanActionRow,
+    values: Record<string, unknown>,
+  ) {
+    const names = await bodyNames([action.organisation_id]);
+    return {
+      plan: plan.row,
+      action: { ...action, due: day(action.due_on), body: names.get(action.organisation_id) },
+      values,
+    };
+  }
+
+  /** An action's description and due date as the edit form shows them. */
+  function editValues(action: CasePlanActionRow): Record<string, string> {
+    const [year, month, dayOf] = day(action.due_on).split('-');
+    return {
+      description: action.description,
+      'dueOn-day': String(Number(dayOf)),
+      'dueOn-month': String(Number(month)),
+      'dueOn-year': year ?? '',
+      version: String(action.version),
+    };
+  }
+
+  app.get<{ Params: { reference: string; actionId: string } }>(
+    '/staff/case-plans/:reference/actions/:actionId/edit',
+    async (request, reply) => {
+      const user = practitioner(request, reply);
+      if (!user) return reply;
+      const plan = await readable(user, request.params.reference);
+      const action = await actionToChange(db, user, plan, request.params.actionId);
+      if (!isOpenPlan(plan.access))
+        return reply.redirect(`/staff/case-plans/${plan.row.reference}`, 303);
+      await auditRead(db, user, actorOf(request, user), plan, 'action', ['plan']);
+      return reply.view(
+        `${VIEWS}/edit-action.njk`,
+        await editPage(plan, action, editValues(action)),
+      );
+    },
+  );
+
+  app.post<{ Params: { reference: string; actionId: string } }>(
+    '/staff/case-plans/:reference/actions/:actionId/edit',
+    async (request, reply) => {
+      const user = practitioner(request, reply);
+      if (!user) return reply;
+      const plan = await readable(user, request.params.reference);
+      const { actionId } = request.params;
+      const outcome = await db.transaction().execute((trx) =>
+        editAction(trx, user, actorOf(request, user), plan, actionId, {
+          description: formText(request.body, 'description'),
+          dueOn: formDate(request.body, 'dueOn'),
+          version: Number(formText(request.body, 'version')) || 0,
+        }),
+      );
+      if (outcome.ok)
+        return reply.redirect(`/staff/case-plans/${plan.row.reference}?done=saved#plan`, 303);
+      if (outcome.closed) {
+        // Closed meanwhile: the plan as it is now, read-only, with the error summary.
+        const fresh = (await loadPlan(db, plan.row.reference))!;
+        const page = await planPage(user, fresh, errorView(outcome.errors, request.t));
+        await auditRead(db, user, actorOf(request, user), fresh, 'plan', page.view.sections);
+        return reply.code(409).view(`${VIEWS}/plan.njk`, page);
+      }
+      const action = await actionToChange(db, user, plan, actionId);
+      // Stale: the action as it is now, to check before editing again; otherwise what was typed.
+      const values = outcome.stale
+        ? editValues(action)
+        : { ...(request.body as object), version: String(action.version) };
+      return reply.code(outcome.stale ? 409 : 400).view(`${VIEWS}/edit-action.njk`, {
+        ...(await editPage(plan, action, values)),
+        ...errorView(outcome.errors, request.t),
+      });
+    },
+  );
+
+  /** The closing page: the outcome, the reason, and what closing means. */
+  async function closePage(plan: LoadedPlan, extra: Record<string, unknown> = {}) {
+    return { plan: plan.row, outcomes: CLOSING_OUTCOMES, values: {}, ...extra };
+  }
+
+  app.get<{ Params: { reference: string } }>(
+    '/staff/case-plans/:reference/close',
+    async (request, reply) => {
+      const user = practitioner(request, reply);
+      if (!user) return reply;
+      const plan = await readable(user, request.params.reference);
+      if (!isLead(user, plan.access)) throw notFound();
+      if (!mayClosePlan(user, plan.access))
+        return reply.redirect(`/staff/case-plans/${plan.row.reference}`, 303);
+      return reply.view(`${VIEWS}/close.njk`, await closePage(plan));
+    },
+  );
+
+  app.post<{ Params: { reference: string } }>(
+    '/staff/case-plans/:reference/close',
+    async (request, reply) => {
+      const user = practitioner(request, reply);
+      if (!user) return reply;
+      const plan = await readable(user, request.params.reference);
+      const values = {
+        outcome: formText(request.body, 'outcome'),
+        reason: formText(request.body, 'reason'),
+      };
+      const outcome = await db
+        .transaction()
+        .execute((trx) => closePlan(trx, user, actorOf(request, user), plan, values));
+      if (outcome.ok)
+        return reply.redirect(`/staff/case-plans/${plan.row.reference}?done=closed`, 303);
+      return reply
+        .code(outcome.closed ? 409 : 400)
+        .view(
+          `${VIEWS}/close.njk`,
+          await closePage(plan, { values, ...errorView(outcome.errors, request.t) }),
+        );
+    },
+  );
+
   app.get<{ Params: { reference: string } }>(
     '/staff/case-plans/:reference/chronology',
     async (request, reply) => {
@@ -458,7 +601,7 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
       if (!outcome.ok) {
         const own = plan.bodies.find((b) => b.organisation_id === user.organisationId)!;
         const names = await bodyNames([plan.row.lead_organisation_id]);
-        return reply.code(400).view(`${VIEWS}/invitation.njk`, {
+        return reply.code(outcome.closed ? 409 : 400).view(`${VIEWS}/invitation.njk`, {
           plan: { reference: plan.row.reference, kind: plan.row.kind },
           lead: names.get(plan.row.lead_organisation_id) ?? '',
           own,

@@ -7,6 +7,7 @@ import { parseReference } from '../../../submissions/index.js';
 import { giveFeedback, MAX_COMMENT_LENGTH } from '../../commands/feedback.js';
 import { loadMeasures, type Scope } from '../../queries/measures.js';
 import { DATASETS, dataset, isDataset, toCsv } from '../../queries/open-data.js';
+import { casePlansView } from '../case-plans.js';
 import { joinedUpView } from '../joined-up.js';
 import { bodyOptions, selectedBodies } from '../scope.js';
 import { count, dashboardView, percent, readRange } from '../view-model.js';
@@ -89,6 +90,7 @@ export function publicPerformanceRoutes(app: FastifyInstance, context: AppContex
         t: request.t,
         locale: request.locale,
       }),
+      casePlans: await casePlansView(db, { t: request.t, locale: request.locale }),
     });
   });
 

@@ -27,6 +27,7 @@ import {
 } from '../../queries/e-enablement.js';
 import { loadMeasures, unitCostsOf, volumesByBody, type Scope } from '../../queries/measures.js';
 import { barChart, lineChart } from '../charts.js';
+import { casePlansView } from '../case-plans.js';
 import { financeView, joinedUpView } from '../joined-up.js';
 import { bodyOptions, type BodyOption } from '../scope.js';
 import { count, dashboardView, percent, readRange } from '../view-model.js';
@@ -112,6 +113,7 @@ export function staffPerformanceRoutes(app: FastifyInstance, context: AppContext
         locale: request.locale,
       }),
       finance: await financeView(db, scope, { bodies: options.bodies, locale: request.locale }),
+      casePlans: await casePlansView(db, { t: request.t, locale: request.locale }),
     });
   });
 
