@@ -14,9 +14,10 @@
  * timed for the p50 and p99. The ratio is the baseline's rate over the scene's.
  *
  * The other half of issue 16's benchmark — evidence round trips per second through the hub to a
- * local answering body — belongs to the evidence module: add its scene to SCENES below (a
- * `Scene` whose `run` does one round trip and returns whether the answer was right), or run it
- * from its own file and add that file to the `bench:rules` script.
+ * local answering body, against a bare baseline in the same run — is in
+ * bench/evidence-round-trip.ts (the evidence module's `evidenceRoundTrip` seam): its scenes are
+ * asynchronous, run one round trip at a time after the rules' scenes, and are printed in their
+ * own table with the bare baseline as their ratio's base. BENCH_EVIDENCE=off leaves them out.
  */
 import {
   analyseTable,
@@ -24,6 +25,7 @@ import {
   type DecisionTable,
   type Row as TableRow,
 } from '../src/modules/rules/index.js';
+import { evidenceScenes, type AsyncScene } from './evidence-round-trip.js';
 
 const SECONDS = positive('BENCH_SECONDS', 3);
 const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 1) || 0);
@@ -123,7 +125,6 @@ const SCENES: Scene[] = [
       return analyseTable(TABLE).ok;
     },
   },
-  // The evidence module's round-trip scene goes here (see the note at the top).
 ];
 
 function runScene(scene: Scene): { rate: number; p50: number; p99: number; count: number } {
@@ -152,7 +153,36 @@ function runScene(scene: Scene): { rate: number; p50: number; p99: number; count
   };
 }
 
+/** An asynchronous scene (one evidence round trip a call), timed the same way. */
+async function runAsyncScene(
+  scene: AsyncScene,
+): Promise<{ rate: number; p50: number; p99: number; count: number }> {
+  let i = 0;
+  const warmUntil = performance.now() + WARMUP * 1000;
+  while (performance.now() < warmUntil)
+    if (!(await scene.run(i++))) throw new Error(`${scene.name} gave a wrong answer`);
+  const samples: number[] = [];
+  const start = performance.now();
+  const end = start + SECONDS * 1000;
+  let now = start;
+  while (now < end) {
+    const before = performance.now();
+    if (!(await scene.run(i++))) throw new Error(`${scene.name} gave a wrong answer`);
+    now = performance.now();
+    samples.push(now - before);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+  return {
+    rate: (samples.length / (now - start)) * 1000,
+    p50: at(0.5),
+    p99: at(0.99),
+    count: samples.length,
+  };
+}
+
 const micro = (ms: number) => `${(ms * 1000).toFixed(2)} µs`;
+const milli = (ms: number) => `${ms.toFixed(2)} ms`;
 
 const results = SCENES.map((scene) => {
   process.stderr.write(`bench: ${scene.name}…\n`);
@@ -177,3 +207,40 @@ for (const r of results)
   );
 console.log('');
 console.log('Timings include ~0.05 µs of performance.now() per call; the ratio is what matters.');
+
+if (process.env.BENCH_EVIDENCE !== 'off') {
+  process.stderr.write('bench: starting the platform and a local answering body…\n');
+  const evidence = await evidenceScenes();
+  try {
+    const timed = [];
+    for (const scene of evidence.scenes) {
+      process.stderr.write(`bench: ${scene.name}…\n`);
+      timed.push({ scene, ...(await runAsyncScene(scene)) });
+    }
+    const bare = timed[0]!;
+    console.log('');
+    console.log(
+      `Evidence round trips through the hub to a local answering body (webhook on 127.0.0.1), one at a time, ${SECONDS} s per scene, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`,
+    );
+    console.log('');
+    console.log(
+      ['scenario', 'measures', 'per second', 'p50', 'p99', 'round trips', 'bare ÷ this'].join(
+        ' | ',
+      ),
+    );
+    for (const r of timed)
+      console.log(
+        [
+          r.scene.name,
+          r.scene.measures,
+          Math.round(r.rate).toLocaleString('en-GB'),
+          milli(r.p50),
+          milli(r.p99),
+          r.count.toLocaleString('en-GB'),
+          (bare.rate / r.rate).toFixed(1),
+        ].join(' | '),
+      );
+  } finally {
+    await evidence.close();
+  }
+}

@@ -30,6 +30,7 @@ import { referencesModule } from '../modules/references/index.js';
 import { remindersModule } from '../modules/reminders/index.js';
 import { retentionModule } from '../modules/retention/index.js';
 import { rulesModule } from '../modules/rules/index.js';
+import { passportsModule } from '../modules/passports/index.js';
 import { sharingModule } from '../modules/sharing/index.js';
 import { ssoModule } from '../modules/sso/index.js';
 import { submissionsModule } from '../modules/submissions/index.js';
@@ -63,6 +64,7 @@ export const MODULES: ModuleManifest[] = [
   knowledgeModule, // advisers' knowledge base and directory: uses catalogue and address through their index
   correspondenceModule, // complaints, FOI requests, members' letters: after identity and organisations
   rulesModule, // rules as data: after catalogue, whose services its rule sets belong to
+  passportsModule, // passported entitlements: offers made on the approvals submissions announce
   inboxModule,
   remindersModule,
   crmModule, // after agents (its hook marks an assisting adviser's session) and every module it shows

@@ -6,7 +6,7 @@ import { seedDemoContactCentre } from '../modules/crm/index.js';
 import { seedDemoPetitions } from '../modules/engagement/index.js';
 import { seedDemoProcurement } from '../modules/procurement/index.js';
 import { createDemoAgency, createDemoBusiness } from '../modules/agents/index.js';
-import { seedBundledForms } from '../modules/forms/index.js';
+import { seedBundledForms, seedDemoBusinessLicence } from '../modules/forms/index.js';
 import { seedDemoCatalogue } from '../modules/catalogue/index.js';
 import { seedDemoWorkflows } from '../modules/casework/index.js';
 import { demoRegisterPeople, loadRegister } from '../modules/registers/index.js';
@@ -15,7 +15,8 @@ import { seedDemoSharing } from '../modules/sharing/index.js';
 import { seedEnrolmentRecords } from '../modules/enrolment/index.js';
 import { countUsers, createStaffUser, registerCitizen } from '../modules/identity/index.js';
 import { seedDemoKnowledge } from '../modules/knowledge/index.js';
-import { seedDemoRules } from '../modules/rules/index.js';
+import { seedDemoPassports } from '../modules/passports/index.js';
+import { seedDemoFreeSchoolMeals, seedDemoRules } from '../modules/rules/index.js';
 import {
   createOrganisation,
   findOrganisationBySlug,
@@ -264,5 +265,8 @@ export async function seedDemo(db: Kysely<Database>): Promise<void> {
     await seedDemoContactCentre(trx);
     // Stroud's Council Tax Reduction eligibility rules, with their test cases (rules/demo/).
     await seedDemoRules(trx);
+    await seedDemoFreeSchoolMeals(trx); // Free school meals decided by rules with DWP's evidence (rules/demo/).
+    await seedDemoPassports(trx); // Pension Credit passports to Council Tax Reduction and a Blue Badge (passports/demo/).
+    await seedDemoBusinessLicence(trx); // Cheltenham's business licence: Companies House number matched to the account (forms/demo/).
   });
 }

@@ -349,7 +349,8 @@ describe('the evidence exchange', () => {
     const { visitor: v, userId } = await citizenAtEvidence();
     await ask(v, 'yes');
     const waiting = await v.get(`/services/${SLUG}/apply/benefit`);
-    expect(waiting.html).toContain('http-equiv="refresh"');
+    // No timed refresh (WCAG 2.2.1): a button to look again.
+    expect(waiting.html).not.toContain('http-equiv="refresh"');
     expect(waiting.html).toContain('Check again');
     await drain();
     const [request] = await requestsOf(userId);

@@ -65,6 +65,8 @@ export {
   type DefinitionProblem,
 } from './versions.js';
 export { bundledForms, bundledForm } from './bundled.js';
+/** The business licence demo: a form for businesses matching the Companies House number to the account. */
+export { seedDemoBusinessLicence, DEMO_BUSINESS_LICENCE_SLUG } from './demo/business-licence.js';
 /** The form editor's check of a definition typed as JSON, and its readable layout, for other modules' editors. */
 export {
   checkDefinitionText,

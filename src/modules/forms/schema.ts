@@ -133,6 +133,12 @@ const TextQuestion = question('text', {
   maxLength: length.optional(),
   /** A regular expression the whole answer must match (JavaScript syntax, `u` flag). */
   pattern: z.string().min(1).max(500).optional(),
+  /**
+   * A business identifier checked by the reference index's validators (format and check digits)
+   * and kept in its normal form; in a form for businesses, also matched to the business account
+   * applied for (docs/guides/forms.md, "Business identifiers").
+   */
+  identifier: z.enum(['companies-house', 'vat', 'utr', 'charity']).optional(),
   autocomplete: z
     .string()
     .regex(/^[a-z0-9 -]{1,60}$/)

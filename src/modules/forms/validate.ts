@@ -9,6 +9,7 @@
  * Normalising is idempotent: a normalised answer (see `answerToInput`) validates to itself.
  */
 import { normalisePostcode, parseDateParts } from '../../platform/validation/validators.js';
+import { BUSINESS_PARSERS } from '../references/index.js';
 import { holds } from './conditions.js';
 import { ADDRESS_MESSAGES, messageFor, SHAPE_MESSAGES, type Rule } from './messages.js';
 import {
@@ -350,6 +351,13 @@ export function checkQuestion(
         return broken(question, { rule: 'minLength', min: question.minLength });
       const pattern = question.type === 'text' ? patternOf(question) : undefined;
       if (pattern && !pattern.test(text)) return broken(question, { rule: 'pattern' });
+      if (question.type === 'text' && question.identifier) {
+        // The reference index's validators: format and check digits; the normal form is kept.
+        const parsed = BUSINESS_PARSERS[question.identifier](text);
+        return parsed.ok
+          ? { value: parsed.value, problems: [] }
+          : broken(question, { rule: 'pattern' });
+      }
       return { value: text, problems: [] };
     }
     case 'number': {

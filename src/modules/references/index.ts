@@ -39,4 +39,6 @@ export {
 export { readBusinessFacts, readPersonFacts } from './commands/facts.js';
 /** A business account's numbers: added (validated) and looked up. */
 export { addBusinessNumber, businessWithNumber } from './commands/business-numbers.js';
+/** Matching a number typed into a business's application to the account applied for (the forms journey). */
+export { matchBusinessNumber, type BusinessNumberMatch } from './commands/match-business-number.js';
 export type { BusinessFacts, PersonFacts } from './db/tables.js';

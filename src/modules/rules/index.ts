@@ -60,6 +60,21 @@ export {
 } from './commands/publish-rule-set.js';
 /** Who may write a service's rules. */
 export { canEditRules, canUseRulesEditor } from './policies/rules.js';
+/** Deciding by rules: at once when evidence is verified and the rules say eligible; a sample checked by a person. */
+export {
+  decideByRules,
+  isSampled,
+  cryptoRandom,
+  type DecideInput,
+  type DecideOutcome,
+  type NotDecided,
+  type RandomSource,
+} from './automatic/decide.js';
+export { automationOf, setAutomation, type Automation } from './automatic/settings.js';
+export { automaticDecisionOf, requestAutomaticReview } from './automatic/review.js';
+export { ruleOutcomesOf, type RuleOutcomesView } from './automatic/outcomes.js';
+export { inputsFromAnswers } from './automatic/inputs.js';
+export { seedDemoFreeSchoolMeals, FREE_SCHOOL_MEALS_SLUG } from './demo/free-school-meals.js';
 /** The demo: Stroud's Council Tax Reduction eligibility, seeded by `src/main/seed.ts`. */
 export {
   seedDemoRules,

@@ -17,6 +17,9 @@ export {
 export { answerRows, describeHistory, nameLookup } from './pages/routes.js';
 /** Casework keeps a case's submission in step with it: progress and decisions (casework's workflows). */
 export { recordCaseProgress, type CaseProgress } from './commands/case-progress.js';
+/** Decisions the rules made on their own (the rules module's "deciding by rules"), and the applicant's own submission. */
+export { recordAutomaticDecision, type AutomaticDecision } from './commands/automatic-decision.js';
+export { getForApplicant } from './queries/submissions.js';
 /** The submission a casework case is opened for (by the id in the hand-off message). */
 export { findSubmissionById } from './queries/submissions.js';
 /** A person's own applications, newest first: the caller has checked the id is the signed-in person's. */
@@ -52,6 +55,12 @@ export { submissionStatuses, type SubmissionProgress } from './queries/submissio
 export { hubStatusOf, type HubStatus } from './hub/status.js';
 /** Whose application a reference is, for a contact centre adviser finding the caller (crm). */
 export { findApplicantOfReference } from './queries/submissions.js';
+/** Every decision (approved or not, by whoever) is announced on this topic: the passports module offers what an approval passports to. */
+export {
+  DECISION_ANNOUNCED_TOPIC,
+  announceDecision,
+  type DecisionAnnouncement,
+} from './commands/decision-announced.js';
 /** Every new submission and decision is announced on this topic for the performance module. */
 export { MEASURE_TOPIC } from './commands/submissions.js';
 /** The submissions made before the performance module was installed, for its back-fill. */

@@ -829,6 +829,7 @@ export const DEMO_SERVICES: DemoService[] = [
       bodyCy:
         'Mae pob plentyn yn y babanod yn cael prydau am ddim. Gall plant hŷn fod yn gymwys os ydych yn cael rhai budd-daliadau.',
       keywords: 'free school meals lunch',
+      formKey: 'free-school-meals', // decided by rules at once (rules/demo/free-school-meals.ts)
       eligibility:
         'You get Universal Credit with household earnings under £7,400 a year, or another qualifying benefit.',
       eligibilityCy:

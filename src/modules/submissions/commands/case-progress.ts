@@ -4,6 +4,7 @@ import type { Db } from '../../../platform/db/database.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import type { EventDetails, SubmissionRow, SubmissionStatus } from '../db/tables.js';
 import { DECIDED_TOPIC, measureMessage } from './submissions.js';
+import { announceDecision } from './decision-announced.js';
 
 /**
  * Where a case worked in Joinedup's casework has got to, as its submission should show it:
@@ -95,8 +96,10 @@ export async function recordCaseProgress(
         : `${DECIDED_TOPIC}:${submission.id}`,
     });
   }
-  if ('decision' in update)
+  if ('decision' in update) {
     await enqueue(trx, measureMessage(submission.id, `decided:${event.id}`));
+    await announceDecision(trx, submission.id, update.decision, String(event.id));
+  }
   await recordAudit(trx, actor, {
     action: `submission.${status}`,
     resourceType: 'submission',

@@ -13,6 +13,7 @@ import type {
   SubmittedAnswers,
 } from '../db/tables.js';
 import { newReference } from '../reference.js';
+import { announceDecision } from './decision-announced.js';
 
 export const SUBMITTED_TOPIC = 'submission.submitted';
 export const DECIDED_TOPIC = 'submission.decided';
@@ -67,6 +68,8 @@ export interface NewSubmission {
    * calls {@link releaseHeldSubmission} once the fee is paid.
    */
   awaitingPayment?: boolean;
+  /** The service's eligibility rules in force when it is made (the rules module's version id). */
+  ruleSetVersionId?: string | null;
 }
 
 /** The agent who sends an application for a client, and the agent business they act through. */
@@ -139,6 +142,7 @@ export async function createSubmission(
             form_version: input.formVersion ?? null,
             applicant_business_id: input.business?.id ?? null,
             applicant_business: input.business ? JSON.stringify(input.business) : null,
+            rule_set_version_id: input.ruleSetVersionId ?? null,
           })
           .onConflict((oc) => oc.column('reference').doNothing())
           .returningAll(),
@@ -352,6 +356,7 @@ export async function recordDecision(
     idempotencyKey: `${DECIDED_TOPIC}:${submission.id}`,
   });
   await enqueue(trx, measureMessage(submission.id, 'decided'));
+  await announceDecision(trx, submission.id, decision.outcome, 'decided');
   await recordAudit(trx, actor, {
     action: `submission.${decision.outcome}`,
     resourceType: 'submission',

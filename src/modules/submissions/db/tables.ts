@@ -75,6 +75,8 @@ export interface SubmissionTable {
   applicant_business: ColumnType<ApplicantBusiness | null, string | null | undefined, never>;
   /** When retention anonymised it (migration 0036): the person's details are gone. */
   anonymised_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The eligibility rules' version in force when it was made (migration 0061): it is decided under it. */
+  rule_set_version_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** The applicant as a channel describes them (all optional but at least a name or a contact). */

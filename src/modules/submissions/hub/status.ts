@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import { DECIDED_TOPIC, markReceived, measureMessage } from '../commands/submissions.js';
+import { announceDecision } from '../commands/decision-announced.js';
 import {
   detailText,
   type EventDetails,
@@ -176,8 +177,12 @@ export async function recordStatusReply(
       payload: { submissionId: submission.id },
       idempotencyKey: `${DECIDED_TOPIC}:${submission.id}`,
     });
-  if (reply.status === 'rejected' || reply.status === 'decided')
+  if (reply.status === 'rejected' || reply.status === 'decided') {
     await enqueue(trx, measureMessage(submission.id, `decided:${reply.status}`));
+    const outcome =
+      reply.status === 'decided' ? (reply.decision?.outcome ?? 'decided') : 'rejected';
+    await announceDecision(trx, submission.id, outcome, reply.status);
+  }
   await recordAudit(trx, actor, {
     action: `submission.${reply.status}`,
     resourceType: 'submission',

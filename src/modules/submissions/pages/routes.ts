@@ -14,6 +14,7 @@ import { findOrganisationById } from '../../organisations/index.js';
 import type { Db } from '../../../platform/db/database.js';
 import { detailText, type SubmissionEventRow, type SubmissionRow } from '../db/tables.js';
 import { getForApplicant, listForActingAgent, listForApplicant } from '../queries/submissions.js';
+import { automaticDecisionIn } from '../commands/automatic-decision.js';
 
 const LIST = 'modules/submissions/pages/applications/applications.njk';
 const DETAIL = 'modules/submissions/pages/application/application.njk';
@@ -220,8 +221,10 @@ export function submissionRoutes(
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     const { reference } = request.params as { reference: string };
-    const { submission, asAgent } = await getForApplicant(db, user, reference);
+    const { submission, events, asAgent } = await getForApplicant(db, user, reference);
     const names = nameLookup(db, request.locale);
+    // Decided at once by the service's rules: said, with why, and how to ask a person to review it.
+    const automatic = automaticDecisionIn(events, request.locale);
     // The receipt goes to the applicant: the client, when an agent sent it for them.
     const applicant =
       asAgent && submission.applicant_user_id
@@ -234,6 +237,7 @@ export function submissionRoutes(
       email: applicant?.email ?? user.email,
       acting: entry ? { client: entry.clientName, business: entry.agentBusinessName } : null,
       nextSteps: nextStepsIn(submission.answers.nextSteps, request.locale),
+      automatic,
     });
   });
 }

@@ -10,6 +10,7 @@ import type { Locale, Translate } from '../../../../platform/i18n/i18n.js';
 import type { CaseRow } from '../../db/tables.js';
 import { referralsPanel } from '../../referrals/panel.js';
 import { informationPanel } from '../../information/panel.js';
+import { rulesPanel } from '../../rules-panel/panel.js';
 
 export interface CasePanelContext {
   caseRow: CaseRow;
@@ -30,4 +31,5 @@ export const CASE_PANELS: CasePanel[] = [
   /* others append their panel here */
   referralsPanel,
   informationPanel,
+  rulesPanel,
 ];

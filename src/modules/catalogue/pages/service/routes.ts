@@ -4,6 +4,7 @@ import { notFound } from '../../../../platform/errors/errors.js';
 import type { AppContext } from '../../../../platform/http/types.js';
 import { resolveProvider, type ProviderTier as ResolvedTier } from '../../../address/index.js';
 import { findOrganisationById, lookupGssCode } from '../../../organisations/index.js';
+import { ruleSetInForce } from '../../../rules/index.js';
 import {
   findPublishedService,
   findVersionOfService,
@@ -88,6 +89,8 @@ async function renderService(
     // On a Welsh page, the parts still in English are marked lang="en".
     english: Object.fromEntries(service.inEnglish.map((part) => [part, true])),
     asksPostcode: postcodeTier(service) !== null,
+    // "Check if you can get this" (the rules module's page) when eligibility rules are in force.
+    eligibilityCheck: (await ruleSetInForce(context.db, service.id, 'eligibility')) !== undefined,
     postcodeValue: extras.postcodeValue ?? '',
     confirmedPostcode: extras.confirmedPostcode,
     jsonLd: serviceJsonLd(

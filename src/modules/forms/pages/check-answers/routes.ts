@@ -22,6 +22,7 @@ import {
   heldApplicationPath,
 } from '../../../fees/index.js';
 import { createSubmission, findSubmissionByDraftId } from '../../../submissions/index.js';
+import { decideByRules, ruleSetInForce } from '../../../rules/index.js';
 import { deleteDraft, lockDraft } from '../../drafts.js';
 import { pagesAsked } from '../../conditions.js';
 import { firstIncompletePage } from '../../journey.js';
@@ -271,6 +272,8 @@ export function checkAnswersRoutes(
         return { incomplete: true as const };
       // A form with a fee: the application is kept, not sent on, until the fee is paid.
       const fee = definition.fee ? calculateFee(definition.fee, checked.answers) : 0;
+      // It is decided under the eligibility rules in force now, even after newer ones take effect.
+      const rules = await ruleSetInForce(trx, service.id, 'eligibility');
       const submission = await createSubmission(
         trx,
         {
@@ -299,6 +302,7 @@ export function checkAnswersRoutes(
           formVersion: draft.form_version ?? journey.version.version,
           business: journey.business ? businessRecord(journey.business) : null,
           awaitingPayment: fee > 0,
+          ruleSetVersionId: rules?.id ?? null,
           // Assisted digital: the adviser filled it in with the customer on the phone or at a counter.
           ...(user?.assisting ? { channel: user.assisting.channel, assistedBy: user.id } : {}),
         },
@@ -317,6 +321,16 @@ export function checkAnswersRoutes(
         ownerUserId: applicantId,
       });
       await deleteDraft(trx, draft.id);
+      // Where the service lets its rules decide: approved at once, or to a caseworker as before.
+      if (fee === 0)
+        await decideByRules(trx, config, {
+          submission,
+          answers: checked.answers,
+          evidenceQuestions: definition.pages
+            .flatMap((page) => page.questions)
+            .filter((question) => question.type === 'evidence')
+            .map((question) => question.name),
+        });
       const payment =
         fee > 0
           ? await chargeFormFee(trx, config.SESSION_SECRET, {

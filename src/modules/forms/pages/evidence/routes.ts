@@ -23,9 +23,6 @@ import { actorOf, errorsView, pageError, type Journey, type JourneySupport } fro
 
 export const EVIDENCE = 'modules/forms/pages/evidence/evidence.njk';
 
-/** How long the waiting page waits before looking again (a meta refresh; no script needed). */
-export const REFRESH_SECONDS = 2;
-
 /** The answer of an evidence question when it is the check's signed answer. */
 export function isEvidenceAnswer(value: unknown): value is EvidenceAnswer {
   return (
@@ -173,7 +170,6 @@ export function evidencePage({ db, wakeOutbox }: AppContext, support: JourneySup
         return view(request, reply, journey, page, {
           state: 'waiting',
           backLink,
-          refresh: REFRESH_SECONDS,
           body: step.type.body[locale],
           ask: step.type.ask[locale],
           requestId: step.requestId,

@@ -25,7 +25,8 @@ import {
   type FormPage,
 } from '../../schema.js';
 import { evidencePage } from '../evidence/routes.js';
-import { errorsView, pageError, type Journey, type JourneySupport } from '../support.js';
+import { matchBusinessNumber } from '../../../references/index.js';
+import { actorOf, errorsView, pageError, type Journey, type JourneySupport } from '../support.js';
 import {
   fieldView,
   filesOf,
@@ -36,6 +37,14 @@ import {
 } from './view-model.js';
 
 export const QUESTION = 'modules/forms/pages/question/question.njk';
+
+/** A business identifier that is another business account's, or not the one this account records. */
+function notTheirs(business: string): Bilingual {
+  return {
+    en: `This is not the number of ${business}. Check it against the business’s records, or apply for the business it belongs to`,
+    cy: `Nid hwn yw rhif ${business}. Gwiriwch ef yn erbyn cofnodion y busnes, neu gwnewch gais ar gyfer y busnes y mae’n perthyn iddo`,
+  };
+}
 
 const LOOKUP_MESSAGES = {
   required: { en: 'Enter a postcode', cy: 'Rhowch god post' },
@@ -460,9 +469,54 @@ export function questionRoutes(
         errors: result.errors,
       });
     }
+    const unmatched = await matchBusinessIdentifiers(request, journey, page, result.answers);
+    if (unmatched.length > 0)
+      return render(request, reply.code(400), journey, page, { values: body, errors: unmatched });
     await support.save(journey, reply, result.answers);
     return reply.redirect(afterPage(journey, page.id), 303);
   });
+
+  /**
+   * In a form for businesses, each business identifier answered on the page must be the business
+   * account's: the same as the Companies House number the account records, and not held by
+   * another account in the reference index (one nobody holds is added to the account when the
+   * applicant administers it). Returns the problems; none when all match.
+   */
+  async function matchBusinessIdentifiers(
+    request: FastifyRequest,
+    journey: Journey,
+    page: FormPage,
+    answers: Record<string, unknown>,
+  ): Promise<PageError[]> {
+    const business = journey.business;
+    if (!business || !journey.applicantId) return [];
+    const errors: PageError[] = [];
+    for (const question of page.questions) {
+      if (question.type !== 'text' || !question.identifier) continue;
+      const value = answers[question.name];
+      if (typeof value !== 'string' || value === '') continue;
+      if (
+        question.identifier === 'companies-house' &&
+        business.companiesHouseNumber &&
+        business.companiesHouseNumber !== value
+      ) {
+        errors.push(pageError(question.name, notTheirs(business.name)));
+        continue;
+      }
+      const applicantUserId = journey.applicantId;
+      const matched = await db.transaction().execute((trx) =>
+        matchBusinessNumber(trx, {
+          businessId: business.id,
+          scheme: question.identifier!,
+          typed: value,
+          applicantUserId,
+          actor: actorOf(request, journey.user),
+        }),
+      );
+      if (!matched.ok) errors.push(pageError(question.name, notTheirs(business.name)));
+    }
+    return errors;
+  }
 
   /** Removes one uploaded file from a file question's answer (a plain form, not multipart). */
   app.post('/services/:slug/apply/:pageId/remove-file', async (request, reply) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../../platform/http/types.js';
 import { CUSTOMER_GROUPS, LIFE_EVENTS, labelOf } from '../../../catalogue/index.js';
 import { requireSignIn } from '../../../identity/index.js';
+import { openOfferCount } from '../../../passports/index.js';
 import { homeFor } from '../../queries/home.js';
 
 const HOME = 'modules/home/pages/home/home.njk';
@@ -27,6 +28,8 @@ export function homeRoutes(app: FastifyInstance, { db }: AppContext): void {
         ...home.interests.customerGroups.map((v) => labelOf(CUSTOMER_GROUPS, v, locale)),
       ],
       acting: user.actingFor?.displayName ?? null,
+      // Services an approval made them eligible for, waiting for their answer (passports module).
+      offers: user.actingFor ? 0 : await openOfferCount(db, user.id),
       saved: saved === 'interests' || saved === 'cleared' ? saved : null,
     });
   });
