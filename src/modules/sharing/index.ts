@@ -16,3 +16,5 @@ export {
   type ChangeForMeasure,
   type DeliveryForMeasure,
 } from './measure.js';
+/** For the caseplans module: a change a body received, by reference, to link it to a plan and show it. */
+export { changeForBody, type ChangeForBody } from './queries/for-body.js';

@@ -965,7 +965,8 @@ export async function linkRecord(
 
 /**
  * Audits a staff read of a plan (the person sees it in their access log and on their plan page).
- * Called by every page that shows a plan to staff, with the sections shown.
+ * Called by every page that shows a plan to staff, with the sections shown and the linked
+ * records it resolved and showed (`"change TUO-…"`, `"submission JU-…"`).
  */
 export async function auditRead(
   db: Db,
@@ -974,7 +975,12 @@ export async function auditRead(
   plan: LoadedPlan,
   what: string,
   sections: readonly Section[],
+  linked: readonly string[] = [],
 ): Promise<void> {
   if (!isLead(user, plan.access) && !isPractitionerOf(user, user.organisationId ?? '')) return;
-  await audit(db, actor, plan.row, `plan.viewed`, { page: what, sections });
+  await audit(db, actor, plan.row, `plan.viewed`, {
+    page: what,
+    sections,
+    ...(linked.length ? { linked } : {}),
+  });
 }

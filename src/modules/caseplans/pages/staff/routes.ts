@@ -66,6 +66,10 @@ import { actorOf, formDate, linkResolver, listOf, resolveLink } from '../shared.
 
 const VIEWS = 'modules/caseplans/pages/staff';
 
+/** The linked records a plan page shows, named in its read's audit entry. */
+const linkedOf = (page: { links: { kind: string; reference: string }[] }) =>
+  page.links.map((l) => `${l.kind} ${l.reference}`);
+
 type Outcomeish =
   { ok: true } | { ok: false; errors: FieldError[]; stale?: boolean; closed?: boolean };
 
@@ -117,7 +121,10 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
         .map((b) => b.organisation_id),
     ];
     const links = await Promise.all(
-      view.links.map(async (l) => ({ ...l, resolved: await resolveLink(db, l.reference) })),
+      view.links.map(async (l) => ({
+        ...l,
+        resolved: await resolveLink(db, l, plan.row.person_account_id),
+      })),
     );
     return {
       plan: plan.row,
@@ -151,7 +158,7 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
       hidden: SECTIONS.filter((s) => !view.sections.includes(s)),
       sections: SECTIONS,
       statuses: ACTION_STATUSES,
-      linkKinds: LINK_KINDS.filter((k) => k !== 'change'),
+      linkKinds: LINK_KINDS,
       ...extra,
     };
   }
@@ -247,7 +254,15 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
       if (!user) return reply;
       const plan = await readable(user, request.params.reference);
       const page = await planPage(user, plan, { done: formText(request.query, 'done') });
-      await auditRead(db, user, actorOf(request, user), plan, 'plan', page.view.sections);
+      await auditRead(
+        db,
+        user,
+        actorOf(request, user),
+        plan,
+        'plan',
+        page.view.sections,
+        linkedOf(page),
+      );
       return reply.view(`${VIEWS}/plan.njk`, page);
     },
   );
@@ -274,7 +289,15 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
         ...errorView(outcome.errors, request.t),
         values: request.body,
       });
-      await auditRead(db, user, actorOf(request, user), fresh, 'plan', page.view.sections);
+      await auditRead(
+        db,
+        user,
+        actorOf(request, user),
+        fresh,
+        'plan',
+        page.view.sections,
+        linkedOf(page),
+      );
       return reply
         .code(outcome.stale || outcome.closed ? 409 : 400)
         .view(`${VIEWS}/plan.njk`, page);
@@ -445,7 +468,15 @@ export function staffCasePlanRoutes(app: FastifyInstance, context: AppContext): 
         // Closed meanwhile: the plan as it is now, read-only, with the error summary.
         const fresh = (await loadPlan(db, plan.row.reference))!;
         const page = await planPage(user, fresh, errorView(outcome.errors, request.t));
-        await auditRead(db, user, actorOf(request, user), fresh, 'plan', page.view.sections);
+        await auditRead(
+          db,
+          user,
+          actorOf(request, user),
+          fresh,
+          'plan',
+          page.view.sections,
+          linkedOf(page),
+        );
         return reply.code(409).view(`${VIEWS}/plan.njk`, page);
       }
       const action = await actionToChange(db, user, plan, actionId);
