@@ -9,7 +9,7 @@ import { FormDefinitionSchema, type FormDefinition } from '../../schema.js';
 import { readJson, type SyntaxProblem } from './json-text.js';
 
 /** The most problems listed at once; the rest are counted. */
-const MAX_LISTED = 50;
+export const MAX_LISTED = 50;
 
 /** A definition typed as text, checked: the definition, or each problem as a sentence. */
 export type DefinitionTextCheck =
@@ -21,7 +21,8 @@ export interface ExtraProblem {
   message: string;
 }
 
-function syntaxMessage(problem: SyntaxProblem, t: Translate): string {
+/** A JSON syntax problem as a sentence in the reader's language. */
+export function syntaxMessage(problem: SyntaxProblem, t: Translate): string {
   switch (problem.kind) {
     case 'unexpected':
       return t('forms.editor.json.unexpected', {

@@ -19,8 +19,9 @@ import {
 import { isPlatformAdmin, requireSignIn } from '../../../identity/index.js';
 import type { ServiceWithForm } from '../../../catalogue/index.js';
 import type { FormDefinition } from '../../schema.js';
+import { MAX_LISTED, syntaxMessage } from './definition-check.js';
 import { definitionText } from './definition-text.js';
-import { readJson, type JsonReading, type SyntaxProblem } from './json-text.js';
+import { readJson, type JsonReading } from './json-text.js';
 import { previewForm } from './preview.js';
 import {
   checkEdit,
@@ -36,9 +37,6 @@ import {
 const LIST = 'modules/forms/pages/editor/list.njk';
 const EDITOR = 'modules/forms/pages/editor/editor.njk';
 const FRAGMENT = 'modules/forms/pages/editor/preview-fragment.njk';
-
-/** The most problems listed at once; the rest are counted. */
-const MAX_LISTED = 50;
 
 type ErrorItem = { text: string; href: string };
 
@@ -56,20 +54,6 @@ function actorOf(request: FastifyRequest, user: CurrentUser): Actor {
       ? 'admin'
       : 'service-owner';
   return { userId: user.id, organisationId: user.organisationId, role, requestId: request.id };
-}
-
-function syntaxMessage(problem: SyntaxProblem, t: Translate): string {
-  switch (problem.kind) {
-    case 'unexpected':
-      return t('forms.editor.json.unexpected', {
-        found: problem.found,
-        expected: t(`forms.editor.json.expected.${problem.expected}`),
-      });
-    case 'duplicateKey':
-      return t('forms.editor.json.duplicateKey', { key: problem.key });
-    default:
-      return t(`forms.editor.json.${problem.kind}`);
-  }
 }
 
 /** A text's check as the GOV.UK error summary (every problem, linking to the textarea) and the preview's definition. */
