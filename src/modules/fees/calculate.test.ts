@@ -26,4 +26,10 @@ describe('calculateFee', () => {
     expect(calculateFee(table, {})).toBe(0);
     expect(calculateFee(table, { permit: 'toString' })).toBe(0);
   });
+
+  it('refuses to price a fee from rules without them, rather than charge nothing', () => {
+    const rules = fee({ type: 'rules' });
+    expect(() => calculateFee(rules, { permit: 'first' })).toThrow(/fee rules/);
+    expect(() => fee({ type: 'rules', question: 'permit' })).toThrow();
+  });
 });

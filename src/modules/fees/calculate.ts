@@ -3,7 +3,8 @@ import type { Answers, Fee } from '../forms/index.js';
 /**
  * How much a form's fee comes to for these (validated) answers, in pence. 0 means nothing to
  * pay: the application goes on as if the form had no fee. The caller refuses an amount over
- * `MAX_FEE_PENCE` (a whole-number question can multiply past it).
+ * `MAX_FEE_PENCE` (a whole-number question can multiply past it). A fee from the service's fee
+ * rules (`{ type: 'rules' }`) needs the database: the forms journey works it out (`formFee`).
  *
  * @example calculateFee({ description, amount: { type: 'table', question: 'permit', pence: { first: 6000, second: 9000 } } }, { permit: 'second' }) // 9000
  */
@@ -20,6 +21,9 @@ export function calculateFee(fee: Fee, answers: Answers): number {
         ? amount.pence[value]!
         : 0;
     }
+    case 'rules':
+      // Worked out by the forms journey with the service's fee rules in force (it needs the database).
+      throw new Error('A fee from the service’s fee rules is not calculated here: use formFee');
   }
 }
 

@@ -364,7 +364,9 @@ const FeePence = z.number().int().min(0).max(MAX_FEE_PENCE);
 /**
  * A fee the person pays before the application goes to the body (the fees module charges it):
  * `fixed`; `perItem`, so much per item of an "add another" question, per box ticked or per unit
- * of a whole number, after `basePence`; or `table`, an amount for each option of a choice. A
+ * of a whole number, after `basePence`; `table`, an amount for each option of a choice; or
+ * `rules`, whatever the service's fee rules in force say for the answers (the rules module's
+ * decision table of purpose `fee`, its inputs answered by the questions of the same names). A
  * question skipped by a condition counts as none.
  */
 export const FeeSchema = z
@@ -390,6 +392,8 @@ export const FeeSchema = z
           pence: z.record(z.string(), FeePence),
         })
         .strict(),
+      /** The service's fee rules in force (docs/guides/rules.md): the amount and why, in both languages. */
+      z.object({ type: z.literal('rules') }).strict(),
     ]),
   })
   .strict();
@@ -570,7 +574,8 @@ function checkFee(
   issue: (path: (string | number)[], message: string) => void,
 ): void {
   const { amount } = fee;
-  if (amount.type === 'fixed') return;
+  // A fixed fee names no question; a fee from rules is checked against its table when worked out.
+  if (amount.type === 'fixed' || amount.type === 'rules') return;
   const path = ['fee', 'amount', 'question'];
   const target = pages.flatMap((page) => page.questions).find((q) => q.name === amount.question);
   if (!target) return issue(path, `"${amount.question}" is not a question of this form`);

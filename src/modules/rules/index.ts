@@ -75,10 +75,13 @@ export { automaticDecisionOf, requestAutomaticReview } from './automatic/review.
 export { ruleOutcomesOf, type RuleOutcomesView } from './automatic/outcomes.js';
 export { inputsFromAnswers } from './automatic/inputs.js';
 export { seedDemoFreeSchoolMeals, FREE_SCHOOL_MEALS_SLUG } from './demo/free-school-meals.js';
-/** The demo: Stroud's Council Tax Reduction eligibility, seeded by `src/main/seed.ts`. */
+/** The demo: Stroud's Council Tax Reduction (decided by rules) and parking permit fee, seeded by `src/main/seed.ts`. */
 export {
   seedDemoRules,
   demoCouncilTaxReduction,
+  demoParkingPermitFee,
   DEMO_RULES_SERVICE_SLUG,
   DEMO_RULES_EFFECTIVE_FROM,
+  DEMO_CTR_SAMPLE_PERCENT,
+  DEMO_FEE_RULES_SERVICE_SLUG,
 } from './demo/seed.js';

@@ -302,6 +302,7 @@ export const DEMO_SERVICES: DemoService[] = [
       eligibilityCy:
         'Rydych yn talu rhent neu’r Dreth Gyngor yn ardal Stroud ac mae gennych incwm isel.',
       ...NO_FEE,
+      formKey: 'council-tax-reduction-stroud', // Council Tax Reduction decided by rules (rules/demo/seed.ts)
       channels: [here, phone('stroud'), office('stroud')],
       interactions: ia('benefits-and-grants', 'applications'),
       lifeEvents: ['losing-a-job', 'retiring'],

@@ -27,6 +27,8 @@ export async function chargeFormFee(
     description: string;
     email: string | null;
     language: Locale;
+    /** When the fee came from the service's fee rules: the version that priced it. */
+    ruleSetVersionId?: string | null;
   },
 ): Promise<{ nextUrl: string }> {
   const { application } = input;
@@ -46,6 +48,7 @@ export async function chargeFormFee(
       paid_at: null,
       paid_by_payment: null,
       created_by: application.applicantUserId,
+      rule_set_version_id: input.ruleSetVersionId ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -31,6 +31,8 @@ export interface FeeChargeTable {
   paid_by_payment: string | null;
   created_by: string | null;
   created_at: Generated<Date>;
+  /** A form's fee from the service's fee rules: the version that priced it (migration 0065). */
+  rule_set_version_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** A council tax-style plan: a total paid in monthly instalments (each one a charge). */

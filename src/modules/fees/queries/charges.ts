@@ -21,6 +21,7 @@ export const chargeColumns = [
   'fee_charges.paid_by_payment',
   'fee_charges.created_by',
   'fee_charges.created_at',
+  'fee_charges.rule_set_version_id',
 ] as const;
 
 const planColumns = [

@@ -15,18 +15,14 @@ import {
   type ApplyingBusiness,
 } from '../../../agents/index.js';
 import { linkAttachments } from '../../../attachments/index.js';
-import {
-  calculateFee,
-  chargeFormFee,
-  formatFee,
-  heldApplicationPath,
-} from '../../../fees/index.js';
+import { chargeFormFee, formatFee, heldApplicationPath } from '../../../fees/index.js';
 import { createSubmission, findSubmissionByDraftId } from '../../../submissions/index.js';
 import { decideByRules, ruleSetInForce } from '../../../rules/index.js';
 import { deleteDraft, lockDraft } from '../../drafts.js';
 import { pagesAsked } from '../../conditions.js';
 import { firstIncompletePage } from '../../journey.js';
 import { evidenceAnswersVerify, fallbackFiles } from '../evidence/routes.js';
+import { formFee, type FormFee } from './fee.js';
 import type { Answers, FormDefinition } from '../../schema.js';
 import { summariseAnswers } from '../../summary.js';
 import { answersToInput, validateAnswers } from '../../validate.js';
@@ -43,6 +39,22 @@ const AGREE_REQUIRED = {
   en: 'Select ‘I agree’ if you agree with the declaration',
   cy: 'Dewiswch ‘Rwy’n cytuno’ os ydych yn cytuno â’r datganiad',
 };
+
+/** A fee from the service's rules that cannot be worked out: nothing is charged or sent. */
+const FEE_UNAVAILABLE = {
+  en: 'The fee for this service cannot be worked out at the moment, so your application cannot be sent yet. Your answers are saved. Try again later or contact the council.',
+  cy: 'Ni ellir cyfrifo’r ffi ar gyfer y gwasanaeth hwn ar hyn o bryd, felly ni ellir anfon eich cais eto. Mae eich atebion wedi’u cadw. Rhowch gynnig arall arni yn nes ymlaen neu cysylltwch â’r cyngor.',
+};
+
+/** The fee as "Check your answers" and the declaration show it: the amount and, from rules, why. */
+function feeView(form: FormDefinition, fee: FormFee, locale: 'en' | 'cy') {
+  if (!fee.ok || fee.pence === 0) return null;
+  return {
+    amount: formatFee(fee.pence),
+    description: form.fee!.description[locale],
+    explanation: fee.explanation?.[locale] ?? null,
+  };
+}
 
 function escapeHtml(text: string): string {
   return text
@@ -158,12 +170,15 @@ export function checkAnswersRoutes(
       },
     }));
     const lastPage = pagesAsked(form, answers).at(-1) ?? form.pages.at(-1)!;
-    const fee = form.fee ? calculateFee(form.fee, answers) : 0;
+    const fee = await formFee(db, service.id, form.fee, answers);
+    if (!fee.ok)
+      request.log.warn({ serviceId: service.id, reason: fee.reason }, 'form fee unavailable');
     return reply.view(CHECK, {
-      fee:
-        fee > 0
-          ? { amount: formatFee(fee), description: form.fee!.description[request.locale] }
-          : null,
+      fee: feeView(form, fee, request.locale),
+      // The fee rules version that priced what is shown (even £0), sent back with the application.
+      feeRules: fee.ok ? (fee.ruleSetVersionId ?? '') : '',
+      feeUnavailable: !fee.ok,
+      ...errorsView(fee.ok ? [] : [pageError('fee', FEE_UNAVAILABLE)], request.locale),
       service,
       rows: journey.business ? [businessRow(request, journey), ...rows] : rows,
       draftId: draft!.id,
@@ -175,16 +190,19 @@ export function checkAnswersRoutes(
     });
   });
 
-  function renderDeclaration(
+  async function renderDeclaration(
     request: FastifyRequest,
     reply: FastifyReply,
     journey: Journey,
     error = false,
   ) {
+    const fee = await formFee(db, journey.service.id, journey.form.fee, journey.answers);
+    // A fee that cannot be worked out is explained on "Check your answers", which sends nothing.
+    if (!fee.ok) return reply.redirect(`${journey.base}/check-answers`, 303);
     const view = errorsView(error ? [pageError('agree', AGREE_REQUIRED)] : [], request.locale);
-    const fee = journey.form.fee ? calculateFee(journey.form.fee, journey.answers) : 0;
     return reply.view(DECLARATION, {
-      fee: fee > 0 ? { amount: formatFee(fee) } : null,
+      fee: feeView(journey.form, fee, request.locale),
+      feeRules: fee.ruleSetVersionId ?? '',
       service: journey.service,
       text: journey.form.declaration?.[request.locale] ?? '',
       draftId: journey.draft!.id,
@@ -270,8 +288,16 @@ export function checkAnswersRoutes(
       // An evidence check's answer must be exactly what Joinedup signed, asked by this body.
       if (!evidenceAnswersVerify(config, definition, checked.answers, service.organisation.id))
         return { incomplete: true as const };
-      // A form with a fee: the application is kept, not sent on, until the fee is paid.
-      const fee = definition.fee ? calculateFee(definition.fee, checked.answers) : 0;
+      // A form with a fee: the application is kept, not sent on, until the fee is paid. A fee from
+      // rules is priced by the fee rules in force now; none in force, or answers they cannot
+      // price, send nothing and charge nothing ("Check your answers" says so).
+      const priced = await formFee(trx, service.id, definition.fee, checked.answers);
+      if (!priced.ok) return { incomplete: true as const };
+      // The person saw an amount priced by one version; a newer one in force since shows them the new amount first.
+      const seen = formText(request.body, 'feeRules');
+      if (priced.ruleSetVersionId && seen && seen !== priced.ruleSetVersionId)
+        return { incomplete: true as const };
+      const fee = priced.pence;
       // It is decided under the eligibility rules in force now, even after newer ones take effect.
       const rules = await ruleSetInForce(trx, service.id, 'eligibility');
       const submission = await createSubmission(
@@ -347,6 +373,7 @@ export function checkAnswersRoutes(
                 applicantFrom(definition, checked.answers)?.email ??
                 null,
               language: request.locale,
+              ruleSetVersionId: priced.ruleSetVersionId,
             })
           : null;
       return {
