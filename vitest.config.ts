@@ -21,7 +21,8 @@ const mocking = ['src/modules/identity/commands/authenticate.integration.test.ts
 // them would keep a worker busy long after the others finished; started first, the short files
 // fill in around them. (Vitest orders by last run's durations when it has them, and a fresh
 // checkout in CI has none.)
-const LONG = /test\/(durability|browser)\/|test\/integration\/operations\./;
+const LONG =
+  /test\/(durability|browser)\/|test\/integration\/operations\.|test\/security\/(authorisation|injection-everywhere)\./;
 class LongFilesFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
