@@ -200,13 +200,27 @@ describe('the hub survives SIGKILL under load', () => {
     expect(receiver.deliveries.every((d) => d.verified)).toBe(true);
     expect(receiver.deliveries.every((d) => acknowledged.has(d.idempotencyKey))).toBe(true);
 
-    // And the hub knows they were delivered.
-    for (const id of [...acknowledged].slice(0, 10)) {
-      const status = await fetch(`${second.baseUrl}/api/v1/submissions/${id}`, {
+    // And the hub knows they were delivered. The receiver holds a delivery a moment before the
+    // worker records its answer, so this waits for the record rather than racing it.
+    const statusOf = async (id: string) => {
+      const response = await fetch(`${second.baseUrl}/api/v1/submissions/${id}`, {
         headers: { authorization: `Bearer ${key}` },
       });
-      expect(((await status.json()) as { status: string }).status).toBe('delivered');
-    }
+      return ((await response.json()) as { status: string }).status;
+    };
+    const sample = [...acknowledged].slice(0, 10);
+    let statuses: string[] = [];
+    await eventually(
+      async () => {
+        statuses = await Promise.all(sample.map(statusOf));
+        return statuses.every((status) => status === 'delivered') ? true : undefined;
+      },
+      {
+        timeoutMs: 15_000,
+        intervalMs: 250,
+        what: () => `every sampled submission delivered (last seen: ${statuses.join(', ')})`,
+      },
+    );
     expect(second.child.exitCode, 'the restarted app is still running').toBeNull();
   }, 180_000);
 });
