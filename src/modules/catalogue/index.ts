@@ -21,7 +21,12 @@ export { listPublishedServices, type ServiceListing } from './queries/services.j
 /** Services that apply through a form, and who may edit them: the forms editor's policy asks these. */
 export { servicesWithForms, type ServiceWithForm } from './queries/form-services.js';
 /** Any service with its owner: the rules module's editor asks `canEditService` of it. */
-export { ownedServices, type OwnedServiceSummary } from './queries/form-services.js';
+export {
+  ownedService,
+  ownedServices,
+  ownedServicesForStaff,
+  type OwnedServiceSummary,
+} from './queries/form-services.js';
 export { canEditService, canManageCatalogue, type OwnedService } from './policies/services.js';
 /** How a service page resolves a postcode to the providing body, for the knowledge module's "which body?". */
 export { postcodeTier } from './pages/service/routes.js';

@@ -1,4 +1,7 @@
 import type { Db } from '../../../platform/db/database.js';
+import type { CurrentUser } from '../../../platform/http/types.js';
+import { isPlatformAdmin } from '../../identity/index.js';
+import { isUuid } from '../api/hsds/ids.js';
 import { listOrganisationsByIds } from '../../organisations/index.js';
 
 /** A service that applies through a form, with what the forms module's editor policy looks at. */
@@ -93,13 +96,15 @@ export interface OwnedServiceSummary {
  */
 export async function ownedServices(
   db: Db,
-  filter: { id?: string; organisationId?: string },
+  filter: { id?: string; ids?: readonly string[]; organisationId?: string },
 ): Promise<OwnedServiceSummary[]> {
+  if (filter.ids?.length === 0) return [];
   let query = db
     .selectFrom('services')
     .select(['id', 'slug', 'title', 'title_cy', 'status', 'owner_user_id', 'organisation_id'])
     .orderBy('title');
   if (filter.id !== undefined) query = query.where('id', '=', filter.id);
+  if (filter.ids !== undefined) query = query.where('id', 'in', [...filter.ids]);
   if (filter.organisationId !== undefined)
     query = query.where('organisation_id', '=', filter.organisationId);
   const rows = await query.execute();
@@ -112,4 +117,21 @@ export async function ownedServices(
     organisationId: row.organisation_id,
     ownerUserId: row.owner_user_id,
   }));
+}
+
+/** One service with its owner, whatever its status; undefined for an unknown id or one that is not a UUID. */
+export async function ownedService(db: Db, id: string): Promise<OwnedServiceSummary | undefined> {
+  return isUuid(id) ? (await ownedServices(db, { id }))[0] : undefined;
+}
+
+/**
+ * The services a member of staff's editors list before asking their own policy of each: every
+ * service for a platform admin, their body's for anyone else, none without a body.
+ */
+export async function ownedServicesForStaff(
+  db: Db,
+  user: CurrentUser,
+): Promise<OwnedServiceSummary[]> {
+  if (isPlatformAdmin(user)) return ownedServices(db, {});
+  return user.organisationId ? ownedServices(db, { organisationId: user.organisationId }) : [];
 }

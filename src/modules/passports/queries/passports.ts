@@ -1,7 +1,11 @@
 /** What an approval on a service passports to, and a person's offers. */
 import type { Db } from '../../../platform/db/database.js';
 import type { Locale } from '../../../platform/i18n/i18n.js';
-import { findPublishedServiceById, ownedServices } from '../../catalogue/index.js';
+import {
+  findPublishedServiceById,
+  ownedServices,
+  type OwnedServiceSummary,
+} from '../../catalogue/index.js';
 import type { OfferStatus, PassportRow } from '../db/tables.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,18 +43,20 @@ export async function passportViews(
   locale: Locale,
 ): Promise<PassportView[]> {
   const rows = await passportsFrom(db, serviceId);
-  const views: PassportView[] = [];
-  for (const row of rows) {
-    const to = (await ownedServices(db, { id: row.to_service_id }))[0];
-    views.push({
+  const services = await servicesById(
+    db,
+    rows.map((row) => row.to_service_id),
+  );
+  return rows.map((row) => {
+    const to = services.get(row.to_service_id);
+    return {
       id: row.id,
       toTitle: (to && ((locale === 'cy' && to.titleCy) || to.title)) ?? '',
       toSlug: to?.slug ?? '',
       reasonEn: row.reason_en,
       reasonCy: row.reason_cy,
-    });
-  }
-  return views;
+    };
+  });
 }
 
 /** How many passports each of some services has. */
@@ -93,10 +99,14 @@ export async function offersFor(db: Db, userId: string, locale: Locale): Promise
     .orderBy('offered_at', 'desc')
     .orderBy('id')
     .execute();
+  const approved = await servicesById(
+    db,
+    rows.map((row) => row.from_service_id),
+  );
   const views: OfferView[] = [];
   for (const row of rows) {
     const to = await findPublishedServiceById(db, row.to_service_id, locale);
-    const from = (await ownedServices(db, { id: row.from_service_id }))[0];
+    const from = approved.get(row.from_service_id);
     views.push({
       id: row.id,
       status: row.status,
@@ -126,4 +136,10 @@ export async function openOfferCount(db: Db, userId: string): Promise<number> {
     .where('status', '=', 'offered')
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Services by id, each looked up once. */
+async function servicesById(db: Db, ids: string[]): Promise<Map<string, OwnedServiceSummary>> {
+  const services = await ownedServices(db, { ids: [...new Set(ids)] });
+  return new Map(services.map((service) => [service.id, service]));
 }

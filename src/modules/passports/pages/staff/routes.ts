@@ -7,8 +7,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../../../../platform/errors/errors.js';
 import { formText } from '../../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../../platform/http/types.js';
-import { isPlatformAdmin, requireSignIn } from '../../../identity/index.js';
-import { ownedServices, type OwnedServiceSummary } from '../../../catalogue/index.js';
+import { requireSignIn } from '../../../identity/index.js';
+import {
+  ownedService,
+  ownedServicesForStaff,
+  type OwnedServiceSummary,
+} from '../../../catalogue/index.js';
 import {
   declarePassport,
   removePassport,
@@ -16,7 +20,7 @@ import {
   type PassportProblem,
 } from '../../commands/passports.js';
 import { canDeclarePassports, canUsePassportsEditor } from '../../policies/passports.js';
-import { isUuid, passportCounts, passportViews } from '../../queries/passports.js';
+import { passportCounts, passportViews } from '../../queries/passports.js';
 import { actorOf } from '../shared.js';
 
 const LIST = 'modules/passports/pages/staff/list.njk';
@@ -26,7 +30,7 @@ const NOTICES = new Set(['added', 'removed']);
 export function staffPassportRoutes(app: FastifyInstance, { db }: AppContext): void {
   /** The service, if the user may declare its passports; 404 otherwise. */
   async function serviceFor(user: CurrentUser, serviceId: string): Promise<OwnedServiceSummary> {
-    const service = isUuid(serviceId) ? (await ownedServices(db, { id: serviceId }))[0] : undefined;
+    const service = await ownedService(db, serviceId);
     if (!service || !canDeclarePassports(user, service)) throw notFound({ serviceId });
     return service;
   }
@@ -61,11 +65,7 @@ export function staffPassportRoutes(app: FastifyInstance, { db }: AppContext): v
     if (!user) return reply;
     if (!canUsePassportsEditor(user)) throw notFound();
     const { locale } = request;
-    const candidates = isPlatformAdmin(user)
-      ? await ownedServices(db, {})
-      : user.organisationId
-        ? await ownedServices(db, { organisationId: user.organisationId })
-        : [];
+    const candidates = await ownedServicesForStaff(db, user);
     const services = candidates.filter((s) => canDeclarePassports(user, s));
     const counts = await passportCounts(
       db,

@@ -11,12 +11,12 @@ import { formText } from '../../../../platform/http/forms.js';
 import type { AppContext, CurrentUser } from '../../../../platform/http/types.js';
 import { formatDateTime } from '../../../../platform/i18n/i18n.js';
 import { isPlatformAdmin, requireSignIn } from '../../../identity/index.js';
-import { ownedServices, type OwnedServiceSummary } from '../../../catalogue/index.js';
+import { ownedService, type OwnedServiceSummary } from '../../../catalogue/index.js';
 import { getForApplicant } from '../../../submissions/index.js';
 import { automationOf, setAutomation } from '../../automatic/settings.js';
 import { automaticDecisionOf, MAX_REASON, requestAutomaticReview } from '../../automatic/review.js';
 import { canSetAutomation, mayAskForReview } from '../../policies/automatic.js';
-import { isUuid, ruleSetInForce } from '../../queries/versions.js';
+import { ruleSetInForce } from '../../queries/versions.js';
 
 const SETTINGS = 'modules/rules/pages/automatic/settings.njk';
 const REVIEW = 'modules/rules/pages/automatic/review.njk';
@@ -33,7 +33,7 @@ function staffActor(request: FastifyRequest, user: CurrentUser): Actor {
 export function automaticRoutes(app: FastifyInstance, { db, wakeOutbox }: AppContext): void {
   /** The service, when the user may set how it decides; otherwise "Page not found". */
   async function serviceFor(user: CurrentUser, serviceId: string): Promise<OwnedServiceSummary> {
-    const service = isUuid(serviceId) ? (await ownedServices(db, { id: serviceId }))[0] : undefined;
+    const service = await ownedService(db, serviceId);
     if (!service || !canSetAutomation(user, service)) throw notFound({ serviceId });
     return service;
   }

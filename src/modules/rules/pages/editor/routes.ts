@@ -15,7 +15,11 @@ import type { AppContext, CurrentUser } from '../../../../platform/http/types.js
 import type { Locale, Translate } from '../../../../platform/i18n/i18n.js';
 import { parseDateParts, ukToday } from '../../../../platform/validation/validators.js';
 import { isPlatformAdmin, requireSignIn } from '../../../identity/index.js';
-import { ownedServices, type OwnedServiceSummary } from '../../../catalogue/index.js';
+import {
+  ownedService,
+  ownedServicesForStaff,
+  type OwnedServiceSummary,
+} from '../../../catalogue/index.js';
 import { analyseTable } from '../../analysis.js';
 import {
   checkRuleSet,
@@ -25,7 +29,6 @@ import {
 import { evaluate, outcomeText } from '../../evaluate.js';
 import { canEditRules, canUseRulesEditor } from '../../policies/rules.js';
 import {
-  isUuid,
   latestVersions,
   ruleSetHistory,
   ruleSetInForce,
@@ -204,7 +207,7 @@ function check(
 export function editorRoutes(app: FastifyInstance, { db }: AppContext): void {
   /** The service, if the user may edit its rules; 404 otherwise (not saying whether it exists). */
   async function serviceFor(user: CurrentUser, serviceId: string): Promise<OwnedServiceSummary> {
-    const service = isUuid(serviceId) ? (await ownedServices(db, { id: serviceId }))[0] : undefined;
+    const service = await ownedService(db, serviceId);
     if (!service || !canEditRules(user, service)) throw notFound({ serviceId });
     return service;
   }
@@ -278,11 +281,7 @@ export function editorRoutes(app: FastifyInstance, { db }: AppContext): void {
     if (!user) return reply;
     if (!canUseRulesEditor(user)) throw notFound();
     const { locale } = request;
-    const candidates = isPlatformAdmin(user)
-      ? await ownedServices(db, {})
-      : user.organisationId
-        ? await ownedServices(db, { organisationId: user.organisationId })
-        : [];
+    const candidates = await ownedServicesForStaff(db, user);
     const services = candidates.filter((s) => canEditRules(user, s));
     const latest = await latestVersions(
       db,
