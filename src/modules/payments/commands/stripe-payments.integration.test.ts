@@ -55,6 +55,48 @@ async function runJobs(topic: string): Promise<void> {
   }
 }
 
+/**
+ * One pass of the outbox worker over a topic's pending jobs for one payment or refund (`about`,
+ * the end of their idempotency keys): a job that throws stays pending for the next pass (the
+ * worker's backoff between passes is tested in the outbox's own tests); one that succeeds is
+ * done. Returns the errors.
+ */
+async function attemptJobs(topic: string, about: string): Promise<string[]> {
+  const handler = gatewayOutboxHandlers(gateways)[topic]!;
+  const messages = await db()
+    .selectFrom('outbox')
+    .selectAll()
+    .where('topic', '=', topic)
+    .where('status', '=', 'pending')
+    .where('idempotency_key', 'like', `%:${about}`)
+    .orderBy('id')
+    .execute();
+  const errors: string[] = [];
+  for (const message of messages) {
+    try {
+      await handler(message.payload as Record<string, unknown>, {
+        db: db(),
+        idempotencyKey: message.idempotency_key,
+        attempt: message.attempts + 1,
+        logger: app.platform.logger,
+      });
+      await db()
+        .updateTable('outbox')
+        .set({ status: 'done' })
+        .where('id', '=', message.id)
+        .execute();
+    } catch (error) {
+      errors.push(error instanceof Error ? error.message : String(error));
+      await db()
+        .updateTable('outbox')
+        .set({ attempts: message.attempts + 1 })
+        .where('id', '=', message.id)
+        .execute();
+    }
+  }
+  return errors;
+}
+
 async function newPayment(purposeId: string) {
   const made = await db()
     .transaction()
@@ -305,5 +347,99 @@ describe('payments through Stripe', () => {
     const { submitted } = await openAndSubmit(payment, '4000000000000002');
     expect(submitted.status).toBe(402);
     expect(await row(payment.id)).toMatchObject({ status: 'failed', state_code: 'P0010' });
+  });
+
+  it('keeps the capture and the refund while Stripe is down or limiting, and does each once when it is back', async () => {
+    const payment = await newPayment('s-down');
+    const { visitor } = await openAndSubmit(payment);
+    await visitor.post(`/pay/confirm/${payment.paymentId}`, {});
+    const paid = await row(payment.id);
+    expect(paid.status).toBe('success');
+    const intent = fake.intents.get(paid.gateway_transaction_id!)!;
+    const refunded = await db()
+      .transaction()
+      .execute((trx) => refundPayment(trx, { paymentId: payment.paymentId, amount: 1000 }));
+    expect(refunded.ok).toBe(true);
+    const refundId = (
+      await db()
+        .selectFrom('payment_refunds')
+        .select('id')
+        .where('payment_id', '=', payment.id)
+        .executeTakeFirstOrThrow()
+    ).id;
+
+    fake.outage(/capture$/, { status: 503, times: 3 });
+    fake.outage(/refunds$/, { status: 429, times: 1 });
+    // Stripe down: the capture (and the refund, which must capture first) fail and are kept.
+    expect(await attemptJobs(GATEWAY_TOPICS.capture, payment.id)).toEqual([
+      expect.stringContaining('Stripe answered 503'),
+    ]);
+    expect(await attemptJobs(GATEWAY_TOPICS.refund, refundId)).toEqual([
+      expect.stringContaining('Stripe answered 503'),
+    ]);
+    expect(intent).toMatchObject({ status: 'requires_capture', amount_received: 0 });
+    expect(await row(payment.id)).toMatchObject({ status: 'success' });
+    const refund = () =>
+      db()
+        .selectFrom('payment_refunds')
+        .selectAll()
+        .where('payment_id', '=', payment.id)
+        .executeTakeFirstOrThrow();
+    // A refund Stripe could not be asked about is neither paid nor failed: the ledger keeps it.
+    expect(await refund()).toMatchObject({ status: 'submitted', gateway_refund_id: null });
+    expect((await paymentSummary(db(), payment.paymentId))!.refundable).toBe(2000);
+
+    // Stripe back for captures but limiting refunds: the money is taken; the refund waits.
+    expect(await attemptJobs(GATEWAY_TOPICS.capture, payment.id)).toEqual([
+      expect.stringContaining('Stripe answered 503'),
+    ]);
+    expect(await attemptJobs(GATEWAY_TOPICS.refund, refundId)).toEqual([
+      expect.stringContaining('Stripe answered 429'),
+    ]);
+    expect(intent).toMatchObject({ status: 'succeeded', amount_received: 3000 });
+    expect(intent.amount_refunded).toBe(0);
+
+    // Stripe back: everything left goes through, once.
+    expect(await attemptJobs(GATEWAY_TOPICS.capture, payment.id)).toEqual([]);
+    expect(await attemptJobs(GATEWAY_TOPICS.refund, refundId)).toEqual([]);
+    expect(intent).toMatchObject({ amount_received: 3000, amount_refunded: 1000 });
+    expect(await refund()).toMatchObject({ status: 'success' });
+    expect((await paymentSummary(db(), payment.paymentId))!.refundable).toBe(2000);
+    const refundPosts = fake.requests.filter(
+      (r) =>
+        r.method === 'POST' && r.path === '/v1/refunds' && r.params.payment_intent === intent.id,
+    );
+    expect(new Set(refundPosts.map((r) => r.idempotencyKey)).size).toBe(1);
+    expect([...fake.refunds.values()].filter((r) => r.payment_intent === intent.id)).toHaveLength(
+      1,
+    );
+    expect(fake.problems).toEqual([]);
+  });
+
+  it('treats a card sent while Stripe is down as unknown, keeps asking, and settles it when Stripe is back', async () => {
+    const payment = await newPayment('s-down-card');
+    fake.outage(/confirm$/, { status: 503, times: 1 });
+    const before = fake.authorisations;
+    const { visitor, submitted } = await openAndSubmit(payment);
+    expect(submitted.status).toBe(303);
+    const waiting = await row(payment.id);
+    expect(waiting).toMatchObject({ status: 'submitted', gateway_transaction_id: null });
+    expect(waiting.gateway_unknown_since).not.toBeNull();
+    const confirmPage = await visitor.get(`/pay/confirm/${payment.paymentId}`);
+    expect((await visitor.get(confirmPage.headers.get('location')!)).html).toContain(
+      'We are checking your payment',
+    );
+
+    // The look-up while Stripe is still down learns nothing and changes nothing.
+    fake.outage(/payment_intents/, { status: 503, times: 1 });
+    expect(await attemptJobs(GATEWAY_TOPICS.lookup, payment.id)).toEqual([
+      expect.stringContaining('Stripe answered 503'),
+    ]);
+    expect((await row(payment.id)).gateway_unknown_since).not.toBeNull();
+
+    // Back: nothing was charged, so the payment ends in error and the person may start again.
+    expect(await attemptJobs(GATEWAY_TOPICS.lookup, payment.id)).toEqual([]);
+    expect(await row(payment.id)).toMatchObject({ status: 'error', state_code: 'P0050' });
+    expect(fake.authorisations).toBe(before);
   });
 });

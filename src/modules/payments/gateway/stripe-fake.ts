@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  * (a repeat gets the first answer; the same key with other parameters is refused), whole
  * amounts in pence, captures and refunds never beyond what was held and taken. It also breaks
  * on request: {@link StripeFake.hang} holds a request's answer back (after acting, or before)
- * so the client times out. Anything a client did that real Stripe would refuse is also kept in
+ * so the client times out, and {@link StripeFake.outage} answers requests with an error status
+ * (Stripe down, or rate limiting) without acting on them. Anything a client did that real Stripe would refuse is also kept in
  * {@link StripeFake.problems}.
  */
 
@@ -104,6 +105,7 @@ export class StripeFake {
     { fingerprint: string; status: number; body: Json }
   >();
   private readonly hangs: { pattern: RegExp; act: boolean }[] = [];
+  private readonly outages: { pattern: RegExp; status: number; left: number }[] = [];
   private readonly held = new Set<ServerResponse>();
   private server: Server | undefined;
   url = '';
@@ -116,6 +118,14 @@ export class StripeFake {
    */
   hang(pattern: RegExp, options: { act: boolean }): void {
     this.hangs.push({ pattern, act: options.act });
+  }
+
+  /**
+   * The next `times` requests whose `METHOD path` matches are answered `status` (503 for Stripe
+   * down, 429 for rate limiting, as Stripe does) and not carried out.
+   */
+  outage(pattern: RegExp, options: { status: 429 | 500 | 503; times: number }): void {
+    this.outages.push({ pattern, status: options.status, left: options.times });
   }
 
   async start(): Promise<this> {
@@ -143,6 +153,15 @@ export class StripeFake {
     const key = request.headers['idempotency-key'];
     const idempotencyKey = typeof key === 'string' ? key : null;
     this.requests.push({ method, path, idempotencyKey, params });
+    const outage = this.outages.find((o) => o.left > 0 && o.pattern.test(`${method} ${path}`));
+    if (outage) {
+      outage.left -= 1;
+      const type = outage.status === 429 ? 'rate_limit_error' : 'api_error';
+      response
+        .writeHead(outage.status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { type, message: 'Stripe is not available just now.' } }));
+      return;
+    }
     const hangAt = this.hangs.findIndex((h) => h.pattern.test(`${method} ${path}`));
     const hang = hangAt >= 0 ? this.hangs.splice(hangAt, 1)[0] : undefined;
     if (hang && !hang.act) return void this.held.add(response);
