@@ -646,6 +646,9 @@ export const AUTHORISATION_MATRIX: Record<string, Entry> = {
   'POST /staff/consultations/:id/edit': CASEWORKERS_AND_OWNERS,
   'GET /staff/consultations/:id/outcome': CASEWORKERS_AND_OWNERS,
   'POST /staff/consultations/:id/outcome': CASEWORKERS_AND_OWNERS,
+  // The questions as a form definition: the body's service owners only (others: 404).
+  'GET /staff/consultations/:id/questions': SERVICE_OWNER,
+  'POST /staff/consultations/:id/questions': SERVICE_OWNER,
   'GET /staff/consultations/:id/responses.csv': CASEWORKERS_AND_OWNERS,
   'GET /staff/consultations/:id/responses/:responseId': CASEWORKERS_AND_OWNERS,
   'POST /staff/consultations/:id/responses/:responseId/redact': CASEWORKERS_AND_OWNERS,

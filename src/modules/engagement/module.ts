@@ -7,6 +7,7 @@ import {
 } from './consultations/commands/outcome.js';
 import { staffModerationRoutes } from './consultations/pages/staff/moderation-routes.js';
 import { staffConsultationRoutes } from './consultations/pages/staff/routes.js';
+import { staffQuestionRoutes } from './consultations/pages/staff/questions-routes.js';
 import { staffDocumentRoutes } from './consultations/pages/staff/document-routes.js';
 import { isConsultationStaff } from './consultations/policies/consultations.js';
 import { consultationsPersonalData } from './consultations/queries/results.js';
@@ -62,6 +63,7 @@ export const engagementModule: ModuleManifest = {
     consultationApiRoutes(app, context);
     publicConsultationRoutes(app, context);
     staffConsultationRoutes(app, context);
+    staffQuestionRoutes(app, context);
     staffModerationRoutes(app, context);
     await staffDocumentRoutes(app, context);
     engagementHomeRoutes(app, context);

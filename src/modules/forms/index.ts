@@ -40,6 +40,13 @@ export {
   type ValidateOptions,
 } from './validate.js';
 export { validatePage, firstIncompletePage, type PageError } from './journey.js';
+/**
+ * The journey's state machine for other modules that take a form's pages one at a time (the
+ * engagement module's consultation questions): the guard against jumping ahead, the page after
+ * and before one, and whether a question's condition holds for the answers before its page.
+ */
+export { mayVisit, nextPage, previousPage, answersBefore } from './journey.js';
+export { holds } from './conditions.js';
 export { summariseAnswers, answerText, type AnswerSummaryRow } from './summary.js';
 /**
  * Drawing questions with GOV.UK Frontend (template `modules/forms/pages/question/fields.njk`,

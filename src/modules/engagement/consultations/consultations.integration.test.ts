@@ -95,6 +95,18 @@ const count = async (table: 'consultations' | 'consultation_responses') =>
     ).n,
   );
 
+/**
+ * The value of the radio labelled `label` on a page of questions (the forms engine's radios:
+ * a choice is posted as its option's value, not its text).
+ */
+function optionValue(html: string, label: string): string {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const id = new RegExp(`for="([^"]+)">\\s*${escaped}\\s*</label>`).exec(html)?.[1];
+  const value = id && new RegExp(`id="${id}"[^>]*value="([^"]*)"`).exec(html)?.[1];
+  expect(value, `an option labelled ${label}`).toBeTruthy();
+  return value!;
+}
+
 /** Answers the "about you" page and both questions; leaves the visitor at check answers. */
 async function answered(
   id: string,
@@ -108,14 +120,14 @@ async function answered(
   );
   expect(about.status, about.html).toBe(303);
   expect(about.headers.get('location')).toBe(`/consultations/${id}/respond/questions/1`);
-  await visitor.get(`/consultations/${id}/respond/questions/1`);
+  const page1 = await visitor.get(`/consultations/${id}/respond/questions/1`);
   const q1 = await visitor.post(`/consultations/${id}/respond/questions/1`, {
-    answer: answers.q1 ?? 'Yes',
+    q1: optionValue(page1.html, answers.q1 ?? 'Yes'),
   });
-  expect(q1.headers.get('location')).toBe(`/consultations/${id}/respond/questions/2`);
+  expect(q1.headers.get('location'), q1.html).toBe(`/consultations/${id}/respond/questions/2`);
   await visitor.get(`/consultations/${id}/respond/questions/2`);
   const q2 = await visitor.post(`/consultations/${id}/respond/questions/2`, {
-    answer: answers.q2 ?? '',
+    q2: answers.q2 ?? '',
   });
   expect(q2.headers.get('location')).toBe(`/consultations/${id}/respond/check`);
   const check = await visitor.get(`/consultations/${id}/respond/check`);
@@ -268,7 +280,8 @@ describe('responding', () => {
       user_id: null,
       respondent_type: 'organisation',
       organisation_name: 'Stroud Cycling Club',
-      answers: { '0': 'No', '1': 'Buses are not the answer.' },
+      // As the forms engine keeps them: by question name, a choice by its option's value.
+      answers: { q1: 'no', q2: 'Buses are not the answer.' },
     });
     expect(row.submitted_at).not.toBeNull();
     // Another response from the same browser starts afresh.
@@ -299,20 +312,23 @@ describe('responding', () => {
       (await visitor.get(`/consultations/${id}/respond/questions/2`)).headers.get('location'),
     ).toBe(`/consultations/${id}/respond/questions/1`);
     await visitor.get(`/consultations/${id}/respond/questions/1`);
-    const bad = await visitor.post(`/consultations/${id}/respond/questions/1`, { answer: 'Maybe' });
+    const bad = await visitor.post(`/consultations/${id}/respond/questions/1`, { q1: 'maybe' });
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('govuk-error-summary');
-    expect(bad.html).toContain('Select one of the answers');
+    expect(bad.html).toContain('href="#q1"');
     const draft = await db()
       .selectFrom('consultation_responses')
       .select(['answers', 'submitted_at'])
       .where('consultation_id', '=', id)
       .executeTakeFirstOrThrow();
     expect(draft).toEqual({ answers: {}, submitted_at: null });
-    await visitor.post(`/consultations/${id}/respond/questions/1`, { answer: 'Yes' });
+    const none = await visitor.post(`/consultations/${id}/respond/questions/1`, {});
+    expect(none.status).toBe(400);
+    expect(none.html).toContain('Select one of the answers');
+    await visitor.post(`/consultations/${id}/respond/questions/1`, { q1: 'yes' });
     await visitor.get(`/consultations/${id}/respond/questions/2`);
     const long = await visitor.post(`/consultations/${id}/respond/questions/2`, {
-      answer: 'x'.repeat(5001),
+      q2: 'x'.repeat(5001),
     });
     expect(long.status).toBe(400);
     expect(long.html).toContain('5,000 characters or fewer');
@@ -324,7 +340,7 @@ describe('responding', () => {
     await answered(id, visitor);
     await visitor.get(`/consultations/${id}/respond/questions/1?change=1`);
     const changed = await visitor.post(`/consultations/${id}/respond/questions/1`, {
-      answer: 'Not sure',
+      q1: 'not-sure',
       change: '1',
     });
     expect(changed.headers.get('location')).toBe(`/consultations/${id}/respond/check`);
@@ -561,7 +577,7 @@ describe('moderation', () => {
     const after = await responseRow(reference);
     expect(after).toMatchObject({
       held: false,
-      answers: { '1': 'The councillors are [redacted]' },
+      answers: { q1: 'no', q2: 'The councillors are [redacted]' },
     });
     expect(after.reviewed_at).not.toBeNull();
     const shown = await caseworker.get(`/staff/consultations/${id}`);
@@ -606,7 +622,7 @@ describe('moderation', () => {
       passages: '07700 900123\nsam@example.com',
     });
     expect(done.status).toBe(303);
-    expect((await responseRow(reference)).answers['1']).toBe(
+    expect((await responseRow(reference)).answers.q2).toBe(
       'Ring me on [redacted] or write to [redacted]',
     );
     const redaction = await db()
@@ -985,7 +1001,7 @@ describe('retention', () => {
       );
     expect(changed).toBe(2);
     const row = await responseRow(mine);
-    expect(row).toMatchObject({ user_id: null, answers: { '0': 'No', '1': '' } });
+    expect(row).toMatchObject({ user_id: null, answers: { q1: 'no', q2: '' } });
     expect(row.anonymised_at).not.toBeNull();
     expect((await responseRow(other)).notify_email).toBeNull();
     expect(await ofThis(cutoff)).toEqual([]);
@@ -1000,7 +1016,7 @@ describe('save and return', () => {
     await first.post(`/consultations/${id}/respond`, { respondentType: 'individual' });
     await first.get(`/consultations/${id}/respond/questions/1`);
     const save = await first.post(`/consultations/${id}/respond/questions/1`, {
-      answer: 'No',
+      q1: 'no',
       action: 'save',
     });
     expect(save.headers.get('location')).toBe(`/consultations/${id}/respond/save`);
@@ -1068,7 +1084,7 @@ describe('save and return', () => {
       organisationName: 'Stroud Allotments',
     });
     await visitor.get(`/consultations/${id}/respond/questions/1`);
-    await visitor.post(`/consultations/${id}/respond/questions/1`, { answer: 'Yes' });
+    await visitor.post(`/consultations/${id}/respond/questions/1`, { q1: 'yes' });
     const saved = await visitor.get(`/consultations/${id}/respond/save`);
     expect(saved.html).toContain('saved as you go');
     const elsewhere = new Visitor(app.baseUrl);
@@ -1321,7 +1337,9 @@ describe('questions in easy read', () => {
       .select('questions')
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
-    expect(stored.questions[0]).toMatchObject({ textEasy: 'Is paying to park a good idea?' });
+    expect((stored.questions as unknown[])[0]).toMatchObject({
+      textEasy: 'Is paying to park a good idea?',
+    });
     const owner = await staff('owner');
     expect((await owner.get(`/staff/consultations/${id}/edit`)).html).toContain(
       'Is paying to park a good idea?',
@@ -1334,14 +1352,14 @@ describe('questions in easy read', () => {
     const q1 = await easy.get(`/consultations/${id}/respond/questions/1`);
     expect(q1.html).toContain('Is paying to park a good idea?');
     expect(q1.html).not.toContain('Do you agree with the charges?');
-    const bad = await easy.post(`/consultations/${id}/respond/questions/1`, { answer: 'Maybe' });
+    const bad = await easy.post(`/consultations/${id}/respond/questions/1`, { q1: 'maybe' });
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('Is paying to park a good idea?');
-    await easy.post(`/consultations/${id}/respond/questions/1`, { answer: 'Yes' });
+    await easy.post(`/consultations/${id}/respond/questions/1`, { q1: 'yes' });
     expect((await easy.get(`/consultations/${id}/respond/questions/2`)).html).toContain(
       'Why do you think that?',
     );
-    await easy.post(`/consultations/${id}/respond/questions/2`, { answer: 'Buses' });
+    await easy.post(`/consultations/${id}/respond/questions/2`, { q2: 'Buses' });
     const check = await easy.get(`/consultations/${id}/respond/check`);
     expect(check.html).toContain('Is paying to park a good idea?');
     expect((await easy.post(`/consultations/${id}/respond/check`, {})).status).toBe(303);
@@ -1422,7 +1440,7 @@ describe('editing', () => {
     await draft.get(`/consultations/${id}/respond`);
     await draft.post(`/consultations/${id}/respond`, { respondentType: 'individual' });
     await draft.get(`/consultations/${id}/respond/questions/1`);
-    await draft.post(`/consultations/${id}/respond/questions/1`, { answer: 'Yes' });
+    await draft.post(`/consultations/${id}/respond/questions/1`, { q1: 'yes' });
     await owner.get(`/staff/consultations/${id}/edit`);
     const bad = await owner.post(`/staff/consultations/${id}/edit`, publishForm({ title: '' }));
     expect(bad.status).toBe(400);
@@ -1438,7 +1456,7 @@ describe('editing', () => {
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     expect(row.title).toBe('Parking charges, revised');
-    expect(row.questions[0]).toEqual({
+    expect((row.questions as unknown[])[0]).toEqual({
       kind: 'choice',
       text: 'Do you agree with the charges?',
       options: ['Yes', 'No'],
@@ -1502,7 +1520,7 @@ describe('editing', () => {
       .execute();
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({ version: 1, title: 'Parking charges, revised' });
-    expect(kept[0]!.questions[0]).toMatchObject({ options: ['Yes', 'No'] });
+    expect((kept[0]!.questions as unknown[])[0]).toMatchObject({ options: ['Yes', 'No'] });
     const sent = await db()
       .selectFrom('consultation_responses')
       .select(['reference', 'version'])
@@ -1852,7 +1870,7 @@ describe('removing a document', () => {
 });
 
 describe('questions in Welsh', () => {
-  it('a Welsh reader sees the questions and options in Welsh; the answer is stored as the English option', async () => {
+  it('a Welsh reader sees the questions and options in Welsh; the answer is stored as the option’s value, the same in both languages', async () => {
     const owner = await staff('owner');
     await owner.get('/staff/consultations/new');
     const mismatched = await owner.post(
@@ -1871,7 +1889,7 @@ describe('questions in Welsh', () => {
       .select('questions')
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
-    expect(stored.questions[0]).toMatchObject({
+    expect((stored.questions as unknown[])[0]).toMatchObject({
       kind: 'choice',
       textCy: 'Ydych chi’n cytuno â’r taliadau?',
       optionsCy: ['Ydw', 'Nac ydw', 'Ddim yn siŵr'],
@@ -1885,12 +1903,13 @@ describe('questions in Welsh', () => {
     const q1 = await visitor.get(`/consultations/${id}/respond/questions/1`);
     expect(q1.html).toContain('Ydych chi’n cytuno â’r taliadau?');
     expect(q1.html).toContain('Nac ydw');
-    expect(q1.html).toContain('value="No"');
+    // The option's value is the same whatever the language: answers are counted as one.
+    expect(q1.html).toContain('value="no"');
     expect(q1.html).not.toContain('Do you agree with the charges?');
-    await visitor.post(`/consultations/${id}/respond/questions/1`, { answer: 'No' });
+    await visitor.post(`/consultations/${id}/respond/questions/1`, { q1: 'no' });
     const q2 = await visitor.get(`/consultations/${id}/respond/questions/2`);
     expect(q2.html).toContain('Dywedwch wrthym pam');
-    await visitor.post(`/consultations/${id}/respond/questions/2`, { answer: '' });
+    await visitor.post(`/consultations/${id}/respond/questions/2`, { q2: '' });
     const check = await visitor.get(`/consultations/${id}/respond/check`);
     expect(check.html).toContain('Nac ydw');
     expect((await visitor.post(`/consultations/${id}/respond/check`, {})).status).toBe(303);
@@ -1900,7 +1919,7 @@ describe('questions in Welsh', () => {
       .where('consultation_id', '=', id)
       .where('submitted_at', 'is not', null)
       .executeTakeFirstOrThrow();
-    expect(response.answers['0']).toBe('No');
+    expect(response.answers.q1).toBe('no');
     // Counted with the English option for staff, whatever the language answered in.
     const results = await (await staff('owner')).get(`/staff/consultations/${id}`);
     expect(results.html).toMatch(/No<\/t[dh]>\s*<td[^>]*>\s*1\s*</);
@@ -2008,7 +2027,7 @@ describe('the API', () => {
     };
     const before = await get();
     expect(before.questions).toHaveLength(2);
-    expect(before.questions[0]).toMatchObject({
+    expect((before.questions as unknown[])[0]).toMatchObject({
       number: 1,
       kind: 'choice',
       text: { en: 'Do you agree with the charges?', cy: 'Ydych chi’n cytuno?' },
@@ -2079,8 +2098,8 @@ describe('the API', () => {
     expect(body.responses).toHaveLength(1);
     expect(body.responses[0]!.reference).toBe(reference);
     expect(body.responses[0]!.answers).toEqual([
-      { number: 1, answer: 'No', themes: [] },
-      { number: 2, answer: '=cmd()', themes: [] },
+      { number: 1, name: 'q1', answer: 'No', themes: [] },
+      { number: 2, name: 'q2', answer: '=cmd()', themes: [] },
     ]);
     const csv = await fetch(`${url}?format=csv`, {
       headers: { authorization: `Bearer ${receive}` },

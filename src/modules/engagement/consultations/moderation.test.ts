@@ -7,25 +7,21 @@ import {
   responseHeldReasons,
   themeNameProblem,
 } from './moderation.js';
-import type { Question } from './schema.js';
+import { questionFormOfSlots } from './questions.js';
 
-const questions: Question[] = [
+const { form } = questionFormOfSlots([
   { kind: 'choice', text: 'Agree?', options: ['Yes', 'No'] },
   { kind: 'text', text: 'Why?' },
-];
+]);
 
 describe('what holds a response', () => {
   it('holds abusive words and contact details in free text or the organisation’s name, not in choices', () => {
-    expect(responseHeldReasons(questions, { '0': 'Yes', '1': 'Sensible plan' }, null)).toEqual([]);
-    expect(responseHeldReasons(questions, { '0': 'Yes', '1': 'Utter SHITE' }, null)).toEqual([
-      'abusive',
-    ]);
-    expect(responseHeldReasons(questions, { '1': 'Call 07700 900123' }, null)).toEqual([
-      'personal-data',
-    ]);
-    expect(responseHeldReasons(questions, { '1': '' }, 'Wankers Ltd')).toEqual(['abusive']);
+    expect(responseHeldReasons(form, { q1: 'yes', q2: 'Sensible plan' }, null)).toEqual([]);
+    expect(responseHeldReasons(form, { q1: 'yes', q2: 'Utter SHITE' }, null)).toEqual(['abusive']);
+    expect(responseHeldReasons(form, { q2: 'Call 07700 900123' }, null)).toEqual(['personal-data']);
+    expect(responseHeldReasons(form, { q2: '' }, 'Wankers Ltd')).toEqual(['abusive']);
     // Scunthorpe is not held: whole words only.
-    expect(responseHeldReasons(questions, { '1': 'Scunthorpe library' }, null)).toEqual([]);
+    expect(responseHeldReasons(form, { q2: 'Scunthorpe library' }, null)).toEqual([]);
   });
 });
 

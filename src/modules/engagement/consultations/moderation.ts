@@ -7,7 +7,8 @@ import type { FieldError, Outcome } from '../../../platform/errors/errors.js';
 import { formText } from '../../../platform/http/forms.js';
 import { heldReasons } from '../petitions/rules.js';
 import type { RedactionReason } from '../db/consultation-tables.js';
-import type { Question } from './schema.js';
+import type { Answers, FormDefinition } from '../../forms/index.js';
+import { isFreeTextQuestion, questionsOf } from './questions.js';
 
 /** What replaces a redacted passage, in the results, the CSV and the respondent's "My data". */
 export const REDACTED = '[redacted]';
@@ -20,11 +21,14 @@ export const LIMITS = { theme: 80, outcome: 20000, withdrawnReason: 1000, passag
  * name (the petitions' rules). Empty when nothing was found.
  */
 export function responseHeldReasons(
-  questions: readonly Question[],
-  answers: Readonly<Record<string, string>>,
+  form: FormDefinition,
+  answers: Readonly<Answers>,
   organisationName: string | null,
 ): string[] {
-  const texts = questions.flatMap((q, i) => (q.kind === 'text' ? [answers[String(i)] ?? ''] : []));
+  const texts = questionsOf(form).flatMap((q) => {
+    const answer = Object.hasOwn(answers, q.name) ? answers[q.name] : undefined;
+    return isFreeTextQuestion(q) && typeof answer === 'string' ? [answer] : [];
+  });
   return heldReasons(...texts, organisationName ?? '');
 }
 

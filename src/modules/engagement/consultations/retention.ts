@@ -14,6 +14,7 @@ import type {
   RetentionRecordType,
 } from '../../../platform/http/types.js';
 import { londonDate } from '../../../platform/time/london.js';
+import { answersOf, isChoiceQuestion, questionFormOf, questionsOf } from './questions.js';
 
 async function findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidate[]> {
   let select = db
@@ -60,21 +61,34 @@ async function anonymise(trx: Db, ids: readonly string[], now: Date): Promise<nu
   const rows = await trx
     .selectFrom('consultation_responses')
     .innerJoin('consultations', 'consultations.id', 'consultation_responses.consultation_id')
+    // The questions of the version the response answered, when an edit has replaced it since.
+    .leftJoin('consultation_versions', (join) =>
+      join
+        .onRef(
+          'consultation_versions.consultation_id',
+          '=',
+          'consultation_responses.consultation_id',
+        )
+        .onRef('consultation_versions.version', '=', 'consultation_responses.version'),
+    )
     .select([
       'consultation_responses.id',
       'consultation_responses.answers',
       'consultations.questions',
+      'consultation_versions.questions as answeredQuestions',
     ])
     .where('consultation_responses.id', 'in', [...ids])
     .where('consultation_responses.anonymised_at', 'is', null)
     .execute();
   for (const row of rows) {
-    // Choices stay (they are counted); free text, which may say anything about anyone, goes.
+    // Choices stay (they are counted); everything else — free text, which may say anything
+    // about anyone, and any other answer in words — goes.
+    const stored = row.answeredQuestions ?? row.questions;
+    const kept = answersOf(stored, row.answers);
     const answers = Object.fromEntries(
-      Object.entries(row.answers).map(([i, answer]) => [
-        i,
-        row.questions[Number(i)]?.kind === 'choice' ? answer : '',
-      ]),
+      questionsOf(questionFormOf(stored).form)
+        .filter((q) => Object.hasOwn(kept, q.name))
+        .map((q) => [q.name, isChoiceQuestion(q) ? kept[q.name] : '']),
     );
     await trx
       .updateTable('consultation_responses')

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { validateAnswers } from '../../forms/index.js';
+import { formForReader, questionFormOfSlots } from './questions.js';
 import {
-  answerProblem,
   consultationSchema,
   consultationStatus,
   documentPages,
   pagesProblem,
   publishFormValues,
-  questionIn,
   readPublishForm,
 } from './schema.js';
 
@@ -143,15 +143,23 @@ describe('when a consultation takes responses', () => {
     expect(consultationStatus(c, new Date('2026-06-30T23:00:00Z'))).toBe('closed');
   });
 
-  it('free text may be blank but not too long; a choice must be one of the options', () => {
-    expect(answerProblem({ kind: 'text', text: 'Why?' }, '')).toBeNull();
-    expect(answerProblem({ kind: 'text', text: 'Why?' }, 'x'.repeat(5001))).toBe(
-      'consultations.respond.answer.tooLong',
-    );
-    const choice = { kind: 'choice' as const, text: 'Agree?', options: ['Yes', 'No'] };
-    expect(answerProblem(choice, 'Yes')).toBeNull();
-    expect(answerProblem(choice, 'Maybe')).toBe('consultations.respond.answer.choose');
-    expect(answerProblem(choice, '')).toBe('consultations.respond.answer.choose');
+  it('as a form: free text may be blank but not too long; a choice must be one of the options', () => {
+    const { form: definition } = questionFormOfSlots([
+      { kind: 'text', text: 'Why?' },
+      { kind: 'choice', text: 'Agree?', options: ['Yes', 'No'] },
+    ]);
+    const check = (answers: Record<string, unknown>) =>
+      validateAnswers(definition, answers, { today: '2026-06-15' });
+    expect(check({ q1: '', q2: 'yes' }).ok).toBe(true);
+    expect(check({ q1: 'x'.repeat(5001), q2: 'yes' })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'q1', message: { en: 'Your answer must be 5,000 characters or fewer' } }],
+    });
+    for (const q2 of ['maybe', '', 'Yes']) expect(check({ q1: '', q2 }).ok, q2).toBe(false);
+    expect(check({ q1: '' })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'q2', message: { en: 'Select one of the answers' } }],
+    });
   });
 });
 
@@ -202,13 +210,19 @@ describe('questions in easy read', () => {
       NOW,
     );
     expect(parsed.ok).toBe(true);
-    const question = parsed.ok ? parsed.consultation.questions[0]! : undefined;
-    expect(question).toMatchObject({ textEasy: 'Is it good?' });
-    expect(questionIn(question!, 'en', true).text).toBe('Is it good?');
-    expect(questionIn(question!, 'en').text).toBe('Do you agree?');
-    expect(questionIn(question!, 'cy').text).toBe('Ydych chi?');
-    // Easy read is in English: marked as such for Welsh readers.
-    expect(questionIn(question!, 'cy', true)).toMatchObject({ text: 'Is it good?', english: true });
+    const questions = parsed.ok ? (parsed.consultation.questions ?? []) : [];
+    expect(questions[0]).toMatchObject({ textEasy: 'Is it good?' });
+    const asForm = questionFormOfSlots(questions);
+    expect(asForm.easyRead).toEqual({ q1: 'Is it good?' });
+    // Easy read wording in both languages (easy read versions are in English); else as written.
+    expect(formForReader(asForm, true).pages[0]!.questions[0]!.label).toEqual({
+      en: 'Is it good?',
+      cy: 'Is it good?',
+    });
+    expect(formForReader(asForm, false).pages[0]!.questions[0]!.label).toEqual({
+      en: 'Do you agree?',
+      cy: 'Ydych chi?',
+    });
     const long = readPublishForm(form({ 'q2-textEasy': 'x'.repeat(301) }), NOW);
     expect(fields(long)).toEqual(['q2-textEasy:consultations.publish.questionEasy.tooLong']);
   });

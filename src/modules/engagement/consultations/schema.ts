@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { FieldError } from '../../../platform/errors/errors.js';
 import { formText } from '../../../platform/http/forms.js';
 import { parseDateParts, ukToday } from '../../../platform/validation/validators.js';
+import { hasQuestionForm, type StoredQuestions } from './questions.js';
 import { CONSULTATION_TOPICS, isConsultationTopic } from './topics.js';
 
 /** Message keys are the zod messages, so an issue becomes a GOV.UK error as it stands. */
@@ -15,7 +16,6 @@ const M = 'consultations.publish.';
 /** The most questions one consultation asks, and so the question slots on the staff form. */
 export const MAX_QUESTIONS = 5;
 export const MAX_OPTIONS = 10;
-export const ANSWER_LIMIT = 5000;
 
 const questionText = z.string().min(1, `${M}question.missing`).max(300, `${M}question.tooLong`);
 
@@ -132,7 +132,12 @@ export const consultationSchema = z
       .array(z.string().regex(DISTRICT, `${M}districts.invalid`))
       .max(200, `${M}districts.tooMany`),
     signInRequired: z.boolean(),
-    questions: z.array(questionSchema).min(1, `${M}questions.missing`).max(MAX_QUESTIONS),
+    /** Null when editing a consultation whose questions are a form of their own: they stay. */
+    questions: z
+      .array(questionSchema)
+      .min(1, `${M}questions.missing`)
+      .max(MAX_QUESTIONS)
+      .nullable(),
     // The optional versions: in Welsh (all three or none) and easy read.
     titleCy: z.string().max(150, `${M}titleCy.tooLong`).nullish(),
     summaryCy: z.string().max(600, `${M}summaryCy.tooLong`).nullish(),
@@ -226,6 +231,8 @@ export function readPublishForm(
   now = new Date(),
   /** When editing: the opening day already set, which may stay even once it is past. */
   keepOpensOn?: string,
+  /** When editing a consultation whose questions are a form of their own (not on this form). */
+  questionsElsewhere = false,
 ): { ok: true; consultation: ConsultationInput } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const day = (name: 'opensOn' | 'closesOn'): string => {
@@ -266,7 +273,7 @@ export function readPublishForm(
   if (!topic) errors.push({ field: 'topic', message: `${M}topic.missing` });
   const slots: number[] = [];
   const questions: unknown[] = [];
-  for (let i = 1; i <= MAX_QUESTIONS; i++) {
+  for (let i = 1; i <= (questionsElsewhere ? 0 : MAX_QUESTIONS); i++) {
     const text = values[`q${i}-text`]!;
     const kind = values[`q${i}-kind`]!;
     const lines = (name: string) =>
@@ -308,7 +315,7 @@ export function readPublishForm(
     closesOn: closesOn || '9999-99-99',
     districts,
     signInRequired: values.signIn === 'yes',
-    questions,
+    questions: questionsElsewhere ? null : questions,
     titleCy: values.titleCy || null,
     summaryCy: values.summaryCy || null,
     bodyCy: values.bodyCy || null,
@@ -340,16 +347,6 @@ export function consultationStatus(
   return today > consultation.closes_on ? 'closed' : 'open';
 }
 
-/**
- * What is wrong with an answer to a question, as a message key, or null. Free text may be left
- * blank (up to {@link ANSWER_LIMIT} characters); a choice must be one of the options.
- */
-export function answerProblem(question: Question, answer: string): string | null {
-  if (question.kind === 'text')
-    return answer.length > ANSWER_LIMIT ? 'consultations.respond.answer.tooLong' : null;
-  return question.options.includes(answer) ? null : 'consultations.respond.answer.choose';
-}
-
 /** A published consultation as the staff form's values, for editing it. */
 export function formValuesOf(consultation: {
   title: string;
@@ -361,7 +358,7 @@ export function formValuesOf(consultation: {
   closes_on: string;
   area_districts: string[];
   sign_in_required: boolean;
-  questions: Question[];
+  questions: StoredQuestions;
   title_cy: string | null;
   summary_cy: string | null;
   body_cy: string | null;
@@ -390,6 +387,8 @@ export function formValuesOf(consultation: {
     values[`${name}-month`] = String(Number(month));
     values[`${name}-year`] = year!;
   }
+  // A form of its own is edited on the questions page, not in the slots.
+  if (hasQuestionForm(consultation.questions)) return values;
   consultation.questions.forEach((q, i) => {
     values[`q${i + 1}-text`] = q.text;
     values[`q${i + 1}-kind`] = q.kind;
@@ -399,35 +398,4 @@ export function formValuesOf(consultation: {
     values[`q${i + 1}-optionsCy`] = q.kind === 'choice' ? (q.optionsCy ?? []).join('\n') : '';
   });
   return values;
-}
-
-/**
- * A question as a reader sees it: its easy read text when they chose the easy read version and
- * the body gave it (in English: easy read versions are in English); otherwise its text in Welsh
- * when they read in Welsh and the body gave it (otherwise the English, `english` saying so);
- * and each option's label with the value that is stored (always the English option).
- */
-export function questionIn(question: Question, locale: string, easyRead = false) {
-  const easy = easyRead && question.textEasy !== undefined;
-  const welsh = !easy && locale === 'cy' && question.textCy !== undefined;
-  return {
-    kind: question.kind,
-    text: easy ? question.textEasy! : welsh ? question.textCy! : question.text,
-    english: locale === 'cy' && !welsh,
-    options:
-      question.kind === 'choice'
-        ? question.options.map((value, i) => ({
-            value,
-            text: (locale === 'cy' && question.optionsCy?.[i]) || value,
-          }))
-        : [],
-  };
-}
-
-/** An answer as a reader sees it: a choice's label in their language, free text as written. */
-export function answerIn(question: Question | undefined, answer: string, locale: string): string {
-  if (!question || question.kind !== 'choice' || locale !== 'cy' || !question.optionsCy)
-    return answer;
-  const i = question.options.indexOf(answer);
-  return i === -1 ? answer : (question.optionsCy[i] ?? answer);
 }

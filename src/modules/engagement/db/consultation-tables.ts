@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { Question } from '../consultations/schema.js';
+import type { StoredQuestions } from '../consultations/questions.js';
 import type { ConsultationTopic } from '../consultations/topics.js';
 
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
@@ -17,7 +17,8 @@ export interface ConsultationTable {
   opens_on: string;
   closes_on: string;
   area_districts: ColumnType<string[], string[] | undefined, string[]>;
-  questions: Json<Question[]>;
+  /** Slot questions, or a forms-engine definition of its own (consultations/questions.ts). */
+  questions: Json<StoredQuestions>;
   sign_in_required: Generated<boolean>;
   published_by: Nullable<string>;
   published_at: Generated<Date>;
@@ -51,7 +52,7 @@ export interface ConsultationVersionTable {
   opens_on: string;
   closes_on: string;
   area_districts: string[];
-  questions: Json<Question[]>;
+  questions: Json<StoredQuestions>;
   sign_in_required: boolean;
   title_cy: string | null;
   summary_cy: string | null;
@@ -71,7 +72,11 @@ export interface ConsultationResponseTable {
   user_id: Nullable<string>;
   respondent_type: RespondentType;
   organisation_name: Nullable<string>;
-  answers: Json<Record<string, string>>;
+  /**
+   * By question name as the forms engine keeps them; a response to slot questions sent before
+   * question forms keeps them by question number (read through `answersOf`).
+   */
+  answers: Json<Record<string, unknown>>;
   reference: Nullable<string>;
   started_at: Generated<Date>;
   submitted_at: Nullable<Date>;

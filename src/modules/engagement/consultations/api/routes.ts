@@ -20,7 +20,15 @@ import {
   themesOf,
 } from '../queries/consultations.js';
 import { responsesCsv, type Themes } from '../queries/results.js';
-import { consultationStatus, documentPages, type Question } from '../schema.js';
+import { answerText } from '../../../forms/index.js';
+import {
+  answersOf,
+  isChoiceQuestion,
+  questionFormOf,
+  questionsOf,
+  type StoredQuestions,
+} from '../questions.js';
+import { consultationStatus, documentPages } from '../schema.js';
 import { CONSULTATION_TOPICS } from '../topics.js';
 import { bodiesOf } from '../pages/shared.js';
 
@@ -32,14 +40,22 @@ const Text = z.object({ en: z.string(), cy: z.string().nullable() });
 
 const QuestionJson = z.object({
   number: z.number().int().describe('From 1, as the CSV columns Q1, Q2 … are named'),
-  kind: z.enum(['text', 'choice']).describe('Free text, or one of the options'),
+  name: z.string().describe('The question’s name in the form definition (its answer’s key)'),
+  type: z.string().describe('The forms engine’s question type (textarea, radios, checkboxes …)'),
+  kind: z
+    .enum(['text', 'choice'])
+    .describe('Counted per option (radios, select, checkboxes, yes/no), or answered in words'),
   text: Text,
   easyRead: z.string().nullable().describe('The question in easy read, if given'),
   options: z
-    .array(Text)
+    .array(Text.extend({ value: z.string() }))
     .nullable()
-    .describe('For a choice: the options; an answer is the English option'),
+    .describe('For a choice: the options; an answer is given as the English option'),
 });
+
+const FormJson = z
+  .record(z.string(), z.unknown())
+  .describe('The questions as a forms-engine form definition (docs/guides/forms.md)');
 
 const Consultation = z.object({
   id: z.string().describe('Stable id; the page is /consultations/{id}'),
@@ -76,6 +92,7 @@ const ConsultationDetail = Consultation.extend({
     .describe('The document’s pages (one, untitled, when it has no page titles)'),
   easyRead: z.string().nullable().describe('The easy read version of the document, if given'),
   questions: z.array(QuestionJson),
+  form: FormJson,
   documents: z
     .array(
       z.object({ name: z.string(), type: z.string(), size: z.number().int(), url: z.string() }),
@@ -98,7 +115,12 @@ const ResponseJson = z.object({
   answers: z.array(
     z.object({
       number: z.number().int(),
-      answer: z.string().describe('As redacted by moderators; empty when left blank'),
+      name: z.string(),
+      answer: z
+        .string()
+        .describe(
+          'In words, in English (a choice’s English option; boxes ticked separated by ", "), as redacted by moderators; empty when left blank',
+        ),
       themes: z.array(z.string()),
     }),
   ),
@@ -106,17 +128,31 @@ const ResponseJson = z.object({
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-function questionsJson(questions: readonly Question[]) {
-  return questions.map((q, i) => ({
-    number: i + 1,
-    kind: q.kind,
-    text: { en: q.text, cy: q.textCy ?? null },
-    easyRead: q.textEasy ?? null,
-    options:
-      q.kind === 'choice'
-        ? q.options.map((o, j) => ({ en: o, cy: q.optionsCy?.[j] ?? null }))
-        : null,
-  }));
+function questionsJson(stored: StoredQuestions) {
+  const { form, easyRead } = questionFormOf(stored);
+  return questionsOf(form).map((q, i) => {
+    const choice = isChoiceQuestion(q);
+    // Text given the same in both languages is the English, untranslated.
+    const cy = (b: { en: string; cy: string }) => (b.cy === b.en ? null : b.cy);
+    return {
+      number: i + 1,
+      name: q.name,
+      type: q.type,
+      kind: choice ? ('choice' as const) : ('text' as const),
+      text: { en: q.label.en, cy: cy(q.label) },
+      easyRead: easyRead[q.name] ?? null,
+      options: !choice
+        ? null
+        : q.type === 'yesNo'
+          ? [
+              { value: 'yes', en: 'Yes', cy: 'Ie' },
+              { value: 'no', en: 'No', cy: 'Na' },
+            ]
+          : 'options' in q
+            ? q.options.map((o) => ({ value: o.value, en: o.label.en, cy: cy(o.label) }))
+            : null,
+    };
+  });
 }
 
 function toJson(
@@ -145,26 +181,31 @@ function toJson(
 
 /** The responses as the JSON export gives them: one entry an answer, by question number. */
 function responsesJson(
-  questions: readonly Question[],
+  stored: StoredQuestions,
   responses: readonly ConsultationResponseRow[],
   themes: Themes,
 ) {
-  return responses.map((r) => ({
-    reference: r.reference ?? '',
-    submittedAt: iso(r.submitted_at)!,
-    version: r.version,
-    language: r.language,
-    respondentType: r.respondent_type,
-    organisationName: r.organisation_name,
-    answers: questions.map((_, i) => {
-      const ids = themes.tags.get(`${r.id}:${i}`) ?? [];
-      return {
-        number: i + 1,
-        answer: r.answers[String(i)] ?? '',
-        themes: themes.themes.filter((t) => ids.includes(t.id)).map((t) => t.name),
-      };
-    }),
-  }));
+  const questions = questionsOf(questionFormOf(stored).form);
+  return responses.map((r) => {
+    const answers = answersOf(stored, r.answers);
+    return {
+      reference: r.reference ?? '',
+      submittedAt: iso(r.submitted_at)!,
+      version: r.version,
+      language: r.language,
+      respondentType: r.respondent_type,
+      organisationName: r.organisation_name,
+      answers: questions.map((q, i) => {
+        const ids = themes.tags.get(`${r.id}:${i}`) ?? [];
+        return {
+          number: i + 1,
+          name: q.name,
+          answer: answerText(q, Object.hasOwn(answers, q.name) ? answers[q.name] : undefined, 'en'),
+          themes: themes.themes.filter((t) => ids.includes(t.id)).map((t) => t.name),
+        };
+      }),
+    };
+  });
 }
 
 function keyActor(request: FastifyRequest, caller: HubCaller): Actor {
@@ -298,6 +339,7 @@ export function consultationApiRoutes(app: FastifyInstance, context: AppContext)
         })),
         easyRead: consultation.easy_read,
         questions: questionsJson(consultation.questions),
+        form: questionFormOf(consultation.questions).form,
         documents: documents.map((d) => ({
           name: d.attachment.name,
           type: d.attachment.type,
@@ -333,15 +375,16 @@ export function consultationApiRoutes(app: FastifyInstance, context: AppContext)
         .describe('A version of the consultation (default: the current one)'),
     }),
     security: KEYS,
+    authenticate: (request) => authenticateHubKey(db, request.headers.authorization),
     response: z.object({
       consultationId: z.string(),
       version: z.number().int(),
       questions: z.array(QuestionJson),
+      form: FormJson,
       responses: z.array(ResponseJson),
     }),
     responseContent: { 'text/csv': { type: 'string' } },
-    handler: async ({ params, query }, request, reply) => {
-      const caller = await authenticateHubKey(db, request.headers.authorization);
+    handler: async ({ params, query, caller }, request, reply) => {
       const consultation = await findConsultation(db, params.id);
       // Another body's key learns nothing of the consultation: the same 404 as a made-up id.
       if (!consultation || caller.organisationId !== consultation.organisation_id)
@@ -403,6 +446,7 @@ export function consultationApiRoutes(app: FastifyInstance, context: AppContext)
         consultationId: consultation.id,
         version: shown.version,
         questions: questionsJson(shown.questions),
+        form: questionFormOf(shown.questions).form,
         responses: responsesJson(shown.questions, responses, themes),
       };
     },

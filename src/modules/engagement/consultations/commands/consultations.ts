@@ -6,15 +6,26 @@ import type { Db } from '../../../../platform/db/database.js';
 import { enqueue } from '../../../../platform/outbox/outbox.js';
 import type { FieldError, Outcome } from '../../../../platform/errors/errors.js';
 import { formText } from '../../../../platform/http/forms.js';
+import type { Updateable } from 'kysely';
 import type {
   ConsultationResponseRow,
   ConsultationRow,
+  ConsultationTable,
   RespondentType,
 } from '../../db/consultation-tables.js';
 import type { Locale } from '../../../../platform/i18n/i18n.js';
 import { emailProblem, normaliseEmail } from '../../petitions/rules.js';
+import {
+  answersToInput,
+  firstIncompletePage,
+  ukToday,
+  validateAnswers,
+  validatePage,
+  type FormPage,
+} from '../../../forms/index.js';
 import { responseHeldReasons } from '../moderation.js';
-import { answerProblem, consultationStatus, type ConsultationInput } from '../schema.js';
+import { answersOf, questionFormOf, type QuestionForm } from '../questions.js';
+import { consultationStatus, type ConsultationInput } from '../schema.js';
 
 /** The outbox topic of a consultation just published (the engagement home tells its subscribers). */
 export const CONSULTATION_PUBLISHED_TOPIC = 'consultations.published';
@@ -30,6 +41,8 @@ export async function publishConsultation(
   organisationId: string,
   input: ConsultationInput,
 ): Promise<ConsultationRow> {
+  // The publish form always has its question slots; null is only for an edit keeping a form.
+  if (!input.questions) throw new Error('A new consultation needs its questions');
   const consultation = await trx
     .insertInto('consultations')
     .values({
@@ -74,18 +87,23 @@ export const CONSULTATION_CHANGED_TOPIC = 'consultations.changed';
 export type EditOutcome = { ok: true; version: number | null } | { ok: false };
 
 /**
- * Edits a consultation, unless withdrawn or its outcome is published (refused). Before anyone
- * has sent a response it is changed in place. Once someone has, the version they answered must
- * stand: it is kept in `consultation_versions` as it was, the consultation becomes the next
- * version, and the respondents who asked to be told are e-mailed (outbox topic
+ * Makes a change to a consultation, unless withdrawn or its outcome is published (refused).
+ * Before anyone has sent a response it is changed in place. Once someone has, the version they
+ * answered must stand: it is kept in `consultation_versions` as it was, the consultation
+ * becomes the next version, and the respondents who asked to be told are e-mailed (outbox topic
  * {@link CONSULTATION_CHANGED_TOPIC}). Either way drafts in progress lose their answers, as the
- * questions may have changed. Audited.
+ * questions may have changed. Audited as `action`. Every change to a published consultation
+ * goes through here: its details (the edit form) and its questions (the questions page).
  */
-export async function editConsultation(
+async function saveChange(
   trx: Db,
   actor: Actor,
   consultation: ConsultationRow,
-  input: ConsultationInput,
+  change: {
+    set: Updateable<ConsultationTable>;
+    action: 'consultation.edited' | 'consultation.questions-changed';
+    details: Record<string, unknown>;
+  },
 ): Promise<EditOutcome> {
   // Locked, so a response sent meanwhile is either counted as answered or waits for this edit.
   const current = await trx
@@ -128,23 +146,7 @@ export async function editConsultation(
       .execute();
   await trx
     .updateTable('consultations')
-    .set({
-      title: input.title,
-      summary: input.summary,
-      body: input.body,
-      audience: input.audience,
-      topic: input.topic,
-      opens_on: input.opensOn,
-      closes_on: input.closesOn,
-      area_districts: input.districts,
-      questions: JSON.stringify(input.questions),
-      sign_in_required: input.signInRequired,
-      title_cy: input.titleCy ?? null,
-      summary_cy: input.summaryCy ?? null,
-      body_cy: input.bodyCy ?? null,
-      easy_read: input.easyRead ?? null,
-      ...(version !== null ? { version } : {}),
-    })
+    .set({ ...change.set, ...(version !== null ? { version } : {}) })
     .where('id', '=', current.id)
     .execute();
   await trx
@@ -154,11 +156,11 @@ export async function editConsultation(
     .where('submitted_at', 'is', null)
     .execute();
   await recordAudit(trx, actor, {
-    action: 'consultation.edited',
+    action: change.action,
     resourceType: 'consultation',
     resourceId: current.id,
     subjectUserId: null,
-    details: { questions: input.questions.length, version },
+    details: { ...change.details, version },
   });
   if (version !== null)
     await enqueue(trx, {
@@ -167,6 +169,61 @@ export async function editConsultation(
       idempotencyKey: `${CONSULTATION_CHANGED_TOPIC}:${current.id}:${version}`,
     });
   return { ok: true, version };
+}
+
+/**
+ * Edits a consultation's details (and its slot questions, unless its questions are a form of
+ * their own: `input.questions` is then null and they stay), as {@link saveChange} says.
+ */
+export async function editConsultation(
+  trx: Db,
+  actor: Actor,
+  consultation: ConsultationRow,
+  input: ConsultationInput,
+): Promise<EditOutcome> {
+  return saveChange(trx, actor, consultation, {
+    set: {
+      title: input.title,
+      summary: input.summary,
+      body: input.body,
+      audience: input.audience,
+      topic: input.topic,
+      opens_on: input.opensOn,
+      closes_on: input.closesOn,
+      area_districts: input.districts,
+      ...(input.questions ? { questions: JSON.stringify(input.questions) } : {}),
+      sign_in_required: input.signInRequired,
+      title_cy: input.titleCy ?? null,
+      summary_cy: input.summaryCy ?? null,
+      body_cy: input.bodyCy ?? null,
+      easy_read: input.easyRead ?? null,
+    },
+    action: 'consultation.edited',
+    details: { questions: input.questions?.length ?? null },
+  });
+}
+
+/**
+ * Replaces a consultation's questions with a form definition of its own (already checked by the
+ * forms schema and {@link consultationFormProblems}) and its easy read wording, as
+ * {@link saveChange} says: a new version once anyone has responded. Service owners only (the
+ * caller checked).
+ */
+export async function changeQuestions(
+  trx: Db,
+  actor: Actor,
+  consultation: ConsultationRow,
+  questionForm: QuestionForm,
+): Promise<EditOutcome> {
+  return saveChange(trx, actor, consultation, {
+    set: { questions: JSON.stringify(questionForm) },
+    action: 'consultation.questions-changed',
+    details: {
+      pages: questionForm.form.pages.length,
+      questions: questionForm.form.pages.reduce((n, page) => n + page.questions.length, 0),
+      easyRead: Object.keys(questionForm.easyRead).length,
+    },
+  });
 }
 
 /** Hash of a draft's cookie token: the database never holds the token itself. */
@@ -238,38 +295,63 @@ export async function startResponse(
   return { token };
 }
 
-/** Saves the answer to question `index` (0-based) of a draft, if it is a good answer. */
-export async function saveAnswer(
+/** A draft's answers by question name (a draft kept by question number read as `answersOf` says). */
+export function draftAnswers(consultation: ConsultationRow, draft: ConsultationResponseRow) {
+  return answersOf(consultation.questions, draft.answers);
+}
+
+/**
+ * Saves one page of the consultation's questions to a draft, when the forms engine's validator
+ * accepts the page's answers (`input` as `readPageInput` reads a posted page); otherwise each
+ * problem, in the reader's language, with the id of the input it belongs to. Nothing is saved
+ * from a page with a problem.
+ */
+export async function savePage(
   trx: Db,
   consultation: ConsultationRow,
   draft: ConsultationResponseRow,
-  index: number,
-  answer: string,
+  page: FormPage,
+  input: Record<string, unknown>,
+  locale: Locale,
+  now: Date,
 ): Promise<Outcome<object>> {
-  const question = consultation.questions[index];
-  const problem = question
-    ? answerProblem(question, answer)
-    : 'consultations.respond.answer.choose';
-  if (problem) return { ok: false, errors: [{ field: 'answer', message: problem }] };
+  const { form } = questionFormOf(consultation.questions);
+  const checked = validatePage(form, page, input, draftAnswers(consultation, draft), {
+    today: ukToday(now),
+  });
+  if (!checked.ok) {
+    const errors: FieldError[] = [];
+    for (const e of checked.errors)
+      if (!errors.some((known) => known.field === e.field))
+        errors.push({ field: e.field, message: e.message[locale] });
+    return { ok: false, errors };
+  }
+  // A question of the page its conditions skip has no answer now: it goes, as it would count.
+  const unanswered = page.questions.filter((q) => !Object.hasOwn(checked.answers, q.name));
+  let answers = sql<string>`answers || ${JSON.stringify(checked.answers)}::jsonb`;
+  for (const q of unanswered) answers = sql<string>`(${answers}) - ${q.name}::text`;
   await trx
     .updateTable('consultation_responses')
-    // Merged in the database, so two pages sent at once cannot undo each other's answer.
-    .set({
-      answers: sql<string>`answers || ${JSON.stringify({ [String(index)]: answer })}::jsonb`,
-    })
+    // Merged in the database, so two pages sent at once cannot undo each other's answers.
+    .set({ answers })
     .where('id', '=', draft.id)
     .where('submitted_at', 'is', null)
     .execute();
   return { ok: true };
 }
 
-/** The first question (0-based) without an answer, or the number of questions when all are answered. */
+/**
+ * The first page (its 0-based place in the definition) still to answer, or the number of pages
+ * when every page asked has a valid answer: the forms engine's guard against jumping ahead.
+ */
 export function nextUnanswered(
   consultation: ConsultationRow,
   draft: ConsultationResponseRow,
+  now = new Date(),
 ): number {
-  const index = consultation.questions.findIndex((_, i) => !(String(i) in draft.answers));
-  return index === -1 ? consultation.questions.length : index;
+  const { form } = questionFormOf(consultation.questions);
+  const page = firstIncompletePage(form, draftAnswers(consultation, draft), ukToday(now));
+  return page ? form.pages.indexOf(page) : form.pages.length;
 }
 
 const REFERENCE_CHARACTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -317,17 +399,19 @@ export async function submitResponse(
   notify: Notify = null,
 ): Promise<SubmitOutcome> {
   if (consultationStatus(consultation, now) !== 'open') return { ok: false, reason: 'closed' };
-  if (nextUnanswered(consultation, draft) < consultation.questions.length)
-    return { ok: false, reason: 'incomplete' };
+  // The whole response checked again by the same definition, as the forms engine checks an
+  // application before it is sent: what is kept is what the validator made of it.
+  const { form } = questionFormOf(consultation.questions);
+  const checked = validateAnswers(form, answersToInput(form, draftAnswers(consultation, draft)), {
+    today: ukToday(now),
+  });
+  if (!checked.ok) return { ok: false, reason: 'incomplete' };
   const reference = newReference();
-  const heldReasons = responseHeldReasons(
-    consultation.questions,
-    draft.answers,
-    draft.organisation_name,
-  );
+  const heldReasons = responseHeldReasons(form, checked.answers, draft.organisation_name);
   const sent = await trx
     .updateTable('consultation_responses')
     .set({
+      answers: JSON.stringify(checked.answers),
       reference,
       submitted_at: now,
       held_reasons: heldReasons,

@@ -10,6 +10,7 @@ import type { Db } from '../../../../platform/db/database.js';
 import type { Outcome } from '../../../../platform/errors/errors.js';
 import type { ConsultationResponseRow, ConsultationRow } from '../../db/consultation-tables.js';
 import { redactText, themeNameProblem, type Redaction } from '../moderation.js';
+import { answersOf, isFreeTextQuestion, questionFormOf, questionsOf } from '../questions.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -37,15 +38,19 @@ export async function releaseResponse(
   return true;
 }
 
-/** The texts of a response a moderator may redact: its free-text answers and organisation name. */
+/**
+ * The texts of a response a moderator may redact: its free-text answers (by the question's
+ * 0-based place in the form, as the redaction form names them) and its organisation's name.
+ */
 export function redactableTexts(
   consultation: ConsultationRow,
   response: ConsultationResponseRow,
 ): Map<string, string> {
   const texts = new Map<string, string>();
-  consultation.questions.forEach((q, i) => {
-    const answer = response.answers[String(i)];
-    if (q.kind === 'text' && answer) texts.set(String(i), answer);
+  const answers = answersOf(consultation.questions, response.answers);
+  questionsOf(questionFormOf(consultation.questions).form).forEach((q, i) => {
+    const answer = Object.hasOwn(answers, q.name) ? answers[q.name] : undefined;
+    if (isFreeTextQuestion(q) && typeof answer === 'string' && answer) texts.set(String(i), answer);
   });
   if (response.organisation_name) texts.set('organisation', response.organisation_name);
   return texts;
@@ -72,12 +77,18 @@ export async function redactResponse(
       .set({ organisation_name: text })
       .where('id', '=', response.id)
       .execute();
-  else
+  else {
+    // Kept by question name from now on, whatever way the response kept them before.
+    const question = questionsOf(questionFormOf(consultation.questions).form)[
+      Number(redaction.field)
+    ]!;
+    const answers = answersOf(consultation.questions, response.answers);
     await trx
       .updateTable('consultation_responses')
-      .set({ answers: JSON.stringify({ ...response.answers, [redaction.field]: text }) })
+      .set({ answers: JSON.stringify({ ...answers, [question.name]: text }) })
       .where('id', '=', response.id)
       .execute();
+  }
   const keepOriginal = redaction.reason === 'abuse' && !consultation.outcome_published_at;
   await trx
     .insertInto('consultation_redactions')
@@ -149,7 +160,8 @@ export async function tagAnswer(
   questionIndex: number,
   themeIds: readonly string[],
 ): Promise<boolean> {
-  if (consultation.questions[questionIndex]?.kind !== 'text') return false;
+  const question = questionsOf(questionFormOf(consultation.questions).form)[questionIndex];
+  if (!question || !isFreeTextQuestion(question)) return false;
   const ids = [...new Set(themeIds)];
   if (ids.some((id) => !UUID.test(id))) return false;
   if (ids.length > 0) {

@@ -2,6 +2,13 @@ import type { Db } from '../../../../platform/db/database.js';
 import type { Locale } from '../../../../platform/i18n/i18n.js';
 import { listOrganisationsByIds, type OrganisationRow } from '../../../organisations/index.js';
 import type { ConsultationRow } from '../../db/consultation-tables.js';
+import { answerText } from '../../../forms/index.js';
+import {
+  isChoiceQuestion,
+  questionFormOf,
+  questionsOf,
+  type StoredQuestions,
+} from '../questions.js';
 import { consultationStatus, documentPages } from '../schema.js';
 
 /** The bodies of some consultations, by id. */
@@ -65,4 +72,23 @@ function paragraphsOf(text: string): string[] {
     .split(/\r?\n\s*\r?\n/)
     .map((p) => p.trim())
     .filter(Boolean);
+}
+
+/**
+ * The questions of a consultation (or an earlier version) as a list to read: each question's
+ * text in the reader's language (`english` when it is the English on a Welsh page) and, for a
+ * choice, its options.
+ */
+export function questionsForReading(stored: StoredQuestions, locale: Locale) {
+  return questionsOf(questionFormOf(stored).form).map((q) => ({
+    text: q.label[locale],
+    english: locale === 'cy' && q.label.cy === q.label.en,
+    kind: isChoiceQuestion(q) ? 'choice' : 'text',
+    options:
+      q.type === 'yesNo'
+        ? ['yes', 'no'].map((v) => ({ text: answerText(q, v, locale) }))
+        : 'options' in q
+          ? q.options.map((o) => ({ text: o.label[locale] }))
+          : [],
+  }));
 }

@@ -2,6 +2,16 @@
 import type { Db } from '../../../../platform/db/database.js';
 import type { PersonalDataSection } from '../../../../platform/http/types.js';
 import { csvCell } from '../../../mydata/index.js';
+import { answerText, type Answers, type Question as FormQuestion } from '../../../forms/index.js';
+import type { Locale } from '../../../../platform/i18n/i18n.js';
+import {
+  answersOf,
+  isChoiceQuestion,
+  isFreeTextQuestion,
+  questionFormOf,
+  questionsOf,
+  type StoredQuestions,
+} from '../questions.js';
 import type {
   ConsultationResponseRow,
   ConsultationRow,
@@ -13,6 +23,8 @@ export type QuestionResult =
   | {
       kind: 'text';
       text: string;
+      /** Free text (text or textarea): tagged with themes and counted per theme. */
+      taggable: boolean;
       answers: { responseId: string; reference: string; answer: string; themes: string[] }[];
       themes: { name: string; count: number }[];
     };
@@ -30,75 +42,114 @@ function themeNames(themes: Themes, key: string): string[] {
   return themes.themes.filter((t) => ids.includes(t.id)).map((t) => t.name);
 }
 
+/** The options of a choice question as values with labels (yes/no has its own two). */
+function optionsOf(question: FormQuestion, locale: Locale): { value: string; label: string }[] {
+  if (question.type === 'yesNo')
+    return ['yes', 'no'].map((value) => ({ value, label: answerText(question, value, locale) }));
+  return 'options' in question
+    ? question.options.map((o) => ({ value: o.value, label: o.label[locale] }))
+    : [];
+}
+
+/** One response's answer to one question: its value as kept, and in words. */
+function answerOf(answers: Answers, question: FormQuestion, locale: Locale) {
+  const value = Object.hasOwn(answers, question.name) ? answers[question.name] : undefined;
+  return { value, text: answerText(question, value, locale) };
+}
+
 /**
- * Per question: how many chose each option; or every non-blank free-text answer with its
- * themes, and how many answers each theme was tagged on.
+ * Per question of the consultation's form (its questions at the version shown): how many chose
+ * each option (each box ticked counts); or every answer given in words, with, for free text,
+ * its themes and how many answers each theme was tagged on.
  */
 export function tally(
-  consultation: ConsultationRow,
+  consultation: Pick<ConsultationRow, 'questions'>,
   responses: readonly ConsultationResponseRow[],
   themes: Themes = NO_THEMES,
+  locale: Locale = 'en',
 ): QuestionResult[] {
-  return consultation.questions.map((question, i) => {
-    const answers = responses.map((r) => ({
-      responseId: r.id,
-      reference: r.reference ?? '',
-      answer: r.answers[String(i)] ?? '',
-      themes: themeNames(themes, `${r.id}:${i}`),
-    }));
-    if (question.kind === 'text')
+  const { form } = questionFormOf(consultation.questions);
+  const kept = responses.map((r) => ({
+    row: r,
+    answers: answersOf(consultation.questions, r.answers),
+  }));
+  return questionsOf(form).map((question, i) => {
+    const text = question.label[locale];
+    if (isChoiceQuestion(question))
       return {
-        kind: 'text',
-        text: question.text,
-        answers: answers.filter((a) => a.answer !== ''),
-        themes: themes.themes.map((t) => ({
-          name: t.name,
-          count: answers.filter((a) => a.themes.includes(t.name)).length,
+        kind: 'choice',
+        text,
+        counts: optionsOf(question, locale).map((option) => ({
+          option: option.label,
+          count: kept.filter(({ answers }) => {
+            const { value } = answerOf(answers, question, locale);
+            return Array.isArray(value)
+              ? (value as unknown[]).includes(option.value)
+              : value === option.value;
+          }).length,
         })),
       };
+    const taggable = isFreeTextQuestion(question);
+    const answers = kept.map(({ row, answers }) => ({
+      responseId: row.id,
+      reference: row.reference ?? '',
+      answer: answerOf(answers, question, locale).text,
+      themes: taggable ? themeNames(themes, `${row.id}:${i}`) : [],
+    }));
     return {
-      kind: 'choice',
-      text: question.text,
-      counts: question.options.map((option) => ({
-        option,
-        count: answers.filter((a) => a.answer === option).length,
-      })),
+      kind: 'text',
+      text,
+      taggable,
+      answers: answers.filter((a) => a.answer !== ''),
+      themes: taggable
+        ? themes.themes.map((t) => ({
+            name: t.name,
+            count: answers.filter((a) => a.themes.includes(t.name)).length,
+          }))
+        : [],
     };
   });
 }
 
 /**
- * The responses as CSV (RFC 4180, CRLF lines): one line a response, one column a question and,
- * after each free-text question, one with its themes (separated by "; "); every cell through
- * the "My data" export's `csvCell` (quoted, safe from formula injection).
+ * The responses as CSV (RFC 4180, CRLF lines): one line a response, one column a question (its
+ * answer in words, in English: a choice's English option, several ticked separated by ", ")
+ * and, after each free-text question, one with its themes (separated by "; "); every cell
+ * through the "My data" export's `csvCell` (quoted, safe from formula injection).
  */
 export function responsesCsv(
-  consultation: ConsultationRow,
+  consultation: Pick<ConsultationRow, 'questions'>,
   responses: readonly ConsultationResponseRow[],
   themes: Themes = NO_THEMES,
 ): string {
+  const questions = questionsOf(questionFormOf(consultation.questions).form);
   const header = [
     'reference',
     'submitted_at',
     'respondent_type',
     'organisation_name',
-    ...consultation.questions.flatMap((q, i) =>
-      q.kind === 'text' ? [`Q${i + 1} ${q.text}`, `Q${i + 1} themes`] : [`Q${i + 1} ${q.text}`],
+    ...questions.flatMap((q, i) =>
+      isFreeTextQuestion(q)
+        ? [`Q${i + 1} ${q.label.en}`, `Q${i + 1} themes`]
+        : [`Q${i + 1} ${q.label.en}`],
     ),
   ];
   const lines = [
     header,
-    ...responses.map((r) => [
-      r.reference,
-      r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
-      r.respondent_type,
-      r.organisation_name,
-      ...consultation.questions.flatMap((q, i) =>
-        q.kind === 'text'
-          ? [r.answers[String(i)] ?? '', themeNames(themes, `${r.id}:${i}`).join('; ')]
-          : [r.answers[String(i)] ?? ''],
-      ),
-    ]),
+    ...responses.map((r) => {
+      const answers = answersOf(consultation.questions, r.answers);
+      return [
+        r.reference,
+        r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
+        r.respondent_type,
+        r.organisation_name,
+        ...questions.flatMap((q, i) =>
+          isFreeTextQuestion(q)
+            ? [answerOf(answers, q, 'en').text, themeNames(themes, `${r.id}:${i}`).join('; ')]
+            : [answerOf(answers, q, 'en').text],
+        ),
+      ];
+    }),
   ];
   return toCsv(lines);
 }
@@ -111,7 +162,7 @@ function toCsv(lines: readonly (readonly (string | number | null)[])[]): string 
 export function themesCsv(results: readonly QuestionResult[]): string {
   const lines: (string | number)[][] = [['question', 'theme', 'answers']];
   results.forEach((r, i) => {
-    if (r.kind === 'text')
+    if (r.kind === 'text' && r.taggable)
       for (const theme of r.themes) lines.push([`Q${i + 1} ${r.text}`, theme.name, theme.count]);
   });
   return toCsv(lines);
@@ -162,13 +213,19 @@ export async function consultationsPersonalData(
         reference: r.reference,
         respondedAs: r.respondent_type,
         organisation: r.organisation_name,
-        answers: (r.answeredQuestions ?? r.questions)
-          .map((q, i) => `${q.text}: ${r.answers[String(i)] ?? ''}`)
-          .join('\n'),
+        answers: answersInWords(r.answeredQuestions ?? r.questions, r.answers),
         submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
         heldForModeration: r.held,
         toldOfOutcomeAt: r.notify_email,
       })),
     },
   ];
+}
+
+/** A response's answers as "question: answer" lines in English, for the respondent's "My data". */
+function answersInWords(questions: StoredQuestions, kept: unknown): string {
+  const answers = answersOf(questions, kept);
+  return questionsOf(questionFormOf(questions).form)
+    .map((q) => `${q.label.en}: ${answerOf(answers, q, 'en').text}`)
+    .join('\n');
 }

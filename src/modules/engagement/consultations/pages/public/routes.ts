@@ -7,11 +7,27 @@ import { requireSignIn } from '../../../../identity/index.js';
 import { acceptedTypesText, humanSize, sendPublishedAttachment } from '../../../../attachments/index.js';
 import type { ConsultationResponseRow, ConsultationRow } from '../../../db/consultation-tables.js';
 import {
+  answersBefore,
+  fieldView,
+  holds,
+  mayVisit,
+  nextPage,
+  previousPage,
+  readPageInput,
+  summariseAnswers,
+  ukToday,
+  valuesFromAnswers,
+  type Answers,
+  type FieldView,
+  type FormDefinition,
+} from '../../../../forms/index.js';
+import {
+  draftAnswers,
   hashToken,
   nextUnanswered,
   readAbout,
   readNotify,
-  saveAnswer,
+  savePage,
   startResponse,
   submitResponse,
 } from '../../commands/consultations.js';
@@ -24,8 +40,9 @@ import {
   findResponseByToken,
   listConsultations,
 } from '../../queries/consultations.js';
-import { answerIn, consultationStatus, questionIn } from '../../schema.js';
-import { bodiesOf, consultationView } from '../shared.js';
+import { formForReader, questionFormOf } from '../../questions.js';
+import { consultationStatus } from '../../schema.js';
+import { bodiesOf, consultationView, questionsForReading } from '../shared.js';
 
 const VIEWS = 'modules/engagement/consultations/pages/public';
 const LIST = `${VIEWS}/list.njk`;
@@ -92,23 +109,103 @@ function readsEasyRead(request: FastifyRequest, consultation: ConsultationRow): 
   return consultation.easy_read !== null && request.cookies[VERSION_COOKIE] === 'easy-read';
 }
 
+/** The consultation's questions as this reader reads them: easy read wording when they chose it. */
+function readerForm(
+  request: FastifyRequest,
+  consultation: ConsultationRow,
+): { form: FormDefinition; english: (name: string) => boolean } {
+  const questionForm = questionFormOf(consultation.questions);
+  const easyRead = readsEasyRead(request, consultation);
+  const form = formForReader(questionForm, easyRead);
+  const byName = new Map(form.pages.flatMap((p) => p.questions).map((q) => [q.name, q]));
+  return {
+    form,
+    // English on a Welsh page: easy read wording, or a question given the same in both languages.
+    english: (name) => {
+      const question = byName.get(name);
+      if (request.locale !== 'cy' || !question) return false;
+      return (easyRead && Object.hasOwn(questionForm.easyRead, name)) || question.label.cy === question.label.en;
+    },
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A field whose label (or legend) is English on a Welsh page, marked `lang="en"` for screen readers. */
+function markedEnglish(view: FieldView): FieldView {
+  if (view.macro === 'address') return view;
+  const params = { ...view.params };
+  const mark = (heading: { text: string }) => {
+    const { text, ...rest } = heading;
+    return { ...rest, html: `<span lang="en">${escapeHtml(text)}</span>` };
+  };
+  if (params.label) params.label = mark(params.label as { text: string });
+  const fieldset = params.fieldset as { legend: { text: string } } | undefined;
+  if (fieldset) params.fieldset = { ...fieldset, legend: mark(fieldset.legend) };
+  return { ...view, params } as FieldView;
+}
+
+/** A page of the consultation's questions, drawn by the forms engine with the values and errors given. */
 function questionView(
+  request: FastifyRequest,
   consultation: ConsultationRow,
   index: number,
-  answer: string,
+  answers: Answers,
+  values: Record<string, unknown>,
+  fieldErrors: Record<string, { text: string }>,
   change: boolean,
-  locale: string,
-  easyRead: boolean,
 ) {
+  const { form, english } = readerForm(request, consultation);
+  const page = form.pages[index]!;
+  // A question whose condition rests on an earlier page's answer that does not hold is not asked.
+  const before = answersBefore(form, answers, page);
+  const onPage = new Set(page.questions.map((q) => q.name));
+  const asked = page.questions.filter(
+    (q) => !q.when || onPage.has(q.when.question) || holds(q.when, before),
+  );
+  const single = asked.length === 1;
+  const path = `${base(consultation)}/questions/${index + 1}`;
+  const previous = previousPage(form, page.id, answers);
   return {
     consultation,
-    question: questionIn(consultation.questions[index]!, locale, easyRead),
+    single,
+    pageTitle: single ? asked[0]!.label[request.locale] : page.title[request.locale],
+    fields: asked.map((question) => {
+      const view = fieldView(question, values, {
+        locale: request.locale,
+        t: request.t,
+        errors: fieldErrors,
+        asPageHeading: single,
+        path,
+      });
+      return english(question.name) ? markedEnglish(view) : view;
+    }),
+    // "Question 2 of 5" while each page asks one question; "Page 2 of 5" otherwise.
+    caption: request.t(
+      form.pages.every((p) => p.questions.length === 1)
+        ? 'consultations.respond.questionOf'
+        : 'consultations.respond.pageOf',
+      { number: index + 1, total: form.pages.length },
+    ),
     number: index + 1,
-    total: consultation.questions.length,
-    answer,
     change,
-    backLink: index === 0 ? base(consultation) : `${base(consultation)}/questions/${index}`,
+    backLink: previous
+      ? `${base(consultation)}/questions/${form.pages.indexOf(previous) + 1}`
+      : base(consultation),
   };
+}
+
+/** Whether nothing at all was typed or chosen on a page (its answers as `readPageInput` read them). */
+function nothingGiven(input: Record<string, unknown>): boolean {
+  const empty = (value: unknown): boolean =>
+    value === undefined ||
+    value === null ||
+    (typeof value === 'string' && value.trim() === '') ||
+    (Array.isArray(value) && value.length === 0) ||
+    (typeof value === 'object' && !Array.isArray(value) && Object.values(value).every(empty));
+  return Object.values(input).every(empty);
 }
 
 /**
@@ -218,7 +315,7 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
       old: {
         version: at.version,
         replacedAt: at.replacedAt,
-        questions: at.questions.map((q) => questionIn(q, request.locale)),
+        questions: questionsForReading(at.questions, request.locale),
       },
       consultation: consultationView(at, bodies, request.locale, new Date()),
       backLink: `/consultations/${consultation.id}`,
@@ -282,14 +379,27 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
       .transaction()
       .execute((trx) => startResponse(trx, consultation, draft, request.user?.id ?? null, read.about));
     if (token) setDraftCookie(reply, consultation, token);
+    const pages = questionFormOf(consultation.questions).form.pages.length;
     const next = token || !draft ? 1 : nextUnanswered(consultation, draft) + 1;
     return reply.redirect(
-      next > consultation.questions.length ? `${base(consultation)}/check` : `${base(consultation)}/questions/${next}`,
+      next > pages ? `${base(consultation)}/check` : `${base(consultation)}/questions/${next}`,
       303,
     );
   });
 
-  /** The draft for a question or the check page, or a redirect to where the journey stands. */
+  /** Where the journey stands: the first page still to answer, or the check page. */
+  function whereItStands(consultation: ConsultationRow, draft: ConsultationResponseRow): string {
+    const next = nextUnanswered(consultation, draft);
+    return next >= questionFormOf(consultation.questions).form.pages.length
+      ? `${base(consultation)}/check`
+      : `${base(consultation)}/questions/${next + 1}`;
+  }
+
+  /**
+   * The draft for a page of questions or the check page (`step`: the page's place, or the number
+   * of pages), or a redirect to where the journey stands: no jumping ahead of a page still to
+   * answer (the forms engine's guard), and no page its conditions skip.
+   */
   async function draftAt(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -301,41 +411,45 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
       await reply.redirect(base(consultation), 303);
       return null;
     }
-    const next = nextUnanswered(consultation, draft);
-    // No jumping ahead: a question after the first unanswered one, or the check page too soon.
-    if (step > next) {
-      await reply.redirect(
-        next >= consultation.questions.length ? `${base(consultation)}/check` : `${base(consultation)}/questions/${next + 1}`,
-        303,
-      );
+    const { form } = questionFormOf(consultation.questions);
+    const page = form.pages[step];
+    const allowed = page
+      ? mayVisit(form, page, draftAnswers(consultation, draft), { today: ukToday() }).ok
+      : nextUnanswered(consultation, draft) >= form.pages.length;
+    if (!allowed) {
+      await reply.redirect(whereItStands(consultation, draft), 303);
       return null;
     }
     return draft;
   }
 
-  function questionIndex(request: FastifyRequest, consultation: ConsultationRow): number {
+  function pageIndex(request: FastifyRequest, consultation: ConsultationRow): number {
     const { n } = request.params as { n: string };
-    const index = /^\d{1,2}$/.test(n) ? Number(n) - 1 : -1;
-    if (index < 0 || index >= consultation.questions.length) throw notFound({ question: n });
+    const index = /^\d{1,3}$/.test(n) ? Number(n) - 1 : -1;
+    if (index < 0 || index >= questionFormOf(consultation.questions).form.pages.length)
+      throw notFound({ question: n });
     return index;
   }
 
   app.get('/consultations/:id/respond/questions/:n', async (request, reply) => {
     const consultation = await openConsultation(context, request, reply);
     if (!consultation) return reply;
-    const index = questionIndex(request, consultation);
+    const index = pageIndex(request, consultation);
     const draft = await draftAt(request, reply, consultation, index);
     if (!draft) return reply;
     const change = (request.query as { change?: string }).change === '1';
+    const answers = draftAnswers(consultation, draft);
+    const { form } = questionFormOf(consultation.questions);
     return reply.view(
       QUESTION,
       questionView(
+        request,
         consultation,
         index,
-        draft.answers[String(index)] ?? '',
+        answers,
+        valuesFromAnswers(form.pages[index]!.questions, answers),
+        {},
         change,
-        request.locale,
-        readsEasyRead(request, consultation),
       ),
     );
   });
@@ -343,73 +457,76 @@ export function publicConsultationRoutes(app: FastifyInstance, context: AppConte
   app.post('/consultations/:id/respond/questions/:n', async (request, reply) => {
     const consultation = await openConsultation(context, request, reply);
     if (!consultation) return reply;
-    const index = questionIndex(request, consultation);
+    const index = pageIndex(request, consultation);
     const draft = await draftAt(request, reply, consultation, index);
     if (!draft) return reply;
-    const answer = formText(request.body, 'answer');
-    const change = formText(request.body, 'change') === '1';
-    const saveForLater = formText(request.body, 'action') === 'save';
-    // "Save and come back later" with nothing chosen yet keeps what is saved and moves on.
-    if (saveForLater && answer === '' && consultation.questions[index]?.kind === 'choice')
-      return reply.redirect(`${base(consultation)}/save`, 303);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const change = formText(body, 'change') === '1';
+    const saveForLater = formText(body, 'action') === 'save';
+    const { form } = questionFormOf(consultation.questions);
+    const page = form.pages[index]!;
+    const answers = draftAnswers(consultation, draft);
+    const input = readPageInput(page.questions, body, answers);
+    // "Save and come back later" with nothing given on the page keeps what is saved and moves on.
+    if (saveForLater && nothingGiven(input)) return reply.redirect(`${base(consultation)}/save`, 303);
+    const now = new Date();
     const saved = await db
       .transaction()
-      .execute((trx) => saveAnswer(trx, consultation, draft, index, answer));
-    if (!saved.ok)
+      .execute((trx) => savePage(trx, consultation, draft, page, input, request.locale, now));
+    if (!saved.ok) {
+      const shown = errorView(saved.errors, request.t);
       return reply.code(400).view(QUESTION, {
-        ...questionView(
-          consultation,
-          index,
-          answer,
-          change,
-          request.locale,
-          readsEasyRead(request, consultation),
-        ),
-        ...errorView(saved.errors, request.t),
+        ...questionView(request, consultation, index, answers, body, shown.fieldErrors, change),
+        ...shown,
       });
+    }
     if (saveForLater) return reply.redirect(`${base(consultation)}/save`, 303);
-    const last = index + 1 >= consultation.questions.length;
+    const after = await draftOf(context, request, consultation);
+    if (!after) return reply.redirect(base(consultation), 303);
+    // From check answers, back to it once nothing is missing (a changed answer may ask a new page).
+    if (change) return reply.redirect(whereItStands(consultation, after), 303);
+    const next = nextPage(form, page.id, draftAnswers(consultation, after));
     return reply.redirect(
-      change || last ? `${base(consultation)}/check` : `${base(consultation)}/questions/${index + 2}`,
+      next ? `${base(consultation)}/questions/${form.pages.indexOf(next) + 1}` : whereItStands(consultation, after),
       303,
     );
   });
 
-  function checkView(
-    consultation: ConsultationRow,
-    draft: ConsultationResponseRow,
-    locale: string,
-    easyRead: boolean,
-  ) {
+  /** The answers as the check page lists them, each with a link to change its page. */
+  function checkView(request: FastifyRequest, consultation: ConsultationRow, draft: ConsultationResponseRow) {
+    const { form } = readerForm(request, consultation);
+    const answers = draftAnswers(consultation, draft);
+    const last = [...form.pages].reverse().find((p) => mayVisit(form, p, answers, { today: ukToday() }).ok);
     return {
       consultation,
       draft,
       values: {},
-      answers: consultation.questions.map((q, i) => ({
-        question: questionIn(q, locale, easyRead).text,
-        answer: answerIn(q, draft.answers[String(i)] ?? '', locale),
+      answers: summariseAnswers(form, answers, request.locale).map((row) => ({
+        question: row.question,
+        answer: row.answer,
+        change: `${base(consultation)}/questions/${form.pages.findIndex((p) => p.id === row.pageId) + 1}?change=1`,
       })),
-      backLink: `${base(consultation)}/questions/${consultation.questions.length}`,
+      backLink: `${base(consultation)}/questions/${last ? form.pages.indexOf(last) + 1 : 1}`,
     };
   }
 
   app.get('/consultations/:id/respond/check', async (request, reply) => {
     const consultation = await openConsultation(context, request, reply);
     if (!consultation) return reply;
-    const draft = await draftAt(request, reply, consultation, consultation.questions.length);
+    const draft = await draftAt(request, reply, consultation, Number.MAX_SAFE_INTEGER);
     if (!draft) return reply;
-    return reply.view(CHECK, checkView(consultation, draft, request.locale, readsEasyRead(request, consultation)));
+    return reply.view(CHECK, checkView(request, consultation, draft));
   });
 
   app.post('/consultations/:id/respond/check', async (request, reply) => {
     const consultation = await openConsultation(context, request, reply);
     if (!consultation) return reply;
-    const draft = await draftAt(request, reply, consultation, consultation.questions.length);
+    const draft = await draftAt(request, reply, consultation, Number.MAX_SAFE_INTEGER);
     if (!draft) return reply;
     const notify = readNotify(request.body, request.locale);
     if (!notify.ok)
       return reply.code(400).view(CHECK, {
-        ...checkView(consultation, draft, request.locale, readsEasyRead(request, consultation)),
+        ...checkView(request, consultation, draft),
         values: request.body,
         ...errorView(notify.errors, request.t),
       });

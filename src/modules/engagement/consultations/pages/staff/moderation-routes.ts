@@ -22,6 +22,8 @@ import {
   themesOf,
 } from '../../queries/consultations.js';
 import { tally } from '../../queries/results.js';
+import { answerText } from '../../../../forms/index.js';
+import { answersOf, isFreeTextQuestion, questionFormOf, questionsOf } from '../../questions.js';
 import { bodiesOf, consultationView } from '../shared.js';
 import { consultationAtVersion } from '../../commands/versions.js';
 import { actorOf, ownConsultation } from './access.js';
@@ -82,14 +84,20 @@ export function staffModerationRoutes(app: FastifyInstance, context: AppContext)
     const themes = await themesOf(db, consultation.id);
     const tags = await answerThemes(db, [response.id]);
     const texts = redactableTexts(consultation, response);
+    const questions = questionsOf(questionFormOf(consultation.questions).form);
+    const answers = answersOf(consultation.questions, response.answers);
     return reply.view(RESPONSE, {
       consultation,
       response,
-      answers: consultation.questions.map((q, i) => ({
+      answers: questions.map((q, i) => ({
         index: i,
-        question: q.text,
-        kind: q.kind,
-        answer: response.answers[String(i)] ?? '',
+        question: q.label[request.locale],
+        kind: isFreeTextQuestion(q) ? 'text' : 'other',
+        answer: answerText(
+          q,
+          Object.hasOwn(answers, q.name) ? answers[q.name] : undefined,
+          request.locale,
+        ),
         themes: tags.get(`${response.id}:${i}`) ?? [],
       })),
       fields: [...texts.keys()].map((field) => ({
@@ -99,7 +107,7 @@ export function staffModerationRoutes(app: FastifyInstance, context: AppContext)
             ? request.t('consultations.moderate.field.organisation')
             : request.t('consultations.respond.questionOf', {
                 number: Number(field) + 1,
-                total: consultation.questions.length,
+                total: questions.length,
               }),
       })),
       themes,
@@ -187,8 +195,8 @@ export function staffModerationRoutes(app: FastifyInstance, context: AppContext)
     return reply.view(THEMES, {
       consultation,
       themes,
-      results: tally(consultation, responses, { themes, tags }).flatMap((r, i) =>
-        r.kind === 'text' ? [{ number: i + 1, text: r.text, themes: r.themes }] : [],
+      results: tally(consultation, responses, { themes, tags }, request.locale).flatMap((r, i) =>
+        r.kind === 'text' && r.taggable ? [{ number: i + 1, text: r.text, themes: r.themes }] : [],
       ),
       values: {},
       backLink: results(consultation),

@@ -22,6 +22,7 @@ import {
   readPublishForm,
   type PublishForm,
 } from '../../schema.js';
+import { hasQuestionForm } from '../../questions.js';
 import { CONSULTATION_TOPICS } from '../../topics.js';
 import { bodiesOf, consultationView } from '../shared.js';
 import { actorOf, ownConsultation as ownConsultationOf, staffUser } from './access.js';
@@ -138,6 +139,11 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
   const editView = async (consultation: ConsultationRow, values: Partial<PublishForm>) => ({
     ...publishView(values),
     editing: true,
+    consultationId: consultation.id,
+    // Questions that are a form of their own are changed on their page, not in the slots here.
+    questionsPage: hasQuestionForm(consultation.questions)
+      ? `/staff/consultations/${consultation.id}/questions`
+      : null,
     answered: await answered(consultation),
     version: consultation.version,
     action: `/staff/consultations/${consultation.id}/edit`,
@@ -170,7 +176,12 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
     if (!user) return reply;
     const consultation = await ownConsultationOf(db, request, user, mayPublishConsultation);
     const values = publishFormValues(request.body);
-    const read = readPublishForm(values, new Date(), consultation.opens_on);
+    const read = readPublishForm(
+      values,
+      new Date(),
+      consultation.opens_on,
+      hasQuestionForm(consultation.questions),
+    );
     if (!read.ok)
       return reply.code(400).view(PUBLISH, {
         ...(await editView(consultation, values)),
@@ -244,7 +255,7 @@ export function staffConsultationRoutes(app: FastifyInstance, context: AppContex
       count: responses.length,
       held: held.map((r) => ({ id: r.id, reference: r.reference, reasons: r.held_reasons })),
       themes: themes.themes,
-      results: tally(shown, responses, themes),
+      results: tally(shown, responses, themes, request.locale),
       earlier,
       showingVersion: shown.version === consultation.version ? null : shown.version,
       mayPublish: mayPublishConsultation(user, consultation.organisation_id),
