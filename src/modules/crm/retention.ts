@@ -9,8 +9,7 @@ import type {
   RetentionQuery,
   RetentionRecordType,
 } from '../../platform/http/types.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from '../../platform/validation/uuid.js';
 
 async function findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidate[]> {
   let select = db
@@ -57,7 +56,7 @@ async function dispose(trx: Db, _action: string, ids: readonly string[]): Promis
 
 async function resolve(db: Db, organisationId: string, identifier: string) {
   const id = identifier.trim().toLowerCase();
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const row = await db
     .selectFrom('crm_contacts')
     .select('id')

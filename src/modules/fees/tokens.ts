@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sessionSecrets, type SecretSource } from '../../platform/keyring/keyring.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from '../../platform/validation/uuid.js';
 
 function mac(secret: string, chargeId: string): string {
   return createHmac('sha256', secret).update(`fees-charge:${chargeId}`).digest('base64url');
@@ -23,7 +22,7 @@ export function chargeToken(secret: string, chargeId: string): string {
  */
 export function chargeIdOf(secrets: SecretSource, token: string): string | null {
   const [id, presented] = token.split('.');
-  if (!id || !presented || !UUID.test(id)) return null;
+  if (!id || !presented || !isUuid(id)) return null;
   const given = Buffer.from(presented);
   const genuine = sessionSecrets(secrets).some((secret) => {
     const expected = Buffer.from(mac(secret, id));

@@ -8,8 +8,7 @@ import type {
   RetentionQuery,
   RetentionRecordType,
 } from '../../platform/http/types.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../platform/validation/uuid.js';
 
 async function findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidate[]> {
   let select = db
@@ -50,7 +49,7 @@ async function dispose(trx: Db, _action: string, ids: readonly string[]) {
 
 async function resolve(db: Db, organisationId: string, identifier: string) {
   const id = identifier.trim();
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const row = await db
     .selectFrom('inbox_messages')
     .select('id')

@@ -3,7 +3,7 @@ import { formText } from '../../platform/http/forms.js';
 import { parseDateParts } from '../../platform/validation/validators.js';
 import { parseEmail, parseUkPhone } from '../forms/index.js';
 import { lookupGssCode } from '../organisations/index.js';
-import { isUuid } from './ids.js';
+import { isUuid } from '../../platform/validation/uuid.js';
 import { parseOpeningHours, type OpeningPeriod } from './hours.js';
 import {
   ARTICLE_KINDS,

@@ -8,8 +8,7 @@ import { measureSubmission } from './collect/transactions.js';
 import { publicPerformanceRoutes } from './pages/public/routes.js';
 import { staffPerformanceRoutes } from './pages/staff/routes.js';
 import { seesStaffPerformance } from './policies/performance.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../platform/validation/uuid.js';
 
 /**
  * The performance platform: every completed transaction and every journey begun on a form is
@@ -48,7 +47,7 @@ export const performanceModule: ModuleManifest = {
       // A change of circumstances told, or one of its bodies told (or not): its facts move.
       [SHARING_MEASURE_TOPIC]: async (payload) => {
         const { changeId } = payload as { changeId?: unknown };
-        if (typeof changeId !== 'string' || !UUID.test(changeId)) {
+        if (typeof changeId !== 'string' || !isUuid(changeId)) {
           context.logger.warn({ payload }, 'performance: malformed sharing measure ignored');
           return;
         }

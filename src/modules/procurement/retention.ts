@@ -26,7 +26,7 @@ import type {
   RetentionRecordType,
 } from '../../platform/http/types.js';
 import { eraseBodyAttachment } from '../attachments/index.js';
-import { UUID } from './commands/actor.js';
+import { isUuid } from '../../platform/validation/uuid.js';
 
 /**
  * When a tender's or question's clock starts: the award, or the cancellation of the notice. A
@@ -92,7 +92,7 @@ async function disposeTenders(trx: Db, _action: string, ids: readonly string[]) 
 
 async function resolveTender(db: Db, organisationId: string, identifier: string) {
   const wanted = identifier.trim();
-  if (!UUID.test(wanted)) return undefined;
+  if (!isUuid(wanted)) return undefined;
   return db
     .selectFrom('procurement_responses as r')
     .innerJoin('procurement_notices as n', 'n.id', 'r.notice_id')
@@ -155,7 +155,7 @@ async function anonymiseClarifications(trx: Db, _action: string, ids: readonly s
 
 async function resolveClarification(db: Db, organisationId: string, identifier: string) {
   const wanted = identifier.trim();
-  if (!UUID.test(wanted)) return undefined;
+  if (!isUuid(wanted)) return undefined;
   return db
     .selectFrom('procurement_clarifications as c')
     .innerJoin('procurement_notices as n', 'n.id', 'c.notice_id')

@@ -3,8 +3,9 @@ import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import { notFound, type Outcome } from '../../../platform/errors/errors.js';
 import type { CurrentUser } from '../../../platform/http/types.js';
-import { auditActor, UUID, type AgentsActor } from './actor.js';
+import { auditActor, type AgentsActor } from './actor.js';
 import { serviceIdsOf } from './authorities.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** The database key of a session token, as identity computes it. */
 export const sessionIdHash = hashSessionToken;
@@ -67,7 +68,7 @@ export async function startActing(
   actor: AgentsActor,
   input: { sessionHash: string; authorityId: string },
 ): Promise<Outcome<{ clientName: string }>> {
-  const authority = UUID.test(input.authorityId)
+  const authority = isUuid(input.authorityId)
     ? await db
         .selectFrom('agent_authorities as a')
         .innerJoin('business_accounts as b', 'b.id', 'a.agent_business_id')

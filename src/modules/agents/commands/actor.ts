@@ -24,5 +24,3 @@ export function emailProblem(email: string, prefix: string): string | undefined 
   if (email.length > 254 || !EMAIL.test(email)) return `${prefix}.invalid`;
   return undefined;
 }
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

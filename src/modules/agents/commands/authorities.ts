@@ -9,7 +9,8 @@ import { checkCode, findCitizenByEmail, issueCode, type CodeCheck } from '../../
 import type { AgentAuthorityRow } from '../db/tables.js';
 import { canDecideAuthority, canWorkAsAgent } from '../policies/agents.js';
 import { membershipOf } from '../policies/businesses.js';
-import { auditActor, emailProblem, UUID, type AgentsActor } from './actor.js';
+import { auditActor, emailProblem, type AgentsActor } from './actor.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 export const AUTHORITY_PURPOSE = 'agent-authority';
 /** How long a request (and its code) waits for the client. */
@@ -118,7 +119,7 @@ export async function requestAuthority(
 }
 
 async function authorityFor(db: Db, actor: AgentsActor, authorityId: string) {
-  const authority = UUID.test(authorityId)
+  const authority = isUuid(authorityId)
     ? await db
         .selectFrom('agent_authorities')
         .selectAll()

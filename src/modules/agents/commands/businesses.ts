@@ -19,7 +19,8 @@ import {
   companiesHouseNumberProblem,
   normaliseNumber,
 } from '../validation.js';
-import { auditActor, emailProblem, UUID, type AgentsActor } from './actor.js';
+import { auditActor, emailProblem, type AgentsActor } from './actor.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 export const INVITATION_PURPOSE = 'business-invitation';
 export const INVITATION_DAYS = 7;
@@ -198,7 +199,7 @@ export async function inviteMember(
 
 /** An invitation as its page shows it, or undefined for an unknown id. */
 export async function findInvitation(db: Db, invitationId: string) {
-  if (!UUID.test(invitationId)) return undefined;
+  if (!isUuid(invitationId)) return undefined;
   return db
     .selectFrom('business_invitations as i')
     .innerJoin('business_accounts as b', 'b.id', 'i.business_id')
@@ -279,7 +280,7 @@ export async function removeMember(
 ): Promise<Outcome<Record<never, never>>> {
   if (!canManageBusiness(await membershipOf(db, input.businessId, actor.user.id))) throw notFound();
   const role = await membershipOf(db, input.businessId, input.userId);
-  if (!UUID.test(input.userId) || role === null) throw notFound();
+  if (!isUuid(input.userId) || role === null) throw notFound();
   if (role === 'administrator' && (await administratorCount(db, input.businessId)) <= 1)
     return {
       ok: false,

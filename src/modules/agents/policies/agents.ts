@@ -2,8 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import type { CurrentUser } from '../../../platform/http/types.js';
 import type { AgentAuthorityRow, BusinessAccountRow, MemberRole } from '../db/tables.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** Any member of an agent business may ask clients for authority and act for them. */
 export function canWorkAsAgent(
@@ -34,7 +33,7 @@ export async function canActFor(
   clientUserId: string,
   serviceId: string,
 ): Promise<boolean> {
-  if (!agentUser || !UUID.test(clientUserId) || !UUID.test(serviceId)) return false;
+  if (!agentUser || !isUuid(clientUserId) || !isUuid(serviceId)) return false;
   const row = await db
     .selectFrom('agent_authorities as a')
     .innerJoin('agent_authority_services as s', 's.authority_id', 'a.id')

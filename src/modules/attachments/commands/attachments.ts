@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../../platform/db/database.js';
 import { enqueue, type OutboxHandler } from '../../../platform/outbox/outbox.js';
 import type { FileStore } from '../store/file-store.js';
-import { isUuid, toAttachment, type Attachment } from '../queries/attachments.js';
+import { toAttachment, type Attachment } from '../queries/attachments.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** An upload never sent with an application is deleted this many days after it arrived. */
 export const UNSENT_RETENTION_DAYS = 28;

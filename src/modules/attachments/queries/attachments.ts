@@ -1,5 +1,6 @@
 import type { Db } from '../../../platform/db/database.js';
 import type { AttachmentRow } from '../db/tables.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** An uploaded file as other modules see it (the bytes are fetched separately, when allowed). */
 export interface Attachment {
@@ -15,13 +16,6 @@ export interface Attachment {
   submissionId: string | null;
   organisationId: string | null;
   createdAt: Date;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a well-formed UUID, so a made-up id never reaches the database as one. */
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
 }
 
 export function toAttachment(row: AttachmentRow): Attachment {

@@ -3,9 +3,10 @@ import { formatDate, type Locale } from '../../../platform/i18n/i18n.js';
 import type { BookingRow } from '../db/tables.js';
 import { pounds } from '../commands/mail.js';
 import { londonClock } from '../slots.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 export async function findBooking(db: Db, id: string): Promise<BookingRow | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

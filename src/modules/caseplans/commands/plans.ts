@@ -43,6 +43,7 @@ import {
 } from '../policies/caseplans.js';
 import { day, type LoadedPlan } from '../queries/plans.js';
 import { queueCasePlanMail } from './mail.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 // 32 characters, so a byte modulo 32 is unbiased; no 0/O or 1/I to misread on the phone.
 const CHARACTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -677,7 +678,7 @@ export async function actionToChange(
   actionId: string,
 ): Promise<CasePlanActionRow> {
   if (!mayReadCasePlan(user, plan.access)) throw notFound();
-  const action = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(actionId)
+  const action = isUuid(actionId)
     ? await db
         .selectFrom('case_plan_actions')
         .selectAll()

@@ -13,8 +13,7 @@ import { findSubmissionById, type SubmissionRow } from '../../submissions/index.
 import type { CaseRow, InformationRequestRow } from '../db/tables.js';
 import { findCaseByReference } from '../queries/cases.js';
 import { answererRole, type AnswererRole } from './policies.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** Where a request stands. */
 export type RequestStatus = 'open' | 'answered' | 'cancelled';
@@ -81,7 +80,7 @@ export async function requestOfCase(
   caseId: string,
   requestId: string,
 ): Promise<InformationRequest | undefined> {
-  if (!UUID.test(requestId)) return undefined;
+  if (!isUuid(requestId)) return undefined;
   const row = await db
     .selectFrom('information_requests')
     .selectAll()

@@ -4,12 +4,11 @@
  */
 import type { Db } from '../../../platform/db/database.js';
 import type { CaseReferralRow, ReferralStatus } from '../db/tables.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** One referral by id; undefined for an unknown or malformed id (never a database error). */
 export async function findReferral(db: Db, id: string): Promise<CaseReferralRow | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db.selectFrom('case_referrals').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../../../platform/db/database.js';
 import type { CurrentUser } from '../../../platform/http/types.js';
 import { isPlatformAdmin } from '../../identity/index.js';
-import { isUuid } from '../api/hsds/ids.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 import { listOrganisationsByIds } from '../../organisations/index.js';
 
 /** A service that applies through a form, with what the forms module's editor policy looks at. */

@@ -9,8 +9,7 @@ import { settingsOf } from '../queries/items.js';
 import { requestErrors, type RequestForm } from '../rules/forms.js';
 import { dueText, queueRequesterMail } from './mail.js';
 import { newReference } from './reference.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /**
  * A complaint or FOI request made to a body by anyone, signed in or not. The clock starts at
@@ -28,7 +27,7 @@ export async function makeRequest(
   now: Date,
 ): Promise<Outcome<{ item: CorrespondenceRow }>> {
   const errors = requestErrors(values);
-  const body = UUID.test(values.organisationId)
+  const body = isUuid(values.organisationId)
     ? await findOrganisationById(trx, values.organisationId)
     : undefined;
   if (values.organisationId !== '' && !body)

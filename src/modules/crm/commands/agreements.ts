@@ -7,8 +7,7 @@ import type { Db } from '../../../platform/db/database.js';
 import type { FieldError, Outcome } from '../../../platform/errors/errors.js';
 import { findOrganisationById } from '../../organisations/index.js';
 import { ITEM_KINDS, type ItemKind, type SharingAgreementRow } from '../db/tables.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 export interface AgreementInput {
   contactCentreId: string;
@@ -24,10 +23,10 @@ export async function readAgreement(
   Outcome<{ agreement: { contactCentreId: string; owningBodyId: string; itemKinds: ItemKind[] } }>
 > {
   const errors: FieldError[] = [];
-  const centre = UUID.test(input.contactCentreId)
+  const centre = isUuid(input.contactCentreId)
     ? await findOrganisationById(db, input.contactCentreId)
     : undefined;
-  const owner = UUID.test(input.owningBodyId)
+  const owner = isUuid(input.owningBodyId)
     ? await findOrganisationById(db, input.owningBodyId)
     : undefined;
   if (!centre) errors.push({ field: 'contactCentreId', message: 'crm.agreements.error.centre' });
@@ -87,7 +86,7 @@ export async function makeAgreement(
 
 /** Ends a live agreement; false when there is none of that id. Audited. */
 export async function endAgreement(trx: Db, actor: Actor, id: string): Promise<boolean> {
-  if (!UUID.test(id)) return false;
+  if (!isUuid(id)) return false;
   const ended = await trx
     .updateTable('crm_sharing_agreements')
     .set({ ended_at: new Date(), ended_by: actor.userId })

@@ -16,7 +16,7 @@ import {
   canManageEnrolment,
   canSeeBusinessEnrolments,
 } from '../policies/enrolments.js';
-import { isUuid } from '../queries/enrolments.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 import {
   enrolableBy,
   normalisePostcode,

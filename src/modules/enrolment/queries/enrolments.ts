@@ -1,5 +1,6 @@
 import type { Db } from '../../../platform/db/database.js';
 import type { EnrolableService } from '../db/tables.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** A register a person can enrol into: one body's records of one service. */
 export interface EnrolableRegister {
@@ -151,10 +152,6 @@ export async function findEnrolment(
 ): Promise<EnrolmentView | undefined> {
   if (!isUuid(id)) return undefined;
   return enrolmentsOf(db, userId).where('e.id', '=', id).executeTakeFirst();
-}
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
 /**

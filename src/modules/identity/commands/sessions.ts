@@ -10,6 +10,7 @@ import { sendNewSignInMail, shortUserAgent } from '../security-mail.js';
 import { checkCode } from './codes.js';
 import { holdForSecondFactor, staffSecondFactorStep } from '../staff-second-factor.js';
 import type { SecondFactor } from '../db/tables.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 export const SESSION_COOKIE = 'ju_session';
 /** Absolute lifetime: a session ends this long after sign-in, however active. */
@@ -386,8 +387,6 @@ export async function touchSession(
 /** The one-time code purpose of the link that unlocks a locked account (destination: user id). */
 export const UNLOCK_PURPOSE = 'unlock';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Unlocks an account with the code from the e-mailed link: the code is spent, the wrong-password
  * count and lock are cleared and `account.unlocked` recorded. A wrong, used or expired code
@@ -401,7 +400,7 @@ export async function unlockAccount(
 ): Promise<
   { ok: true } | { ok: false; reason: 'wrong' | 'expired' | 'used' | 'none' | 'too-many' }
 > {
-  if (!UUID.test(userId) || !/^\d{1,12}$/.test(code)) return { ok: false, reason: 'wrong' };
+  if (!isUuid(userId) || !/^\d{1,12}$/.test(code)) return { ok: false, reason: 'wrong' };
   return inTransaction(db, async (trx) => {
     const checked = await checkCode(trx, UNLOCK_PURPOSE, userId, code);
     if (!checked.ok) return checked;

@@ -13,6 +13,7 @@ import {
 } from '../../registers/index.js';
 import type { UserRow } from '../db/tables.js';
 import { addressFrom, keepVerifiedIdentity, type VerifiedIdentity } from './verified-identity.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** Failed online attempts allowed per account in 24 hours; the next failure locks for 24 hours. */
 export const MAX_FAILED_VERIFICATIONS = 3;
@@ -227,7 +228,7 @@ export async function findCitizenByEmail(db: Db, email: string): Promise<UserRow
 
 /** A citizen's account by id, for the counter pages. */
 export async function findCitizenById(db: Db, id: string): Promise<UserRow | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db
     .selectFrom('users')
     .selectAll()

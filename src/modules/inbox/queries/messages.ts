@@ -6,8 +6,7 @@ import type { CurrentUser } from '../../../platform/http/types.js';
 import type { Locale } from '../../../platform/i18n/i18n.js';
 import type { AttachmentSummary, InboxMessageRow, InboxReplyRow } from '../db/tables.js';
 import { canReadAsRecipient, canReadAsStaff } from '../policies/inbox.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** A message in a list, with who sent it and how many files it carries. */
 export interface MessageListItem {
@@ -139,7 +138,7 @@ export async function listForOrganisation(
 }
 
 async function open(db: Db, messageId: string, locale: Locale) {
-  if (!UUID.test(messageId)) return undefined;
+  if (!isUuid(messageId)) return undefined;
   const row = await db
     .selectFrom('inbox_messages as m')
     .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
@@ -209,7 +208,7 @@ export async function openAsStaff(
 }
 
 async function attachment(db: Db, messageId: string, attachmentId: string) {
-  if (!UUID.test(messageId) || !UUID.test(attachmentId)) return undefined;
+  if (!isUuid(messageId) || !isUuid(attachmentId)) return undefined;
   return db
     .selectFrom('inbox_attachments as a')
     .innerJoin('inbox_messages as m', 'm.id', 'a.message_id')

@@ -8,7 +8,7 @@ import { requireSignIn, staffWithRoles } from '../../identity/index.js';
 import { findOrganisationById } from '../../organisations/index.js';
 import { addArticle, editArticle, notYours } from '../commands/articles.js';
 import { ARTICLE_KINDS, ARTICLE_STATUSES, type ArticleKind } from '../db/tables.js';
-import { isUuid } from '../ids.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 import { mayReadArticle, mayWriteKnowledgeOf } from '../policies/knowledge.js';
 import { findArticle, listArticles, type ArticleRow } from '../queries/articles.js';
 import { ARTICLE_FIELDS, formValues, readArticleForm, type FormValues } from '../schema.js';

@@ -12,7 +12,7 @@ import {
   removeDirectoryEntry,
 } from '../commands/directory.js';
 import { formatOpeningHours } from '../hours.js';
-import { isUuid } from '../ids.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 import { mayWriteKnowledgeOf } from '../policies/knowledge.js';
 import { contactPointsOf, directory, findContactPoint } from '../queries/directory.js';
 import {

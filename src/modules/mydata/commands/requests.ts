@@ -17,6 +17,7 @@ import { listOrganisationsByIds } from '../../organisations/index.js';
 import type { SubjectAccessRequestRow } from '../db/tables.js';
 import { dueDate, MAX_EXTENSION_MONTHS } from '../due-date.js';
 import { REQUEST_COLUMNS } from '../queries/requests.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 export const MAX_DETAILS = 2000;
 /** How many bodies one request may go to at once. */
@@ -30,8 +31,6 @@ export function newRequestReference(): string {
   for (let i = 0; i < 8; i++) text += ALPHABET[randomInt(ALPHABET.length)];
   return `SAR-${text.slice(0, 4)}-${text.slice(4)}`;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface NewAccessRequest {
   userId: string;
@@ -64,7 +63,7 @@ export async function checkAccessRequest(
 ): Promise<Outcome<{ organisationIds: string[] }>> {
   const errors: FieldError[] = [];
   const ids = [...new Set(input.organisationIds)];
-  const known = ids.every((id) => UUID.test(id)) ? await listOrganisationsByIds(db, ids) : [];
+  const known = ids.every((id) => isUuid(id)) ? await listOrganisationsByIds(db, ids) : [];
   if (ids.length === 0) errors.push({ field: 'bodies', message: 'mydata.requests.error.noBody' });
   else if (ids.length > MAX_BODIES || known.length !== ids.length)
     errors.push({ field: 'bodies', message: 'mydata.requests.error.unknownBody' });

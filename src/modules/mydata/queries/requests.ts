@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import type { SubjectAccessRequestRow } from '../db/tables.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /**
  * Every column of a request, its dates as `YYYY-MM-DD` text (a `date` would come back as a
@@ -26,8 +27,6 @@ export const REQUEST_COLUMNS = [
   'responded_by',
   'responded_at',
 ] as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The person's requests, newest first. */
 export async function requestsOf(db: Db, userId: string): Promise<SubjectAccessRequestRow[]> {
@@ -61,7 +60,7 @@ export async function findRequest(
   db: Db,
   id: string,
 ): Promise<SubjectAccessRequestRow | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db
     .selectFrom('subject_access_requests')
     .select(REQUEST_COLUMNS)

@@ -16,7 +16,8 @@ import { findSubmissionById } from '../../submissions/index.js';
 import type { PassportedOfferRow } from '../db/tables.js';
 import { mayAnswerOffers } from '../policies/passports.js';
 import type { CurrentUser } from '../../../platform/http/types.js';
-import { isUuid, passportsFrom } from '../queries/passports.js';
+import { passportsFrom } from '../queries/passports.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** The platform, as the audit log records an offer made on an approval. */
 const PLATFORM: Actor = { userId: null, organisationId: null, role: 'platform' };

@@ -8,7 +8,7 @@ import type { Db } from '../../../platform/db/database.js';
 import type { CurrentUser } from '../../../platform/http/types.js';
 import { findPublishedService, ownedServices } from '../../catalogue/index.js';
 import { canDeclarePassports } from '../policies/passports.js';
-import { isUuid } from '../queries/passports.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** The longest reason kept (the migration checks it too). */
 export const MAX_REASON = 500;

@@ -8,12 +8,7 @@ import {
 } from '../../catalogue/index.js';
 import type { OfferStatus, PassportRow } from '../db/tables.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a text is a uuid (anything else is no record, without asking the database). */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** The passports of a service, oldest first. */
 export async function passportsFrom(db: Db, serviceId: string): Promise<PassportRow[]> {

@@ -20,5 +20,3 @@ export function auditActor(actor: ProcurementActor, role: string): Actor {
     requestId: actor.requestId,
   };
 }
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -10,11 +10,12 @@ import {
   mayManageProcurement,
 } from '../policies/procurement.js';
 import { findNotice } from '../queries/notices.js';
-import { auditActor, UUID, type ProcurementActor } from './actor.js';
+import { auditActor, type ProcurementActor } from './actor.js';
 import { mailAccount } from './mail.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 async function supplierRow(db: Db, supplierId: string) {
-  if (!UUID.test(supplierId)) return undefined;
+  if (!isUuid(supplierId)) return undefined;
   return db
     .selectFrom('procurement_suppliers')
     .selectAll()
@@ -84,7 +85,7 @@ export async function answerClarification(
   input: { clarificationId: string; answer: string },
   now: Date,
 ): Promise<Outcome<{ clarification: ClarificationRow }>> {
-  if (!UUID.test(input.clarificationId)) throw notFound();
+  if (!isUuid(input.clarificationId)) throw notFound();
   const existing = await db
     .selectFrom('procurement_clarifications')
     .selectAll()

@@ -25,8 +25,9 @@ import {
   mayManageProcurement,
 } from '../policies/procurement.js';
 import { tendersSealed } from '../queries/tenders.js';
-import { auditActor, UUID, type ProcurementActor } from './actor.js';
+import { auditActor, type ProcurementActor } from './actor.js';
 import { checkChangeSummary, saveNoticeVersion } from './notices.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** What a notice's or a tender's documents may be: PDFs, images, Word, Excel, OpenDocument text. */
 export const DOCUMENT_RULES = {
@@ -81,7 +82,7 @@ export async function noticeDocumentFile(
   noticeId: string,
   documentId: string,
 ): Promise<string> {
-  if (!UUID.test(documentId)) throw notFound();
+  if (!isUuid(documentId)) throw notFound();
   const row = await db
     .selectFrom('procurement_notice_documents')
     .select('attachment_id')
@@ -181,7 +182,7 @@ export async function noticeDocument(
   noticeId: string,
   documentId: string,
 ): Promise<ProcurementDocument | undefined> {
-  if (!UUID.test(documentId)) return undefined;
+  if (!isUuid(documentId)) return undefined;
   const rows = await db
     .selectFrom('procurement_notice_documents')
     .select(['id', 'attachment_id'])
@@ -204,7 +205,7 @@ export async function removeNoticeDocument(
   input: { noticeId: string; documentId: string; changeSummary: string },
   now: Date,
 ): Promise<Outcome<{ notice: NoticeRow; suppliersTold: number }>> {
-  if (!UUID.test(input.noticeId) || !UUID.test(input.documentId)) throw notFound();
+  if (!isUuid(input.noticeId) || !isUuid(input.documentId)) throw notFound();
   const notice = await trx
     .selectFrom('procurement_notices')
     .selectAll()
@@ -252,7 +253,7 @@ export async function removeNoticeDocument(
 
 /** 404 unless the person is a member of the supplier's business who may act for it. */
 async function ownSupplier(db: Db, actor: ProcurementActor, supplierId: string): Promise<void> {
-  if (!UUID.test(supplierId)) throw notFound();
+  if (!isUuid(supplierId)) throw notFound();
   const supplier = await db
     .selectFrom('procurement_suppliers')
     .select('business_id')
@@ -296,7 +297,7 @@ export async function addTenderDocument(
   now: Date,
 ): Promise<Added> {
   await ownSupplier(trx, actor, input.supplierId);
-  if (!UUID.test(input.noticeId)) throw notFound();
+  if (!isUuid(input.noticeId)) throw notFound();
   const notice = await trx
     .selectFrom('procurement_notices')
     .selectAll()
@@ -350,7 +351,7 @@ export async function removeTenderDocument(
   now: Date,
 ): Promise<{ ok: boolean }> {
   await ownSupplier(trx, actor, input.supplierId);
-  if (!UUID.test(input.noticeId) || !UUID.test(input.documentId)) throw notFound();
+  if (!isUuid(input.noticeId) || !isUuid(input.documentId)) throw notFound();
   const notice = await trx
     .selectFrom('procurement_notices')
     .selectAll()
@@ -388,7 +389,7 @@ export async function ownTenderDocumentFile(
   input: { noticeId: string; supplierId: string; documentId: string },
 ): Promise<string> {
   await ownSupplier(db, actor, input.supplierId);
-  if (!UUID.test(input.documentId) || !UUID.test(input.noticeId)) throw notFound();
+  if (!isUuid(input.documentId) || !isUuid(input.noticeId)) throw notFound();
   const row = await db
     .selectFrom('procurement_tender_documents')
     .select('attachment_id')
@@ -445,7 +446,7 @@ export async function tenderDocumentForPanel(
 ): Promise<{ attachmentId: string; supplierId: string }> {
   if (!mayEvaluate(actor.user, notice.organisation_id)) throw notFound({ notice: notice.id });
   if (!areTendersUnsealed(notice, now)) throw tendersSealed(notice);
-  if (!UUID.test(documentId)) throw notFound();
+  if (!isUuid(documentId)) throw notFound();
   const row = await db
     .selectFrom('procurement_tender_documents as d')
     .innerJoin('procurement_responses as r', (join) =>

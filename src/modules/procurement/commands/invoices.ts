@@ -17,8 +17,9 @@ import type { InvoiceRow, InvoiceStatus, OrderRow, OrderStatus } from '../db/tab
 import { penceOf } from '../notices/form.js';
 import { mayManageProcurement } from '../policies/procurement.js';
 import { suppliersOfPerson } from '../queries/suppliers.js';
-import { auditActor, UUID, type ProcurementActor } from './actor.js';
+import { auditActor, type ProcurementActor } from './actor.js';
 import { mailSupplier, money } from './mail.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** One invoice as the pages show it. */
 export interface InvoiceView {
@@ -160,7 +161,7 @@ export async function orderForSupplier(
   userId: string,
   orderId: string,
 ): Promise<SupplierOrder> {
-  if (!UUID.test(orderId)) throw notFound();
+  if (!isUuid(orderId)) throw notFound();
   const suppliers = await suppliersActedFor(db, userId);
   const row = await ordersQuery(db).where('o.id', '=', orderId).executeTakeFirst();
   if (!row || !suppliers.has(row.supplierId)) throw notFound({ order: orderId });
@@ -390,8 +391,7 @@ async function invoiceOfBody(
   actor: ProcurementActor,
   input: { orderId: string; invoiceId?: string | undefined },
 ) {
-  if (!UUID.test(input.orderId) || (input.invoiceId && !UUID.test(input.invoiceId)))
-    throw notFound();
+  if (!isUuid(input.orderId) || (input.invoiceId && !isUuid(input.invoiceId))) throw notFound();
   const found = await db
     .selectFrom('procurement_orders as o')
     .innerJoin('procurement_awards as a', 'a.id', 'o.award_id')

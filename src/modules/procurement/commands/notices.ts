@@ -15,8 +15,9 @@ import { questionTexts, tenderFormProblems } from '../notices/questions.js';
 import { readNoticeForm, type NoticeDetails, type NoticeForm } from '../notices/form.js';
 import { mayEditNotice, mayManageProcurement } from '../policies/procurement.js';
 import { WHOLE_UK } from '../reference/regions.js';
-import { auditActor, UUID, type ProcurementActor } from './actor.js';
+import { auditActor, type ProcurementActor } from './actor.js';
 import { mailAccount } from './mail.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /**
  * The Open Contracting id of a new notice: the site's registered prefix (OCDS_OCID_PREFIX,
@@ -313,7 +314,7 @@ export async function changeTenderQuestions(
   input: { definition: unknown; changeSummary: string },
   now: Date,
 ): Promise<Outcome<{ notice: NoticeRow; suppliersTold: number }>> {
-  if (!UUID.test(noticeId)) throw notFound();
+  if (!isUuid(noticeId)) throw notFound();
   const current = await db
     .selectFrom('procurement_notices')
     .selectAll()

@@ -6,9 +6,10 @@ import { notFound } from '../../../platform/errors/errors.js';
 import type { OrderRow, OrderStatus } from '../db/tables.js';
 import { penceOf } from '../notices/form.js';
 import { mayManageProcurement } from '../policies/procurement.js';
-import { auditActor, UUID, type ProcurementActor } from './actor.js';
+import { auditActor, type ProcurementActor } from './actor.js';
 import { approveInvoice, invoiceProblems, recordInvoice } from './invoices.js';
 import { mailSupplier, money } from './mail.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -19,7 +20,7 @@ function orderReference(): string {
 
 /** The award and its notice's body, for an order's rules. */
 async function awardOfBody(db: Db, actor: ProcurementActor, awardId: string) {
-  if (!UUID.test(awardId)) throw notFound();
+  if (!isUuid(awardId)) throw notFound();
   const award = await db
     .selectFrom('procurement_awards as a')
     .innerJoin('procurement_notices as n', 'n.id', 'a.notice_id')
@@ -95,7 +96,7 @@ const BEFORE: Record<'received' | 'invoiced', OrderStatus> = {
 };
 
 async function orderOfBody(db: Db, actor: ProcurementActor, orderId: string) {
-  if (!UUID.test(orderId)) throw notFound();
+  if (!isUuid(orderId)) throw notFound();
   const order = await db
     .selectFrom('procurement_orders')
     .selectAll()

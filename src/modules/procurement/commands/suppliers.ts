@@ -9,7 +9,8 @@ import { mayRegisterSupplier } from '../policies/procurement.js';
 import { cpvDigits, isKnownSector } from '../reference/cpv.js';
 import { isRegion } from '../reference/regions.js';
 import { normaliseVatNumber, vatNumberProblem } from '../validation/vat.js';
-import { auditActor, UUID, type ProcurementActor } from './actor.js';
+import { auditActor, type ProcurementActor } from './actor.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** A supplier registration as its form gives it. */
 export interface SupplierForm {
@@ -79,7 +80,7 @@ export async function registerSupplier(
   actor: ProcurementActor,
   form: SupplierForm,
 ): Promise<Outcome<{ supplier: SupplierRow }>> {
-  if (!UUID.test(form.businessId)) {
+  if (!isUuid(form.businessId)) {
     return {
       ok: false,
       errors: [{ field: 'businessId', message: 'procurement.supplier.business.missing' }],

@@ -9,8 +9,9 @@ import type { ResponseRow } from '../db/tables.js';
 import { penceOf } from '../notices/form.js';
 import { questionFormOf, questionsOf } from '../notices/questions.js';
 import { isTenderOpen, mayActForSupplier } from '../policies/procurement.js';
-import { auditActor, UUID, type ProcurementActor } from './actor.js';
+import { auditActor, type ProcurementActor } from './actor.js';
 import { mailAccount } from './mail.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /**
  * A tender as its form gives it: the answers to the notice's questions by question name, as the
@@ -50,7 +51,7 @@ export async function submitTender(
   input: TenderInput,
   now: Date,
 ): Promise<Outcome<{ response: ResponseRow }>> {
-  if (!UUID.test(input.noticeId) || !UUID.test(input.supplierId)) throw notFound();
+  if (!isUuid(input.noticeId) || !isUuid(input.supplierId)) throw notFound();
   const notice = await db
     .selectFrom('procurement_notices')
     .selectAll()

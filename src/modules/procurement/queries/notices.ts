@@ -4,11 +4,11 @@ import type { FormDefinition } from '../../forms/index.js';
 import type { NoticeRow, TenderQuestion } from '../db/tables.js';
 import { questionFormOf } from '../notices/questions.js';
 import { WHOLE_UK } from '../reference/regions.js';
-import { UUID } from '../commands/actor.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** A notice by id, or undefined (also for an id that is not a UUID). */
 export async function findNotice(db: Db, id: string): Promise<NoticeRow | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db.selectFrom('procurement_notices').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

@@ -2,9 +2,10 @@ import { recordAudit } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import { AppError, notFound } from '../../../platform/errors/errors.js';
 import { findBusiness, membershipOf } from '../../agents/index.js';
-import { auditActor, UUID, type ProcurementActor } from '../commands/actor.js';
+import { auditActor, type ProcurementActor } from '../commands/actor.js';
 import type { NoticeRow, ResponseRow } from '../db/tables.js';
 import { areTendersUnsealed, mayActForSupplier, mayEvaluate } from '../policies/procurement.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /**
  * The error every read of tenders by the buying body gets before the deadline: the tenders are
@@ -96,7 +97,7 @@ export async function ownTender(
   supplierId: string,
   noticeId: string,
 ): Promise<ResponseRow | undefined> {
-  if (!UUID.test(supplierId) || !UUID.test(noticeId)) throw notFound();
+  if (!isUuid(supplierId) || !isUuid(noticeId)) throw notFound();
   const supplier = await db
     .selectFrom('procurement_suppliers')
     .select('business_id')
@@ -121,7 +122,7 @@ export async function tenderOfSupplier(
   userId: string,
   responseId: string,
 ): Promise<ResponseRow> {
-  if (!UUID.test(responseId)) throw notFound();
+  if (!isUuid(responseId)) throw notFound();
   const row = await db
     .selectFrom('procurement_responses as r')
     .innerJoin('procurement_suppliers as s', 's.id', 'r.supplier_id')

@@ -1,10 +1,6 @@
 import type { Db } from '../../../platform/db/database.js';
 import type { RecordStatus, ReferenceRecordRow } from '../db/tables.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A uuid as typed in a path, or undefined. */
-export const isUuid = (value: string) => UUID.test(value);
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** A body's records of one status (the queue is `queued`), newest first, a page at a time. */
 export async function recordsOf(

@@ -8,7 +8,8 @@ import { findPublishedServiceById } from '../../catalogue/index.js';
 import { findUserById } from '../../identity/index.js';
 import { remindersTranslator } from '../describe.js';
 import { channelsFor } from '../policies/reminders.js';
-import { findReminder, isUuid, type Reminder } from '../queries/reminders.js';
+import { findReminder, type Reminder } from '../queries/reminders.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 import { addDays, londonInstant, nextDueEvent, type Occurrence } from '../schedule.js';
 import { scheduleDue } from './reminders.js';
 

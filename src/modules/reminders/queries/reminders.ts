@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import type { CancelledVia, ReminderChannel, ReminderRow } from '../db/tables.js';
 import type { Schedule } from '../schedule.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** A reminder as the module works with it: who, about which service, its schedule and state. */
 export interface Reminder {
@@ -117,9 +118,4 @@ export async function findReminderByTokenHash(
     .where('unsubscribe_token_hash', '=', tokenHash)
     .executeTakeFirst();
   return row ? toReminder(row) : undefined;
-}
-
-/** True for the canonical text form of a UUID, so a stray path segment never reaches SQL as one. */
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -19,7 +19,7 @@ import {
   type TestCase,
 } from '../schema.js';
 import { runTestCases, type TestResult } from '../test-cases.js';
-import { isUuid } from '../queries/versions.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** Why a version was not published. */
 export type PublishProblem =

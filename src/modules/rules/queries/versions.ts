@@ -8,6 +8,7 @@ import { ukToday } from '../../../platform/validation/validators.js';
 import { evaluate, type Evaluation, type EvaluationProblem } from '../evaluate.js';
 import type { DecisionTable, Inputs, Purpose, TestCase } from '../schema.js';
 import type { RuleSetRow } from '../db/tables.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** One published version of a service's rule set for one purpose. */
 export interface RuleSetVersion {
@@ -21,13 +22,6 @@ export interface RuleSetVersion {
   effectiveFrom: string;
   publishedBy: string | null;
   publishedAt: Date;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a text is a uuid (anything else is no record, without asking the database). */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 function toVersion(row: RuleSetRow): RuleSetVersion {

@@ -9,7 +9,7 @@ import { answerDelivery, ANSWERS } from '../commands/changes.js';
 import { declareRelationship, endRelationship } from '../commands/relationships.js';
 import { EVENT_TYPES } from '../db/tables.js';
 import { pullInbox } from '../delivery.js';
-import { isUuid } from '../queries/agreements.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 import { mayReceiveChanges } from '../policies/sharing.js';
 
 const TAG = 'Tell us once';
@@ -87,11 +87,11 @@ export function sharingApiRoutes(app: FastifyInstance, context: AppContext): voi
     tag: TAG,
     body: Declare,
     security: KEYS,
+    authenticate: (request) => receiver(context, request),
     response: Declared,
     // 200 whether just made or declared before (`created` says which): declaring is idempotent.
     successStatus: 200,
-    handler: async ({ body }, request) => {
-      const caller = await receiver(context, request);
+    handler: async ({ body, caller }, request) => {
       const outcome = await db
         .transaction()
         .execute((trx) =>
@@ -130,9 +130,9 @@ export function sharingApiRoutes(app: FastifyInstance, context: AppContext): voi
     tag: TAG,
     params: z.object({ reference: Reference }),
     security: KEYS,
+    authenticate: (request) => receiver(context, request),
     response: z.object({ ended: z.literal(true) }),
-    handler: async ({ params }, request) => {
-      const caller = await receiver(context, request);
+    handler: async ({ params, caller }, request) => {
       const ended = await db
         .transaction()
         .execute((trx) =>
@@ -157,13 +157,13 @@ export function sharingApiRoutes(app: FastifyInstance, context: AppContext): voi
       limit: z.coerce.number().int().min(1).max(100).default(50),
     }),
     security: KEYS,
+    authenticate: (request) => receiver(context, request),
     response: z.object({
       changes: z.array(SharedChange),
       cursor: z.string().nullable(),
       more: z.boolean(),
     }),
-    handler: async ({ query }, request) => {
-      const caller = await receiver(context, request);
+    handler: async ({ query, caller }, request) => {
       const page = await pullInbox(
         db,
         caller.organisationId,
@@ -189,10 +189,10 @@ export function sharingApiRoutes(app: FastifyInstance, context: AppContext): voi
     params: z.object({ id: z.string() }),
     body: Answer,
     security: KEYS,
+    authenticate: (request) => receiver(context, request),
     response: z.object({ id: z.uuid(), status: z.string() }),
     successStatus: 200,
-    handler: async ({ params, body }, request) => {
-      const caller = await receiver(context, request);
+    handler: async ({ params, body, caller }, request) => {
       if (body.status === 'failed' && !body.reason)
         throw new ApiValidationError([
           { field: 'body.reason', message: 'Say why it failed, e.g. person-not-known' },

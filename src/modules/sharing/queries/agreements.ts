@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
 import type { AgreementRow, EventType, LegalBasis } from '../db/tables.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 /** Only `consent` needs the person's tick; the other Article 6 bases are shown as such. */
 export function basisNeedsConsent(basis: LegalBasis): boolean {
@@ -52,8 +53,4 @@ export async function liveAgreements(
     .orderBy('id')
     .execute();
   return rows;
-}
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -1,8 +1,7 @@
 import type { Db } from '../../../platform/db/database.js';
 import { attachmentsByIds, linkAttachments } from '../../attachments/index.js';
 import { HubError } from './errors.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 function isFileReference(value: unknown): value is { id: string } {
   return (
@@ -10,7 +9,7 @@ function isFileReference(value: unknown): value is { id: string } {
     value !== null &&
     !Array.isArray(value) &&
     typeof (value as { id?: unknown }).id === 'string' &&
-    UUID.test((value as { id: string }).id)
+    isUuid((value as { id: string }).id)
   );
 }
 

@@ -16,8 +16,7 @@ import {
 } from '../../queries/queue.js';
 import { loadWorkflow } from '../../queries/workflows.js';
 import { stateOf } from '../../workflow/engine.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 function one<T extends string | number>(value: unknown, allowed: readonly T[]): T | undefined {
   const text = typeof value === 'string' ? value : '';
@@ -30,7 +29,7 @@ export function readQueueFilter(query: Record<string, unknown>): QueueFilter {
   const page = Number.parseInt(text('page'), 10);
   const sort = one(query.sort, QUEUE_SORTS) ?? 'due';
   return {
-    serviceId: UUID.test(text('service')) ? text('service') : undefined,
+    serviceId: isUuid(text('service')) ? text('service') : undefined,
     state: /^[a-z][a-z0-9-]{0,62}$/.test(text('state')) ? text('state') : undefined,
     olderThanDays: one(Number(text('age')), QUEUE_AGES),
     risk: one(query.risk, QUEUE_RISKS),

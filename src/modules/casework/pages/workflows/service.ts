@@ -17,8 +17,7 @@ import {
   type WorkflowSummary,
 } from '../../queries/workflows.js';
 import type { WorkflowDefinition } from '../../workflow/schema.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 /** The body whose workflows the user manages; "not found" for anyone who manages none. */
 export function managedBody(user: CurrentUser): string {
@@ -82,7 +81,7 @@ export async function workflowVersion(
   id: string,
 ): Promise<WorkflowVersion> {
   const organisationId = managedBody(user);
-  if (!UUID.test(id)) throw notFound({ reason: 'not a workflow id', id });
+  if (!isUuid(id)) throw notFound({ reason: 'not a workflow id', id });
   const all = await listWorkflows(db, organisationId);
   const summary = all.find((w) => w.id === id);
   if (!summary)
@@ -117,7 +116,7 @@ export async function serviceOfBody(
   locale: Locale,
 ): Promise<ServiceChoice> {
   const organisationId = managedBody(user);
-  if (!UUID.test(serviceId)) throw notFound({ reason: 'not a service id', serviceId });
+  if (!isUuid(serviceId)) throw notFound({ reason: 'not a service id', serviceId });
   const service = await findPublishedServiceById(db, serviceId, locale);
   if (!service || service.organisation.id !== organisationId)
     throw notFound({ reason: 'not a service of this body', serviceId, userId: user.id });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../../../../platform/paths.js';
 import type { PublicService } from '../../queries/services.js';
-import { hsdsId, HSDS_NAMESPACE, isUuid, uuidV5 } from './ids.js';
+import { hsdsId, HSDS_NAMESPACE, uuidV5 } from './ids.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 import { offsetOf, pageFrom, pageOf } from './paging.js';
 import {
   hasWelsh,

@@ -7,16 +7,10 @@
  * @example hsdsId('taxonomy_term', 'life-events', 'having-a-baby') // same on every install
  */
 import { createHash } from 'node:crypto';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 /** Our namespace for HSDS ids. Never change it: every published derived id depends on it. */
 export const HSDS_NAMESPACE = '3cd4911f-79fc-426a-be0a-7e3c136db17f';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a UUID in its usual 8-4-4-4-12 hexadecimal form, whatever its version. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
 
 /**
  * The version 5 (SHA-1, name-based) UUID of a name in a namespace.

@@ -20,7 +20,7 @@ import {
   recordContext,
   searchedServices,
 } from './directory.js';
-import { isUuid } from './ids.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 import { pageFrom, pageOf, pageSchema, pagingQuery } from './paging.js';
 import {
   HSDS_VERSION,

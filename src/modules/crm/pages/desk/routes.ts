@@ -56,6 +56,7 @@ import {
   searchCustomers,
   type SearchInput,
 } from '../../queries/search.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 const VIEWS = 'modules/crm/pages/desk';
 const SEARCH = `${VIEWS}/search.njk`;
@@ -65,7 +66,6 @@ const CUSTOMER = `${VIEWS}/customer.njk`;
 const ASSIST = `${VIEWS}/assist.njk`;
 const CONTACT = `${VIEWS}/contact.njk`;
 const CALLBACKS = `${VIEWS}/callbacks.njk`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REFERENCE = /^JU-[A-Z0-9]{4}-[A-Z0-9]{4}$/;
 
 type Errors = Parameters<typeof errorView>[0];
@@ -96,7 +96,7 @@ export function deskRoutes(app: FastifyInstance, context: AppContext): void {
   /** The customer's account named in the path (a person's own, not deleted), or 404. */
   async function customerOf(request: FastifyRequest) {
     const { id } = request.params as { id: string };
-    const customer = UUID.test(id) ? await findUserById(db, id) : undefined;
+    const customer = isUuid(id) ? await findUserById(db, id) : undefined;
     if (!customer || customer.kind !== 'citizen' || customer.deleted_at) throw notFound({ id });
     return customer;
   }

@@ -8,9 +8,9 @@ import { pounds } from '../../money.js';
 import { hasBillsPage, mayPayOwn } from '../../policies/fees.js';
 import { chargesOfPerson, findCharge } from '../../queries/charges.js';
 import { describe } from '../return/routes.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 const VIEW = 'modules/fees/pages/account/bills.njk';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * "Bills to pay" in a person's account: bills bodies raised to them, and their instalment plans
@@ -47,7 +47,7 @@ export function accountRoutes(app: FastifyInstance, { db, config }: AppContext):
     const user = requireSignIn(request, reply);
     if (!user) return reply;
     const { id } = request.params as { id: string };
-    const charge = UUID.test(id) ? await findCharge(db, id) : undefined;
+    const charge = isUuid(id) ? await findCharge(db, id) : undefined;
     if (!charge || charge.kind === 'form' || !mayPayOwn(user, charge))
       throw notFound({ charge: id, userId: user.id });
     if (charge.kind === 'instalment' && !(await isNextInstalment(charge.plan_id!, charge.id)))

@@ -9,9 +9,9 @@ import { pounds } from '../../money.js';
 import { mayManageCharges } from '../../policies/fees.js';
 import { chargesOfOrganisation, findCharge, findPlan } from '../../queries/charges.js';
 import { describe } from '../return/routes.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 const VIEWS = 'modules/fees/pages/staff';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BILL_FIELDS = [
   'email',
   'amount',
@@ -137,7 +137,7 @@ export function staffRoutes(app: FastifyInstance, { db }: AppContext): void {
     const staff = staffOf(request, reply);
     if (!staff) return reply;
     const { id } = request.params as { id: string };
-    const bill = UUID.test(id) ? await findCharge(db, id) : undefined;
+    const bill = isUuid(id) ? await findCharge(db, id) : undefined;
     if (!bill || bill.kind !== 'bill' || bill.organisation_id !== staff.organisationId)
       throw notFound({ bill: id, organisationId: staff.organisationId });
     await recordAudit(db, actorOf(request, staff.user), {
@@ -156,7 +156,7 @@ export function staffRoutes(app: FastifyInstance, { db }: AppContext): void {
     const staff = staffOf(request, reply);
     if (!staff) return reply;
     const { id } = request.params as { id: string };
-    const plan = UUID.test(id) ? await findPlan(db, id) : undefined;
+    const plan = isUuid(id) ? await findPlan(db, id) : undefined;
     if (!plan || plan.organisation_id !== staff.organisationId)
       throw notFound({ plan: id, organisationId: staff.organisationId });
     await recordAudit(db, actorOf(request, staff.user), {

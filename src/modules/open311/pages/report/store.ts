@@ -6,18 +6,17 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../../platform/db/database.js';
 import { readState, type JourneyState } from './journey.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 /** How long an untouched journey is kept. */
 export const JOURNEY_HOURS = 24;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The journey's state, if it exists and was touched within the last day. */
 export async function loadJourney(
   db: Db,
   id: string | undefined,
 ): Promise<JourneyState | undefined> {
-  if (!id || !UUID.test(id)) return undefined;
+  if (!id || !isUuid(id)) return undefined;
   const row = await db
     .selectFrom('open311_journeys')
     .select('state')
@@ -34,7 +33,7 @@ export async function saveJourney(
   state: JourneyState,
 ): Promise<string> {
   const json = JSON.stringify(state);
-  if (id && UUID.test(id)) {
+  if (id && isUuid(id)) {
     const updated = await db
       .updateTable('open311_journeys')
       .set({ state: json, updated_at: sql<Date>`now()` })
@@ -57,7 +56,7 @@ export async function saveJourney(
  * first and then finds nothing to send.
  */
 export async function deleteJourney(db: Db, id: string): Promise<boolean> {
-  if (!UUID.test(id)) return false;
+  if (!isUuid(id)) return false;
   const result = await db.deleteFrom('open311_journeys').where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }

@@ -12,9 +12,9 @@ import { paymentSettings, setMotoAllowed } from '../../commands/settings.js';
 import { createPayKey, listPayKeys, revokePayKey } from '../../keys.js';
 import { mayAdministerPayments } from '../../policies/payments.js';
 import { reconciliationRoutes } from './reconciliation.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 const view = (name: string) => `modules/payments/pages/admin/${name}.njk`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AREA: OrganisationAdminArea = {
   path: '/admin/payments',
   may: mayAdministerPayments,
@@ -121,7 +121,7 @@ export function paymentsAdminRoutes(app: FastifyInstance, context: AppContext): 
     const found = await administeredOrganisation(db, AREA, request, reply);
     if (!found) return reply;
     const { id } = request.params as { id: string };
-    if (UUID.test(id))
+    if (isUuid(id))
       await db
         .transaction()
         .execute((trx) =>

@@ -15,12 +15,12 @@ import { addBusinessNumber } from '../../commands/business-numbers.js';
 import { confirmByPerson, declineByPerson } from '../../commands/resolve.js';
 import { mayConfirmOwnRecords, maySeeOwnLinks } from '../../policies/references.js';
 import {
-  isUuid,
   linksOfBusiness,
   linksOfPerson,
   numbersOfBusiness,
   waitingForPerson,
 } from '../../queries/records.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 import { BUSINESS_SCHEMES, type BusinessScheme } from '../../validation/identifiers.js';
 import { actorOf } from '../shared.js';
 

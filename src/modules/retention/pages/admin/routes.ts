@@ -15,11 +15,11 @@ import { holdsInForce, pastHolds } from '../../queries/holds.js';
 import { effectivePolicies } from '../../queries/policies.js';
 import { recentRuns } from '../../queries/runs.js';
 import { mayManageRetention } from '../../policies/retention.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 const view = (name: string) => `modules/retention/pages/admin/${name}.njk`;
 /** What the overview's success banner may say, after a redirect (`?done=`). */
 const DONE = ['policy', 'hold-placed', 'hold-lifted', 'hold-gone'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Where the retention admin pages start. */
 export const RETENTION_AREA: OrganisationAdminArea = {
   path: '/admin/retention',
@@ -236,7 +236,7 @@ export function retentionAdminRoutes(app: FastifyInstance, context: AppContext):
     if (!found) return reply;
     const { id } = request.params as { id: string };
     const lifted =
-      UUID.test(id) &&
+      isUuid(id) &&
       (await db
         .transaction()
         .execute((trx) =>

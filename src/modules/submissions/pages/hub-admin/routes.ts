@@ -23,9 +23,9 @@ import {
 import { createHubKey, findHubKey, listHubKeys, revokeHubKey } from '../../hub/keys.js';
 import { mayAdministerHub } from '../../policies/hub.js';
 import { countWaiting } from '../../queries/submissions.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 const view = (name: string) => `modules/submissions/pages/hub-admin/${name}.njk`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MODES: readonly DeliveryMode[] = ['casework', 'push', 'pull'];
 const HUB_AREA: OrganisationAdminArea = {
   path: '/admin/hub',
@@ -179,7 +179,7 @@ export function hubAdminRoutes(app: FastifyInstance, { db, config, wakeOutbox }:
   });
 
   async function keyFor(organisationId: string, id: string) {
-    const key = UUID.test(id) ? await findHubKey(db, organisationId, id) : undefined;
+    const key = isUuid(id) ? await findHubKey(db, organisationId, id) : undefined;
     if (!key || key.revoked_at) throw notFound({ keyId: id });
     return key;
   }
