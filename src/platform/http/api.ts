@@ -12,6 +12,7 @@ export interface ApiRouteDefinition<
   B extends ZodType,
   R extends ZodType,
   H extends ZodType = ZodType,
+  C = undefined,
 > {
   method: HttpMethod;
   /** Fastify path, e.g. `/api/v1/services/:slug` */
@@ -33,12 +34,30 @@ export interface ApiRouteDefinition<
    * declared with `apiSecurityScheme`: `[{ hubApiKey: [] }, { personToken: ['submissions'] }]`.
    */
   security?: Record<string, string[]>[];
+  /**
+   * Checks the caller's credentials before anything of the request is validated, so a caller
+   * without valid ones gets the API's 401 or 403 and never a 400 telling it the rules (issue 14).
+   * Throw the API's own error to refuse; what it returns is the handler's `caller`. It runs as
+   * the route's `onRequest` hook, before the body is read, unless `authenticateOn` says
+   * `preValidation`: for a credential that signs the body, checked once the body is read.
+   * A route whose `security` names credentials needs this, unless a hook of its scope checks
+   * them first (test/security/auth-before-validation.test.ts holds every keyed route to it).
+   */
+  authenticate?: (request: FastifyRequest) => Promise<C>;
+  authenticateOn?: 'onRequest' | 'preValidation';
   /** A request body that is not JSON (an upload): media type → JSON Schema, for the document only. */
   requestContent?: Record<string, Record<string, unknown>>;
   /** A success answer that is not JSON (a file): media type → JSON Schema, for the document only. */
   responseContent?: Record<string, Record<string, unknown>>;
   handler(
-    input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; headers: z.infer<H> },
+    input: {
+      params: z.infer<P>;
+      query: z.infer<Q>;
+      body: z.infer<B>;
+      headers: z.infer<H>;
+      /** What `authenticate` returned for this request. */
+      caller: C;
+    },
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<z.infer<R>>;
@@ -114,14 +133,24 @@ export function apiRoute<
   B extends ZodType,
   R extends ZodType,
   H extends ZodType = ZodType,
->(app: FastifyInstance, definition: ApiRouteDefinition<P, Q, B, R, H>): void {
+  C = undefined,
+>(app: FastifyInstance, definition: ApiRouteDefinition<P, Q, B, R, H, C>): void {
   const root = rootOf(app);
   const list = registries.get(root) ?? [];
   registries.set(root, list);
+  const { authenticate, authenticateOn = 'onRequest', handler, ...described } = definition;
   list.push({
-    ...definition,
+    ...described,
     successStatus: definition.successStatus ?? (definition.method === 'POST' ? 201 : 200),
   });
+  const callers = new WeakMap<FastifyRequest, { caller: C }>();
+  const hooks = authenticate
+    ? {
+        [authenticateOn]: async (request: FastifyRequest) => {
+          callers.set(request, { caller: await authenticate(request) });
+        },
+      }
+    : {};
   app.route({
     method: definition.method,
     url: definition.url,
@@ -134,14 +163,18 @@ export function apiRoute<
         directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       },
     },
+    ...hooks,
     handler: async (request, reply) => {
+      const authenticated = callers.get(request);
+      if (authenticate && !authenticated) throw new Error('API route without its caller');
       const input = {
         params: parseOrThrow(definition.params, request.params, 'params'),
         query: parseOrThrow(definition.query, request.query, 'query'),
         body: parseOrThrow(definition.body, request.body, 'body'),
         headers: parseOrThrow(definition.headers, request.headers, 'headers'),
+        caller: authenticated?.caller as C,
       };
-      const result = await definition.handler(input, request, reply);
+      const result = await handler(input, request, reply);
       reply.code(definition.successStatus ?? (definition.method === 'POST' ? 201 : 200));
       return result;
     },

@@ -80,6 +80,44 @@ async function receiver(context: AppContext, request: FastifyRequest): Promise<H
 }
 
 /**
+ * Who answers a request for evidence: the body's receive key, or, without an `Authorization`
+ * header, a webhook body's call back signed (`Joinedup-Signature`) over the canonical JSON of the
+ * body as sent with the webhook secret of the body the request is for.
+ */
+async function answerer(
+  context: AppContext,
+  request: FastifyRequest,
+): Promise<{ organisationId: string; role: string }> {
+  const signature = request.headers[SIGNATURE_HEADER.toLowerCase()];
+  if (request.headers.authorization || typeof signature !== 'string') {
+    const caller = await receiver(context, request);
+    return { organisationId: caller.organisationId, role: 'hub-key:receive' };
+  }
+  const { id } = request.params as { id: string };
+  const target = UUID.test(id)
+    ? await context.db
+        .selectFrom('evidence_requests')
+        .select('answering_organisation_id')
+        .where('id', '=', id)
+        .executeTakeFirst()
+    : undefined;
+  const secrets = target
+    ? (await activeSecrets(context.db, target.answering_organisation_id)).flatMap((s) =>
+        webhookSecrets(context.config, s.id),
+      )
+    : [];
+  let signed: string | undefined;
+  try {
+    signed = canonicalJson(request.body);
+  } catch {
+    // Not JSON a signature could be over (a number JSON cannot hold): it cannot verify.
+  }
+  if (!target || signed === undefined || !verifySignature(signature, signed, secrets))
+    throw new AppError('unauthorised', 401, 'The signature does not verify');
+  return { organisationId: target.answering_organisation_id, role: 'webhook-signature' };
+}
+
+/**
  * The evidence exchange API for answering bodies' systems (docs/guides/evidence-exchange.md):
  * the published types; the pull queue and answers, with the body's hub `receive` key (or, for
  * a webhook body's call back, its `Joinedup-Signature`); and the upkeep of a table-answered
@@ -140,9 +178,9 @@ export function evidenceApiRoutes(app: FastifyInstance, context: AppContext): vo
     tag: TAG,
     query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }),
     security: KEYS,
+    authenticate: (request) => receiver(context, request),
     response: z.object({ requests: z.array(RequestMessage) }),
-    handler: async ({ query }, request) => {
-      const caller = await receiver(context, request);
+    handler: async ({ query, caller }) => {
       const queue = await pullQueue(db, caller.organisationId, query.limit);
       return {
         requests: await Promise.all(
@@ -161,34 +199,13 @@ export function evidenceApiRoutes(app: FastifyInstance, context: AppContext): vo
     params: z.object({ id: z.string() }),
     body: Answer,
     security: [...KEYS, { joinedupSignature: [] }],
+    // A signature is over the body, so it is checked once the body is read (not yet validated).
+    authenticateOn: 'preValidation',
+    authenticate: (request) => answerer(context, request),
     response: z.object({ id: z.uuid(), status: z.string() }),
     successStatus: 200,
-    handler: async ({ params, body }, request) => {
-      let organisationId: string;
-      let role: string;
-      const signature = request.headers[SIGNATURE_HEADER.toLowerCase()];
-      if (request.headers.authorization || typeof signature !== 'string') {
-        const caller = await receiver(context, request);
-        organisationId = caller.organisationId;
-        role = 'hub-key:receive';
-      } else {
-        const target = UUID.test(params.id)
-          ? await db
-              .selectFrom('evidence_requests')
-              .select('answering_organisation_id')
-              .where('id', '=', params.id)
-              .executeTakeFirst()
-          : undefined;
-        const secrets = target
-          ? (await activeSecrets(db, target.answering_organisation_id)).flatMap((s) =>
-              webhookSecrets(config, s.id),
-            )
-          : [];
-        if (!target || !verifySignature(signature, canonicalJson(body), secrets))
-          throw new AppError('unauthorised', 401, 'The signature does not verify');
-        organisationId = target.answering_organisation_id;
-        role = 'webhook-signature';
-      }
+    handler: async ({ params, body, caller }, request) => {
+      const { organisationId, role } = caller;
       if (!UUID.test(params.id))
         throw new AppError('not_found', 404, 'No such request for your body');
       const owned = await db
@@ -256,10 +273,10 @@ export function evidenceApiRoutes(app: FastifyInstance, context: AppContext): vo
     params: z.object({ code: z.string().max(64) }),
     body: Rows,
     security: KEYS,
+    authenticate: (request) => receiver(context, request),
     response: z.object({ code: z.string(), rows: z.number().int() }),
     successStatus: 200,
-    handler: async ({ params, body }, request) => {
-      const caller = await receiver(context, request);
+    handler: async ({ params, body, caller }, request) => {
       const type = await typeOfBody(db, caller.organisationId, params.code);
       if (!type || !mayAnswerFor(caller, type.organisation_id))
         throw new AppError('not_found', 404, 'No such evidence type of your body');
@@ -288,9 +305,9 @@ export function evidenceApiRoutes(app: FastifyInstance, context: AppContext): vo
     tag: TAG,
     params: z.object({ code: z.string().max(64), subject: z.string().max(100) }),
     security: KEYS,
+    authenticate: (request) => receiver(context, request),
     response: z.object({ deleted: z.boolean() }),
-    handler: async ({ params }, request) => {
-      const caller = await receiver(context, request);
+    handler: async ({ params, caller }, request) => {
       const type = await typeOfBody(db, caller.organisationId, params.code);
       if (!type || !mayAnswerFor(caller, type.organisation_id))
         throw new AppError('not_found', 404, 'No such evidence type of your body');

@@ -158,11 +158,11 @@ export function referencesApiRoutes(app: FastifyInstance, context: AppContext): 
       tag: TAG,
       body: PersonRegistration,
       security: KEYS,
+      authenticate: (request) => backOffice(context, request),
       response: Registered,
       // 200 whether new or registered before (`created` says which): registering is idempotent.
       successStatus: 200,
-      handler: async ({ body }, request) => {
-        const caller = await backOffice(context, request);
+      handler: async ({ body, caller }, request) => {
         const reference = readReference(body.reference);
         const facts = await readPersonFacts(
           db,
@@ -199,10 +199,10 @@ export function referencesApiRoutes(app: FastifyInstance, context: AppContext): 
       tag: TAG,
       body: BusinessRegistration,
       security: KEYS,
+      authenticate: (request) => backOffice(context, request),
       response: Registered,
       successStatus: 200,
-      handler: async ({ body }, request) => {
-        const caller = await backOffice(context, request);
+      handler: async ({ body, caller }, request) => {
         const reference = readReference(body.reference);
         const facts = readBusinessFacts(body);
         const errors = [
@@ -235,9 +235,9 @@ export function referencesApiRoutes(app: FastifyInstance, context: AppContext): 
       tag: TAG,
       params: z.object({ reference: z.string().min(1).max(100) }),
       security: KEYS,
+      authenticate: (request) => backOffice(context, request),
       response: Registered,
-      handler: async ({ params }, request) => {
-        const caller = await backOffice(context, request);
+      handler: async ({ params, caller }) => {
         const linked = await linkedPersonByReference(db, caller.organisationId, params.reference);
         const record =
           linked ??
@@ -263,9 +263,9 @@ export function referencesApiRoutes(app: FastifyInstance, context: AppContext): 
       tag: TAG,
       params: z.object({ pseudonym: z.string().min(1).max(100) }),
       security: KEYS,
+      authenticate: (request) => backOffice(context, request),
       response: IdentitySetSchema,
-      handler: async ({ params }, request) => {
-        const caller = await backOffice(context, request);
+      handler: async ({ params, caller }, request) => {
         const userId = await userOfPseudonym(db, caller.organisationId, params.pseudonym);
         // Another body's identifier, or a person the body no longer holds a link to: not found.
         if (!userId || !(await bodyHoldsLink(db, caller.organisationId, userId)))
