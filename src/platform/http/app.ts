@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -26,6 +27,24 @@ import { registerViews, setPageLocals } from './views.js';
 export const LANGUAGE_COOKIE = 'ju_lang';
 
 /**
+ * The longest path parameter the router takes. Fastify's default (100) refused ids the app
+ * makes itself: the development mailbox names a message by its idempotency key, up to the 251
+ * characters a file name allows (a dead-letter alert's is about 120). A longer one is a framework
+ * error, answered by the app's error handler (see `refusedByRouter`).
+ */
+export const MAX_PARAM_LENGTH = 512;
+
+/**
+ * Where a request the router refused is sent again (`frameworkErrors`), so that it goes through
+ * the app's hooks (security headers, language) to the not-found handler, which answers with the
+ * router's error. No route has this path, and the original address is put back first thing.
+ */
+const REFUSED_BY_ROUTER = '/.refused-by-router';
+
+/** The requests the router refused (a parameter too long, an address it cannot decode). */
+const refusals = new WeakMap<IncomingMessage, { url: string; error: Error & { code?: string } }>();
+
+/**
  * Builds the one Fastify app that serves every page and API of every module.
  * It does not listen: the caller (web entry, tests, bench) decides the port.
  */
@@ -43,6 +62,32 @@ export async function buildApp(
     },
     trustProxy: config.TRUST_PROXY === 'true',
     bodyLimit: 1_048_576,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Fastify answers these itself, before any hook: JSON echoing the path, without the security
+    // headers. Routed again instead, they get the app's headers and its error page or JSON.
+    frameworkErrors: (error, request, reply) => {
+      const raw = request.raw;
+      if (refusals.has(raw)) {
+        // Refused again on its second way through: never loop, and say nothing of the address.
+        reply.raw
+          .writeHead(400, {
+            'content-type': 'text/plain; charset=utf-8',
+            'x-content-type-options': 'nosniff',
+          })
+          .end('Bad request');
+        return;
+      }
+      const url = raw.url ?? '/';
+      refusals.set(raw, { url, error });
+      const query = url.indexOf('?');
+      raw.url = REFUSED_BY_ROUTER + (query >= 0 ? url.slice(query) : '');
+      app.routing(raw, reply.raw);
+    },
+  });
+  // First of all the hooks: every other one sees the address as it was sent.
+  app.addHook('onRequest', async (request) => {
+    const refused = refusals.get(request.raw);
+    if (refused) request.raw.url = refused.url;
   });
 
   app.decorateRequest('user', null);
@@ -99,7 +144,9 @@ export async function buildApp(
       // The payments API (GOV.UK Pay's shape): bearer keys, no cookies.
       request.url.startsWith('/v1/payments') ||
       // Open311 GeoReport v2: a form-encoded API with its api_key in the body, not a cookie.
-      request.url.startsWith('/open311/')
+      request.url.startsWith('/open311/') ||
+      // Refused by the router: answered with its error, and nothing is changed.
+      refusals.has(request.raw)
     ) {
       return done();
     }
@@ -150,7 +197,27 @@ function chooseLocale(request: FastifyRequest, reply: FastifyReply, secure: bool
   return isLocale(remembered) ? remembered : 'en';
 }
 
+/**
+ * The router's refusal of this request as the app's error, or undefined: the address is too
+ * long (414) or not a valid address (400). The message never repeats the address.
+ */
+function refusedByRouter(request: FastifyRequest): AppError | undefined {
+  const refused = refusals.get(request.raw);
+  if (!refused) return undefined;
+  if (refused.error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return new AppError('uri_too_long', 414, request.t('errorPage.uriTooLong'), {
+      length: refused.url.length,
+    });
+  if (refused.error.code === 'FST_ERR_BAD_URL')
+    return new AppError('bad_url', 400, request.t('errorPage.badUrl'));
+  return new AppError('internal_error', 500, 'Sorry, there is a problem with the service', {
+    code: refused.error.code,
+  });
+}
+
 function wantsJson(request: FastifyRequest): boolean {
+  // The router's refusal of an address under any API (Notify's, Pay's, Open311's too) is JSON.
+  if (refusals.has(request.raw) && /^\/(v1|v2|open311)\//.test(request.url)) return true;
   return (
     request.url.startsWith('/api/') ||
     request.url.startsWith('/healthz') ||
@@ -160,6 +227,8 @@ function wantsJson(request: FastifyRequest): boolean {
 
 function registerErrorPages(app: FastifyInstance): void {
   app.setNotFoundHandler(async (request, reply) => {
+    const refused = refusedByRouter(request);
+    if (refused) throw refused;
     request.log.info({ url: request.url }, 'not found');
     if (wantsJson(request)) {
       return reply.code(404).send({
