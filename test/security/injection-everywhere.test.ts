@@ -233,10 +233,19 @@ function formsOn(html: string, pagePath: string): Form[] {
         const value = attr(tag, 'value');
         if (value !== undefined && type === 'hidden') form.fields.push([name, value]);
       } else if (type === 'radio' || type === 'checkbox') {
-        // The first choice of each question, as a person answering would.
+        // The first choice of each question, as a person answering would; of days (a booking's),
+        // the last offered, so what is booked is far enough ahead to be cancelled whatever the
+        // time the sweep runs.
+        const value = attr(tag, 'value') ?? 'on';
+        if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+          const index = form.fields.findIndex(([field]) => field === name);
+          if (index >= 0) form.fields[index] = [name, value];
+          else form.fields.push([name, value]);
+          continue;
+        }
         if (chosen.has(name)) continue;
         chosen.add(name);
-        form.fields.push([name, attr(tag, 'value') ?? 'on']);
+        form.fields.push([name, value]);
       } else if (TEXT_TYPES.has(type)) {
         form.fields.push([name, PAYLOAD]);
         form.texts.push(name);
