@@ -5,6 +5,7 @@ import type { Config } from '../../platform/config/config.js';
 import type { Opened, Sealer } from '../../platform/keyring/keyring.js';
 import { authError, NotifyError } from './errors.js';
 import { notifySealingKey } from './crypto.js';
+import { isUuid } from '../../platform/validation/uuid.js';
 
 /** Notify's message for a token that cannot be read at all. */
 export const GENERAL_TOKEN_ERROR =
@@ -12,12 +13,6 @@ export const GENERAL_TOKEN_ERROR =
 
 /** How far `iat` may be from our clock, as Notify allows. */
 export const CLOCK_SKEW_SECONDS = 30;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
 
 export interface ApiCaller {
   service: NotifyServiceRow;

@@ -20,10 +20,10 @@ import { requestMessage } from '../delivery.js';
 import { mayAnswerFor } from '../policies/evidence.js';
 import { pullQueue, typeOfBody } from '../queries/requests.js';
 import { canonicalJson } from '../signing.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 const TAG = 'Evidence exchange';
 const KEYS = [{ hubApiKey: [] }];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const Value = z.union([z.boolean(), z.number().finite(), z.string().max(200)]);
 
@@ -94,7 +94,7 @@ async function answerer(
     return { organisationId: caller.organisationId, role: 'hub-key:receive' };
   }
   const { id } = request.params as { id: string };
-  const target = UUID.test(id)
+  const target = isUuid(id)
     ? await context.db
         .selectFrom('evidence_requests')
         .select('answering_organisation_id')
@@ -206,8 +206,7 @@ export function evidenceApiRoutes(app: FastifyInstance, context: AppContext): vo
     successStatus: 200,
     handler: async ({ params, body, caller }, request) => {
       const { organisationId, role } = caller;
-      if (!UUID.test(params.id))
-        throw new AppError('not_found', 404, 'No such request for your body');
+      if (!isUuid(params.id)) throw new AppError('not_found', 404, 'No such request for your body');
       const owned = await db
         .selectFrom('evidence_requests')
         .select(['id', 'answering_organisation_id'])

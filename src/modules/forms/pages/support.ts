@@ -37,12 +37,12 @@ import { parseUkPhone } from '../parsers.js';
 import type { Answers, Bilingual, FormDefinition, ItemQuestion, Question } from '../schema.js';
 import { publishedForm, publishedVersion } from '../versions.js';
 import { valuesOf, type FieldErrors, type Values } from './question/view-model.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 export const REFUSED = 'modules/forms/pages/not-authorised/not-authorised.njk';
 export const NO_BUSINESS = 'modules/forms/pages/business/no-business.njk';
 /** The route of the page asking which business an application is for (see pages/business). */
 export const BUSINESS_ROUTE = '/services/:slug/apply/business';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The hidden field that says whom a journey page was shown for: the client's id, or empty. */
 export const ACTING_FIELD = 'actingFor';
@@ -298,7 +298,7 @@ export function journeySupport({ db, config }: AppContext) {
       reply.redirect(journey.base, 303);
       return false;
     }
-    const draft = UUID.test(shownFor)
+    const draft = isUuid(shownFor)
       ? await findDraftByAgent(db, journey.user.id, shownFor, journey.service.id)
       : undefined;
     const client = draft ? await findUserById(db, shownFor) : undefined;

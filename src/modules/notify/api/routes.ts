@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/http/types.js';
 import type { Sealer } from '../../../platform/keyring/keyring.js';
-import { authenticate, isUuid, type ApiCaller } from '../auth.js';
+import { authenticate, type ApiCaller } from '../auth.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 import { letterSender, renderLetterPdf } from '../commands/letter-pdf.js';
 import { sendNotification } from '../commands/send.js';
 import {

@@ -20,7 +20,7 @@ import {
   smsOutboxHandler,
   type SmsSender,
 } from '../../../platform/sms/sms.js';
-import { isUuid } from '../auth.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 import {
   createOrganisation,
   findOrganisationById,

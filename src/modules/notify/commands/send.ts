@@ -5,7 +5,7 @@ import type { Database, Db } from '../../../platform/db/database.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import { staffContactsOf } from '../../identity/index.js';
 import type { ApiCaller } from '../auth.js';
-import { isUuid } from '../auth.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 import {
   POSTAGE,
   type NotificationStatus,

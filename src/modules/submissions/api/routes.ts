@@ -44,9 +44,9 @@ import { submissionMails } from '../notifications.js';
 import { mayReadStatus, mayReceive, mayReply, maySubmitTo } from '../policies/hub.js';
 import { personMayReadStatus } from '../policies/oauth.js';
 import { eventsFor, findSubmissionById } from '../queries/submissions.js';
+import { isUuid } from '../../../platform/validation/uuid.js';
 
 const TAG = 'Submission hub';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Printable ASCII without spaces, as the Idempotency-Key header (draft-ietf-httpapi-idempotency-key-header). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -500,7 +500,7 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
   /** The submission in the URL if this caller may read it; "not found" otherwise. */
   async function readable(request: FastifyRequest, id: string) {
     const caller = callerOf(request);
-    const submission = UUID.test(id) ? await findSubmissionById(db, id) : undefined;
+    const submission = isUuid(id) ? await findSubmissionById(db, id) : undefined;
     if (!submission || !mayReadStatus(caller, submission))
       throw notFound({ submissionId: id, organisationId: caller.organisationId });
     return { caller, submission };
@@ -508,7 +508,7 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
 
   /** The submission in the URL if the person's client sent it for them; "not found" otherwise. */
   async function readableByPerson(person: PersonCaller, id: string) {
-    const submission = UUID.test(id) ? await findSubmissionById(db, id) : undefined;
+    const submission = isUuid(id) ? await findSubmissionById(db, id) : undefined;
     if (!submission || !personMayReadStatus(person, submission))
       throw notFound({ submissionId: id, clientId: person.clientId });
     return { submission };
@@ -613,7 +613,7 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
     handler: async ({ params }, request) => {
       const caller = callerOf(request);
       if (!mayReceive(caller)) throw insufficientScope('Only a receive key acknowledges');
-      const submission = UUID.test(params.id) ? await findSubmissionById(db, params.id) : undefined;
+      const submission = isUuid(params.id) ? await findSubmissionById(db, params.id) : undefined;
       if (!submission || !mayReply(caller, submission))
         throw notFound({ submissionId: params.id, organisationId: caller.organisationId });
       if (submission.status === 'submitted') {

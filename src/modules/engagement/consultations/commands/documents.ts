@@ -11,6 +11,7 @@ import {
   type Attachment,
 } from '../../../attachments/index.js';
 import type { ConsultationRow } from '../../db/consultation-tables.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 /** What a consultation's documents may be: PDFs and images, up to 20 MB each (and UPLOAD_MAX_BYTES). */
 export const DOCUMENT_RULES = {
@@ -52,8 +53,7 @@ export async function documentsOf(db: Db, consultationId: string): Promise<Consu
 
 /** One document of a consultation by its id, or undefined (also for an id of another one). */
 export async function findDocument(db: Db, consultationId: string, documentId: string) {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(documentId))
-    return undefined;
+  if (!isUuid(documentId)) return undefined;
   return db
     .selectFrom('consultation_documents')
     .select(['id', 'attachment_id'])

@@ -11,8 +11,7 @@ import type { Outcome } from '../../../../platform/errors/errors.js';
 import type { ConsultationResponseRow, ConsultationRow } from '../../db/consultation-tables.js';
 import { redactText, themeNameProblem, type Redaction } from '../moderation.js';
 import { answersOf, isFreeTextQuestion, questionFormOf, questionsOf } from '../questions.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 /** A held response counts and is shown from now on: its moderator has read it. */
 export async function releaseResponse(
@@ -163,7 +162,7 @@ export async function tagAnswer(
   const question = questionsOf(questionFormOf(consultation.questions).form)[questionIndex];
   if (!question || !isFreeTextQuestion(question)) return false;
   const ids = [...new Set(themeIds)];
-  if (ids.some((id) => !UUID.test(id))) return false;
+  if (ids.some((id) => !isUuid(id))) return false;
   if (ids.length > 0) {
     const known = await trx
       .selectFrom('consultation_themes')

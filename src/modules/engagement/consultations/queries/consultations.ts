@@ -4,12 +4,11 @@ import type {
   ConsultationRow,
   ConsultationThemeRow,
 } from '../../db/consultation-tables.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 /** One consultation, or undefined (also for an id that is not a uuid). */
 export async function findConsultation(db: Db, id: string): Promise<ConsultationRow | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db.selectFrom('consultations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
@@ -63,7 +62,7 @@ export async function findSubmittedResponse(
   consultationId: string,
   id: string,
 ): Promise<ConsultationResponseRow | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db
     .selectFrom('consultation_responses')
     .selectAll()

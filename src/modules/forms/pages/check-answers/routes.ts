@@ -28,11 +28,11 @@ import { summariseAnswers } from '../../summary.js';
 import { answersToInput, validateAnswers } from '../../validate.js';
 import { publishedVersion } from '../../versions.js';
 import { actorOf, errorsView, pageError, type Journey, type JourneySupport } from '../support.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 
 const CHECK = 'modules/forms/pages/check-answers/check-answers.njk';
 const DECLARATION = 'modules/forms/pages/check-answers/declaration.njk';
 const CONFIRMATION = 'modules/forms/pages/check-answers/confirmation.njk';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const REFERENCE = /^JU-[A-Z0-9]{4}-[A-Z0-9]{4}$/;
 
 const AGREE_REQUIRED = {
@@ -239,7 +239,7 @@ export function checkAnswersRoutes(
     if (!(await support.samePerson(request, reply, journey))) return reply;
     const { service, user, base, applicantId, form, token } = journey;
     const draftId = formText(request.body, 'draftId');
-    if (!UUID.test(draftId)) return reply.redirect(`${base}/check-answers`, 303);
+    if (!isUuid(draftId)) return reply.redirect(`${base}/check-answers`, 303);
     if (form.declaration && formText(request.body, 'agree') !== 'yes') {
       if (!journey.draft || journey.draft.id !== draftId)
         return reply.redirect(`${base}/check-answers`, 303);

@@ -9,7 +9,7 @@ import {
   organisationAdminIndex,
   type OrganisationAdminArea,
 } from '../../../identity/index.js';
-import { isUuid } from '../../auth.js';
+import { isUuid } from '../../../../platform/validation/uuid.js';
 import {
   createApiKey,
   keyTypeFromName,
