@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../test/helpers/app.js';
+import { signedInStaff, type DemoStaff } from '../../../test/helpers/staff.js';
 import { aSignedInCitizen } from '../../../test/helpers/citizens.js';
 import { mailsTo } from '../../../test/helpers/outbox.js';
 import {
@@ -24,19 +25,7 @@ afterAll(async () => {
 
 const db = () => app.platform.database.db;
 
-const STAFF = {
-  caseworker: ['caseworker@stroud.example.gov.uk', 'demo-stroud-caseworker'],
-  leader: ['team-leader@stroud.example.gov.uk', 'demo-stroud-team-leader'],
-  owner: ['owner@stroud.example.gov.uk', 'demo-stroud-service-owner'],
-  cheltenham: ['caseworker@cheltenham.example.gov.uk', 'demo-cheltenham-caseworker'],
-} as const;
-
-async function staff(who: keyof typeof STAFF): Promise<Visitor> {
-  const visitor = new Visitor(app.baseUrl);
-  const [email, password] = STAFF[who];
-  await visitor.signIn(email, password);
-  return visitor;
-}
+const staff = (who: DemoStaff) => signedInStaff(app, who);
 
 async function bodyId(slug: string): Promise<string> {
   const row = await db()

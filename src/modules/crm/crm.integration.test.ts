@@ -6,6 +6,7 @@ import {
   weekdayAhead,
   type TestApp,
 } from '../../../test/helpers/app.js';
+import { DEMO_STAFF, signedInStaff, type DemoStaff } from '../../../test/helpers/staff.js';
 import { aConfirmedCitizen, aSignedInCitizen } from '../../../test/helpers/citizens.js';
 import { createSubmission } from '../submissions/index.js';
 import { contactRetention } from './retention.js';
@@ -20,19 +21,7 @@ afterAll(async () => {
 
 const db = () => app.platform.database.db;
 
-const STAFF = {
-  adviser: ['adviser@glos-contact-centre.example.gov.uk', 'demo-contact-centre-adviser'],
-  stroudCounter: ['counter@stroud.example.gov.uk', 'demo-stroud-counter-adviser'],
-  caseworker: ['caseworker@stroud.example.gov.uk', 'demo-stroud-caseworker'],
-  admin: ['admin@cabinet-office.example.gov.uk', 'demo-platform-admin'],
-} as const;
-
-async function staff(who: keyof typeof STAFF): Promise<Visitor> {
-  const visitor = new Visitor(app.baseUrl);
-  const [email, password] = STAFF[who];
-  await visitor.signIn(email, password);
-  return visitor;
-}
+const staff = (who: DemoStaff) => signedInStaff(app, who);
 
 async function organisationId(slug: string): Promise<string> {
   const row = await db()
@@ -257,7 +246,7 @@ describe('who reaches the desk', () => {
 
   it('refuses an adviser of a body with no sharing agreement, and logs it', async () => {
     const customer = await aCustomer();
-    const counter = await staff('stroudCounter');
+    const counter = await staff('counter');
     expect((await counter.get('/adviser')).status).toBe(403);
     const confirmed = await confirm(counter, customer);
     expect(confirmed.status).toBe(403);
@@ -279,7 +268,7 @@ describe('who reaches the desk', () => {
     const customer = await aCustomer();
     const adviser = await staff('adviser');
     expect((await confirm(adviser, customer)).status).toBe(303);
-    const other = await staff('stroudCounter');
+    const other = await staff('counter');
     expect((await other.get(`/adviser/customers/${customer.id}`)).status).toBe(403);
   });
 });
@@ -430,7 +419,7 @@ describe('assisted digital and the contact log', () => {
       await db()
         .selectFrom('users')
         .select('id')
-        .where('email', '=', STAFF.adviser[0])
+        .where('email', '=', DEMO_STAFF.adviser[0])
         .executeTakeFirstOrThrow()
     ).id;
     expect(submission.assisted_by_user_id).toBe(adviserId);
@@ -481,7 +470,7 @@ describe('assisted digital and the contact log', () => {
       .where('customer_user_id', '=', customer.id)
       .executeTakeFirstOrThrow();
     // Another contact centre's adviser (here: a body with none) cannot work this call-back.
-    const other = await staff('stroudCounter');
+    const other = await staff('counter');
     await other.get('/adviser/callbacks');
     expect((await other.post(`/adviser/callbacks/${callback.id}/done`, {})).status).toBe(404);
     expect((await adviser.post(`/adviser/callbacks/${callback.id}/done`, {})).status).toBe(303);
@@ -720,7 +709,7 @@ describe('card payments over the phone (MOTO) for an assisted application', () =
     const customerBrowser = new Visitor(app.baseUrl);
     await customerBrowser.signIn(customer.email, customer.password);
     expect((await customerBrowser.get(nextUrl)).status).toBe(404);
-    expect((await (await staff('stroudCounter')).get(nextUrl)).status).toBe(404);
+    expect((await (await staff('counter')).get(nextUrl)).status).toBe(404);
 
     const opened = await adviser.get(nextUrl);
     expect(opened.status).toBe(303);
@@ -753,7 +742,7 @@ describe('card payments over the phone (MOTO) for an assisted application', () =
       await db()
         .selectFrom('users')
         .select('id')
-        .where('email', '=', STAFF.adviser[0])
+        .where('email', '=', DEMO_STAFF.adviser[0])
         .executeTakeFirstOrThrow()
     ).id;
     expect(payment!.moto_user_id).toBe(adviserId);

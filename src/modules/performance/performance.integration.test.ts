@@ -6,6 +6,7 @@ import {
   weekdayAhead,
   type TestApp,
 } from '../../../test/helpers/app.js';
+import { signedInStaff, type DemoStaff } from '../../../test/helpers/staff.js';
 import { aConfirmedCitizen, aSignedInCitizen } from '../../../test/helpers/citizens.js';
 import {
   answerBulkyWaste,
@@ -34,20 +35,7 @@ const db = () => app.platform.database.db;
 const today = londonDate(new Date());
 const SERVICE = 'request-a-bulky-waste-collection';
 
-const STAFF = {
-  adviser: ['adviser@glos-contact-centre.example.gov.uk', 'demo-contact-centre-adviser'],
-  caseworker: ['caseworker@stroud.example.gov.uk', 'demo-stroud-caseworker'],
-  owner: ['owner@stroud.example.gov.uk', 'demo-stroud-service-owner'],
-  cheltenham: ['caseworker@cheltenham.example.gov.uk', 'demo-cheltenham-caseworker'],
-  admin: ['admin@cabinet-office.example.gov.uk', 'demo-platform-admin'],
-} as const;
-
-async function staff(who: keyof typeof STAFF): Promise<Visitor> {
-  const visitor = new Visitor(app.baseUrl);
-  const [email, password] = STAFF[who];
-  await visitor.signIn(email, password);
-  return visitor;
-}
+const staff = (who: DemoStaff) => signedInStaff(app, who);
 
 /** The headline figures of a dashboard page, in order: transactions, take-up, completion … */
 function headline(html: string): string[] {

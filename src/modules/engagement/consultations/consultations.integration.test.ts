@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfToken, startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
+import { dateInputFields } from '../../../../test/helpers/dates.js';
+import { staffOncePerFile } from '../../../../test/helpers/staff.js';
 import { aSignedInCitizen, CITIZEN_PASSWORD } from '../../../../test/helpers/citizens.js';
 import { mailsTo } from '../../../../test/helpers/outbox.js';
 import { ukToday } from '../../../platform/validation/validators.js';
@@ -18,36 +20,7 @@ afterAll(async () => {
 
 const db = () => app.platform.database.db;
 
-const STAFF = {
-  caseworker: ['caseworker@stroud.example.gov.uk', 'demo-stroud-caseworker'],
-  owner: ['owner@stroud.example.gov.uk', 'demo-stroud-service-owner'],
-  counter: ['counter@stroud.example.gov.uk', 'demo-stroud-counter-adviser'],
-  cheltenham: ['caseworker@cheltenham.example.gov.uk', 'demo-cheltenham-caseworker'],
-} as const;
-
-const signedInStaff = new Map<keyof typeof STAFF, Visitor>();
-
-/** A member of staff, signed in once for the file (sign-in is rate-limited per account). */
-async function staff(who: keyof typeof STAFF): Promise<Visitor> {
-  const known = signedInStaff.get(who);
-  if (known) return known;
-  const visitor = new Visitor(app.baseUrl);
-  const [email, password] = STAFF[who];
-  await visitor.signIn(email, password);
-  signedInStaff.set(who, visitor);
-  return visitor;
-}
-
-/** A London day `days` from today, as the date input's fields. */
-function dayFields(prefix: string, days: number): Record<string, string> {
-  const date = new Date(`${ukToday()}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return {
-    [`${prefix}-day`]: String(date.getUTCDate()),
-    [`${prefix}-month`]: String(date.getUTCMonth() + 1),
-    [`${prefix}-year`]: String(date.getUTCFullYear()),
-  };
-}
+const staff = staffOncePerFile(() => app);
 
 let made = 0;
 
@@ -58,8 +31,8 @@ function publishForm(fields: Record<string, string> = {}): Record<string, string
     body: 'The council proposes to charge for parking.\n\nThe money would pay for buses.',
     audience: 'Residents and businesses of Stroud district',
     topic: 'transport',
-    ...dayFields('opensOn', 0),
-    ...dayFields('closesOn', 30),
+    ...dateInputFields('opensOn', 0),
+    ...dateInputFields('closesOn', 30),
     area: 'districts',
     districts: 'GL5, gl6',
     signIn: 'no',
@@ -207,7 +180,7 @@ describe('publishing a consultation', () => {
       publishForm({
         title: '',
         topic: 'gardening',
-        ...dayFields('closesOn', -1),
+        ...dateInputFields('closesOn', -1),
         'q1-options': 'Only one',
       }),
     );
@@ -376,7 +349,10 @@ describe('responding', () => {
   });
 
   it('before its opening day a consultation is listed as opening soon and takes no responses (404)', async () => {
-    const id = await published({ ...dayFields('opensOn', 3), ...dayFields('closesOn', 10) });
+    const id = await published({
+      ...dateInputFields('opensOn', 3),
+      ...dateInputFields('closesOn', 10),
+    });
     const page = await new Visitor(app.baseUrl).get(`/consultations/${id}`);
     expect(page.html).toContain('This consultation opens on');
     expect(page.html).not.toContain(`/consultations/${id}/respond`);
@@ -1648,8 +1624,8 @@ describe('documents', () => {
   it('a service owner attaches checked files; before it opens only the body’s staff download them, then anyone', async () => {
     const id = await published({
       title: 'Stroud bus station: the options',
-      ...dayFields('opensOn', 3),
-      ...dayFields('closesOn', 30),
+      ...dateInputFields('opensOn', 3),
+      ...dateInputFields('closesOn', 30),
     });
     const owner = await staff('owner');
     const sent = await uploadDocument(owner, id, PDF, 'Bus station options.pdf');
@@ -1954,7 +1930,7 @@ describe('the API', () => {
     const soon = await published({
       title: 'Allotments next month',
       topic: 'environment',
-      ...dayFields('opensOn', 5),
+      ...dateInputFields('opensOn', 5),
     });
     const get = async (query: string) => {
       const response = await fetch(`${app.baseUrl}/api/v1/consultations${query}`);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Visitor, type TestApp } from '../../../../test/helpers/app.js';
+import { dateInputFields } from '../../../../test/helpers/dates.js';
+import { staffOncePerFile } from '../../../../test/helpers/staff.js';
 import { aSignedInCitizen } from '../../../../test/helpers/citizens.js';
 import { ukToday } from '../../../platform/validation/validators.js';
 import { createHubKey } from '../../submissions/index.js';
@@ -14,34 +16,7 @@ afterAll(async () => {
 
 const db = () => app.platform.database.db;
 
-const STAFF = {
-  owner: ['owner@stroud.example.gov.uk', 'demo-stroud-service-owner'],
-  caseworker: ['caseworker@stroud.example.gov.uk', 'demo-stroud-caseworker'],
-  cheltenham: ['caseworker@cheltenham.example.gov.uk', 'demo-cheltenham-caseworker'],
-} as const;
-
-const signedIn = new Map<keyof typeof STAFF, Visitor>();
-
-/** A member of staff, signed in once for the file (sign-in is rate-limited per account). */
-async function staff(who: keyof typeof STAFF): Promise<Visitor> {
-  const known = signedIn.get(who);
-  if (known) return known;
-  const visitor = new Visitor(app.baseUrl);
-  const [email, password] = STAFF[who];
-  await visitor.signIn(email, password);
-  signedIn.set(who, visitor);
-  return visitor;
-}
-
-function dayFields(prefix: string, days: number): Record<string, string> {
-  const date = new Date(`${ukToday()}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return {
-    [`${prefix}-day`]: String(date.getUTCDate()),
-    [`${prefix}-month`]: String(date.getUTCMonth() + 1),
-    [`${prefix}-year`]: String(date.getUTCFullYear()),
-  };
-}
+const staff = staffOncePerFile(() => app);
 
 let made = 0;
 
@@ -52,8 +27,8 @@ function publishForm(fields: Record<string, string> = {}): Record<string, string
     body: 'We have two sites in mind.',
     audience: 'People who use buses in Stroud',
     topic: 'transport',
-    ...dayFields('opensOn', 0),
-    ...dayFields('closesOn', 30),
+    ...dateInputFields('opensOn', 0),
+    ...dateInputFields('closesOn', 30),
     area: 'country',
     signIn: 'no',
     easyRead: 'We want to build a bus station.',
