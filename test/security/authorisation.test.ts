@@ -129,15 +129,25 @@ function judge(probe: Probe, outcome: Outcome): string | null {
   if (outcome === 'error') return 'server error';
   if (!probe.allowed) {
     if (outcome === 'signIn' || outcome === 'refused') return null;
-    // An API checks a body against its published schema before the key's rights: a 400 tells
-    // the caller nothing the OpenAPI document does not, and changes nothing (checked after).
-    if (outcome === 'invalid' && probe.method !== 'GET' && isApiRoute(probe.path)) return null;
+    // A key of another kind may learn from a 400 what the published schema says (its rights are
+    // checked after the body), and nothing changes (checked after). A caller with no key at all
+    // at an API only keys may use is refused before anything is validated
+    // (test/security/auth-before-validation.test.ts).
+    if (outcome === 'invalid' && probe.method !== 'GET' && isApiRoute(probe.path))
+      return keyless(probe) ? 'should be refused before its input is validated, got invalid' : null;
     return `should be refused, got ${outcome}`;
   }
   if (probe.real) return outcome === 'served' ? null : `should be served, got ${outcome}`;
   // With a stand-in id the record is not found, which is right; being sent to sign in or
   // refused outright before the record is looked for is not.
   return outcome === 'signIn' ? `should be let in, got ${outcome}` : null;
+}
+
+/** A probe without any API key at a route only keys may use. */
+function keyless(probe: Probe): boolean {
+  const allow = AUTHORISATION_MATRIX[probe.route]?.allow ?? [];
+  const keysOnly = allow.length > 0 && allow.every((who) => KEY_KINDS.includes(who as KeyKind));
+  return keysOnly && !KEY_KINDS.includes(probe.who as KeyKind);
 }
 
 async function inBatches<T>(items: T[], run: (item: T) => Promise<void>): Promise<void> {
