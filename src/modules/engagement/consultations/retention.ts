@@ -15,6 +15,7 @@ import type {
 } from '../../../platform/http/types.js';
 import { londonDate } from '../../../platform/time/london.js';
 import { answersOf, isChoiceQuestion, questionFormOf, questionsOf } from './questions.js';
+import { responsesWithTheirConsultation } from './queries/results.js';
 
 async function findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidate[]> {
   let select = db
@@ -58,19 +59,7 @@ async function findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidat
 }
 
 async function anonymise(trx: Db, ids: readonly string[], now: Date): Promise<number> {
-  const rows = await trx
-    .selectFrom('consultation_responses')
-    .innerJoin('consultations', 'consultations.id', 'consultation_responses.consultation_id')
-    // The questions of the version the response answered, when an edit has replaced it since.
-    .leftJoin('consultation_versions', (join) =>
-      join
-        .onRef(
-          'consultation_versions.consultation_id',
-          '=',
-          'consultation_responses.consultation_id',
-        )
-        .onRef('consultation_versions.version', '=', 'consultation_responses.version'),
-    )
+  const rows = await responsesWithTheirConsultation(trx)
     .select([
       'consultation_responses.id',
       'consultation_responses.answers',

@@ -47,20 +47,8 @@ export async function publishConsultation(
     .insertInto('consultations')
     .values({
       organisation_id: organisationId,
-      title: input.title,
-      summary: input.summary,
-      body: input.body,
-      audience: input.audience,
-      topic: input.topic,
-      opens_on: input.opensOn,
-      closes_on: input.closesOn,
-      area_districts: input.districts,
+      ...detailColumns(input),
       questions: JSON.stringify(input.questions),
-      sign_in_required: input.signInRequired,
-      title_cy: input.titleCy ?? null,
-      summary_cy: input.summaryCy ?? null,
-      body_cy: input.bodyCy ?? null,
-      easy_read: input.easyRead ?? null,
       published_by: actor.userId,
     })
     .returningAll()
@@ -175,6 +163,25 @@ async function saveChange(
  * Edits a consultation's details (and its slot questions, unless its questions are a form of
  * their own: `input.questions` is then null and they stay), as {@link saveChange} says.
  */
+/** The columns the publish and edit forms set, but the questions. */
+function detailColumns(input: ConsultationInput) {
+  return {
+    title: input.title,
+    summary: input.summary,
+    body: input.body,
+    audience: input.audience,
+    topic: input.topic,
+    opens_on: input.opensOn,
+    closes_on: input.closesOn,
+    area_districts: input.districts,
+    sign_in_required: input.signInRequired,
+    title_cy: input.titleCy ?? null,
+    summary_cy: input.summaryCy ?? null,
+    body_cy: input.bodyCy ?? null,
+    easy_read: input.easyRead ?? null,
+  };
+}
+
 export async function editConsultation(
   trx: Db,
   actor: Actor,
@@ -183,20 +190,8 @@ export async function editConsultation(
 ): Promise<EditOutcome> {
   return saveChange(trx, actor, consultation, {
     set: {
-      title: input.title,
-      summary: input.summary,
-      body: input.body,
-      audience: input.audience,
-      topic: input.topic,
-      opens_on: input.opensOn,
-      closes_on: input.closesOn,
-      area_districts: input.districts,
+      ...detailColumns(input),
       ...(input.questions ? { questions: JSON.stringify(input.questions) } : {}),
-      sign_in_required: input.signInRequired,
-      title_cy: input.titleCy ?? null,
-      summary_cy: input.summaryCy ?? null,
-      body_cy: input.bodyCy ?? null,
-      easy_read: input.easyRead ?? null,
     },
     action: 'consultation.edited',
     details: { questions: input.questions?.length ?? null },

@@ -168,15 +168,14 @@ export function themesCsv(results: readonly QuestionResult[]): string {
   return toCsv(lines);
 }
 
-/** The responses a person sent while signed in, with their answers, for their own "My data". */
-export async function consultationsPersonalData(
-  db: Db,
-  userId: string,
-): Promise<PersonalDataSection[]> {
-  const rows = await db
+/**
+ * Responses joined to their consultation and, when an edit has replaced the questions since, to
+ * the version each response answered (`consultation_versions.questions`, null otherwise).
+ */
+export function responsesWithTheirConsultation(db: Db) {
+  return db
     .selectFrom('consultation_responses')
     .innerJoin('consultations', 'consultations.id', 'consultation_responses.consultation_id')
-    // The questions of the version the response answered, when an edit has replaced it since.
     .leftJoin('consultation_versions', (join) =>
       join
         .onRef(
@@ -185,7 +184,15 @@ export async function consultationsPersonalData(
           'consultation_responses.consultation_id',
         )
         .onRef('consultation_versions.version', '=', 'consultation_responses.version'),
-    )
+    );
+}
+
+/** The responses a person sent while signed in, with their answers, for their own "My data". */
+export async function consultationsPersonalData(
+  db: Db,
+  userId: string,
+): Promise<PersonalDataSection[]> {
+  const rows = await responsesWithTheirConsultation(db)
     .select([
       'consultations.id as consultationId',
       'consultations.title',
