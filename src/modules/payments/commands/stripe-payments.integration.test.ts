@@ -34,41 +34,26 @@ afterAll(async () => {
   await fake?.close();
 });
 
-/** Runs the queued gateway jobs of a topic, as the outbox worker (off in tests) would. */
+/** Runs a topic's queued gateway jobs, as the outbox worker (off in tests) would; each must succeed. */
 async function runJobs(topic: string): Promise<void> {
-  const handler = gatewayOutboxHandlers(gateways)[topic]!;
-  const messages = await db()
-    .selectFrom('outbox')
-    .selectAll()
-    .where('topic', '=', topic)
-    .where('status', '=', 'pending')
-    .orderBy('id')
-    .execute();
-  for (const message of messages) {
-    await handler(message.payload as Record<string, unknown>, {
-      db: db(),
-      idempotencyKey: message.idempotency_key,
-      attempt: 1,
-      logger: app.platform.logger,
-    });
-    await db().updateTable('outbox').set({ status: 'done' }).where('id', '=', message.id).execute();
-  }
+  const errors = await attemptJobs(topic);
+  if (errors.length > 0) throw new Error(`gateway jobs failed: ${errors.join('; ')}`);
 }
 
 /**
- * One pass of the outbox worker over a topic's pending jobs for one payment or refund (`about`,
- * the end of their idempotency keys): a job that throws stays pending for the next pass (the
- * worker's backoff between passes is tested in the outbox's own tests); one that succeeds is
- * done. Returns the errors.
+ * One pass of the outbox worker over a topic's pending jobs (only one payment's or refund's when
+ * `about`, the end of their idempotency keys, is given): a job that throws stays pending for the
+ * next pass (the worker's backoff between passes is tested in the outbox's own tests); one that
+ * succeeds is done. Returns the errors.
  */
-async function attemptJobs(topic: string, about: string): Promise<string[]> {
+async function attemptJobs(topic: string, about?: string): Promise<string[]> {
   const handler = gatewayOutboxHandlers(gateways)[topic]!;
   const messages = await db()
     .selectFrom('outbox')
     .selectAll()
     .where('topic', '=', topic)
     .where('status', '=', 'pending')
-    .where('idempotency_key', 'like', `%:${about}`)
+    .$if(about !== undefined, (query) => query.where('idempotency_key', 'like', `%:${about}`))
     .orderBy('id')
     .execute();
   const errors: string[] = [];
