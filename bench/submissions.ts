@@ -306,9 +306,9 @@ async function main(): Promise<void> {
   // The development mailbox (DATA_DIR=:memory: → ./data/mailbox) goes to a temporary folder.
   const leaveScratch = enterScratch('joinedup-bench-submissions-');
   try {
-    const kinds: ('pglite' | 'postgres')[] = process.env.DATABASE_URL
-      ? ['pglite', 'postgres']
-      : ['pglite'];
+    const kinds = (
+      process.env.DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const)
+    ).filter((kind) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === kind);
     const results: DatabaseResult[] = [];
     for (const kind of kinds) {
       const result = await benchDatabase(kind);

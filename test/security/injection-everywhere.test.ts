@@ -16,6 +16,7 @@ import {
   signInTheMatrix,
   type MatrixSessions,
 } from './matrix-sessions.js';
+import { makeSweepRecords } from './sweep-records/index.js';
 
 /**
  * Injection everywhere (issue 14, part 1): every form the app shows and every API input it
@@ -787,6 +788,9 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))(
         const { path, real } = pathOf(url, entry, sessions.ids);
         if (real) seeds.push({ path, who, again: true });
       }
+      // Records in states the demo does not hold, and the pages that show their forms.
+      for (const { path, who } of await makeSweepRecords(app, sessions))
+        seeds.push({ path, who, again: true });
       /** The forms found, by action, and how many of each route. */
       const forms = new Map<string, { route: string; form: Form; who: Who; page: string }>();
       const formsOf = new Map<string, number>();
