@@ -3,6 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueKey, tokenFor } from '../../src/modules/notify/test/helpers.js';
+import { findOrganisationBySlug } from '../../src/modules/organisations/index.js';
+import { createPayKey } from '../../src/modules/payments/index.js';
+import { createHubKey } from '../../src/modules/submissions/index.js';
 import { MAX_PARAM_LENGTH } from '../../src/platform/http/app.js';
 import { MAIL_TOPIC } from '../../src/platform/mail/mailer.js';
 import { enqueue } from '../../src/platform/outbox/outbox.js';
@@ -12,8 +16,10 @@ import { startTestApp, Visitor, type TestApp } from '../helpers/app.js';
  * The router's own refusals (issue 14, found by the injection sweep): a path parameter over
  * Fastify's `maxParamLength`, or an address that cannot be decoded, was answered by Fastify
  * before any hook ran, as JSON echoing the path, without the security headers. Now the limit
- * takes the app's own long ids, and what is still refused goes through the app's hooks and error
- * handler: its headers, its error page in the person's language, or the API's JSON.
+ * takes the app's own long ids, and what is still refused goes through the app's hooks to the
+ * error handler of the scope its address was for: its headers, its error page in the person's
+ * language, or that API's own error shape (ours, Notify's, Pay's, Open311's) once that API has
+ * authenticated the caller.
  *
  * Headers and pages are the same on both databases: the PGlite pass only.
  */
@@ -47,6 +53,37 @@ async function get(url: string, headers: Record<string, string> = {}) {
     body: response.body,
     type: String(response.headers['content-type'] ?? ''),
   };
+}
+
+/** Stroud's keys for its hub, Notify and Pay APIs (made once). */
+let keys: Promise<{
+  hub: Record<string, string>;
+  pay: Record<string, string>;
+  notify: () => Record<string, string>;
+}>;
+function apiKeys() {
+  keys ??= (async () => {
+    const db = app.platform.database.db;
+    const stroud = (await findOrganisationBySlug(db, 'stroud'))!;
+    const actor = { userId: null, organisationId: stroud.id, role: 'test' };
+    const hub = await createHubKey(
+      db,
+      { organisationId: stroud.id, name: 'router refusals', scope: 'receive' },
+      actor,
+    );
+    const pay = await createPayKey(
+      db,
+      { organisationId: stroud.id, name: 'router refusals' },
+      actor,
+    );
+    const notify = await issueKey(db, 'stroud', 'live');
+    return {
+      hub: { authorization: `Bearer ${hub.key}` },
+      pay: { authorization: `Bearer ${pay.key}` },
+      notify: () => ({ authorization: `Bearer ${tokenFor(notify)}` }),
+    };
+  })();
+  return keys;
 }
 
 function expectSecurityHeaders(answer: Awaited<ReturnType<typeof get>>) {
@@ -115,25 +152,62 @@ suite('a long path parameter', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
-  it('over the limit on an API gets the API’s error JSON with the headers', async () => {
-    for (const url of [
-      `/api/v1/submissions/${parameter(MAX_PARAM_LENGTH + 100)}`,
-      `/v2/notifications/${parameter(MAX_PARAM_LENGTH + 100)}`,
-      `/v1/payments/${parameter(MAX_PARAM_LENGTH + 100)}`,
-    ]) {
-      const answer = await get(url);
-      expect(answer.status, url).toBe(414);
+  it('over the limit on an API is authenticated by that API, then refused in its own shape', async () => {
+    const long = parameter(MAX_PARAM_LENGTH + 100);
+    const keys = await apiKeys();
+    const shapes: [string, Record<string, string>, number, unknown][] = [
+      [
+        `/api/v1/submissions/${long}`,
+        keys.hub,
+        414,
+        {
+          status_code: 414,
+          errors: [
+            { error: 'uri_too_long', message: 'The web address is too long. Check it is correct.' },
+          ],
+        },
+      ],
+      [
+        `/v2/notifications/${long}`,
+        keys.notify(),
+        414,
+        {
+          status_code: 414,
+          errors: [
+            {
+              error: 'BadRequestError',
+              message: 'The web address is too long. Check it is correct.',
+            },
+          ],
+        },
+      ],
+      [
+        `/v1/payments/${long}`,
+        keys.pay,
+        414,
+        { code: 'P0197', description: 'The web address is too long. Check it is correct.' },
+      ],
+      [`/open311/v2/requests/${long}.json`, {}, 414, [{ code: 414 }]],
+    ];
+    for (const [url, headers, status, shape] of shapes) {
+      const answer = await get(url, headers);
+      expect(answer.status, url).toBe(status);
       expect(answer.type, url).toContain('application/json');
-      const body = JSON.parse(answer.body) as { request_id: string };
-      expect(body, url).toMatchObject({
-        status_code: 414,
-        errors: [
-          { error: 'uri_too_long', message: 'The web address is too long. Check it is correct.' },
-        ],
-      });
-      expect(body.request_id).toBe(answer.headers['x-request-id']);
+      expect(JSON.parse(answer.body), url).toMatchObject(shape as object);
       expectSecurityHeaders(answer);
     }
+    // Without credentials each API refuses the caller first, as it does any other request.
+    expect((await get(`/api/v1/submissions/${long}`)).status).toBe(401);
+    expect((await get(`/v2/notifications/${long}`)).status).toBe(401);
+    expect((await get(`/v1/payments/${long}`)).status).toBe(401);
+  });
+
+  it('in Open311 XML is refused in XML', async () => {
+    const answer = await get(`/open311/v2/requests/${parameter(MAX_PARAM_LENGTH + 100)}.xml`);
+    expect(answer.status).toBe(414);
+    expect(answer.type).toContain('xml');
+    expect(answer.body).toContain('<code>414</code>');
+    expectSecurityHeaders(answer);
   });
 });
 
@@ -144,7 +218,10 @@ suite('an address the router cannot decode', () => {
     expect(page.body).toContain('The web address is not valid');
     expectSecurityHeaders(page);
 
-    const api = await get(`/api/v1/submissions/${encodeURIComponent(MARKUP)}%E0%A4%A`);
+    const api = await get(
+      `/api/v1/submissions/${encodeURIComponent(MARKUP)}%E0%A4%A`,
+      (await apiKeys()).hub,
+    );
     expect(api.status).toBe(400);
     expect(JSON.parse(api.body)).toMatchObject({
       status_code: 400,

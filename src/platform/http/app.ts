@@ -36,10 +36,14 @@ export const MAX_PARAM_LENGTH = 512;
 
 /**
  * Where a request the router refused is sent again (`frameworkErrors`), so that it goes through
- * the app's hooks (security headers, language) to the not-found handler, which answers with the
- * router's error. No route has this path, and the original address is put back first thing.
+ * the app's hooks (security headers, language, the API's own authentication) and is answered
+ * with the router's error by the error handler of the scope it was sent to: Notify's, Pay's and
+ * Open311's answer in their own shapes. Each path segment the router could not take is replaced
+ * by this one (the rest of the address is kept, so it reaches that scope); where none can be
+ * named, the whole path is. No handler runs for it (see the preValidation hook), and the original
+ * address is put back first thing.
  */
-const REFUSED_BY_ROUTER = '/.refused-by-router';
+const REFUSED_SEGMENT = '.refused-by-router';
 
 /** The requests the router refused (a parameter too long, an address it cannot decode). */
 const refusals = new WeakMap<IncomingMessage, { url: string; error: Error & { code?: string } }>();
@@ -79,8 +83,7 @@ export async function buildApp(
       }
       const url = raw.url ?? '/';
       refusals.set(raw, { url, error });
-      const query = url.indexOf('?');
-      raw.url = REFUSED_BY_ROUTER + (query >= 0 ? url.slice(query) : '');
+      raw.url = reroutable(url, error.code);
       app.routing(raw, reply.raw);
     },
   });
@@ -131,6 +134,13 @@ export async function buildApp(
     request.locale = chooseLocale(request, reply, secure);
     request.t = translator(messages, request.locale);
     reply.header('x-request-id', request.id);
+  });
+
+  // A request the router refused is answered with its error before any handler runs, by the
+  // error handler of the scope its address reached, once that scope has authenticated it.
+  app.addHook('preValidation', async (request) => {
+    const refused = refusedByRouter(request);
+    if (refused) throw refused;
   });
 
   // Pages and forms are protected against cross-site request forgery; the API uses bearer tokens.
@@ -197,6 +207,27 @@ function chooseLocale(request: FastifyRequest, reply: FastifyReply, secure: bool
   return isLocale(remembered) ? remembered : 'en';
 }
 
+/** The address with each segment the router refused (too long, not decodable) replaced. */
+function reroutable(url: string, code: string | undefined): string {
+  const query = url.indexOf('?');
+  const path = query >= 0 ? url.slice(0, query) : url;
+  const refusedSegment = (segment: string) => {
+    if (code === 'FST_ERR_MAX_PARAM_LENGTH') return segment.length > MAX_PARAM_LENGTH;
+    if (code !== 'FST_ERR_BAD_URL') return false;
+    try {
+      decodeURIComponent(segment);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  const segments = path.split('/');
+  const rerouted = segments.some(refusedSegment)
+    ? segments.map((segment) => (refusedSegment(segment) ? REFUSED_SEGMENT : segment)).join('/')
+    : `/${REFUSED_SEGMENT}`;
+  return rerouted + (query >= 0 ? url.slice(query) : '');
+}
+
 /**
  * The router's refusal of this request as the app's error, or undefined: the address is too
  * long (414) or not a valid address (400). The message never repeats the address.
@@ -205,14 +236,24 @@ function refusedByRouter(request: FastifyRequest): AppError | undefined {
   const refused = refusals.get(request.raw);
   if (!refused) return undefined;
   if (refused.error.code === 'FST_ERR_MAX_PARAM_LENGTH')
-    return new AppError('uri_too_long', 414, request.t('errorPage.uriTooLong'), {
+    return new RouterRefusal('uri_too_long', 414, request.t('errorPage.uriTooLong'), {
       length: refused.url.length,
     });
   if (refused.error.code === 'FST_ERR_BAD_URL')
-    return new AppError('bad_url', 400, request.t('errorPage.badUrl'));
-  return new AppError('internal_error', 500, 'Sorry, there is a problem with the service', {
+    return new RouterRefusal('bad_url', 400, request.t('errorPage.badUrl'));
+  return new RouterRefusal('internal_error', 500, 'Sorry, there is a problem with the service', {
     code: refused.error.code,
   });
+}
+
+/**
+ * The router's refusal, with its status also as `statusCode`: the scopes with error handlers of
+ * their own (Notify's, Pay's, Open311's) answer any error by that, in their own shape.
+ */
+class RouterRefusal extends AppError {
+  get statusCode(): number {
+    return this.status;
+  }
 }
 
 function wantsJson(request: FastifyRequest): boolean {
