@@ -9,7 +9,7 @@
  *   BENCH_CONNECTIONS   concurrent connections (default 10)
  *   DATABASE_URL        bench a PostgreSQL database instead of PGlite (it must be empty: demo data is seeded)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -230,6 +230,21 @@ export function enterScratch(prefix: string, options: { tmpdir?: boolean } = {})
     }
     rmSync(scratch, { recursive: true, force: true });
   };
+}
+
+/**
+ * Keeps a bench's results for bench/ci-figures.ts (which writes docs/operations/load-figures.md
+ * from CI's run): one JSON line appended to the file `BENCH_RESULTS` names, when it names one.
+ */
+export function recordResults(
+  bench: string,
+  database: string,
+  rows: Row[],
+  extra: Record<string, number> = {},
+): void {
+  const file = process.env.BENCH_RESULTS;
+  if (!file) return;
+  appendFileSync(file, JSON.stringify({ bench, database, seconds: SECONDS, rows, extra }) + '\n');
 }
 
 /** The settings of this run, for the line above the table. */

@@ -34,6 +34,7 @@ import {
   measure,
   printTable,
   progress,
+  recordResults,
   type Row,
   SECONDS,
   serveSmallPage,
@@ -312,6 +313,7 @@ async function main(): Promise<void> {
       '"ratio to baseline" is req/s divided by the baseline\'s req/s; "as expected" counts responses that were the\n' +
         'intended outcome (200, or 303 to the right page). Timings vary by machine and load; nothing here is asserted.',
     );
+    recordResults('journey', platform.database.kind, rows);
     for (const row of rows.slice(0, 3)) if (row.expected !== row.requests) process.exitCode = 1;
   } finally {
     await platform?.close();

@@ -55,6 +55,7 @@ import {
   measure,
   printTable,
   progress,
+  recordResults,
   type Row,
   settle,
 } from './lib.js';
@@ -313,6 +314,9 @@ async function main(): Promise<void> {
     for (const kind of kinds) {
       const result = await benchDatabase(kind);
       report(result);
+      recordResults('submissions', kind, result.rows, {
+        webhookDeliveriesPerSecond: result.webhooks.deliveries / result.webhooks.seconds,
+      });
       results.push(result);
     }
     console.log('\nSummary (target with PostgreSQL: hub submit at least half the bare baseline):');
