@@ -171,6 +171,15 @@ describe('money', () => {
     expect(formatPence(120000)).toBe('£1,200');
     expect(formatPence(120050)).toBe('£1,200.50');
   });
+
+  it('groups pounds in thousands as en-GB does', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100_000_000_000 }), (pence) => {
+        const pounds = Math.floor(pence / 100).toLocaleString('en-GB');
+        expect(formatPence(pence).startsWith(`£${pounds}`)).toBe(true);
+      }),
+    );
+  });
 });
 
 describe('numbers', () => {

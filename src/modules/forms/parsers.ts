@@ -123,7 +123,8 @@ export function parsePounds(input: string): number | undefined {
  * @example formatPence(120050) // '£1,200.50'
  */
 export function formatPence(pence: number): string {
-  const pounds = Math.floor(pence / 100).toLocaleString('en-GB');
+  // Thousands with commas, as toLocaleString('en-GB') writes them, without Intl's cost.
+  const pounds = String(Math.floor(pence / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const rest = pence % 100;
   return rest === 0 ? `£${pounds}` : `£${pounds}.${String(rest).padStart(2, '0')}`;
 }

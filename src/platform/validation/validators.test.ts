@@ -76,4 +76,12 @@ describe('date helpers', () => {
     expect(isWeekday('2026-11-30')).toBe(true);
     expect(ukToday(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01');
   });
+
+  it('knows today from one minute to the next, across midnight and in either order', () => {
+    expect(ukToday(new Date('2026-01-31T23:59:59Z'))).toBe('2026-01-31');
+    expect(ukToday(new Date('2026-02-01T00:00:00Z'))).toBe('2026-02-01');
+    expect(ukToday(new Date('2026-01-31T23:59:00Z'))).toBe('2026-01-31');
+    expect(ukToday(new Date('2026-06-30T22:59:59Z'))).toBe('2026-06-30');
+    expect(ukToday(new Date('2026-06-30T23:00:00Z'))).toBe('2026-07-01');
+  });
 });

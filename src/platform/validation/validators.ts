@@ -40,9 +40,15 @@ export function parseDateParts(
 // Made once: building an Intl.DateTimeFormat costs far more than formatting with one.
 const UK_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
 
+/** The last day worked out, for the minute it was worked out in (a day changes on a minute). */
+let lastToday = { minute: Number.NaN, date: '' };
+
 /** Today's date in the UK, as YYYY-MM-DD. */
 export function ukToday(now = new Date()): string {
-  return UK_DATE.format(now);
+  // Asked for on every form validated: formatting with Intl is the cost, the minute is not.
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute !== lastToday.minute) lastToday = { minute, date: UK_DATE.format(now) };
+  return lastToday.date;
 }
 
 /** Whole days from one ISO date to another. */

@@ -122,6 +122,9 @@ const SHORT_ESCAPES: Record<number, string> = {
 
 /** A JSON string literal as RFC 8785 §3.2.2.2 writes it (what JSON.stringify writes for well-formed text). */
 export function serializeString(value: string, path = '$'): string {
+  // Well-formed text (nearly all of it) is JSON.stringify's, done natively; the loop below finds
+  // and names a lone surrogate. isWellFormed is in Node 20 but not yet in TypeScript's ES2023 lib.
+  if ((value as string & { isWellFormed(): boolean }).isWellFormed()) return JSON.stringify(value);
   let out = '"';
   let start = 0;
   for (let i = 0; i < value.length; i++) {
