@@ -16,7 +16,18 @@ import { procurementAndEngagement } from './procurement-and-engagement.js';
  */
 export interface SweepPage {
   path: string;
-  who: Person;
+  /** A person of the matrix, or a session the maker signed in itself. */
+  who: Person | MakerSession;
+}
+
+/**
+ * A session a maker signed in itself, for pages no person of the matrix can open (someone
+ * part-way through signing in with a second factor, a citizen who has stepped up to one …):
+ * its name, which the sweep reports it by, and the Cookie header it sends.
+ */
+export interface MakerSession {
+  name: string;
+  cookie: string;
 }
 
 /** Makes records and gives the pages, with the person who may open each, that show their forms. */
