@@ -12,3 +12,12 @@ export {
   type BodyFinance,
 } from './queries/payment-performance.js';
 export { seedDemoProcurement, DEMO_SUPPLIER } from './demo.js';
+/**
+ * Publishing a notice and sending a tender at a given moment: for tests that need a notice whose
+ * tender deadline has passed (its tenders unsealed, to score, agree, award and order), which the
+ * pages, working at the present moment, cannot make.
+ */
+export { publishNotice } from './commands/notices.js';
+export { submitTender } from './commands/tenders.js';
+export type { ProcurementActor } from './commands/actor.js';
+export type { NoticeForm } from './notices/form.js';
