@@ -463,30 +463,16 @@ const UNREACHABLE_FORMS: Record<string, string> = {
   ...because(
     'the second button of another form (a `formaction`), not a form of its own: the sweep sends ' +
       'each form by its own action',
-    ['/forms/staff/:key/preview', '/services/:slug/apply/save'],
+    [
+      '/forms/staff/:key/preview',
+      '/services/:slug/apply/save',
+      '/services/:slug/apply/:pageId/remove-file',
+    ],
   ),
   ...because(
-    'further on in a journey than the sweep gets: each step stops where its payloads (or its ' +
-      'plausible stand-ins) are refused (a real address, a registration number, an uploaded file, ' +
-      'a consultation answer page reached only through "about you" choices)',
-    [
-      '/services/:slug/apply/business',
-      '/services/:slug/apply/submit',
-      '/services/:slug/apply/:pageId/item/:n',
-      '/services/:slug/apply/:pageId/item/:n/remove',
-      '/services/:slug/apply/:pageId/remove-file',
-      '/report-a-problem/where',
-      '/report-a-problem/coordinates',
-      '/report-a-problem/place',
-      '/report-a-problem/details',
-      '/report-a-problem/contact',
-      '/report-a-problem/check',
-      '/consultations/:id/respond/questions/:n',
-      '/consultations/:id/respond/check',
-      '/consultations/:id/respond/save',
-      '/consultations/:id/respond/return',
-      '/pay/confirm/:id',
-    ],
+    "the page asking which business an application is for (the small business grant's): it " +
+      'needs a member of a business at a second factor, which no journey maker signs in yet',
+    ['/services/:slug/apply/business'],
   ),
   ...because(
     'needs a record in a state the sweep does not make: the form that would make it is refused ' +
