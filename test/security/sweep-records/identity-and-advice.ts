@@ -2,11 +2,12 @@ import { currentTotp } from '../../../src/modules/identity/index.js';
 import { findOrganisationBySlug } from '../../../src/modules/organisations/index.js';
 import { DEMO_COUNCIL_TAX } from '../../../src/modules/enrolment/index.js';
 import { hiddenValue, Visitor, weekdayAhead, type TestApp } from '../../helpers/app.js';
-import { aConfirmedCitizen, CITIZEN_PASSWORD } from '../../helpers/citizens.js';
+import { CITIZEN_PASSWORD } from '../../helpers/citizens.js';
 import { lastCodeFor, mailsTo } from '../../helpers/outbox.js';
 import { signedInStaff } from '../../helpers/staff.js';
 import type { MatrixSessions } from '../matrix-sessions.js';
-import type { MakerSession, RecordMaker, SweepPage } from './index.js';
+import type { RecordMaker, SweepPage } from './index.js';
+import { aCitizen, expectStatus, session, uniqueEmail } from './people.js';
 
 /**
  * Identity, one-time codes and the contact centre: the pages behind a second factor, a verified
@@ -22,33 +23,6 @@ export const identityAndAdvice: RecordMaker = async (app, sessions) => [
   ...(await accessRequestPages(app)),
   ...(await adviserPages(app)),
 ];
-
-/** A maker's session as the sweep uses it: its name and the browser's cookies now. */
-const session = (name: string, visitor: Visitor): MakerSession => ({
-  name,
-  cookie: visitor.cookieHeader(),
-});
-
-/** Fails the maker (and so the sweep) when a step a person takes is refused. */
-function expectStatus(response: Response, status: number, step: string): void {
-  if (response.status !== status)
-    throw new Error(
-      `${step}: ${response.status}, not ${status} (${response.headers.get('location')})`,
-    );
-}
-
-let people = 0;
-/** A new citizen with a confirmed e-mail address (and a phone, for the adviser), signed in. */
-async function aCitizen(app: TestApp, name: string, phone?: string) {
-  const made = await aConfirmedCitizen(app.platform.database.db, {
-    email: `sweep-${name}-${++people}@example.com`,
-    displayName: `Sweep ${name}`,
-    ...(phone ? { phone } : {}),
-  });
-  const visitor = new Visitor(app.baseUrl);
-  await visitor.signIn(made.email, made.password);
-  return { visitor, ...made };
-}
 
 /**
  * Sets up an authenticator app on /account/second-factor as the person would, typing the code
@@ -167,7 +141,7 @@ async function codePages(app: TestApp, sessions: MatrixSessions): Promise<SweepP
 
   // Someone registering: the code page, and the page that sends another.
   const registering = new Visitor(app.baseUrl);
-  const email = `sweep-registering-${++people}@example.com`;
+  const email = uniqueEmail('registering');
   await registering.get('/register');
   const registered = await registering.post('/register', {
     displayName: 'Sweep Registering',
@@ -187,7 +161,7 @@ async function codePages(app: TestApp, sessions: MatrixSessions): Promise<SweepP
   const me = newcomer.visitor;
   await me.get('/account/email');
   const changing = await me.post('/account/email', {
-    email: `sweep-changed-${people}@example.com`,
+    email: uniqueEmail('changed'),
     password: newcomer.password,
   });
   expectStatus(changing, 303, 'changing e-mail address');
@@ -270,7 +244,7 @@ async function codePages(app: TestApp, sessions: MatrixSessions): Promise<SweepP
 async function petitionConfirmation(app: TestApp): Promise<SweepPage> {
   const signer = new Visitor(app.baseUrl);
   const list = await signer.get('/petitions');
-  const email = `sweep-signer-${++people}@example.com`;
+  const email = uniqueEmail('signer');
   for (const [, petition] of list.html.matchAll(/href="\/petitions\/([0-9a-f-]{36})"/g)) {
     if (!(await signer.get(`/petitions/${petition}/sign`)).ok) continue;
     const signed = await signer.post(`/petitions/${petition}/sign`, {

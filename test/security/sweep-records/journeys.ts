@@ -1,11 +1,12 @@
 import { answer, postFile } from '../../../src/modules/forms/test/pages.js';
-import { ukToday } from '../../../src/platform/validation/validators.js';
+import { consultationForm } from '../../../src/modules/engagement/test/consultations.js';
 import { hiddenValue, Visitor, type TestApp } from '../../helpers/app.js';
-import { aConfirmedCitizen } from '../../helpers/citizens.js';
+import { dateInputFields } from '../../helpers/dates.js';
 import { answerBulkyWaste, BULKY_WASTE } from '../../helpers/journeys.js';
 import { mailsTo } from '../../helpers/outbox.js';
 import { signedInStaff } from '../../helpers/staff.js';
-import type { MakerSession, RecordMaker, SweepPage } from './index.js';
+import type { RecordMaker, SweepPage } from './index.js';
+import { aCitizen, expectStatus, session, uniqueEmail } from './people.js';
 
 /**
  * Journeys driven as a person would, with valid answers, up to the step whose form the sweep is
@@ -20,42 +21,6 @@ export const journeys: RecordMaker = async (app) => [
   ...(await consultationResponse(app)),
   ...(await cardPayment(app)),
 ];
-
-const session = (name: string, visitor: Visitor): MakerSession => ({
-  name,
-  cookie: visitor.cookieHeader(),
-});
-
-/** Fails the maker (and so the sweep) when a step a person takes is refused. */
-function expectStatus(response: Response, status: number, step: string): void {
-  if (response.status !== status)
-    throw new Error(
-      `${step}: ${response.status}, not ${status} (${response.headers.get('location')})`,
-    );
-}
-
-let people = 0;
-/** A new citizen with a confirmed e-mail address, signed in. */
-async function aCitizen(app: TestApp, name: string) {
-  const made = await aConfirmedCitizen(app.platform.database.db, {
-    email: `sweep-journey-${name}-${++people}@example.com`,
-    displayName: `Sweep ${name}`,
-  });
-  const visitor = new Visitor(app.baseUrl);
-  await visitor.signIn(made.email, made.password);
-  return { visitor, ...made };
-}
-
-/** `days` from today in the UK, as a date question's three boxes. */
-function dateFields(name: string, days: number): Record<string, string> {
-  const date = new Date(`${ukToday()}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return {
-    [`${name}-day`]: String(date.getUTCDate()),
-    [`${name}-month`]: String(date.getUTCMonth() + 1),
-    [`${name}-year`]: String(date.getUTCFullYear()),
-  };
-}
 
 const HALL = '/services/book-a-community-hall-stroud/apply';
 const BAND = '/services/disagree-with-council-tax-band-stroud/apply';
@@ -76,7 +41,7 @@ async function serviceJourneys(app: TestApp): Promise<SweepPage[]> {
   const step = async (path: string, fields: Record<string, string>) =>
     expectStatus(await answer(visitor, path, fields), 303, path);
   await step(`${HALL}/hall`, { hall: 'stratford-park' });
-  await step(`${HALL}/date`, dateFields('bookingDate', 30));
+  await step(`${HALL}/date`, dateInputFields('bookingDate', 30));
   await step(`${HALL}/time`, { startTime: '1800', duration: '3' });
   await step(`${HALL}/purpose`, { purpose: 'The history society’s annual meeting.' });
   await step(`${HALL}/people`, { people: '45' });
@@ -121,7 +86,7 @@ async function reportedProblems(app: TestApp): Promise<SweepPage[]> {
   await step('/report-a-problem/place', { place: 'address:900000000003' });
   await step('/report-a-problem/details', {
     bin: 'general-waste',
-    ...dateFields('collectionDate', 0),
+    ...dateInputFields('collectionDate', 0),
     binLocation: 'other',
     binLocationOther: 'Behind the gate',
   });
@@ -156,23 +121,10 @@ async function reportedProblems(app: TestApp): Promise<SweepPage[]> {
 async function consultationResponse(app: TestApp): Promise<SweepPage[]> {
   const owner = await signedInStaff(app, 'owner');
   await owner.get('/staff/consultations/new');
-  const published = await owner.post('/staff/consultations/new', {
-    title: 'Town centre parking',
-    summary: 'We propose new parking charges in the town centre.',
-    body: 'The council proposes to charge for parking.',
-    audience: 'Residents and businesses of Stroud district',
-    topic: 'transport',
-    ...dateFields('opensOn', 0),
-    ...dateFields('closesOn', 30),
-    area: 'districts',
-    districts: 'GL5',
-    signIn: 'no',
-    'q1-text': 'Do you agree with the charges?',
-    'q1-kind': 'choice',
-    'q1-options': 'Yes\nNo\nNot sure',
-    'q2-text': 'Tell us why',
-    'q2-kind': 'text',
-  });
+  const published = await owner.post(
+    '/staff/consultations/new',
+    consultationForm({ title: 'Town centre parking' }),
+  );
   expectStatus(published, 303, 'publishing a consultation');
   const id = /\/staff\/consultations\/([0-9a-f-]{36})/.exec(published.headers.get('location')!)![1];
   const base = `/consultations/${id}/respond`;
@@ -195,7 +147,7 @@ async function consultationResponse(app: TestApp): Promise<SweepPage[]> {
     303,
     'question 2',
   );
-  const email = `sweep-respondent-${++people}@example.com`;
+  const email = uniqueEmail('respondent');
   await respondent.get(`${base}/save`);
   expectStatus(await respondent.post(`${base}/save`, { email }), 200, 'saving for later');
   const [mail] = await mailsTo(app.platform.database.db, email);

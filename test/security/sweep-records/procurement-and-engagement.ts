@@ -1,4 +1,5 @@
 import { createDemoBusiness } from '../../../src/modules/agents/index.js';
+import { consultationForm } from '../../../src/modules/engagement/test/consultations.js';
 import { findUserById, findUserIdByEmail } from '../../../src/modules/identity/index.js';
 import { findOrganisationBySlug } from '../../../src/modules/organisations/index.js';
 import {
@@ -368,23 +369,14 @@ async function procurement(app: TestApp, as: As): Promise<SweepPage[]> {
  */
 async function consultation(app: TestApp, as: As): Promise<SweepPage[]> {
   const owner = as('serviceOwner');
-  const published = await owner.sent('/staff/consultations/new', {
-    title: 'Sweep: parking charges in Stroud town centre',
-    summary: 'We propose new parking charges in the town centre.',
-    body: 'The council proposes to charge for parking.\n\nThe money would pay for buses.',
-    audience: 'Residents and businesses of Stroud district',
-    topic: 'transport',
-    ...dateInputFields('opensOn', 0),
-    ...dateInputFields('closesOn', 30),
-    area: 'districts',
-    districts: 'GL5',
-    signIn: 'no',
-    'q1-text': 'Do you agree with the charges?',
-    'q1-kind': 'choice',
-    'q1-options': 'Yes\nNo',
-    'q2-text': 'Tell us why',
-    'q2-kind': 'text',
-  });
+  const published = await owner.sent(
+    '/staff/consultations/new',
+    consultationForm({
+      title: 'Sweep: parking charges in Stroud town centre',
+      districts: 'GL5',
+      'q1-options': 'Yes\nNo',
+    }),
+  );
   const id = found(new RegExp(`/staff/consultations/(${UUID})`), published, 'consultation id');
 
   // Someone not signed in responds, giving a telephone number: held as personal data.

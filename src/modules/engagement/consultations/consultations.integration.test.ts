@@ -9,6 +9,7 @@ import { createHubKey } from '../../submissions/index.js';
 import { engagementModule } from '../index.js';
 import { tellRespondentsOfChange } from './commands/versions.js';
 import { consultationResponseRetention } from './retention.js';
+import { consultationForm } from '../test/consultations.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -25,24 +26,7 @@ const staff = staffOncePerFile(() => app);
 let made = 0;
 
 function publishForm(fields: Record<string, string> = {}): Record<string, string> {
-  return {
-    title: `Parking charges in Stroud town centre ${++made}`,
-    summary: 'We propose new parking charges in the town centre.',
-    body: 'The council proposes to charge for parking.\n\nThe money would pay for buses.',
-    audience: 'Residents and businesses of Stroud district',
-    topic: 'transport',
-    ...dateInputFields('opensOn', 0),
-    ...dateInputFields('closesOn', 30),
-    area: 'districts',
-    districts: 'GL5, gl6',
-    signIn: 'no',
-    'q1-text': 'Do you agree with the charges?',
-    'q1-kind': 'choice',
-    'q1-options': 'Yes\nNo\nNot sure',
-    'q2-text': 'Tell us why',
-    'q2-kind': 'text',
-    ...fields,
-  };
+  return consultationForm({ title: `Parking charges in Stroud town centre ${++made}`, ...fields });
 }
 
 /** Stroud's service owner publishes a consultation through the staff page; returns its id. */
