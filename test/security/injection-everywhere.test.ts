@@ -458,30 +458,6 @@ const UNREACHABLE_FORMS: Record<string, string> = {
       '/services/:slug/apply/:pageId/remove-file',
     ],
   ),
-  ...because(
-    "the page asking which business an application is for (the small business grant's): it " +
-      'needs a member of a business at a second factor, which no journey maker signs in yet',
-    ['/services/:slug/apply/business'],
-  ),
-  ...because(
-    "a team leader's, on a letter waiting for clearance: the matrix signs in no team leader, and " +
-      'the maker that does clears the letter itself so that the next step (send) is reached',
-    ['/staff/correspondence/:reference/clear'],
-  ),
-  ...because(
-    'needs a person with a proved identity (a reference record matched to them, partly or in ' +
-      'full): no maker proves one yet (src/modules/references/references.integration.test.ts does)',
-    [
-      '/staff/references/:id/link',
-      '/account/references/:id/confirm',
-      '/account/references/:id/decline',
-    ],
-  ),
-  ...because(
-    'its form is on the page a POST answers ("Check your request" after ' +
-      '/account/my-data/requests/new), and the sweep takes forms only from pages it opens',
-    ['/account/my-data/requests'],
-  ),
 };
 
 /** The API routes with input (a body, or parameters) it cannot send payloads to, and why. */
@@ -803,6 +779,9 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))(
           // The page it leads to: checked, and its forms and links taken, in the crawl below.
           if (answer.status === 303 && location.startsWith('/'))
             next.push({ path: location.split('#')[0]!, who, again: true });
+          // A page the answer is itself ("Check your request"): its forms and links taken now.
+          if (answer.status === 200 && String(answer.headers['content-type']).includes('html'))
+            next.push(...harvest(answer.body, form.action.split('?')[0]!, who));
           return answer;
         };
         await inBatches(unsent, async (found) => {

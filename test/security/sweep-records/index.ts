@@ -4,6 +4,7 @@ import type { MatrixSessions } from '../matrix-sessions.js';
 import { caseworkAndAccount } from './casework-and-account.js';
 import { identityAndAdvice } from './identity-and-advice.js';
 import { journeys } from './journeys.js';
+import { lastSteps } from './last-steps.js';
 import { procurementAndEngagement } from './procurement-and-engagement.js';
 
 /**
@@ -39,6 +40,7 @@ export const RECORD_MAKERS: RecordMaker[] = [
   procurementAndEngagement,
   identityAndAdvice,
   journeys,
+  lastSteps,
 ];
 
 /** Runs every maker; a maker that fails fails the sweep (its pages would silently go unreached). */
