@@ -43,7 +43,7 @@ import { makeSweepRecords } from './sweep-records/index.js';
  *
  * The payloads are batched into one string a field, pages and forms are taken one at a time
  * over one set of sessions and one seeded database, so the sweep takes about 35 seconds (measured
- * 2026-11-27: 236 of 252 form routes, 890 pages, 370 forms sent, 31 to 36 s on PGlite). It runs
+ * 2026-11-27: 242 of 252 form routes, 940 pages, 383 forms sent, 35 to 44 s on PGlite). It runs
  * in the PGlite pass only (see the note at the `describe` below).
  */
 /** Marks each payload, to find it again in pages and the database. */

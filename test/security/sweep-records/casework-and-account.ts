@@ -404,7 +404,7 @@ const pendingEnrolment: Maker = async (_app, people) => {
  * an FOI request answered by the team leader (the citizen may ask for a review) and another so
  * answered and reviewed (the caseworker, who did not answer it, decides the review); one in
  * clarification; and a member's letter drafted and cleared by the team leader (to be sent). The
- * team leader's own "clear" is not reached: the matrix signs in no team leader.
+ * team leader's own "clear" form is reached on a second letter, in last-steps.ts.
  */
 const correspondence: Maker = async (app, people) => {
   const citizen = await people.citizen();

@@ -1,4 +1,3 @@
-import { currentTotp } from '../../../src/modules/identity/index.js';
 import { findOrganisationBySlug } from '../../../src/modules/organisations/index.js';
 import { DEMO_COUNCIL_TAX } from '../../../src/modules/enrolment/index.js';
 import { hiddenValue, Visitor, weekdayAhead, type TestApp } from '../../helpers/app.js';
@@ -7,7 +6,7 @@ import { lastCodeFor, mailsTo } from '../../helpers/outbox.js';
 import { signedInStaff } from '../../helpers/staff.js';
 import type { MatrixSessions } from '../matrix-sessions.js';
 import type { RecordMaker, SweepPage } from './index.js';
-import { aCitizen, expectStatus, session, uniqueEmail } from './people.js';
+import { aCitizen, expectStatus, session, setUpApp, uniqueEmail } from './people.js';
 
 /**
  * Identity, one-time codes and the contact centre: the pages behind a second factor, a verified
@@ -23,27 +22,6 @@ export const identityAndAdvice: RecordMaker = async (app, sessions) => [
   ...(await accessRequestPages(app)),
   ...(await adviserPages(app)),
 ];
-
-/**
- * Sets up an authenticator app on /account/second-factor as the person would, typing the code
- * their app shows: the session rises to a second factor (`Cl.Cm`).
- */
-async function setUpApp(visitor: Visitor): Promise<void> {
-  await visitor.get('/account/second-factor');
-  expectStatus(
-    await visitor.post('/account/second-factor', { method: 'totp', returnTo: '' }),
-    303,
-    'choosing an app',
-  );
-  const page = await visitor.get('/account/second-factor/app');
-  const secret = /<code>([A-Z2-7 ]+)<\/code>/.exec(page.html)?.[1]?.replace(/ /g, '');
-  if (!secret) throw new Error('No key on the authenticator app page');
-  const proved = await visitor.post('/account/second-factor/app', {
-    code: await currentTotp(secret),
-    returnTo: '',
-  });
-  expectStatus(proved, 303, 'proving the app');
-}
 
 /**
  * Signing in with a second factor (its code page, and sending a code again), and an app chosen

@@ -1,10 +1,9 @@
-import { currentTotp } from '../../../src/modules/identity/index.js';
 import { findOrganisationBySlug } from '../../../src/modules/organisations/index.js';
 import { IDENTITY_REGISTER_HOLDER, loadRegister } from '../../../src/modules/registers/index.js';
 import { Visitor, type TestApp } from '../../helpers/app.js';
-import { aConfirmedCitizen } from '../../helpers/citizens.js';
 import { signedInStaff } from '../../helpers/staff.js';
-import type { MakerSession, RecordMaker, SweepPage } from './index.js';
+import type { RecordMaker, SweepPage } from './index.js';
+import { aCitizen, expectStatus, session, setUpApp } from './people.js';
 
 /**
  * The last forms the other makers leave: a business's application at the page asking which of
@@ -19,19 +18,6 @@ export const lastSteps: RecordMaker = async (app) => [
   ...(await referencesToResolve(app)),
 ];
 
-const session = (name: string, visitor: Visitor): MakerSession => ({
-  name,
-  cookie: visitor.cookieHeader(),
-});
-
-/** Fails the maker (and so the sweep) when a step a person takes is refused. */
-function expectStatus(response: Response, status: number, step: string): void {
-  if (response.status !== status)
-    throw new Error(
-      `${step}: ${response.status}, not ${status} (${response.headers.get('location')})`,
-    );
-}
-
 /** A page's form, posted as its person after opening the page: the `Location` it answers. */
 async function send(
   visitor: Visitor,
@@ -44,39 +30,6 @@ async function send(
   const response = await visitor.post(action, fields);
   expectStatus(response, 303, step);
   return response.headers.get('location') ?? '';
-}
-
-let people = 0;
-/** A new citizen with a confirmed e-mail address, signed in. */
-async function aCitizen(app: TestApp, name: string) {
-  const made = await aConfirmedCitizen(app.platform.database.db, {
-    email: `sweep-last-${name}-${++people}@example.com`,
-    displayName: `Sweep ${name}`,
-  });
-  const visitor = new Visitor(app.baseUrl);
-  await visitor.signIn(made.email, made.password);
-  return { visitor, ...made };
-}
-
-/**
- * Sets up an authenticator app on /account/second-factor as the person would, typing the code
- * their app shows: the session rises to a second factor.
- */
-async function setUpApp(visitor: Visitor): Promise<void> {
-  await send(
-    visitor,
-    '/account/second-factor',
-    { method: 'totp', returnTo: '' },
-    'choosing an app',
-  );
-  const page = await visitor.get('/account/second-factor/app');
-  const secret = /<code>([A-Z2-7 ]+)<\/code>/.exec(page.html)?.[1]?.replace(/ /g, '');
-  if (!secret) throw new Error('No key on the authenticator app page');
-  const proved = await visitor.post('/account/second-factor/app', {
-    code: await currentTotp(secret),
-    returnTo: '',
-  });
-  expectStatus(proved, 303, 'proving the app');
 }
 
 const GRANT = '/services/small-business-grant-stroud/apply';

@@ -1,3 +1,4 @@
+import { currentTotp } from '../../../src/modules/identity/index.js';
 import { Visitor, type TestApp } from '../../helpers/app.js';
 import { aConfirmedCitizen } from '../../helpers/citizens.js';
 import type { MakerSession } from './index.js';
@@ -30,4 +31,25 @@ export async function aCitizen(app: TestApp, name: string, phone?: string) {
   const visitor = new Visitor(app.baseUrl);
   await visitor.signIn(made.email, made.password);
   return { visitor, ...made };
+}
+
+/**
+ * Sets up an authenticator app on /account/second-factor as the person would, typing the code
+ * their app shows: the session rises to a second factor.
+ */
+export async function setUpApp(visitor: Visitor): Promise<void> {
+  await visitor.get('/account/second-factor');
+  expectStatus(
+    await visitor.post('/account/second-factor', { method: 'totp', returnTo: '' }),
+    303,
+    'choosing an app',
+  );
+  const page = await visitor.get('/account/second-factor/app');
+  const secret = /<code>([A-Z2-7 ]+)<\/code>/.exec(page.html)?.[1]?.replace(/ /g, '');
+  if (!secret) throw new Error('No key on the authenticator app page');
+  const proved = await visitor.post('/account/second-factor/app', {
+    code: await currentTotp(secret),
+    returnTo: '',
+  });
+  expectStatus(proved, 303, 'proving the app');
 }
