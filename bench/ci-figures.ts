@@ -1,7 +1,7 @@
 /**
  * The load figures CI measures (issue 14): `npx tsx bench/ci-figures.ts --out FILE`, run by
  * `.ci/run` after the test suite, on the CI machine's PostgreSQL. It runs two of the benchmarks
- * briefly (3 s a scenario) as separate processes, one after the other, nothing else running:
+ * briefly (2 s a scenario) as separate processes, one after the other, nothing else running:
  *
  *   bench/run.ts          the citizen's journey: a service page, a question page sent (session,
  *                         CSRF, validation, draft saved) and an application submitted, against a
@@ -26,8 +26,8 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Row } from './lib.js';
 
-const SECONDS = 3;
-const DELIVERIES = 500;
+const SECONDS = 2;
+const DELIVERIES = 300;
 
 /** What the sizing assumes of an area's people (docs/operations/production.md says why). */
 const TRANSACTIONS_A_YEAR_EACH = 12;
