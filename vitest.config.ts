@@ -13,15 +13,16 @@ if (!chromium)
   );
 
 const include = ['src/**/*.test.ts', 'test/**/*.test.ts'];
-// Property tests that never touch the database a run is pointed at (the Open311 XML writer, the
-// answer validator, the rule evaluator, identifier validators: thousands of cases each) run in
-// the PGlite pass only. With DATABASE_URL they would prove the same thing again, and CI, which
+// Tests that never touch the database a run is pointed at (property tests of the Open311 XML
+// writer, the answer validator, the rule evaluator and identifier validators, thousands of cases
+// each; the ASVS checklist's check) run in the PGlite pass only. With DATABASE_URL they would prove the same thing again, and CI, which
 // runs both passes, has no time to spare. (Other such files skip themselves: fuzz, injection sweep.)
 const DATABASE_FREE = [
   'src/modules/open311/xml/xml.test.ts',
   'src/modules/forms/validate.property.test.ts',
   'src/modules/rules/evaluate.property.test.ts',
   'src/modules/references/validation/identifiers.property.test.ts',
+  'test/security/asvs-checklist.test.ts',
 ];
 const exclude = [
   'node_modules/**',
