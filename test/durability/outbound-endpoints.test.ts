@@ -367,6 +367,15 @@ describe('every outbound endpoint slow (past our time limit), then quick again',
       () => stateOf(ids),
     );
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(await retrying()).toEqual([]);
+    // Nothing failed on the way: no message waits for a retry. (A message just delivered may
+    // still be claimed for a moment, its receiver's answer recorded before the worker marks it
+    // done: that is not a retry, so the claims are given a few seconds to end.)
+    expect((await retrying()).filter((m) => m.last_error !== null)).toEqual([]);
+    await eventually(
+      'the worker to finish its claims',
+      async () => (await retrying()).length === 0,
+      5_000,
+      retrying,
+    );
   }, 30_000);
 });
