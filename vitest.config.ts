@@ -65,6 +65,9 @@ export default defineConfig({
         test: {
           name: 'shared',
           include,
+          // Passwords hashed at argon2id's cheapest (see the file). Not in 'isolated': its file
+          // mocks the passwords module, which this would load first.
+          setupFiles: ['test/helpers/cheap-hashes.ts'],
           exclude: [...exclude, ...mocking],
           // A worker keeps the modules it has loaded for its next test file: loading the whole
           // platform again for every file cost more than half the suite's time. Every file

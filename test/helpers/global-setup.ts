@@ -19,6 +19,7 @@ import { PGlitePool } from '../../src/platform/db/pglite-pool.js';
 import { openDatabase } from '../../src/platform/db/connect.js';
 import { migrate } from '../../src/platform/db/migrator.js';
 import { seedDemo } from '../../src/main/seed.js';
+import { useCheapHashesForTests } from '../../src/modules/identity/index.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -44,6 +45,8 @@ async function pgliteDumps(project: TestProject): Promise<() => Promise<void>> {
  * check (`npx tsx test/helpers/prepare-dumps.ts`), so the test run finds them ready.
  */
 export async function preparePgliteDumps(): Promise<{ migrated: string; seeded: string }> {
+  // The demo's accounts at the test suite's password cost (see useCheapHashesForTests).
+  useCheapHashesForTests();
   // Kept between runs while nothing they are made from changes (CI's browser pass, a developer
   // running tests again): making them takes PGlite most of twenty seconds.
   const directory = path.join(
@@ -147,6 +150,7 @@ async function postgresTemplates(
   project: TestProject,
   serverUrl: string,
 ): Promise<() => Promise<void>> {
+  useCheapHashesForTests();
   const suffix = randomBytes(4).toString('hex');
   const names = { migrated: `ju_tpl_${suffix}_migrated`, seeded: `ju_tpl_${suffix}_seeded` };
   const open = (name: string) => {

@@ -27,7 +27,7 @@ export {
 } from './organisation-admin.js';
 export { hasRole, isCitizen, isPlatformAdmin, isStaffOf } from './policies/roles.js';
 export { STAFF_ROLES, type StaffRole, type UserRow } from './db/tables.js';
-export { passwordProblem } from './passwords.js';
+export { passwordProblem, useCheapHashesForTests } from './passwords.js';
 export { aCitizen, aStaffMember } from './factories.js';
 export {
   assuranceLevel,

@@ -1,8 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOptions } from '@node-rs/argon2';
-import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import {
+  hashPassword,
+  passwordProblem,
+  useCheapHashesForTests,
+  verifyPassword,
+} from './passwords.js';
 
 describe('passwords', () => {
+  // The real cost here: every other test file hashes cheaply (test/helpers/cheap-hashes.ts).
+  beforeAll(() => useCheapHashesForTests(false));
+  afterAll(() => useCheapHashesForTests());
+
   it('accepts a long phrase with no composition rules', () => {
     expect(passwordProblem('correct horse battery staple')).toBeUndefined();
     expect(passwordProblem('mqzhvtbk')).toBeUndefined();
@@ -22,5 +31,14 @@ describe('passwords', () => {
     expect(await verifyPassword(stored, 'a good long password')).toBe(true);
     expect(await verifyPassword(stored, 'a good long passworD')).toBe(false);
     expect(await verifyPassword('not a hash', 'x')).toBe(false);
+  });
+
+  it('hashes at the cheapest cost only when a test process asks', async () => {
+    useCheapHashesForTests();
+    const cheap = await hashPassword('a good long password');
+    expect(parseOptions(cheap)).toMatchObject({ memoryCost: 1024, timeCost: 1 });
+    expect(await verifyPassword(cheap, 'a good long password')).toBe(true);
+    useCheapHashesForTests(false);
+    expect(parseOptions(await hashPassword('x'.repeat(12)))).toMatchObject({ memoryCost: 65536 });
   });
 });

@@ -43,9 +43,29 @@ export const PASSWORD_HASH_OPTIONS = Object.freeze({
   parallelism: 1,
 });
 
+/**
+ * argon2id at its cheapest (1 MiB, one pass), for the test suite only: it signs people in and
+ * registers them thousands of times, and at the real cost that was minutes of CPU in every CI
+ * run. Switched on only by {@link useCheapHashesForTests}, which the app never calls.
+ */
+const TEST_HASH_OPTIONS = Object.freeze({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
+
+let hashOptions: Readonly<{ memoryCost: number; timeCost: number; parallelism: number }> =
+  PASSWORD_HASH_OPTIONS;
+
+/**
+ * For test processes only (test/helpers/cheap-hashes.ts, and the scripts that seed the test
+ * databases): new hashes at {@link TEST_HASH_OPTIONS}; `false` goes back to the real cost. A hash
+ * carries its own cost, so a test database's accounts verify cheaply wherever they are read.
+ */
+export function useCheapHashesForTests(on = true): void {
+  hashOptions = on ? TEST_HASH_OPTIONS : PASSWORD_HASH_OPTIONS;
+  decoy = undefined;
+}
+
 /** Hashes a password with argon2id at {@link PASSWORD_HASH_OPTIONS}. */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, PASSWORD_HASH_OPTIONS);
+  return hash(password, hashOptions);
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
@@ -59,6 +79,6 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 /** A hash of nothing, verified against when no account matches, so timing does not tell. */
 let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
-  decoy ??= hash('joinedup-decoy-password', PASSWORD_HASH_OPTIONS);
+  decoy ??= hash('joinedup-decoy-password', hashOptions);
   return decoy;
 }
