@@ -80,3 +80,63 @@ export async function approveBulkyWaste(caseworker: Visitor, reference: string) 
     'collectionDate-year': y,
   });
 }
+
+/** Stroud's resident parking permit (a £60 fee for a first permit, less for a second). */
+export const RESIDENT_PERMIT = 'resident-parking-permit-stroud';
+
+export interface ParkingPermitAnswers {
+  permit?: 'first' | 'second';
+  /** Another service with the same form (the fee rules demo's); Stroud's permit by default. */
+  service?: string;
+  /** The person an adviser or agent fills it in for (sent with every page, as the pages do). */
+  actingFor?: string;
+}
+
+/**
+ * Answers a parking permit form (vehicle AB12 CDE at 1 High Street, Stroud) up to its
+ * declaration, failing the test if a page refuses an answer; returns "Check your answers" and
+ * the declaration page.
+ */
+export async function answerParkingPermit(
+  visitor: Visitor,
+  { permit = 'first', service = RESIDENT_PERMIT, actingFor }: ParkingPermitAnswers = {},
+) {
+  const apply = `/services/${service}/apply`;
+  const pages: [string, Record<string, string>][] = [
+    ['permit', { permit }],
+    ['registration', { registration: 'AB12 CDE' }],
+    [
+      'address',
+      {
+        'address-line1': '1 High Street',
+        'address-line2': '',
+        'address-town': 'Stroud',
+        'address-postcode': 'GL5 4UB',
+      },
+    ],
+  ];
+  for (const [page, fields] of pages) {
+    await visitor.get(`${apply}/${page}`);
+    const answered = await visitor.post(`${apply}/${page}`, {
+      ...(actingFor ? { actingFor } : {}),
+      ...fields,
+    });
+    expect(answered.status, page).toBe(303);
+  }
+  const check = await visitor.get(`${apply}/check-answers`);
+  expect(check.status).toBe(200);
+  const declaration = await visitor.get(`${apply}/declaration`);
+  return { check, declaration };
+}
+
+/** Answers a parking permit form (see `answerParkingPermit`) and sends it: the answer is a 303. */
+export async function sendParkingPermit(visitor: Visitor, answers: ParkingPermitAnswers = {}) {
+  const { check, declaration } = await answerParkingPermit(visitor, answers);
+  const sent = await visitor.post(`/services/${answers.service ?? RESIDENT_PERMIT}/apply/submit`, {
+    draftId: hiddenValue(declaration.html, 'draftId'),
+    actingFor: answers.actingFor ?? '',
+    agree: 'yes',
+  });
+  expect(sent.status).toBe(303);
+  return { check, declaration, sent };
+}

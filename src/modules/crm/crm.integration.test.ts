@@ -10,6 +10,7 @@ import { DEMO_STAFF, signedInStaff, type DemoStaff } from '../../../test/helpers
 import { aConfirmedCitizen, aSignedInCitizen } from '../../../test/helpers/citizens.js';
 import { createSubmission } from '../submissions/index.js';
 import { contactRetention } from './retention.js';
+import { sendParkingPermit } from '../../../test/helpers/journeys.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -621,8 +622,6 @@ describe('assisted services needing a verified identity (level 3)', () => {
 });
 
 describe('card payments over the phone (MOTO) for an assisted application', () => {
-  const PERMIT = '/services/resident-parking-permit-stroud/apply';
-
   /** The adviser fills in the Stroud parking permit (a £60 fee) with the customer and sends it. */
   async function sendPermitFor(adviser: Visitor, customer: { id: string; email: string }) {
     expect((await confirm(adviser, customer)).status).toBe(303);
@@ -633,30 +632,7 @@ describe('card payments over the phone (MOTO) for an assisted application', () =
       consent: 'yes',
     });
     expect(started.status, started.html.slice(0, 300)).toBe(303);
-    const answer = async (page: string, fields: Record<string, string>) => {
-      await adviser.get(`${PERMIT}/${page}`);
-      const response = await adviser.post(`${PERMIT}/${page}`, {
-        actingFor: customer.id,
-        ...fields,
-      });
-      expect(response.status, page).toBe(303);
-    };
-    await answer('permit', { permit: 'first' });
-    await answer('registration', { registration: 'AB12 CDE' });
-    await answer('address', {
-      'address-line1': '1 High Street',
-      'address-line2': '',
-      'address-town': 'Stroud',
-      'address-postcode': 'GL5 4UB',
-    });
-    await adviser.get(`${PERMIT}/check-answers`);
-    const declaration = await adviser.get(`${PERMIT}/declaration`);
-    const sent = await adviser.post(`${PERMIT}/submit`, {
-      draftId: hiddenValue(declaration.html, 'draftId'),
-      actingFor: customer.id,
-      agree: 'yes',
-    });
-    expect(sent.status).toBe(303);
+    const { sent } = await sendParkingPermit(adviser, { actingFor: customer.id });
     const location = sent.headers.get('location')!;
     expect(location).toMatch(new RegExp(`^/adviser/customers/${customer.id}\\?sent=JU-`));
     return { location, reference: location.split('sent=')[1]! };

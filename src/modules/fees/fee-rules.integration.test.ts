@@ -14,6 +14,7 @@ import {
   ruleSetInForce,
   type DecisionTable,
 } from '../rules/index.js';
+import { answerParkingPermit } from '../../../test/helpers/journeys.js';
 
 /**
  * A form's fee from the service's fee rules (issue 16): Stroud's resident parking permit is
@@ -45,23 +46,8 @@ afterAll(async () => {
 });
 
 /** Answers the permit form up to "Check your answers" and opens the declaration. */
-async function answerPermit(visitor: Visitor, permit: 'first' | 'second') {
-  const answer = async (page: string, fields: Record<string, string>) => {
-    await visitor.get(`${PERMIT}/${page}`);
-    expect((await visitor.post(`${PERMIT}/${page}`, fields)).status, page).toBe(303);
-  };
-  await answer('permit', { permit });
-  await answer('registration', { registration: 'AB12 CDE' });
-  await answer('address', {
-    'address-line1': '1 High Street',
-    'address-line2': '',
-    'address-town': 'Stroud',
-    'address-postcode': 'GL5 4UB',
-  });
-  const check = await visitor.get(`${PERMIT}/check-answers`);
-  expect(check.status).toBe(200);
-  const declaration = await visitor.get(`${PERMIT}/declaration`);
-  return { check, declaration };
+function answerPermit(visitor: Visitor, permit: 'first' | 'second') {
+  return answerParkingPermit(visitor, { permit, service: DEMO_FEE_RULES_SERVICE_SLUG });
 }
 
 /** Sends it from the declaration as the browser would (with the fee rules version it showed). */

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, hiddenValue, Visitor, type TestApp } from '../../../test/helpers/app.js';
+import { startTestApp, Visitor, type TestApp } from '../../../test/helpers/app.js';
 import { aSignedInCitizen } from '../../../test/helpers/citizens.js';
 import { FormDefinitionSchema } from '../forms/index.js';
 import { paymentSummary } from '../payments/index.js';
 import { paymentFinishedHandler, PAYMENT_FINISHED_TOPIC } from './commands/charges.js';
+import { sendParkingPermit } from '../../../test/helpers/journeys.js';
 
 let app: TestApp;
 const db = () => app.platform.database.db;
-const PERMIT = '/services/resident-parking-permit-stroud/apply';
 const CITIZEN = { email: 'citizen@example.com', password: 'demo-citizen-password' };
 const COUNTER = { email: 'counter@stroud.example.gov.uk', password: 'demo-stroud-counter-adviser' };
 const CHELTENHAM = {
@@ -32,27 +32,7 @@ async function signedIn(who: { email: string; password: string }): Promise<Visit
 
 /** Answers the Stroud permit form and sends it; returns where sending sent the person. */
 async function sendPermitApplication(visitor: Visitor, permit: 'first' | 'second') {
-  const answer = async (page: string, fields: Record<string, string>) => {
-    await visitor.get(`${PERMIT}/${page}`);
-    expect((await visitor.post(`${PERMIT}/${page}`, fields)).status, page).toBe(303);
-  };
-  await answer('permit', { permit });
-  await answer('registration', { registration: 'AB12 CDE' });
-  await answer('address', {
-    'address-line1': '1 High Street',
-    'address-line2': '',
-    'address-town': 'Stroud',
-    'address-postcode': 'GL5 4UB',
-  });
-  const check = await visitor.get(`${PERMIT}/check-answers`);
-  expect(check.status).toBe(200);
-  const declaration = await visitor.get(`${PERMIT}/declaration`);
-  const sent = await visitor.post(`${PERMIT}/submit`, {
-    draftId: hiddenValue(declaration.html, 'draftId'),
-    actingFor: '',
-    agree: 'yes',
-  });
-  expect(sent.status).toBe(303);
+  const { check, declaration, sent } = await sendParkingPermit(visitor, { permit });
   return { check, declaration, location: sent.headers.get('location')! };
 }
 

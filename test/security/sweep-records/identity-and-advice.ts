@@ -7,6 +7,7 @@ import { signedInStaff } from '../../helpers/staff.js';
 import type { MatrixSessions } from '../matrix-sessions.js';
 import type { RecordMaker, SweepPage } from './index.js';
 import { aCitizen, expectStatus, session, setUpApp, uniqueEmail } from './people.js';
+import { sendParkingPermit } from '../../helpers/journeys.js';
 
 /**
  * Identity, one-time codes and the contact centre: the pages behind a second factor, a verified
@@ -241,30 +242,9 @@ async function petitionConfirmation(app: TestApp): Promise<SweepPage> {
   throw new Error('No petition on /petitions could be signed');
 }
 
-const PERMIT = '/services/resident-parking-permit-stroud/apply';
-
 /** Answers and sends Stroud's resident parking permit (a £60 fee); returns its reference. */
 async function sendPermitApplication(visitor: Visitor): Promise<string> {
-  const answer = async (page: string, fields: Record<string, string>) => {
-    await visitor.get(`${PERMIT}/${page}`);
-    expectStatus(await visitor.post(`${PERMIT}/${page}`, fields), 303, `permit ${page}`);
-  };
-  await answer('permit', { permit: 'first' });
-  await answer('registration', { registration: 'AB12 CDE' });
-  await answer('address', {
-    'address-line1': '1 High Street',
-    'address-line2': '',
-    'address-town': 'Stroud',
-    'address-postcode': 'GL5 4UB',
-  });
-  await visitor.get(`${PERMIT}/check-answers`);
-  const declaration = await visitor.get(`${PERMIT}/declaration`);
-  const sent = await visitor.post(`${PERMIT}/submit`, {
-    draftId: hiddenValue(declaration.html, 'draftId'),
-    actingFor: '',
-    agree: 'yes',
-  });
-  expectStatus(sent, 303, 'sending the permit application');
+  await sendParkingPermit(visitor);
   const applications = await visitor.get('/applications');
   const reference = /\/applications\/(JU-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(applications.html)?.[1];
   if (!reference) throw new Error('The permit application is not on /applications');
@@ -343,27 +323,7 @@ async function adviserPages(app: TestApp): Promise<SweepPage[]> {
     303,
     'starting to help',
   );
-  const answer = async (page: string, fields: Record<string, string>) => {
-    await adviser.get(`${PERMIT}/${page}`);
-    const response = await adviser.post(`${PERMIT}/${page}`, { actingFor: customer.id, ...fields });
-    expectStatus(response, 303, `permit ${page} for the customer`);
-  };
-  await answer('permit', { permit: 'first' });
-  await answer('registration', { registration: 'AB12 CDE' });
-  await answer('address', {
-    'address-line1': '1 High Street',
-    'address-line2': '',
-    'address-town': 'Stroud',
-    'address-postcode': 'GL5 4UB',
-  });
-  await adviser.get(`${PERMIT}/check-answers`);
-  const declaration = await adviser.get(`${PERMIT}/declaration`);
-  const sent = await adviser.post(`${PERMIT}/submit`, {
-    draftId: hiddenValue(declaration.html, 'draftId'),
-    actingFor: customer.id,
-    agree: 'yes',
-  });
-  expectStatus(sent, 303, 'sending the permit for the customer');
+  const { sent } = await sendParkingPermit(adviser, { actingFor: customer.id });
   const withFee = sent.headers.get('location')!;
   const reference = withFee.split('sent=')[1]!;
   // The call logged, with a call-back booked: the queue shows it, with its "done" button.

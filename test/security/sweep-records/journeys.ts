@@ -1,8 +1,8 @@
 import { answer, postFile } from '../../../src/modules/forms/test/pages.js';
 import { consultationForm } from '../../../src/modules/engagement/test/consultations.js';
-import { hiddenValue, Visitor, type TestApp } from '../../helpers/app.js';
+import { Visitor, type TestApp } from '../../helpers/app.js';
 import { dateInputFields } from '../../helpers/dates.js';
-import { answerBulkyWaste, BULKY_WASTE } from '../../helpers/journeys.js';
+import { answerBulkyWaste, BULKY_WASTE, sendParkingPermit } from '../../helpers/journeys.js';
 import { mailsTo } from '../../helpers/outbox.js';
 import { signedInStaff } from '../../helpers/staff.js';
 import type { RecordMaker, SweepPage } from './index.js';
@@ -163,8 +163,6 @@ async function consultationResponse(app: TestApp): Promise<SweepPage[]> {
   ];
 }
 
-const PERMIT = '/services/resident-parking-permit-stroud/apply';
-
 /**
  * Stroud's resident parking permit sent, and its £60 paid on the hosted card pages up to the
  * confirmation page, whose button takes the payment (the cookie the payment's link gives is the
@@ -172,24 +170,7 @@ const PERMIT = '/services/resident-parking-permit-stroud/apply';
  */
 async function cardPayment(app: TestApp): Promise<SweepPage[]> {
   const { visitor } = await aCitizen(app, 'payer');
-  const step = async (path: string, fields: Record<string, string>) =>
-    expectStatus(await answer(visitor, path, fields), 303, path);
-  await step(`${PERMIT}/permit`, { permit: 'first' });
-  await step(`${PERMIT}/registration`, { registration: 'AB12 CDE' });
-  await step(`${PERMIT}/address`, {
-    'address-line1': '1 High Street',
-    'address-line2': '',
-    'address-town': 'Stroud',
-    'address-postcode': 'GL5 4UB',
-  });
-  await visitor.get(`${PERMIT}/check-answers`);
-  const declaration = await visitor.get(`${PERMIT}/declaration`);
-  const sent = await visitor.post(`${PERMIT}/submit`, {
-    draftId: hiddenValue(declaration.html, 'draftId'),
-    actingFor: '',
-    agree: 'yes',
-  });
-  expectStatus(sent, 303, 'sending the permit application');
+  const { sent } = await sendParkingPermit(visitor);
   const opened = await visitor.get(new URL(sent.headers.get('location')!, app.baseUrl).pathname);
   expectStatus(opened, 303, 'opening the payment');
   const card = opened.headers.get('location')!;
