@@ -20,4 +20,3 @@ export { seedDemoProcurement, DEMO_SUPPLIER } from './demo.js';
 export { publishNotice } from './commands/notices.js';
 export { submitTender } from './commands/tenders.js';
 export type { ProcurementActor } from './commands/actor.js';
-export type { NoticeForm } from './notices/form.js';

@@ -8,7 +8,6 @@ import { aConfirmedCitizen, CITIZEN_PASSWORD } from '../../../test/helpers/citiz
 import { mailsTo } from '../../../test/helpers/outbox.js';
 import { DEVELOPMENT_OCID_PREFIX, loadConfig } from '../../platform/config/config.js';
 import type { CurrentUser } from '../../platform/http/types.js';
-import { londonDate } from '../../platform/time/london.js';
 import { createDemoBusiness } from '../agents/index.js';
 import { monthsBefore, runRetention } from '../retention/index.js';
 import type { ProcurementActor } from './commands/actor.js';
@@ -41,6 +40,7 @@ import { findNotice } from './queries/notices.js';
 import { openTenders, ownTender, tenderOfSupplier } from './queries/tenders.js';
 import { clarificationRetention, tenderRetention } from './retention.js';
 import { checkDigitsFor } from './validation/vat.js';
+import { noticeForm as aNoticeForm } from './test/notice-form.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -109,35 +109,9 @@ async function aSupplier(form: Partial<SupplierForm> = {}) {
   return { email, who, businessId, supplier: outcome.supplier };
 }
 
-/** The form's fields for deadlines `days` from `now` (London time, 12:00 and 17:00). */
+/** The notice form (test/notice-form.ts), its value and CPV codes typed as people type them. */
 function noticeForm(now: Date, fields: Partial<NoticeForm> = {}): NoticeForm {
-  const day = (days: number) => {
-    const [y, m, d] = londonDate(new Date(now.getTime() + days * 86_400_000)).split('-');
-    return { day: String(Number(d)), month: String(Number(m)), year: y! };
-  };
-  const c = day(5);
-  const t = day(10);
-  return {
-    title: 'Grounds maintenance of Stroud parks',
-    description: 'Mowing, planting and litter picking in the district’s parks.',
-    valueMin: '100,000',
-    valueMax: '£250,000',
-    cpvCodes: '90911200, 77313000-7',
-    region: 'E12000009',
-    smeSuitable: 'yes',
-    'clarification-day': c.day,
-    'clarification-month': c.month,
-    'clarification-year': c.year,
-    clarificationTime: '17:00',
-    'tender-day': t.day,
-    'tender-month': t.month,
-    'tender-year': t.year,
-    tenderTime: '12:00',
-    questions: 'How will you staff the work?\nHow will you reduce emissions?',
-    criteria: 'Quality 60\nPrice 40',
-    partners: [],
-    ...fields,
-  };
+  return aNoticeForm(now, { valueMax: '£250,000', cpvCodes: '90911200, 77313000-7', ...fields });
 }
 
 async function published(now: Date, fields: Partial<NoticeForm> = {}): Promise<NoticeRow> {

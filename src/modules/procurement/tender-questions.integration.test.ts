@@ -8,7 +8,6 @@ import { csrfToken, startTestApp, Visitor, type TestApp } from '../../../test/he
 import { aConfirmedCitizen, CITIZEN_PASSWORD } from '../../../test/helpers/citizens.js';
 import { mailsTo } from '../../../test/helpers/outbox.js';
 import type { CurrentUser } from '../../platform/http/types.js';
-import { londonDate } from '../../platform/time/london.js';
 import { createDemoBusiness } from '../agents/index.js';
 import { monthsBefore, runRetention } from '../retention/index.js';
 import type { ProcurementActor } from './commands/actor.js';
@@ -23,6 +22,7 @@ import type { NoticeForm } from './notices/form.js';
 import { findNotice } from './queries/notices.js';
 import { openTenders } from './queries/tenders.js';
 import { clarificationRetention, tenderRetention } from './retention.js';
+import { noticeForm as aNoticeForm } from './test/notice-form.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -92,34 +92,13 @@ async function aSupplier() {
   return { email, who, supplier: outcome.supplier, visitor };
 }
 
+/** The notice form (test/notice-form.ts) with a shorter description and one CPV code. */
 function noticeForm(now: Date, fields: Partial<NoticeForm> = {}): NoticeForm {
-  const day = (days: number) => {
-    const [y, m, d] = londonDate(new Date(now.getTime() + days * 86_400_000)).split('-');
-    return { day: String(Number(d)), month: String(Number(m)), year: y! };
-  };
-  const c = day(5);
-  const t = day(10);
-  return {
-    title: 'Grounds maintenance of Stroud parks',
+  return aNoticeForm(now, {
     description: 'Mowing, planting and litter picking.',
-    valueMin: '100,000',
-    valueMax: '250,000',
     cpvCodes: '77313000',
-    region: 'E12000009',
-    smeSuitable: 'yes',
-    'clarification-day': c.day,
-    'clarification-month': c.month,
-    'clarification-year': c.year,
-    clarificationTime: '17:00',
-    'tender-day': t.day,
-    'tender-month': t.month,
-    'tender-year': t.year,
-    tenderTime: '12:00',
-    questions: 'How will you staff the work?\nHow will you reduce emissions?',
-    criteria: 'Quality 60\nPrice 40',
-    partners: [],
     ...fields,
-  };
+  });
 }
 
 async function published(title: string): Promise<NoticeRow> {

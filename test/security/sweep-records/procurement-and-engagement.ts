@@ -5,16 +5,15 @@ import { findOrganisationBySlug } from '../../../src/modules/organisations/index
 import {
   publishNotice,
   submitTender,
-  type NoticeForm,
   type ProcurementActor,
 } from '../../../src/modules/procurement/index.js';
 import { openDay } from '../../../src/modules/bookings/test/helpers.js';
-import { londonDate } from '../../../src/platform/time/london.js';
 import { Visitor, csrfToken, type TestApp } from '../../helpers/app.js';
 import { dateInputFields } from '../../helpers/dates.js';
 import type { Person } from '../authorisation-matrix.js';
 import type { MatrixSessions } from '../matrix-sessions.js';
 import type { RecordMaker, SweepPage } from './index.js';
+import { noticeForm } from '../../../src/modules/procurement/test/notice-form.js';
 
 /**
  * Records for the forms of procurement (a supplier's clarification question, tender and
@@ -137,36 +136,6 @@ async function userIdOf(app: TestApp, email: string): Promise<string> {
 
 // Procurement.
 
-/** The form of a notice with its deadlines `clarification` and `tender` days after `from`. */
-function noticeForm(title: string, from: Date, clarification: number, tender: number): NoticeForm {
-  const day = (days: number) => {
-    const [y, m, d] = londonDate(new Date(from.getTime() + days * DAY)).split('-');
-    return { day: String(Number(d)), month: String(Number(m)), year: y! };
-  };
-  const c = day(clarification);
-  const t = day(tender);
-  return {
-    title,
-    description: 'Mowing, planting and litter picking in the district’s parks.',
-    valueMin: '100,000',
-    valueMax: '250,000',
-    cpvCodes: '90911200, 77313000',
-    region: 'E12000009',
-    smeSuitable: 'yes',
-    'clarification-day': c.day,
-    'clarification-month': c.month,
-    'clarification-year': c.year,
-    clarificationTime: '17:00',
-    'tender-day': t.day,
-    'tender-month': t.month,
-    'tender-year': t.year,
-    tenderTime: '12:00',
-    questions: 'How will you staff the work?\nHow will you reduce emissions?',
-    criteria: 'Quality 60\nPrice 40',
-    partners: [],
-  };
-}
-
 /** The person as a procurement command sees them, from their account. */
 async function actorOf(app: TestApp, email: string): Promise<ProcurementActor> {
   const row = (await findUserById(app.platform.database.db, await userIdOf(app, email)))!;
@@ -231,7 +200,7 @@ async function aClosedNotice(
   const published = await publishNotice(
     db,
     await actorOf(app, OWNER_EMAIL),
-    noticeForm(title, then, 5, 10),
+    noticeForm(then, { title }),
     then,
   );
   if (!published.ok) throw new Error(JSON.stringify(published.errors));
@@ -278,7 +247,11 @@ async function procurement(app: TestApp, as: As): Promise<SweepPage[]> {
   // The open notice, published on the staff page; the supplier asks, and attaches a document to
   // its tender; the buyer attaches one to the notice.
   const published = await owner.sent('/staff/procurement/new', {
-    ...noticeForm('Sweep grounds maintenance (open)', new Date(), 20, 30),
+    ...noticeForm(
+      new Date(),
+      { title: 'Sweep grounds maintenance (open)' },
+      { clarification: 20, tender: 30 },
+    ),
   });
   const open = found(new RegExp(`/staff/procurement/(${UUID})`), published, 'notice id');
   await supplier.sent(`/procurement/${open}/ask`, {
