@@ -4,7 +4,14 @@ import { createStaffUser } from '../identity/index.js';
 import { findOrganisationBySlug } from '../organisations/index.js';
 import { bookSlot } from './commands/bookings.js';
 import { addDays, londonDate, londonTime } from './slots.js';
-import { book, bookingIdOf, bookingRow, newPerson, resourceId } from './test/helpers.js';
+import {
+  book,
+  bookingIdOf,
+  bookingRow,
+  newPerson,
+  resourceForm,
+  resourceId,
+} from './test/helpers.js';
 
 let app: TestApp;
 const db = () => app.platform.database.db;
@@ -23,31 +30,6 @@ async function staff([email, password]: readonly [string, string]): Promise<Visi
   const visitor = new Visitor(app.baseUrl);
   await visitor.signIn(email, password);
   return visitor;
-}
-
-/** A resource form: free, an hour a booking, open 09:00–17:00 every day. */
-function form(overrides: Record<string, string> = {}): Record<string, string> {
-  const days = Object.fromEntries(
-    [0, 1, 2, 3, 4, 5, 6].flatMap((d) => [
-      [`opens${d}`, '09:00'],
-      [`closes${d}`, '17:00'],
-    ]),
-  );
-  return {
-    name: 'Committee room',
-    nameCy: 'Ystafell bwyllgor',
-    description: 'A room for twelve',
-    descriptionCy: 'Ystafell i ddeuddeg',
-    location: 'Ebley Mill',
-    kind: 'venue',
-    slotMinutes: '60',
-    capacity: '1',
-    price: '0',
-    bufferMinutes: '0',
-    cancelHours: '24',
-    ...days,
-    ...overrides,
-  };
 }
 
 async function countResources(): Promise<number> {
@@ -90,7 +72,7 @@ describe('setting up resources', () => {
 
     const id = await addThroughPages(
       owner,
-      form({ name: 'Lecture theatre', price: '12.50', capacity: '40', kind: 'course' }),
+      resourceForm({ name: 'Lecture theatre', price: '12.50', capacity: '40', kind: 'course' }),
     );
     const row = await db()
       .selectFrom('booking_resources')
@@ -130,7 +112,13 @@ describe('setting up resources', () => {
     await owner.get(`${LIST}/new`);
     const bad = await owner.post(
       `${LIST}/new`,
-      form({ name: '', price: '12.345', slotMinutes: '2', opens1: '25:00', opens2: '17:00' }),
+      resourceForm({
+        name: '',
+        price: '12.345',
+        slotMinutes: '2',
+        opens1: '25:00',
+        opens2: '17:00',
+      }),
     );
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('govuk-error-summary');
@@ -143,7 +131,7 @@ describe('setting up resources', () => {
 
     const hall = await resourceId(app, 'subscription-rooms-main-hall');
     await owner.get(`${LIST}/${hall}/change`);
-    const badChange = await owner.post(`${LIST}/${hall}/change`, form({ capacity: '0' }));
+    const badChange = await owner.post(`${LIST}/${hall}/change`, resourceForm({ capacity: '0' }));
     expect(badChange.status).toBe(400);
     expect(badChange.html).toContain('The places each time must be a whole number');
     const row = await db()
@@ -156,7 +144,7 @@ describe('setting up resources', () => {
 
     const closed = await owner.post(
       `${LIST}/new`,
-      form(
+      resourceForm(
         Object.fromEntries(
           [0, 1, 2, 3, 4, 5, 6].flatMap((d) => [
             [`opens${d}`, ''],
@@ -171,7 +159,7 @@ describe('setting up resources', () => {
 
   it('changes opening times and slot length while existing bookings keep their times', async () => {
     const owner = await staff(OWNER);
-    const id = await addThroughPages(owner, form({ name: 'Meeting room' }));
+    const id = await addThroughPages(owner, resourceForm({ name: 'Meeting room' }));
     const day = addDays(londonDate(new Date()), 3);
     const person = await newPerson(app, 'Room Booker');
     const booked = await book(person, '/book/stroud/meeting-room', day, '10:00');
@@ -183,7 +171,7 @@ describe('setting up resources', () => {
     await owner.get(`${LIST}/${id}/change`);
     const changed = await owner.post(
       `${LIST}/${id}/change`,
-      form({
+      resourceForm({
         name: 'Meeting room',
         slotMinutes: '90',
         opens0: '09:30',
@@ -221,7 +209,7 @@ describe('setting up resources', () => {
 
   it('withdraws a resource: no new bookings, existing ones stand, staff still see it', async () => {
     const owner = await staff(OWNER);
-    const id = await addThroughPages(owner, form({ name: 'Old pavilion' }));
+    const id = await addThroughPages(owner, resourceForm({ name: 'Old pavilion' }));
     const day = addDays(londonDate(new Date()), 2);
     const person = await newPerson(app, 'Pavilion Booker');
     const booked = await book(person, '/book/stroud/old-pavilion', day, '11:00');
@@ -275,10 +263,12 @@ describe('who may set up resources', () => {
     expect((await caseworker.get(`${LIST}/${hall}/change`)).status).toBe(404);
     await caseworker.get(`/staff/bookings/resources/${hall}/blackouts`);
     const before = await countResources();
-    expect((await caseworker.post(`${LIST}/new`, form({ name: 'Sneaky room' }))).status).toBe(404);
-    expect((await caseworker.post(`${LIST}/${hall}/change`, form({ price: '1' }))).status).toBe(
-      404,
-    );
+    expect(
+      (await caseworker.post(`${LIST}/new`, resourceForm({ name: 'Sneaky room' }))).status,
+    ).toBe(404);
+    expect(
+      (await caseworker.post(`${LIST}/${hall}/change`, resourceForm({ price: '1' }))).status,
+    ).toBe(404);
     expect((await caseworker.post(`${LIST}/${hall}/withdraw`, {})).status).toBe(404);
     expect(await countResources()).toBe(before);
     const row = await db()
@@ -310,7 +300,9 @@ describe('who may set up resources', () => {
     expect((await other.get(`${LIST}/${hall}/change`)).status).toBe(404);
     expect((await other.get(`${LIST}/${hall}/withdraw`)).status).toBe(404);
     await other.get(`${LIST}/new`);
-    expect((await other.post(`${LIST}/${hall}/change`, form({ price: '1' }))).status).toBe(404);
+    expect((await other.post(`${LIST}/${hall}/change`, resourceForm({ price: '1' }))).status).toBe(
+      404,
+    );
     expect((await other.post(`${LIST}/${hall}/withdraw`, {})).status).toBe(404);
     const row = await db()
       .selectFrom('booking_resources')

@@ -7,7 +7,7 @@ import {
   submitTender,
   type ProcurementActor,
 } from '../../../src/modules/procurement/index.js';
-import { openDay } from '../../../src/modules/bookings/test/helpers.js';
+import { openDay, resourceForm, resourceId } from '../../../src/modules/bookings/test/helpers.js';
 import { Visitor, csrfToken, type TestApp } from '../../helpers/app.js';
 import { dateInputFields } from '../../helpers/dates.js';
 import type { Person } from '../authorisation-matrix.js';
@@ -442,35 +442,12 @@ async function petitions(app: TestApp, as: As): Promise<SweepPage[]> {
  * Stroud's staff may cancel.
  */
 async function bookings(app: TestApp, as: As): Promise<SweepPage[]> {
-  const db = app.platform.database.db;
-  const days = Object.fromEntries(
-    [0, 1, 2, 3, 4, 5, 6].flatMap((d) => [
-      [`opens${d}`, '09:00'],
-      [`closes${d}`, '17:00'],
-    ]),
-  );
-  await as('serviceOwner').sent('/staff/bookings/resources/new', {
-    name: 'Sweep meeting room',
-    nameCy: 'Ystafell gyfarfod',
-    description: 'A room for twelve',
-    descriptionCy: 'Ystafell i ddeuddeg',
-    location: 'Ebley Mill',
-    kind: 'venue',
-    slotMinutes: '60',
-    capacity: '1',
-    price: '0',
-    bufferMinutes: '0',
-    cancelHours: '24',
-    ...days,
-  });
   const slug = 'sweep-meeting-room';
-  const resource = (
-    await db
-      .selectFrom('booking_resources')
-      .select('id')
-      .where('slug', '=', slug)
-      .executeTakeFirstOrThrow()
-  ).id;
+  await as('serviceOwner').sent(
+    '/staff/bookings/resources/new',
+    resourceForm({ name: 'Sweep meeting room', nameCy: 'Ystafell gyfarfod' }),
+  );
+  const resource = await resourceId(app, slug);
   const day = await openDay(app, slug, 7);
   const booked = await as('otherCitizen').sent(`/book/stroud/${slug}/check`, {
     day,

@@ -123,3 +123,31 @@ export async function mailsFor(app: TestApp, bookingId: string) {
 export function bookingIdOf(location: string): string {
   return /\/bookings\/([0-9a-f-]{36})/.exec(location)![1]!;
 }
+
+/**
+ * The staff form of a new bookable resource: a committee room at Ebley Mill, free, an hour a
+ * booking for one, open 09:00–17:00 every day; `overrides` replaces any field.
+ */
+export function resourceForm(overrides: Record<string, string> = {}): Record<string, string> {
+  const days = Object.fromEntries(
+    [0, 1, 2, 3, 4, 5, 6].flatMap((d) => [
+      [`opens${d}`, '09:00'],
+      [`closes${d}`, '17:00'],
+    ]),
+  );
+  return {
+    name: 'Committee room',
+    nameCy: 'Ystafell bwyllgor',
+    description: 'A room for twelve',
+    descriptionCy: 'Ystafell i ddeuddeg',
+    location: 'Ebley Mill',
+    kind: 'venue',
+    slotMinutes: '60',
+    capacity: '1',
+    price: '0',
+    bufferMinutes: '0',
+    cancelHours: '24',
+    ...days,
+    ...overrides,
+  };
+}
