@@ -1,7 +1,6 @@
 import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfToken, startTestApp, Visitor, type TestApp } from '../../../test/helpers/app.js';
 import { aConfirmedCitizen, CITIZEN_PASSWORD } from '../../../test/helpers/citizens.js';
@@ -41,6 +40,7 @@ import { openTenders, ownTender, tenderOfSupplier } from './queries/tenders.js';
 import { clarificationRetention, tenderRetention } from './retention.js';
 import { checkDigitsFor } from './validation/vat.js';
 import { noticeForm as aNoticeForm } from './test/notice-form.js';
+import { currentUserByEmail } from '../../../test/helpers/current-user.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -53,23 +53,8 @@ afterAll(async () => {
 const db = () => app.platform.database.db;
 
 /** The signed-in user as pages see them, read from the seeded accounts. */
-async function userOf(email: string): Promise<CurrentUser> {
-  const row = await db()
-    .selectFrom('users')
-    .selectAll()
-    .where(sql`lower(email)`, '=', email.toLowerCase())
-    .executeTakeFirstOrThrow();
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    kind: row.kind,
-    organisationId: row.organisation_id,
-    organisationName: null,
-    roles: row.roles,
-    credentialLevel: 'Cl',
-    identityLevel: 'P0',
-  };
+function userOf(email: string): Promise<CurrentUser> {
+  return currentUserByEmail(db(), email);
 }
 
 const actor = async (email: string): Promise<ProcurementActor> => ({

@@ -2,7 +2,6 @@
  * Tender questions built with the forms engine, removing a notice's documents, and the retention
  * of sealed tender documents' files (issue 13, item 4).
  */
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfToken, startTestApp, Visitor, type TestApp } from '../../../test/helpers/app.js';
 import { aConfirmedCitizen, CITIZEN_PASSWORD } from '../../../test/helpers/citizens.js';
@@ -23,6 +22,7 @@ import { findNotice } from './queries/notices.js';
 import { openTenders } from './queries/tenders.js';
 import { clarificationRetention, tenderRetention } from './retention.js';
 import { noticeForm as aNoticeForm } from './test/notice-form.js';
+import { currentUserByEmail } from '../../../test/helpers/current-user.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -41,23 +41,8 @@ const CASEWORKER_PASSWORD = 'demo-stroud-caseworker';
 const CHELTENHAM = 'caseworker@cheltenham.example.gov.uk';
 const CHELTENHAM_PASSWORD = 'demo-cheltenham-caseworker';
 
-async function userOf(email: string): Promise<CurrentUser> {
-  const row = await db()
-    .selectFrom('users')
-    .selectAll()
-    .where(sql`lower(email)`, '=', email.toLowerCase())
-    .executeTakeFirstOrThrow();
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    kind: row.kind,
-    organisationId: row.organisation_id,
-    organisationName: null,
-    roles: row.roles,
-    credentialLevel: 'Cl',
-    identityLevel: 'P0',
-  };
+function userOf(email: string): Promise<CurrentUser> {
+  return currentUserByEmail(db(), email);
 }
 
 const actor = async (email: string): Promise<ProcurementActor> => ({

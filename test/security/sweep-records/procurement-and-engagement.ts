@@ -1,6 +1,6 @@
 import { createDemoBusiness } from '../../../src/modules/agents/index.js';
 import { consultationForm } from '../../../src/modules/engagement/test/consultations.js';
-import { findUserById, findUserIdByEmail } from '../../../src/modules/identity/index.js';
+import { findUserIdByEmail } from '../../../src/modules/identity/index.js';
 import { findOrganisationBySlug } from '../../../src/modules/organisations/index.js';
 import {
   publishNotice,
@@ -14,6 +14,7 @@ import type { Person } from '../authorisation-matrix.js';
 import type { MatrixSessions } from '../matrix-sessions.js';
 import type { RecordMaker, SweepPage } from './index.js';
 import { noticeForm } from '../../../src/modules/procurement/test/notice-form.js';
+import { currentUserByEmail } from '../../helpers/current-user.js';
 
 /**
  * Records for the forms of procurement (a supplier's clarification question, tender and
@@ -138,21 +139,7 @@ async function userIdOf(app: TestApp, email: string): Promise<string> {
 
 /** The person as a procurement command sees them, from their account. */
 async function actorOf(app: TestApp, email: string): Promise<ProcurementActor> {
-  const row = (await findUserById(app.platform.database.db, await userIdOf(app, email)))!;
-  return {
-    user: {
-      id: row.id,
-      email: row.email,
-      displayName: row.display_name,
-      kind: row.kind,
-      organisationId: row.organisation_id,
-      organisationName: null,
-      roles: row.roles,
-      credentialLevel: 'Cl',
-      identityLevel: 'P0',
-    },
-    baseUrl: app.baseUrl,
-  };
+  return { user: await currentUserByEmail(app.platform.database.db, email), baseUrl: app.baseUrl };
 }
 
 /**

@@ -3,7 +3,6 @@ import { startTestApp, Visitor, type TestApp } from '../../../../test/helpers/ap
 import { applyForBulkyWaste } from '../../../../test/helpers/journeys.js';
 import type { CurrentUser } from '../../../platform/http/types.js';
 import { linkAttachments } from '../../attachments/index.js';
-import { findUserById, findUserIdByEmail } from '../../identity/index.js';
 import { findOrganisationBySlug } from '../../organisations/index.js';
 import { hubKeyCreate } from '../../submissions/index.js';
 import { recordCaseEvent } from '../commands/events.js';
@@ -13,6 +12,7 @@ import { findCaseByReference } from '../queries/cases.js';
 import { referralsForApplication } from './applicant.js';
 import { sharedAccess } from './access.js';
 import { sharedCaseView } from './queries.js';
+import { currentUserByEmail } from '../../../../test/helpers/current-user.js';
 
 const CITIZEN = ['citizen@example.com', 'demo-citizen-password'] as const;
 const STROUD = ['caseworker@stroud.example.gov.uk', 'demo-stroud-caseworker'] as const;
@@ -41,19 +41,8 @@ let county: Visitor;
 let cheltenham: Visitor;
 
 /** The signed-in person as the service layer sees them, for calling queries directly. */
-async function currentUser(email: string): Promise<CurrentUser> {
-  const row = (await findUserById(db(), (await findUserIdByEmail(db(), email))!))!;
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    kind: row.kind,
-    organisationId: row.organisation_id,
-    organisationName: null,
-    roles: row.roles,
-    credentialLevel: 'Cl',
-    identityLevel: 'P0',
-  };
+function currentUser(email: string): Promise<CurrentUser> {
+  return currentUserByEmail(db(), email);
 }
 
 function minimalPdf(): Buffer {
