@@ -103,6 +103,15 @@ export class Visitor {
   }
 }
 
+/** Text as the page's HTML escaped it (`&quot; &#39; &lt; &gt; &amp;`), back as typed. */
+export const unescapeHtml = (s: string) =>
+  s
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+
 export function csrfToken(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);
   if (!match) throw new Error('No CSRF token on the page');

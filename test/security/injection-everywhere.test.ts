@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, unescapeHtml, type TestApp } from '../helpers/app.js';
 import {
   AUTHORISATION_MATRIX,
   isApiRoute,
@@ -167,15 +167,8 @@ interface Form {
 
 const attr = (tag: string, name: string): string | undefined => {
   const match = new RegExp(`\\s${name}="([^"]*)"`, 'i').exec(tag);
-  return match ? decode(match[1]!) : undefined;
+  return match ? unescapeHtml(match[1]!) : undefined;
 };
-const decode = (s: string) =>
-  s
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&amp;', '&');
 
 const TEXT_TYPES = new Set(['text', 'email', 'tel', 'search', 'url', 'number', 'date', '']);
 
@@ -233,7 +226,7 @@ function formsOn(html: string, pagePath: string): Form[] {
             .matchAll(/<option\b[^>]*value="([^"]+)"[^>]*>([^<]*)/gi),
         ];
         const option = options.find((o) => /stroud/i.test(o[0])) ?? options[0];
-        if (option) form.fields.push([name, decode(option[1]!)]);
+        if (option) form.fields.push([name, unescapeHtml(option[1]!)]);
       } else if (type === 'hidden' || type === 'submit') {
         const value = attr(tag, 'value');
         if (value !== undefined && type === 'hidden') form.fields.push([name, value]);
@@ -408,7 +401,7 @@ function linksOn(html: string, pagePath: string): string[] {
   for (const match of html.matchAll(/<a\b[^>]*?\shref="([^"#][^"]*)"/gi)) {
     let url: URL;
     try {
-      url = new URL(decode(match[1]!), 'http://x' + pagePath);
+      url = new URL(unescapeHtml(match[1]!), 'http://x' + pagePath);
     } catch {
       continue;
     }

@@ -14,7 +14,7 @@ import {
 import { submitChange } from '../../../src/modules/sharing/index.js';
 import { createSubmission } from '../../../src/modules/submissions/index.js';
 import { enqueue } from '../../../src/platform/outbox/outbox.js';
-import { hiddenValue, Visitor, type TestApp } from '../../helpers/app.js';
+import { hiddenValue, unescapeHtml, Visitor, type TestApp } from '../../helpers/app.js';
 import { CITIZEN_PASSWORD } from '../../helpers/citizens.js';
 import { BULKY_WASTE } from '../../helpers/journeys.js';
 import { DEMO_STAFF } from '../../helpers/staff.js';
@@ -174,7 +174,7 @@ const authorityRequest: Maker = async (app, people) => {
 const workflowDraft: Maker = async (_app, people) => {
   const owner = await people.owner();
   const page = await owner.get('/casework/workflows/new');
-  const text = decode(
+  const text = unescapeHtml(
     match(page.html, /<textarea[^>]*name="definition"[^>]*>([\s\S]*?)<\/textarea>/, 'definition'),
   );
   const definition = JSON.parse(text) as { key: string; name: { en: string; cy: string } };
@@ -189,14 +189,6 @@ const workflowDraft: Maker = async (_app, people) => {
     { path: `/casework/workflows/${id}/edit`, who: 'serviceOwner' },
   ];
 };
-
-const decode = (s: string) =>
-  s
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&amp;', '&');
 
 // ——— Casework ———
 
@@ -629,7 +621,7 @@ const eEnablementEntry: Maker = async (_app, people) => {
     /href="(\/staff\/performance\/e-enablement\/[^/"]+\/[^/"]+)"/,
     'register line',
   );
-  return [{ path: decode(path), who: 'serviceOwner' }];
+  return [{ path: unescapeHtml(path), who: 'serviceOwner' }];
 };
 
 /** A service Stroud's owner added and has not published: its page has "Publish". */
