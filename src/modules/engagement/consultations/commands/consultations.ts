@@ -159,10 +159,6 @@ async function saveChange(
   return { ok: true, version };
 }
 
-/**
- * Edits a consultation's details (and its slot questions, unless its questions are a form of
- * their own: `input.questions` is then null and they stay), as {@link saveChange} says.
- */
 /** The columns the publish and edit forms set, but the questions. */
 function detailColumns(input: ConsultationInput) {
   return {
@@ -182,6 +178,10 @@ function detailColumns(input: ConsultationInput) {
   };
 }
 
+/**
+ * Edits a consultation's details (and its slot questions, unless its questions are a form of
+ * their own: `input.questions` is then null and they stay), as {@link saveChange} says.
+ */
 export async function editConsultation(
   trx: Db,
   actor: Actor,
