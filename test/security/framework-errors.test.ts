@@ -152,6 +152,21 @@ suite('a long path parameter', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('over the limit where no route is, even as a form, gets the same page, not a 404 or CSRF refusal', async () => {
+    const url = `/services/${parameter(MAX_PARAM_LENGTH + 100)}/no-such-page`;
+    for (const method of ['GET', 'POST'] as const) {
+      const response = await app.platform.app.inject({
+        method,
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        ...(method === 'POST' ? { payload: 'answer=1' } : {}),
+      });
+      expect(response.statusCode, method).toBe(414);
+      expect(response.body).toContain('The web address is too long');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
   it('over the limit on an API is authenticated by that API, then refused in its own shape', async () => {
     const long = parameter(MAX_PARAM_LENGTH + 100);
     const keys = await apiKeys();

@@ -136,8 +136,9 @@ export async function buildApp(
     reply.header('x-request-id', request.id);
   });
 
-  // A request the router refused is answered with its error before any handler runs, by the
-  // error handler of the scope its address reached, once that scope has authenticated it.
+  // A request the router refused is answered with its error before any handler runs (the
+  // not-found handler included, and so before the CSRF check), by the error handler of the scope
+  // its address reached, once that scope has authenticated it.
   app.addHook('preValidation', async (request) => {
     const refused = refusedByRouter(request);
     if (refused) throw refused;
@@ -154,9 +155,7 @@ export async function buildApp(
       // The payments API (GOV.UK Pay's shape): bearer keys, no cookies.
       request.url.startsWith('/v1/payments') ||
       // Open311 GeoReport v2: a form-encoded API with its api_key in the body, not a cookie.
-      request.url.startsWith('/open311/') ||
-      // Refused by the router: answered with its error, and nothing is changed.
-      refusals.has(request.raw)
+      request.url.startsWith('/open311/')
     ) {
       return done();
     }
@@ -268,8 +267,6 @@ function wantsJson(request: FastifyRequest): boolean {
 
 function registerErrorPages(app: FastifyInstance): void {
   app.setNotFoundHandler(async (request, reply) => {
-    const refused = refusedByRouter(request);
-    if (refused) throw refused;
     request.log.info({ url: request.url }, 'not found');
     if (wantsJson(request)) {
       return reply.code(404).send({
