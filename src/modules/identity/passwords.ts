@@ -52,6 +52,8 @@ const TEST_HASH_OPTIONS = Object.freeze({ memoryCost: 1024, timeCost: 1, paralle
 
 let hashOptions: Readonly<{ memoryCost: number; timeCost: number; parallelism: number }> =
   PASSWORD_HASH_OPTIONS;
+/** The decoy hash (see decoyHash), made at the cost in force when first asked for. */
+let decoy: Promise<string> | undefined;
 
 /**
  * For test processes only (test/helpers/cheap-hashes.ts, and the scripts that seed the test
@@ -63,7 +65,7 @@ export function useCheapHashesForTests(on = true): void {
   decoy = undefined;
 }
 
-/** Hashes a password with argon2id at {@link PASSWORD_HASH_OPTIONS}. */
+/** Hashes a password with argon2id at {@link PASSWORD_HASH_OPTIONS} (cheaper only in tests). */
 export function hashPassword(password: string): Promise<string> {
   return hash(password, hashOptions);
 }
@@ -77,7 +79,6 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 }
 
 /** A hash of nothing, verified against when no account matches, so timing does not tell. */
-let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
   decoy ??= hash('joinedup-decoy-password', hashOptions);
   return decoy;
