@@ -154,15 +154,10 @@ export function apiRoute<
   app.route({
     method: definition.method,
     url: definition.url,
-    // JSON, never a page: the strictest CSP (nothing may load, nothing may frame it), which
-    // also spares every API request two CSP nonces and a page policy rebuilt around them.
-    helmet: {
-      enableCSPNonces: false,
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      },
-    },
+    // JSON, never a page: the API's own security headers, worked out once (see
+    // apiSecurityHeaders), instead of Helmet's for pages built again on every request.
+    helmet: false,
+    config: { apiSecurityHeaders: true },
     ...hooks,
     handler: async (request, reply) => {
       const authenticated = callers.get(request);

@@ -21,6 +21,7 @@ import { registerApiDocument } from './api.js';
 import { registerMetrics } from './metrics.js';
 import { registerStaticPages } from './static-pages.js';
 import { databaseRateLimitStore } from './rate-limit-store.js';
+import { apiSecurityHeaders, pageHelmetOptions } from './security-headers.js';
 import type { AppContext, ModuleManifest } from './types.js';
 import { registerViews, setPageLocals } from './views.js';
 
@@ -97,19 +98,14 @@ export async function buildApp(
   app.decorateRequest('locale', 'en');
   app.decorateRequest('t', null as never);
 
-  await app.register(fastifyHelmet, {
-    enableCSPNonces: true,
-    hsts: secure,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        styleSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: secure ? [] : null,
-      },
-    },
+  await app.register(fastifyHelmet, pageHelmetOptions(secure));
+  // An API route's headers never change (see apiSecurityHeaders): set here, where Helmet would
+  // have set them, before any hook that may refuse the request.
+  const apiHeaders = apiSecurityHeaders(secure);
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.routeOptions.config.apiSecurityHeaders === true)
+      for (const [name, value] of apiHeaders) reply.raw.setHeader(name, value);
+    done();
   });
   // Signed with SESSION_SECRET; one signed under a previous secret still reads (keyring).
   await app.register(fastifyCookie, { secret: [...sessionSecrets(config)] });
