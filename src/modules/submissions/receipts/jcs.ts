@@ -36,58 +36,79 @@ export class CanonicalizationError extends Error {
  * @example canonicalize({ b: [4.50, 1e30], a: 'é' }) // '{"a":"é","b":[4.5,1e+30]}'
  */
 export function canonicalize(value: unknown): string {
-  const out: string[] = [];
-  write(value, '$', out, new Set());
-  return out.join('');
+  try {
+    return text(value, new Set());
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    throw new CanonicalizationError(error.reason, `$${error.where.reverse().join('')}`);
+  }
 }
 
-function write(value: unknown, path: string, out: string[], ancestors: Set<object>): void {
-  if (value === null) {
-    out.push('null');
-    return;
-  }
+/**
+ * Why a value was refused, and where: each enclosing array and object adds its own step on the
+ * way out, so the path is only written for a refusal, not for every member of every receipt.
+ */
+class Refusal {
+  readonly where: string[] = [];
+  constructor(readonly reason: string) {}
+}
+
+function text(value: unknown, ancestors: Set<object>): string {
+  if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value ? 'true' : 'false';
     case 'number':
-      out.push(serializeNumber(value, path));
-      return;
+      if (!Number.isFinite(value)) throw new Refusal(`${String(value)} is not a JSON number`);
+      // String() is Number::toString; it writes -0 as "0", as the RFC requires.
+      return String(value);
     case 'string':
-      out.push(serializeString(value, path));
-      return;
+      return stringText(value);
     case 'object':
       break;
     default:
-      throw new CanonicalizationError(`${typeof value} is not a JSON value`, path);
+      throw new Refusal(`${typeof value} is not a JSON value`);
   }
   const object = value as object;
-  if (ancestors.has(object)) throw new CanonicalizationError('a cycle is not JSON', path);
+  if (ancestors.has(object)) throw new Refusal('a cycle is not JSON');
   ancestors.add(object);
-  if (Array.isArray(object)) {
-    out.push('[');
-    object.forEach((element: unknown, index) => {
-      if (index > 0) out.push(',');
-      write(element, `${path}[${index}]`, out, ancestors);
-    });
-    out.push(']');
-  } else {
-    const prototype = Object.getPrototypeOf(object) as unknown;
-    if (prototype !== Object.prototype && prototype !== null)
-      throw new CanonicalizationError('only plain objects are JSON objects', path);
-    const record = object as Record<string, unknown>;
-    out.push('{');
-    Object.keys(record)
-      .sort(compareUtf16)
-      .forEach((key, index) => {
-        if (index > 0) out.push(',');
-        const memberPath = `${path}.${key}`;
-        out.push(serializeString(key, memberPath), ':');
-        write(record[key], memberPath, out, ancestors);
-      });
-    out.push('}');
-  }
+  const written = Array.isArray(object)
+    ? arrayText(object as unknown[], ancestors)
+    : objectText(object, ancestors);
   ancestors.delete(object);
+  return written;
+}
+
+function arrayText(array: unknown[], ancestors: Set<object>): string {
+  let out = '[';
+  for (let index = 0; index < array.length; index++) {
+    try {
+      out += (index > 0 ? ',' : '') + text(array[index], ancestors);
+    } catch (error) {
+      if (error instanceof Refusal) error.where.push(`[${index}]`);
+      throw error;
+    }
+  }
+  return `${out}]`;
+}
+
+function objectText(object: object, ancestors: Set<object>): string {
+  const prototype = Object.getPrototypeOf(object) as unknown;
+  if (prototype !== Object.prototype && prototype !== null)
+    throw new Refusal('only plain objects are JSON objects');
+  const record = object as Record<string, unknown>;
+  const keys = Object.keys(record).sort(compareUtf16);
+  let out = '{';
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    try {
+      out += `${index > 0 ? ',' : ''}${stringText(key)}:${text(record[key], ancestors)}`;
+    } catch (error) {
+      if (error instanceof Refusal) error.where.push(`.${key}`);
+      throw error;
+    }
+  }
+  return `${out}}`;
 }
 
 /**
@@ -106,44 +127,36 @@ export function compareUtf16(a: string, b: string): number {
 export function serializeNumber(value: number, path = '$'): string {
   if (!Number.isFinite(value))
     throw new CanonicalizationError(`${String(value)} is not a JSON number`, path);
-  // String() is Number::toString; it writes -0 as "0", as the RFC requires.
   return String(value);
 }
 
-const SHORT_ESCAPES: Record<number, string> = {
-  0x08: '\\b',
-  0x09: '\\t',
-  0x0a: '\\n',
-  0x0c: '\\f',
-  0x0d: '\\r',
-  0x22: '\\"',
-  0x5c: '\\\\',
-};
-
 /** A JSON string literal as RFC 8785 §3.2.2.2 writes it (what JSON.stringify writes for well-formed text). */
 export function serializeString(value: string, path = '$'): string {
-  // Well-formed text (nearly all of it) is JSON.stringify's, done natively; the loop below finds
-  // and names a lone surrogate. isWellFormed is in Node 20 but not yet in TypeScript's ES2023 lib.
+  try {
+    return stringText(value);
+  } catch (error) {
+    if (error instanceof Refusal) throw new CanonicalizationError(error.reason, path);
+    throw error;
+  }
+}
+
+function stringText(value: string): string {
+  // JSON.stringify escapes exactly as the RFC asks, natively; text that is not well-formed has a
+  // lone surrogate, which is not Unicode. isWellFormed is in Node 20 but not yet in TypeScript's
+  // ES2023 lib.
   if ((value as string & { isWellFormed(): boolean }).isWellFormed()) return JSON.stringify(value);
-  let out = '"';
-  let start = 0;
+  throw new Refusal(`lone surrogate U+${loneSurrogate(value)} is not Unicode text`);
+}
+
+/** The first lone surrogate of text that is not well-formed, in hex. */
+function loneSurrogate(value: string): string {
   for (let i = 0; i < value.length; i++) {
     const unit = value.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdfff) {
-      const next = value.charCodeAt(i + 1);
-      if (unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        i += 1; // a surrogate pair: one character beyond U+FFFF, written as is
-        continue;
-      }
-      throw new CanonicalizationError(
-        `lone surrogate U+${unit.toString(16).toUpperCase()} is not Unicode text`,
-        path,
-      );
-    }
-    if (unit >= 0x20 && unit !== 0x22 && unit !== 0x5c) continue;
-    out +=
-      value.slice(start, i) + (SHORT_ESCAPES[unit] ?? `\\u${unit.toString(16).padStart(4, '0')}`);
-    start = i + 1;
+    if (unit < 0xd800 || unit > 0xdfff) continue;
+    const next = value.charCodeAt(i + 1);
+    if (unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff)
+      i += 1; // a pair: one character
+    else return unit.toString(16).toUpperCase();
   }
-  return `${out}${value.slice(start)}"`;
+  return '';
 }
