@@ -47,7 +47,12 @@ export { validatePage, firstIncompletePage, type PageError } from './journey.js'
  */
 export { mayVisit, nextPage, previousPage, answersBefore } from './journey.js';
 export { holds } from './conditions.js';
-export { summariseAnswers, answerText, type AnswerSummaryRow } from './summary.js';
+export {
+  summariseAnswers,
+  summariseAnswersInBoth,
+  answerText,
+  type AnswerSummaryRow,
+} from './summary.js';
 /**
  * Drawing questions with GOV.UK Frontend (template `modules/forms/pages/question/fields.njk`,
  * macro `field`) and reading them back from a posted page, for other modules' pages that ask a

@@ -34,7 +34,7 @@ export function addressLines(address: AddressAnswer): string[] {
 
 /**
  * One answer in words: dates written out, money in pounds, choices by their labels, a phone
- * number as it is read in the UK.
+ * number as it is read in the UK. A type worded differently in Welsh is in LOCALISED.
  *
  * @example answerText(question, '2026-12-01', 'en') // 'Tuesday 1 December 2026'
  */
@@ -88,18 +88,50 @@ export function answerText(
   }
 }
 
+/** Question types whose answer answerText words differently in English and Welsh. */
+const LOCALISED = new Set<string>([
+  'checkboxes',
+  'radios',
+  'select',
+  'yesNo',
+  'date',
+  'number',
+  'evidence',
+]);
+
+/** A summary row in both languages: written once where the words are the same. */
+interface BilingualRow {
+  pageId: string;
+  field: string;
+  question: Words;
+  answer: Words;
+  item?: number;
+}
+
+type Words = Record<Locale, string>;
+
 /**
- * The answers in words, question by question, in one language: only what applies (answers to
- * questions a changed answer made irrelevant are left out). An "add another" question gives a
- * row per item, named "Person 1", "Person 2" …, listing the item's answers.
+ * Words in the languages wanted: both, or only `locale` (the other then holds the same, and is
+ * not read).
  */
-export function summariseAnswers(
-  form: FormDefinition,
-  saved: Answers,
-  locale: Locale,
-): AnswerSummaryRow[] {
+function wordsIn(locale?: Locale): (write: (locale: Locale) => string) => Words {
+  return locale
+    ? (write) => {
+        const text = write(locale);
+        return { en: text, cy: text };
+      }
+    : (write) => ({ en: write('en'), cy: write('cy') });
+}
+
+const once = wordsIn('en');
+
+function summaryRows(form: FormDefinition, saved: Answers, only?: Locale): BilingualRow[] {
+  const words = wordsIn(only);
+  // An answer whose type reads the same in both languages is written once.
+  const answerWords = (question: Question | ItemQuestion, value: AnswerValue | undefined) =>
+    (LOCALISED.has(question.type) ? words : once)((locale) => answerText(question, value, locale));
   const answers = applicableAnswers(form, saved);
-  const rows: AnswerSummaryRow[] = [];
+  const rows: BilingualRow[] = [];
   for (const page of form.pages) {
     for (const question of page.questions) {
       if (!Object.hasOwn(answers, question.name)) continue;
@@ -110,18 +142,20 @@ export function summariseAnswers(
           rows.push({
             pageId: page.id,
             field: question.name,
-            question: question.label[locale],
-            answer: '',
+            question: question.label,
+            answer: { en: '', cy: '' },
           });
         items.forEach((item, i) => {
+          const given = question.questions.filter(
+            (q) => Object.hasOwn(item, q.name) && item[q.name] !== '',
+          );
           rows.push({
             pageId: page.id,
             field: question.name,
-            question: `${question.itemLabel[locale]} ${i + 1}`,
-            answer: question.questions
-              .filter((q) => Object.hasOwn(item, q.name) && item[q.name] !== '')
-              .map((q) => answerText(q, item[q.name], locale))
-              .join('\n'),
+            question: words((locale) => `${question.itemLabel[locale]} ${i + 1}`),
+            answer: words((locale) =>
+              given.map((q) => answerText(q, item[q.name], locale)).join('\n'),
+            ),
             item: i + 1,
           });
         });
@@ -130,10 +164,42 @@ export function summariseAnswers(
       rows.push({
         pageId: page.id,
         field: question.name,
-        question: question.label[locale],
-        answer: answerText(question, value, locale),
+        question: question.label,
+        answer: answerWords(question, value),
       });
     }
   }
   return rows;
+}
+
+/**
+ * The answers in words, question by question, in one language: only what applies (answers to
+ * questions a changed answer made irrelevant are left out). An "add another" question gives a
+ * row per item, named "Person 1", "Person 2" …, listing the item's answers.
+ */
+export function summariseAnswers(
+  form: FormDefinition,
+  saved: Answers,
+  locale: Locale,
+): AnswerSummaryRow[] {
+  return summaryRows(form, saved, locale).map(({ question, answer, ...row }) => ({
+    ...row,
+    question: question[locale],
+    answer: answer[locale],
+  }));
+}
+
+/**
+ * The answers in words in English and in Welsh, as kept with a submission: summariseAnswers in
+ * each language, the form's conditions worked out once and an answer that reads the same in
+ * both (a sum of money, an address, text as given) written once.
+ */
+export function summariseAnswersInBoth(
+  form: FormDefinition,
+  saved: Answers,
+): Record<Locale, { question: string; answer: string }[]> {
+  const rows = summaryRows(form, saved);
+  const inLocale = (locale: Locale) =>
+    rows.map(({ question, answer }) => ({ question: question[locale], answer: answer[locale] }));
+  return { en: inLocale('en'), cy: inLocale('cy') };
 }

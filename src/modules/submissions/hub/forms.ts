@@ -23,6 +23,11 @@ export interface FormsContract {
     answers: Record<string, unknown>,
     locale: 'en' | 'cy',
   ): { question: string; answer: string }[];
+  /** The same in English and in Welsh at once (optional: else summariseAnswers twice). */
+  summariseAnswersInBoth?(
+    definition: unknown,
+    answers: Record<string, unknown>,
+  ): { en: AnswerRow[]; cy: AnswerRow[] };
 }
 
 let loading: Promise<FormsContract> | undefined;
@@ -68,13 +73,15 @@ export function answerText(value: unknown): string {
 
 /**
  * The summary kept with an API submission, in both languages: the form's question wording
- * when the forms module offers `summariseAnswers`, else each answer under its field name.
+ * when the forms module offers `summariseAnswersInBoth` or `summariseAnswers`, else each answer
+ * under its field name.
  */
 export function summaryOf(
   forms: FormsContract,
   definition: unknown,
   answers: Record<string, unknown>,
 ): { en: AnswerRow[]; cy: AnswerRow[] } {
+  if (forms.summariseAnswersInBoth) return forms.summariseAnswersInBoth(definition, answers);
   const summarise = forms.summariseAnswers;
   if (summarise) {
     const rows = (locale: 'en' | 'cy') =>
