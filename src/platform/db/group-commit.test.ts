@@ -65,9 +65,22 @@ describe('group commit', () => {
     expect(answered).toBe(false);
   });
 
-  it('by default a second batch is written while the first is still committing, and no third', async () => {
+  it('by default one batch at a time: what arrives while it is stored goes in the next', async () => {
     const { batches, write, drain } = recordingWrite();
     const store = groupCommit(write);
+    const first = store(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [2, 3].map((item) => store(item));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1]]);
+    await drain();
+    await Promise.all([first, ...later]);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
+
+  it('with maxInFlight 2 a second batch is written while the first is stored, and no third', async () => {
+    const { batches, write, drain } = recordingWrite();
+    const store = groupCommit(write, { maxInFlight: 2 });
     const first = store(1);
     await new Promise((resolve) => setImmediate(resolve));
     const second = store(2);
