@@ -72,6 +72,83 @@ export async function warmUp(
   });
 }
 
+/** What one scenario asks for, and what it counts as done. */
+export interface Scenario {
+  url: string;
+  scenario: string;
+  measures: string;
+  request: autocannon.Request;
+  check: Check;
+  /** The scenario this one is compared with, besides the baseline (the first row). */
+  against?: string;
+}
+
+/** What some measured autocannon runs of one scenario added up to. */
+class Tally {
+  requests = 0;
+  seconds = 0;
+  expected = 0;
+  errors = 0;
+  cpuMicros = 0;
+  readonly p50s: number[] = [];
+  readonly p99s: number[] = [];
+  readonly other = new Map<string, number>();
+
+  /** One measured run of `seconds`, its responses checked; this process's CPU time noted. */
+  async run(
+    scenario: Scenario,
+    seconds: number,
+    options: { maxRequests?: number } = {},
+  ): Promise<void> {
+    const onResponse: autocannon.Request['onResponse'] = (status, body, _context, headers) => {
+      if (scenario.check(status, (headers ?? {}) as Record<string, string | string[]>, body ?? ''))
+        this.expected++;
+      else this.other.set(String(status), (this.other.get(String(status)) ?? 0) + 1);
+    };
+    const cpuBefore = process.cpuUsage();
+    const result = await autocannon({
+      url: scenario.url,
+      connections: CONNECTIONS,
+      duration: seconds,
+      ...(options.maxRequests ? { maxOverallRequests: options.maxRequests } : {}),
+      requests: [{ ...scenario.request, onResponse }],
+    });
+    const cpu = process.cpuUsage(cpuBefore);
+    this.cpuMicros += cpu.user + cpu.system;
+    this.requests += result.requests.total;
+    this.seconds += result.duration;
+    this.errors += result.errors + result.timeouts;
+    this.p50s.push(result.latency.p50);
+    this.p99s.push(result.latency.p99);
+  }
+
+  /** The row: req/s over all runs, the middle run's p50, the worst run's p99. */
+  row(scenario: Scenario, options: { cpu?: boolean } = {}): Row {
+    const unexpected = [...this.other].map(([status, n]) => `${n}×${status}`).join(', ');
+    const p50s = [...this.p50s].sort((a, b) => a - b);
+    const notes = [
+      ...(unexpected ? [`unexpected responses: ${unexpected}`] : []),
+      ...(options.cpu
+        ? [
+            `Node CPU ${(this.cpuMicros / 1000 / Math.max(1, this.requests)).toFixed(2)} ms a request, load generator included`,
+          ]
+        : []),
+    ];
+    return {
+      scenario: scenario.scenario,
+      measures: scenario.measures,
+      ...(scenario.against ? { against: scenario.against } : {}),
+      reqPerSec: this.requests / this.seconds,
+      p50: p50s[Math.floor((p50s.length - 1) / 2)] ?? 0,
+      p99: Math.max(0, ...this.p99s),
+      requests: this.requests,
+      expected: this.expected,
+      errors: this.errors,
+      ...(notes.length ? { note: notes.join('; ') } : {}),
+    };
+  }
+}
+
 /** One autocannon run: warm-up (thrown away) then the measured run. */
 export async function measure(
   url: string,
@@ -81,35 +158,51 @@ export async function measure(
   check: Check,
   options: { warmup?: boolean; maxRequests?: number; against?: string } = {},
 ): Promise<Row> {
-  const counted = { expected: 0, other: new Map<string, number>() };
-  const tally: autocannon.Request['onResponse'] = (status, body, _context, headers) => {
-    if (check(status, (headers ?? {}) as Record<string, string | string[]>, body ?? ''))
-      counted.expected++;
-    else counted.other.set(String(status), (counted.other.get(String(status)) ?? 0) + 1);
+  const wanted: Scenario = {
+    url,
+    scenario,
+    measures,
+    request,
+    check,
+    ...(options.against ? { against: options.against } : {}),
   };
   const warm = options.warmup !== false && WARMUP > 0;
   progress(`${scenario}: ${warm ? `${WARMUP} s warm-up, then ` : ''}${SECONDS} s`);
   if (warm) await warmUp(url, request);
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    ...(options.maxRequests ? { maxOverallRequests: options.maxRequests } : {}),
-    requests: [{ ...request, onResponse: tally }],
-  });
-  const unexpected = [...counted.other].map(([status, n]) => `${n}×${status}`).join(', ');
-  return {
-    scenario,
-    measures,
-    ...(options.against ? { against: options.against } : {}),
-    reqPerSec: result.requests.total / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    expected: counted.expected,
-    errors: result.errors + result.timeouts,
-    ...(unexpected ? { note: `unexpected responses: ${unexpected}` } : {}),
-  };
+  const tally = new Tally();
+  await tally.run(wanted, SECONDS, options);
+  return tally.row(wanted);
+}
+
+/**
+ * Scenarios measured in turns: each warmed up, then `rounds` rounds in which each runs for its
+ * share of SECONDS in the order given. This machine's speed drifts while a bench runs (other
+ * work on the host: the same bare INSERT has measured 2,100 and 4,100 a second a minute apart),
+ * and a ratio between two scenarios measured minutes apart measures the drift as much as the
+ * code; in turns, each is measured through the same drift. Rows as `measure` gives, over all
+ * rounds (req/s over the whole time, the middle round's p50, the worst round's p99), and with
+ * `cpu` this process's CPU time per request noted.
+ */
+export async function measureInTurns(
+  scenarios: Scenario[],
+  options: { rounds: number; cpu?: boolean },
+): Promise<Row[]> {
+  const rounds = Math.max(1, Math.floor(options.rounds));
+  const seconds = SECONDS / rounds;
+  const tallies = scenarios.map(() => new Tally());
+  for (const { url, scenario, request } of scenarios) {
+    if (WARMUP > 0) {
+      progress(`${scenario}: ${WARMUP} s warm-up`);
+      await warmUp(url, request);
+    }
+  }
+  for (let round = 1; round <= rounds; round++) {
+    progress(
+      `round ${round} of ${rounds}: ${scenarios.map((s) => s.scenario).join(', ')}, ${seconds} s each`,
+    );
+    for (const [i, scenario] of scenarios.entries()) await tallies[i]!.run(scenario, seconds);
+  }
+  return scenarios.map((scenario, i) => tallies[i]!.row(scenario, options));
 }
 
 /** Appends notes to a row's, after any it already has. */

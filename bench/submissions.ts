@@ -14,7 +14,8 @@
  *      platform's outbox worker and times until the receiver (bench/submissions/receiver.ts,
  *      checking every signature) has all N;
  *   3. stops the worker and drives with autocannon, each request a new Idempotency-Key and one
- *      of 1,000 varied valid answer sets:
+ *      of 1,000 varied valid answer sets, the two scenarios in turns (5 rounds: the machine's
+ *      speed drifts, and both are measured through the same drift; see measureInTurns):
  *        baseline     bare Fastify, one INSERT of the JSON body into a scratch table, same db
  *                     (none of the platform's per-request hooks: security headers, cookies,
  *                     locale, request log — the issue's "bare Fastify + single INSERT");
@@ -30,13 +31,16 @@
  * Options (and environment):
  *   --duration S     (BENCH_SECONDS)     seconds measured per scenario, default 10
  *   --deliveries N   (BENCH_DELIVERIES)  submissions for the webhook run, default 2,000
+ *   --rounds N       (BENCH_ROUNDS)      turns per scenario, default 5
+ *   BENCH_DURABLE_COMMIT (on: PostgreSQL waits for each commit to reach the disk, as in
+ *   production, for the baseline and the hub alike; off measures without)
  *   BENCH_WARMUP (1), BENCH_CONNECTIONS (10), DATABASE_URL (a PostgreSQL server; the bench makes
  *   and drops its own database on it)
  *
  * @example DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/submissions.ts --duration 5
  */
 // First: turns --duration into BENCH_SECONDS before lib.ts reads it.
-import { DELIVERIES } from './submissions/settings.js';
+import { DELIVERIES, ROUNDS } from './submissions/settings.js';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import type { FastifyInstance } from 'fastify';
@@ -52,7 +56,7 @@ import {
   describeRun,
   enterScratch,
   listen,
-  measure,
+  measureInTurns,
   printTable,
   progress,
   recordResults,
@@ -109,19 +113,6 @@ function submissions(path: string, key: string, bodies: string[]): autocannon.Re
       };
     },
   };
-}
-
-/**
- * Runs one scenario and notes this process's CPU time (user + system) per request, warm-up
- * requests left out of the count, so a little high; the load generator runs here too.
- */
-async function withCpu(run: () => Promise<Row>): Promise<Row> {
-  const before = process.cpuUsage();
-  const row = await run();
-  const used = process.cpuUsage(before);
-  const ms = (used.user + used.system) / 1000 / Math.max(1, row.requests);
-  addNotes(row, [`Node CPU ${ms.toFixed(2)} ms a request, load generator included`]);
-  return row;
 }
 
 async function countRows(db: Db, table: string, where = sql`true`): Promise<number> {
@@ -234,42 +225,41 @@ async function benchDatabase(kind: 'pglite' | 'postgres'): Promise<DatabaseResul
 
     const webhooks = await deliverWebhooks(platform, base, submitKey, bodies, receiver);
 
-    const rows: Row[] = [];
-    rows.push(
-      await withCpu(() =>
-        measure(
-          baselineUrl,
-          'baseline',
-          `bare Fastify, POST /submissions: one INSERT of the JSON body into ${SCRATCH_TABLE} through the same Kysely db, 202`,
-          submissions('/submissions', submitKey, bodies),
-          accepted,
-        ),
-      ),
-    );
-    await settle();
     const before = await countRows(db, 'submissions');
-    const hub = await withCpu(() =>
-      measure(
-        base,
-        'hub submit',
-        `POST ${SUBMIT_PATH} with a submit key and a new Idempotency-Key: key check (live key kept 5 s, ` +
-          `revocation checked by the write), service and its published 20-question form (kept 5 s), whole-form ` +
-          `validation, bilingual summary, canonical request digest, then submission + event + outbox message + ` +
-          `audit entry in one transaction, submissions arriving together sharing one prepared statement and one ` +
-          `commit; 202 after the commit (outbox worker off); cycling through ${number(BODIES)} valid answer sets`,
-        submissions(SUBMIT_PATH, submitKey, bodies),
-        accepted,
-      ),
+    const rows = await measureInTurns(
+      [
+        {
+          url: baselineUrl,
+          scenario: 'baseline',
+          measures: `bare Fastify, POST /submissions: one INSERT of the JSON body into ${SCRATCH_TABLE} through the same Kysely db, 202`,
+          request: submissions('/submissions', submitKey, bodies),
+          check: accepted,
+        },
+        {
+          url: base,
+          scenario: 'hub submit',
+          measures:
+            `POST ${SUBMIT_PATH} with a submit key and a new Idempotency-Key: key check (live key kept 5 s, ` +
+            `revocation checked by the write), service and its published 20-question form (kept 5 s), whole-form ` +
+            `validation, bilingual summary, canonical request digest, then submission + event + outbox message + ` +
+            `audit entry in one transaction: submissions arriving together share one prepared statement and one ` +
+            `commit; 202 after the commit (outbox worker off); cycling through ${number(BODIES)} valid answer sets`,
+          request: submissions(SUBMIT_PATH, submitKey, bodies),
+          check: accepted,
+        },
+      ],
+      { rounds: ROUNDS, cpu: true },
     );
+    const hub = rows[1]!;
     await settle();
     const created = (await countRows(db, 'submissions')) - before;
-    // Warm-up requests count too; requests in flight when autocannon stops finish uncounted.
-    const consistent = created >= hub.expected && created <= hub.expected * 2 + CONNECTIONS * 2;
+    // Warm-up requests count too; requests in flight when a turn ends finish uncounted.
+    const consistent =
+      created >= hub.expected && created <= hub.expected * 2 + CONNECTIONS * 2 * (ROUNDS + 1);
     addNotes(hub, [
       `${number(created)} submissions stored during warm-up and the run`,
       ...(consistent ? [] : [`MISMATCH: ${hub.expected} answers 202 but ${created} stored`]),
     ]);
-    rows.push(hub);
     for (const row of rows) addNotes(row, [`non-2xx responses: ${row.requests - row.expected}`]);
     if (!consistent) process.exitCode = 1;
     return { kind, where, rows, webhooks };
@@ -296,7 +286,9 @@ function report(result: DatabaseResult): void {
   );
   printTable(
     result.rows,
-    `Throughput: ${describeRun(result.kind)}; load generator in the same process.`,
+    `Throughput: ${describeRun(result.kind)} in ${ROUNDS} turns each` +
+      `${result.kind === 'postgres' ? `, synchronous_commit ${process.env.BENCH_DURABLE_COMMIT === 'off' ? 'off' : 'on'}` : ''}` +
+      '; load generator in the same process.',
     '"ratio to baseline" is req/s divided by the bare INSERT\'s req/s; "as expected" counts 202 answers.\n' +
       "The baseline has none of the platform's per-request hooks (security headers, cookies, locale, log).\n" +
       'Timings vary by machine and load (compare ratios within one run only); nothing here is asserted.',

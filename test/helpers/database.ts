@@ -31,7 +31,8 @@ export async function freshDatabase(
     // A test's database is thrown away: waiting for each commit to reach the disk (about 3 ms
     // here) only slows the suite. A crash of the server itself is not what these tests are
     // about; the durability tests (test/durability) start their own databases and keep it on.
-    // (bench/ci-figures.ts asks for production's setting: BENCH_DURABLE_COMMIT=on.)
+    // (bench/ci-figures.ts and bench/submissions.ts ask for production's setting:
+    // BENCH_DURABLE_COMMIT=on.)
     if (process.env.BENCH_DURABLE_COMMIT !== 'on')
       await admin.query(`alter database ${name} set synchronous_commit = off`);
   });
