@@ -163,7 +163,8 @@ async function main(): Promise<void> {
   try {
     const env = { BENCH_RESULTS: resultsFile, BENCH_DURABLE_COMMIT: 'on' };
     runBench('run.ts', [], { ...env, DATABASE_URL: journeyUrl.toString() });
-    runBench('submissions.ts', ['--deliveries', String(DELIVERIES)], {
+    // Two turns each of the baseline and the hub (a second each), not the bench's five.
+    runBench('submissions.ts', ['--deliveries', String(DELIVERIES), '--rounds', '2'], {
       ...env,
       DATABASE_URL: serverUrl,
       BENCH_ONLY: 'postgres',
