@@ -562,12 +562,13 @@ export function checkItem(
     if (problems.length >= MAX_ERRORS) return { ok: false, problems };
   }
   const answers: Answers = {};
+  // The outer answers and the item's valid ones so far, kept up to date (see checkPage).
+  const context: Answers = { ...outer };
   for (const question of questions) {
-    const context = { ...outer, ...answers };
     if (!holds(question.when, context)) continue;
     const checked = checkQuestion(question, own(raw, question.name), context, options);
     if (checked.value !== undefined && checked.problems.length === 0)
-      answers[question.name] = checked.value;
+      answers[question.name] = context[question.name] = checked.value;
     for (const p of checked.problems)
       problems.push({ path: [question.name, ...p.path], message: p.message });
   }
@@ -598,12 +599,14 @@ export function checkPage(
 ): { answers: Answers; problems: PageProblem[] } {
   const answers: Answers = {};
   const problems: PageProblem[] = [];
+  // What each question's conditions see: the answers before the page and the page's valid ones
+  // so far, kept up to date rather than copied again for every question.
+  const seen: Answers = { ...context };
   for (const question of page.questions) {
-    const seen = { ...context, ...answers };
     if (!holds(question.when, seen)) continue;
     const checked = checkQuestion(question, own(input, question.name), seen, options);
     if (checked.value !== undefined && checked.problems.length === 0)
-      answers[question.name] = checked.value;
+      answers[question.name] = seen[question.name] = checked.value;
     for (const p of checked.problems) problems.push({ ...p, question: question.name });
   }
   return { answers, problems };
