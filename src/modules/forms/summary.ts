@@ -110,26 +110,17 @@ interface BilingualRow {
 
 type Words = Record<Locale, string>;
 
-/**
- * Words in the languages wanted: both, or only `locale` (the other then holds the same, and is
- * not read).
- */
-function wordsIn(locale?: Locale): (write: (locale: Locale) => string) => Words {
-  return locale
-    ? (write) => {
-        const text = write(locale);
-        return { en: text, cy: text };
-      }
-    : (write) => ({ en: write('en'), cy: write('cy') });
-}
+const sameInBoth = (text: string): Words => ({ en: text, cy: text });
 
-const once = wordsIn('en');
-
+/** The rows in both languages, or only in `only` (the other language then holds the same). */
 function summaryRows(form: FormDefinition, saved: Answers, only?: Locale): BilingualRow[] {
-  const words = wordsIn(only);
+  const words = (write: (locale: Locale) => string): Words =>
+    only ? sameInBoth(write(only)) : { en: write('en'), cy: write('cy') };
   // An answer whose type reads the same in both languages is written once.
   const answerWords = (question: Question | ItemQuestion, value: AnswerValue | undefined) =>
-    (LOCALISED.has(question.type) ? words : once)((locale) => answerText(question, value, locale));
+    LOCALISED.has(question.type)
+      ? words((locale) => answerText(question, value, locale))
+      : sameInBoth(answerText(question, value, only ?? 'en'));
   const answers = applicableAnswers(form, saved);
   const rows: BilingualRow[] = [];
   for (const page of form.pages) {
