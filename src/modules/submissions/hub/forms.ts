@@ -17,13 +17,7 @@ export interface FormsContract {
   ):
     | { ok: true; answers: Record<string, unknown> }
     | { ok: false; errors: { field: string; message: { en: string; cy: string } }[] };
-  /** The answers in words, question by question (optional in the contract). */
-  summariseAnswers?(
-    definition: unknown,
-    answers: Record<string, unknown>,
-    locale: 'en' | 'cy',
-  ): { question: string; answer: string }[];
-  /** The same in English and in Welsh at once (optional: else summariseAnswers twice). */
+  /** The answers in words, question by question, in English and Welsh (optional). */
   summariseAnswersInBoth?(
     definition: unknown,
     answers: Record<string, unknown>,
@@ -73,8 +67,7 @@ export function answerText(value: unknown): string {
 
 /**
  * The summary kept with an API submission, in both languages: the form's question wording
- * when the forms module offers `summariseAnswersInBoth` or `summariseAnswers`, else each answer
- * under its field name.
+ * when the forms module offers `summariseAnswersInBoth`, else each answer under its field name.
  */
 export function summaryOf(
   forms: FormsContract,
@@ -82,12 +75,6 @@ export function summaryOf(
   answers: Record<string, unknown>,
 ): { en: AnswerRow[]; cy: AnswerRow[] } {
   if (forms.summariseAnswersInBoth) return forms.summariseAnswersInBoth(definition, answers);
-  const summarise = forms.summariseAnswers;
-  if (summarise) {
-    const rows = (locale: 'en' | 'cy') =>
-      summarise(definition, answers, locale).map(({ question, answer }) => ({ question, answer }));
-    return { en: rows('en'), cy: rows('cy') };
-  }
   const rows = Object.entries(answers).map(([question, value]) => ({
     question,
     answer: answerText(value),
