@@ -10,7 +10,7 @@ import type { Db } from '../../../platform/db/database.js';
 import {
   parseEmail,
   parseUkPhone,
-  summariseAnswers,
+  summariseAnswersInBoth,
   ukToday,
   validateAnswers,
   type Answers,
@@ -114,11 +114,9 @@ const MEDIA: Bilingual = { en: 'Photo or video', cy: 'Llun neu fideo' };
 function summaryOf(report: NewReport) {
   const { definition } = report.reportable.form;
   const asks = new Set(rolesOf(definition).values());
+  const answered = summariseAnswersInBoth(definition, report.answers);
   const rows = (locale: 'en' | 'cy') => [
-    ...summariseAnswers(definition, report.answers, locale).map(({ question, answer }) => ({
-      question,
-      answer,
-    })),
+    ...answered[locale],
     { question: PLACE[locale], answer: report.place.words },
     ...(!asks.has('description') && report.content.description
       ? [{ question: DESCRIPTION[locale], answer: report.content.description }]
