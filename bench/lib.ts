@@ -7,6 +7,7 @@
  *   BENCH_SECONDS       seconds measured per scenario (default 5)
  *   BENCH_WARMUP        seconds of warm-up per scenario, not measured (default 1)
  *   BENCH_CONNECTIONS   concurrent connections (default 10)
+ *   BENCH_LEAD_IN       seconds each turn of measureInTurns runs before it is counted (default 1)
  *   DATABASE_URL        bench a PostgreSQL database instead of PGlite (it must be empty: demo data is seeded)
  */
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,8 @@ import { loadConfig } from '../src/platform/config/config.js';
 export const SECONDS = positive('BENCH_SECONDS', 5);
 export const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 1) || 0);
 export const CONNECTIONS = positive('BENCH_CONNECTIONS', 10);
+/** Seconds each turn of measureInTurns runs uncounted before it is measured (0: none). */
+export const LEAD_IN = Math.max(0, Number(process.env.BENCH_LEAD_IN ?? 1) || 0);
 
 /** Progress on stderr, so stdout holds only the results. */
 export function progress(message: string): void {
@@ -61,13 +64,14 @@ export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 export async function warmUp(
   url: string,
   request: autocannon.Request,
-  limits: { maxOverallRequests?: number } = {},
+  limits: { maxOverallRequests?: number; seconds?: number } = {},
 ): Promise<void> {
+  const { seconds = WARMUP, ...rest } = limits;
   await autocannon({
     url,
     connections: CONNECTIONS,
-    duration: WARMUP,
-    ...limits,
+    duration: seconds,
+    ...rest,
     requests: [request],
   });
 }
@@ -179,7 +183,12 @@ export async function measure(
  * share of SECONDS in the order given. This machine's speed drifts while a bench runs (other
  * work on the host: the same bare INSERT has measured 2,100 and 4,100 a second a minute apart),
  * and a ratio between two scenarios measured minutes apart measures the drift as much as the
- * code; in turns, each is measured through the same drift. Rows as `measure` gives, over all
+ * code; in turns, each is measured through the same drift. Each turn starts with LEAD_IN
+ * seconds uncounted: the scenarios share one process, and a turn measured from its first request
+ * measures what the turn before left behind (its garbage to collect, shared code such as
+ * Fastify's and pg's tuned by V8 to the other scenario's requests). Without it, the hub measured
+ * against itself in alternate turns was 20–25% slower in the turn after the baseline than in
+ * the turn after itself; with one second, within 8% (either way round). Rows as `measure` gives, over all
  * rounds (req/s over the whole time, the middle round's p50, the worst round's p99), and with
  * `cpu` this process's CPU time per request noted.
  */
@@ -198,9 +207,13 @@ export async function measureInTurns(
   }
   for (let round = 1; round <= rounds; round++) {
     progress(
-      `round ${round} of ${rounds}: ${scenarios.map((s) => s.scenario).join(', ')}, ${seconds} s each`,
+      `round ${round} of ${rounds}: ${scenarios.map((s) => s.scenario).join(', ')}, ${seconds} s each` +
+        (LEAD_IN > 0 ? ` after ${LEAD_IN} s uncounted` : ''),
     );
-    for (const [i, scenario] of scenarios.entries()) await tallies[i]!.run(scenario, seconds);
+    for (const [i, scenario] of scenarios.entries()) {
+      if (LEAD_IN > 0) await warmUp(scenario.url, scenario.request, { seconds: LEAD_IN });
+      await tallies[i]!.run(scenario, seconds);
+    }
   }
   return scenarios.map((scenario, i) => tallies[i]!.row(scenario, options));
 }
