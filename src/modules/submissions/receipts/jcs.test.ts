@@ -243,15 +243,25 @@ describe('properties', () => {
 
   it('escapes strings exactly as JSON.stringify does for well-formed text, and writes them as valid UTF-8', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (text) => {
-        const literal = serializeString(text);
-        expect(literal).toBe(JSON.stringify(text));
-        expect(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(literal))).toBe(
-          literal,
-        );
-      }),
+      // Any text, and ASCII with its control characters, quotes and backslashes (written as it
+      // is when nothing needs escaping, through JSON.stringify when something does).
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary-ascii' }), fc.string()),
+        (text) => {
+          const literal = serializeString(text);
+          expect(literal).toBe(JSON.stringify(text));
+          expect(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(literal))).toBe(
+            literal,
+          );
+        },
+      ),
     );
   });
+
+  it.each(['say "hi"', 'C:\\temp', 'two\nlines', '\u001f', 'plain text', '£5 for Siân', ''])(
+    'writes %j as JSON.stringify does',
+    (text) => expect(serializeString(text)).toBe(JSON.stringify(text)),
+  );
 
   it('writes every finite double as Number::toString does and reads back to the same double', () => {
     fc.assert(
