@@ -143,7 +143,17 @@ function addDays(iso: string, days: number): string {
 function boundDate(bound: DateBound, today: string): string {
   if (bound === 'today') return today;
   if (typeof bound === 'string') return bound;
-  return addDays(today, bound.daysFromToday);
+  return daysFromToday(today, bound.daysFromToday);
+}
+
+/** Days from today, worked out once a day for each distance a form asks for. */
+let boundsOfDay = { today: '', dates: new Map<number, string>() };
+
+function daysFromToday(today: string, days: number): string {
+  if (boundsOfDay.today !== today) boundsOfDay = { today, dates: new Map() };
+  let date = boundsOfDay.dates.get(days);
+  if (date === undefined) boundsOfDay.dates.set(days, (date = addDays(today, days)));
+  return date;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -45,6 +45,12 @@ describe('parseDateParts', () => {
     expect(parseDateParts('31', '2', '2026')).toEqual({ problem: 'invalid' });
     expect(parseDateParts('1', '1', '26')).toEqual({ problem: 'invalid' });
     expect(parseDateParts('a', '1', '2026')).toEqual({ problem: 'invalid' });
+    expect(parseDateParts('29', '2', '2000')).toEqual({ date: '2000-02-29' });
+    expect(parseDateParts('29', '2', '1900')).toEqual({ problem: 'invalid' });
+    expect(parseDateParts('31', '04', '2026')).toEqual({ problem: 'invalid' });
+    expect(parseDateParts('30', '04', '2026')).toEqual({ date: '2026-04-30' });
+    expect(parseDateParts('1', '1', '0099')).toEqual({ problem: 'invalid' });
+    expect(parseDateParts('01', '01', '0100')).toEqual({ date: '0100-01-01' });
   });
 
   it('round-trips every real date', () => {
@@ -57,6 +63,33 @@ describe('parseDateParts', () => {
           expect(parseDateParts(String(Number(day)), String(Number(m)), y!)).toEqual({ date: iso });
         },
       ),
+    );
+  });
+
+  it('accepts and refuses exactly the dates the calendar has, as Date counts them', () => {
+    // Digits as people type them: with or without leading zeros, impossible days and months,
+    // 29 February in leap and other years, years from 0000 to 9999.
+    const digits = (max: number, width: number) =>
+      fc
+        .tuple(fc.integer({ min: 0, max }), fc.boolean())
+        .map(([n, pad]) => (pad ? String(n).padStart(width, '0') : String(n)));
+    const year = fc
+      .oneof(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 99 }).map((c) => c * 100),
+      )
+      .map((n) => String(n).padStart(4, '0'));
+    fc.assert(
+      fc.property(digits(33, 2), digits(14, 2), year, (day, month, y) => {
+        const [d, m, n] = [Number(day), Number(month), Number(y)];
+        const date = new Date(Date.UTC(n, m - 1, d));
+        const real =
+          date.getUTCFullYear() === n && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+        expect(parseDateParts(day, month, y)).toEqual(
+          real ? { date: date.toISOString().slice(0, 10) } : { problem: 'invalid' },
+        );
+      }),
+      { numRuns: 2000 },
     );
   });
 

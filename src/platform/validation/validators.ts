@@ -30,12 +30,19 @@ export function parseDateParts(
   if (parts.some((p) => p === '')) return { problem: 'incomplete' };
   if (!parts.every((p) => /^\d+$/.test(p)) || parts[2]!.length !== 4) return { problem: 'invalid' };
   const [d, m, y] = parts.map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
-    return { problem: 'invalid' };
-  }
-  return { date: date.toISOString().slice(0, 10) };
+  // Worked out by arithmetic rather than through a Date: every date answer of every form is read
+  // here. Years before 100 are refused, as they always were (Date reads 0–99 as 1900–1999).
+  if (y < 100 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return { problem: 'invalid' };
+  return { date: `${String(y).padStart(4, '0')}-${twoDigits(m)}-${twoDigits(d)}` };
 }
+
+/** Days in a month of the (proleptic) Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+const twoDigits = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 // Made once: building an Intl.DateTimeFormat costs far more than formatting with one.
 const UK_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
