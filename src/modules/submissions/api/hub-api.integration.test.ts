@@ -6,6 +6,7 @@ import { publishForm } from '../../forms/index.js';
 import { findOrganisationBySlug } from '../../organisations/index.js';
 import type { HubKeyScope } from '../db/tables.js';
 import { createHubKey, revokeHubKey } from '../hub/keys.js';
+import { findSubmissionById } from '../queries/submissions.js';
 
 const SERVICE = 'request-a-bulky-waste-collection'; // Stroud's, with the bulky-waste form
 
@@ -114,9 +115,14 @@ describe('sending a submission through the hub', () => {
     expect(row.applicant).toEqual({ name: 'Pat Applicant', email: 'pat@example.com' });
     expect(row.applicant_user_id).toBeNull();
     expect(row.form_version).toBe(1);
+    expect(row.form_key).toBe('bulky-waste');
     expect(row.answers.values).toMatchObject({ items: ['sofa'], postcode: 'GL5 4UB' });
-    // The summary uses the form's own wording.
-    expect(row.answers.summary.en.map((r) => r.question)).toContain('What do you want collected?');
+    // No summary is kept (ADR 0009): read, it is written in the form's own wording.
+    expect(row.answers.summary).toBeUndefined();
+    const read = await findSubmissionById(db(), sent.json.id);
+    expect(read!.answers.summary.en.map((r) => r.question)).toContain(
+      'What do you want collected?',
+    );
     const audit = await db()
       .selectFrom('audit_log')
       .selectAll()
@@ -899,6 +905,83 @@ describe('the API document', () => {
           scopes: { submissions: expect.any(String) },
         },
       },
+    });
+  });
+});
+
+describe('the answers in words', () => {
+  const SUMMARY_SERVICE = 'tell-us-about-a-bin-summary-test';
+  const both = (en: string) => ({ en, cy: `${en} (cy)` });
+  const binForm = (label: string) => ({
+    key: 'hub-summary-test',
+    title: both('Tell us about a bin'),
+    pages: [
+      {
+        id: 'bin',
+        title: both('Your bin'),
+        questions: [
+          {
+            type: 'radios',
+            name: 'colour',
+            label: both(label),
+            options: [
+              { value: 'green', label: { en: 'Green', cy: 'Gwyrdd' } },
+              { value: 'black', label: { en: 'Black', cy: 'Du' } },
+            ],
+          },
+          { type: 'date', name: 'since', label: both('Since when') },
+        ],
+      },
+    ],
+    confirmation: { body: both('Thank you') },
+  });
+  const publish = async (label: string) => {
+    const actor = { userId: null, organisationId: await organisationId('stroud'), role: 'test' };
+    const form = await db()
+      .transaction()
+      .execute((trx) => publishForm(trx, binForm(label), actor));
+    expect(form, JSON.stringify(form)).toMatchObject({ ok: true });
+  };
+
+  beforeAll(async () => {
+    await publish('What colour is the bin?');
+    const service = await publishService(db(), {
+      organisationId: await organisationId('stroud'),
+      slug: SUMMARY_SERVICE,
+      title: 'Tell us about a bin (test)',
+      titleCy: 'Dywedwch wrthym am fin (prawf)',
+      summary: 'A test service.',
+      summaryCy: 'Gwasanaeth prawf.',
+      body: 'A test service.',
+      bodyCy: 'Gwasanaeth prawf.',
+      formKey: 'hub-summary-test',
+    });
+    expect(service, JSON.stringify(service)).toMatchObject({ ok: true });
+  });
+
+  it('are written, when read, from the form version the answers were checked against, in English and Welsh, even after a new version rewords it', async () => {
+    const key = await keyFor('stroud', 'submit');
+    const sent = await submit(
+      key,
+      { answers: { colour: 'green', since: '2026-03-02' } },
+      newKey(),
+      SUMMARY_SERVICE,
+    );
+    expect(sent.status).toBe(202);
+    // A new version rewords the question: the submission still reads as its own version asked.
+    await publish('Which bin is it?');
+
+    const first = await findSubmissionById(db(), sent.json.id);
+    expect(first!.form_version).toBe(1);
+    expect(first!.answers.summary).toEqual({
+      en: [
+        { question: 'What colour is the bin?', answer: 'Green' },
+        { question: 'Since when', answer: 'Monday 2 March 2026' },
+      ],
+      cy: [
+        { question: 'What colour is the bin? (cy)', answer: 'Gwyrdd' },
+        { question: 'Since when (cy)', answer: 'Dydd Llun 2 Mawrth 2026' },
+      ],
     });
   });
 });

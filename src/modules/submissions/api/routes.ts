@@ -14,7 +14,7 @@ import { markDelivered } from '../hub/delivery.js';
 import { HubError, type HubProblem } from '../hub/errors.js';
 import { BusinessInBody, businessForSubmission, formApplicant } from '../hub/business.js';
 import { describeUploads } from '../hub/files.js';
-import { formsContract, summaryOf } from '../hub/forms.js';
+import { formsContract } from '../hub/forms.js';
 import { inboxPage, statusView } from '../hub/inbox.js';
 import {
   authenticateHubRequest,
@@ -470,11 +470,10 @@ export function hubApiRoutes(app: FastifyInstance, { db, config, wakeOutbox }: A
       const input = {
         caller,
         service,
-        answers: {
-          values: checked.answers,
-          summary: summaryOf(forms, form.definition, checked.answers),
-        },
+        // No summary is kept: its words are written from this form version when it is read (ADR 0009).
+        answers: { values: checked.answers },
         formVersion: form.version,
+        formKey: form.key,
         applicant: body.applicant ?? null,
         channel: isPersonCaller(caller)
           ? caller.channel

@@ -9,6 +9,7 @@ import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
 import type { EventDetails, SubmissionEventRow, SubmissionRow } from '../db/tables.js';
+import { withSummary } from '../queries/summary.js';
 import { detailText } from '../db/tables.js';
 import { DECIDED_TOPIC, measureMessage } from './submissions.js';
 import { announceDecision } from './decision-announced.js';
@@ -88,7 +89,7 @@ export async function recordAutomaticDecision(
       ruleSetVersionId: decision.ruleSetVersionId,
     },
   });
-  return updated;
+  return withSummary(trx, updated);
 }
 
 /** An automatic decision as the person reads it on the confirmation and application pages. */

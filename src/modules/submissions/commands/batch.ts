@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import type { Actor } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
-import type { ApplicantDetails, OnBehalfOf, SubmittedAnswers } from '../db/tables.js';
+import type { ApplicantDetails, OnBehalfOf, StoredAnswers } from '../db/tables.js';
 import { newReference } from '../reference.js';
 import { SUBMITTED_TOPIC } from './submissions.js';
 
@@ -12,7 +12,7 @@ export interface BatchedSubmission {
   organisationId: string;
   /** The person whose access token sent it; null when a body's key sent it. */
   applicantUserId: string | null;
-  answers: SubmittedAnswers;
+  answers: StoredAnswers;
   applicant: ApplicantDetails | null;
   channel: string;
   /** The body whose key sent it, and the key: stored only if the key is still live then. */
@@ -20,6 +20,8 @@ export interface BatchedSubmission {
   onBehalfOf: OnBehalfOf | null;
   idempotency: { scope: string; key: string; requestSha256: string };
   formVersion: number;
+  /** The form's key: with the version, what the answers' words are written from when read. */
+  formKey: string;
   actor: Actor;
   /** What the audit entry's details say besides the reference (channel, key or client …). */
   auditDetails: Record<string, unknown>;
@@ -49,7 +51,7 @@ with batch as (
     id uuid, reference text, service_id uuid, organisation_id uuid, applicant_user_id uuid,
     answers jsonb, applicant jsonb, channel text, submitted_by_organisation_id uuid,
     submitted_by_key_id uuid, on_behalf_of jsonb, idempotency_scope text, idempotency_key text,
-    request_sha256 text, form_version integer, actor_user_id uuid, actor_organisation_id uuid,
+    request_sha256 text, form_version integer, form_key text, actor_user_id uuid, actor_organisation_id uuid,
     actor_role text, request_id text, audit_details jsonb)
 ),
 allowed as (
@@ -62,10 +64,10 @@ inserted as (
   insert into submissions (id, reference, service_id, organisation_id, applicant_user_id,
     submitted_by_user_id, answers, status, applicant, channel, submitted_by_organisation_id,
     submitted_by_key_id, on_behalf_of, idempotency_scope, idempotency_key, request_sha256,
-    form_version)
+    form_version, form_key)
   select id, reference, service_id, organisation_id, applicant_user_id, applicant_user_id,
     answers, 'submitted', applicant, channel, submitted_by_organisation_id, submitted_by_key_id,
-    on_behalf_of, idempotency_scope, idempotency_key, request_sha256, form_version
+    on_behalf_of, idempotency_scope, idempotency_key, request_sha256, form_version, form_key
   from allowed
   on conflict do nothing
   returning id
@@ -105,7 +107,7 @@ from batch b`;
  * not prepare two texts under one name).
  */
 function batchStatement(): string {
-  const query: { text: string; name: string } = { text: BATCH_SQL, name: 'submissions_batch_v1' };
+  const query: { text: string; name: string } = { text: BATCH_SQL, name: 'submissions_batch_v2' };
   return query as unknown as string;
 }
 
@@ -138,6 +140,7 @@ export async function createSubmissionBatch(
       idempotency_key: s.idempotency.key,
       request_sha256: s.idempotency.requestSha256,
       form_version: s.formVersion,
+      form_key: s.formKey,
       actor_user_id: s.actor.userId,
       actor_organisation_id: s.actor.organisationId,
       actor_role: s.actor.role,

@@ -9,10 +9,11 @@ import type {
   ApplicantBusiness,
   ApplicantDetails,
   OnBehalfOf,
+  StoredAnswers,
   SubmissionRow,
-  SubmittedAnswers,
 } from '../db/tables.js';
 import { newReference } from '../reference.js';
+import { withSummary } from '../queries/summary.js';
 import { announceDecision } from './decision-announced.js';
 
 export const SUBMITTED_TOPIC = 'submission.submitted';
@@ -44,7 +45,8 @@ export interface NewSubmission {
   organisationId: string;
   /** The applicant's account; null when a channel sends it for someone without one. */
   applicantUserId: string | null;
-  answers: SubmittedAnswers;
+  /** With its summary, or (through the hub API, with formKey) without: see StoredAnswers. */
+  answers: StoredAnswers;
   /** Set when an agent acting for the applicant sends it; the names are kept as they were then. */
   agent?: SubmittingAgent | null;
   /** Who the applicant said they are, when a channel sends it. */
@@ -61,6 +63,8 @@ export interface NewSubmission {
   idempotency?: { scope: string; key: string; requestSha256: string } | null;
   /** The version of the form definition the answers were checked against. */
   formVersion?: number | null;
+  /** The form's key, given for a submission whose answers carry no summary (ADR 0009). */
+  formKey?: string | null;
   /** A service for businesses: the business or charity it is for. */
   business?: ApplicantBusiness | null;
   /**
@@ -140,6 +144,7 @@ export async function createSubmission(
             idempotency_key: input.idempotency?.key ?? null,
             request_sha256: input.idempotency?.requestSha256 ?? null,
             form_version: input.formVersion ?? null,
+            form_key: input.formKey ?? null,
             applicant_business_id: input.business?.id ?? null,
             applicant_business: input.business ? JSON.stringify(input.business) : null,
             rule_set_version_id: input.ruleSetVersionId ?? null,
@@ -230,7 +235,7 @@ export async function createSubmission(
       .selectFrom('inserted')
       .selectAll()
       .executeTakeFirst();
-    if (submission) return submission;
+    if (submission) return withSummary(trx, submission);
     if (attempt >= 5) throw new Error('Could not find an unused submission reference');
   }
 }
@@ -276,7 +281,7 @@ export async function releaseHeldSubmission(
     idempotencyKey: `${SUBMITTED_TOPIC}:${submissionId}`,
   });
   await enqueue(trx, measureMessage(submissionId, 'submitted'));
-  return released;
+  return withSummary(trx, released);
 }
 
 /**
@@ -308,7 +313,7 @@ export async function markReceived(
       actor_organisation_id: updated.organisation_id,
     })
     .execute();
-  return updated;
+  return withSummary(trx, updated);
 }
 
 export type Decision =
@@ -364,5 +369,5 @@ export async function recordDecision(
     subjectUserId: submission.applicant_user_id,
     details,
   });
-  return { ok: true, submission: updated };
+  return { ok: true, submission: await withSummary(trx, updated) };
 }

@@ -24,14 +24,27 @@ export interface AnswerRow {
   answer: string;
 }
 
-/** What was asked and answered, kept as the person saw it in both languages when they sent it. */
+/** The answers in words, question by question, in English and in Welsh. */
+export interface AnswerSummary {
+  en: AnswerRow[];
+  cy: AnswerRow[];
+}
+
+/** What was asked and answered, with its words in both languages, as a submission is read. */
 export interface SubmittedAnswers {
   /** The answers as validated: text, choices, addresses, files, repeated groups (JSON). */
   values: Record<string, unknown>;
-  summary: { en: AnswerRow[]; cy: AnswerRow[] };
+  summary: AnswerSummary;
   /** What the form told the person would happen next, kept so the confirmation can say it again. */
   nextSteps?: { en: string; cy: string };
 }
+
+/**
+ * The answers as stored. A submission made on the web keeps the summary the person checked; one
+ * sent through the hub API keeps none (ADR 0009): its words are written when it is read, from
+ * the form version it was checked against (`form_key`, `form_version`; see withSummary).
+ */
+export type StoredAnswers = Omit<SubmittedAnswers, 'summary'> & { summary?: AnswerSummary };
 
 export interface SubmissionTable {
   id: Generated<string>;
@@ -46,7 +59,7 @@ export interface SubmissionTable {
   submitted_by_user_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** The agent business the sender acted through; null when the applicant sent it themselves. */
   agent_business_id: ColumnType<string | null, string | null | undefined, string | null>;
-  answers: ColumnType<SubmittedAnswers, string, string>;
+  answers: ColumnType<StoredAnswers, string, string>;
   status: SubmissionStatus;
   submitted_at: Generated<Date>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
@@ -67,6 +80,8 @@ export interface SubmissionTable {
   request_sha256: ColumnType<string | null, string | null | undefined, never>;
   /** The version of the form definition the answers were checked against. */
   form_version: ColumnType<number | null, number | null | undefined, never>;
+  /** That form's key, for a submission that keeps no summary (migration 0066); else null. */
+  form_key: ColumnType<string | null, string | null | undefined, never>;
   /** Delivery order: the pull inbox's cursor. */
   seq: ColumnType<number, never, never>;
   /** A service for businesses: the business account applied for (migration 0028). */
@@ -175,7 +190,10 @@ declare module '../../../platform/db/database.js' {
   }
 }
 
-export type SubmissionRow = Selectable<SubmissionTable>;
+/** A submission as stored: its answers may have no summary (see StoredAnswers). */
+export type StoredSubmissionRow = Selectable<SubmissionTable>;
+/** A submission as the module's queries give it: its answers always in words (see withSummary). */
+export type SubmissionRow = Omit<StoredSubmissionRow, 'answers'> & { answers: SubmittedAnswers };
 export type SubmissionEventRow = Selectable<SubmissionEventTable>;
 export type HubApiKeyRow = Selectable<HubApiKeyTable>;
 export type HubDeliveryRow = Selectable<HubDeliveryTable>;

@@ -11,7 +11,12 @@ import { enqueue, type OutboxHandler } from '../../../platform/outbox/outbox.js'
 import { findOrganisationById } from '../../organisations/index.js';
 import { staffEmailsWithRole } from '../../identity/index.js';
 import { markReceived, SUBMITTED_TOPIC } from '../commands/submissions.js';
-import type { HubDeliveryRow, HubWebhookSecretRow, SubmissionRow } from '../db/tables.js';
+import type {
+  HubDeliveryRow,
+  HubWebhookSecretRow,
+  StoredSubmissionRow,
+  SubmissionRow,
+} from '../db/tables.js';
 import { findSubmissionById } from '../queries/submissions.js';
 import { receivedSubmission } from './payload.js';
 import { addressBytes, isBlockedAddress, isLocalName } from './addresses.js';
@@ -254,7 +259,7 @@ export interface ReceivedMails {
  */
 export async function markDelivered(
   trx: Db,
-  submission: SubmissionRow,
+  submission: StoredSubmissionRow,
   via: 'push' | 'pull' | 'reply',
   mail: Awaited<ReturnType<ReceivedMails['received']>>,
 ): Promise<boolean> {

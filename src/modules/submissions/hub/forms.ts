@@ -10,6 +10,8 @@ export interface FormsContract {
     db: Db,
     formKey: string,
   ): Promise<{ definition: unknown; version: number } | undefined>;
+  /** One published version's definition (they never change once published). */
+  publishedVersion(db: Db, formKey: string, version: number): Promise<unknown>;
   validateAnswers(
     definition: unknown,
     input: unknown,
@@ -39,9 +41,12 @@ export async function formsContract(): Promise<FormsContract> {
     const contract = forms as unknown as Partial<FormsContract>;
     if (
       typeof contract.publishedForm !== 'function' ||
+      typeof contract.publishedVersion !== 'function' ||
       typeof contract.validateAnswers !== 'function'
     )
-      throw new Error('The forms module does not export publishedForm and validateAnswers');
+      throw new Error(
+        'The forms module does not export publishedForm, publishedVersion and validateAnswers',
+      );
     return contract as FormsContract;
   });
   return loading;
@@ -66,15 +71,17 @@ export function answerText(value: unknown): string {
 }
 
 /**
- * The summary kept with an API submission, in both languages: the form's question wording
- * when the forms module offers `summariseAnswersInBoth`, else each answer under its field name.
+ * An API submission's answers in words, in both languages: the form's question wording when the
+ * definition is known and the forms module offers `summariseAnswersInBoth`, else each answer
+ * under its field name.
  */
 export function summaryOf(
   forms: FormsContract,
   definition: unknown,
   answers: Record<string, unknown>,
 ): { en: AnswerRow[]; cy: AnswerRow[] } {
-  if (forms.summariseAnswersInBoth) return forms.summariseAnswersInBoth(definition, answers);
+  if (definition !== undefined && forms.summariseAnswersInBoth)
+    return forms.summariseAnswersInBoth(definition, answers);
   const rows = Object.entries(answers).map(([question, value]) => ({
     question,
     answer: answerText(value),

@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { findPublishedService } from '../../catalogue/index.js';
 import { findOrganisationBySlug } from '../../organisations/index.js';
 import { createSubmissionBatch, type BatchedSubmission } from '../commands/batch.js';
+import { withSummaries } from '../queries/summary.js';
 import { createHubKey, revokeHubKey } from './keys.js';
 
 // Submissions sent at the same moment are stored together (group commit, see
@@ -88,17 +89,21 @@ describe('submissions sent at the same moment', () => {
     const ids = sent.map((s) => s.json.id!);
     expect(new Set(ids).size).toBe(30);
 
-    const rows = await db()
-      .selectFrom('submissions')
-      .select(['id', 'reference', 'status', 'applicant', 'form_version', 'answers'])
-      .where('id', 'in', ids)
-      .execute();
+    const rows = await withSummaries(
+      db(),
+      await db()
+        .selectFrom('submissions')
+        .select(['id', 'reference', 'status', 'applicant', 'form_version', 'form_key', 'answers'])
+        .where('id', 'in', ids)
+        .execute(),
+    );
     expect(rows).toHaveLength(30);
     for (const row of rows) {
       const answered = sent.find((s) => s.json.id === row.id)!;
       expect(row.reference).toBe(answered.json.reference);
       expect(row.status).toBe('submitted');
       expect(row.form_version).toBe(1);
+      expect(row.form_key).toBe('bulky-waste');
       expect(row.answers.summary.en.map((r) => r.question)).toContain(
         'What do you want collected?',
       );
@@ -248,6 +253,7 @@ describe('createSubmissionBatch', () => {
         values: body(1).answers,
         summary: { en: [{ question: 'Q', answer: 'A' }], cy: [{ question: 'C', answer: 'A' }] },
       },
+      formKey: 'bulky-waste',
       applicant: null,
       channel: 'api:stroud',
       submittedBy,

@@ -3,6 +3,7 @@ import { findPublishedServiceById } from '../../catalogue/index.js';
 import { findOrganisationById } from '../../organisations/index.js';
 import type { SubmissionRow } from '../db/tables.js';
 import { eventsFor } from '../queries/submissions.js';
+import { withSummaries } from '../queries/summary.js';
 import { historyEntry, hubStatusOf, type HistoryEntry, type HubStatus } from './status.js';
 
 /**
@@ -25,7 +26,7 @@ export async function inboxPage(
     .orderBy('seq')
     .limit(limit + 1)
     .execute();
-  return { rows: rows.slice(0, limit), more: rows.length > limit };
+  return { rows: await withSummaries(db, rows.slice(0, limit)), more: rows.length > limit };
 }
 
 /** A submission's status as the API shows it, with every transition and when it happened. */

@@ -8,7 +8,7 @@ import {
   detailText,
   type EventDetails,
   type SubmissionEventRow,
-  type SubmissionRow,
+  type StoredSubmissionRow,
   type SubmissionStatus,
 } from '../db/tables.js';
 import { HubError } from './errors.js';
@@ -119,7 +119,7 @@ function sameReply(event: SubmissionEventRow | undefined, details: EventDetails)
  */
 export async function recordStatusReply(
   trx: Db,
-  submission: SubmissionRow,
+  submission: StoredSubmissionRow,
   reply: StatusReply,
   actor: Actor,
   events: SubmissionEventRow[],

@@ -8,7 +8,7 @@ import type {
   ApplicantBusiness,
   ApplicantDetails,
   OnBehalfOf,
-  SubmittedAnswers,
+  StoredAnswers,
 } from '../db/tables.js';
 import { canonicalize, type JsonValue } from '../receipts/jcs.js';
 import { HubError } from './errors.js';
@@ -78,8 +78,10 @@ export async function earlierWithKey(
 export interface HubSubmission {
   caller: ApiCaller;
   service: { id: string; organisationId: string; slug: string };
-  answers: SubmittedAnswers;
+  /** The answers as validated, without a summary (ADR 0009): written from the form when read. */
+  answers: StoredAnswers;
   formVersion: number;
+  formKey: string;
   applicant: ApplicantDetails | null;
   channel: string;
   onBehalfOf: OnBehalfOf | null;
@@ -139,6 +141,7 @@ export async function submitThroughHub(
       onBehalfOf: input.onBehalfOf,
       idempotency: { scope, key: input.idempotencyKey, requestSha256: input.digest },
       formVersion: input.formVersion,
+      formKey: input.formKey,
       actor,
       auditDetails,
     });
@@ -162,6 +165,7 @@ export async function submitThroughHub(
         onBehalfOf: input.onBehalfOf,
         idempotency: { scope, key: input.idempotencyKey, requestSha256: input.digest },
         formVersion: input.formVersion,
+        formKey: input.formKey,
         business: input.business ?? null,
       },
       actor,

@@ -12,7 +12,7 @@ export const TARGET_TTL_MS = 5_000;
 /** Where a submission goes: the published service and the form version its answers are checked against. */
 export interface SubmitTarget {
   service: { id: string; slug: string; organisationId: string };
-  form: { definition: unknown; version: number };
+  form: { key: string; definition: unknown; version: number };
 }
 
 /**
@@ -49,12 +49,11 @@ export function submitTargets(
       return services(slug, async () => {
         const service = await findPublishedService(db, slug, 'en');
         if (!service) return undefined;
-        const form = service.formKey
-          ? await (await forms()).publishedForm(db, service.formKey)
-          : undefined;
+        const key = service.formKey;
+        const form = key ? await (await forms()).publishedForm(db, key) : undefined;
         return {
           service: { id: service.id, slug: service.slug, organisationId: service.organisation.id },
-          ...(form ? { form } : {}),
+          ...(form && key ? { form: { key, ...form } } : {}),
         };
       });
     },

@@ -4,6 +4,7 @@ import type { PersonalDataSection } from '../../../platform/http/types.js';
 import { publishedServiceTitles } from '../../catalogue/index.js';
 import { listOrganisationsByIds } from '../../organisations/index.js';
 import { isoInstant } from '../../../platform/http/personal-data.js';
+import { withSummaries } from './summary.js';
 
 /**
  * The person's applications with their answers (the English summary they checked before
@@ -14,7 +15,7 @@ export async function submissionsPersonalData(
   db: Db,
   userId: string,
 ): Promise<PersonalDataSection[]> {
-  const submissions = await db
+  const stored = await db
     .selectFrom('submissions')
     .select([
       'id',
@@ -25,6 +26,8 @@ export async function submissionsPersonalData(
       'status',
       'channel',
       'answers',
+      'form_key',
+      'form_version',
       'applicant',
       'submitted_at',
       'updated_at',
@@ -34,6 +37,7 @@ export async function submissionsPersonalData(
     )
     .orderBy('submitted_at')
     .execute();
+  const submissions = await withSummaries(db, stored);
   const ids = submissions.map((s) => s.id);
   const events = ids.length
     ? await db

@@ -6,30 +6,38 @@ import type { SubmissionEventRow, SubmissionRow, SubmissionStatus } from '../db/
 import { actingAuditDetails, canActFor } from '../../agents/index.js';
 import { canAgentSee, canApplicantSee, canStaffWork } from '../policies/submissions.js';
 import { parseReference } from '../reference.js';
+import { withSummaries, withSummary } from './summary.js';
 
 export async function findSubmissionByDraftId(
   db: Db,
   draftId: string,
 ): Promise<SubmissionRow | undefined> {
-  return db
+  const row = await db
     .selectFrom('submissions')
     .selectAll()
     .where('draft_id', '=', draftId)
     .executeTakeFirst();
+  return row && withSummary(db, row);
 }
 
 export async function findSubmissionById(db: Db, id: string): Promise<SubmissionRow | undefined> {
-  return db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('submissions')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && withSummary(db, row);
 }
 
 async function findByReference(db: Db, reference: string): Promise<SubmissionRow | undefined> {
   const standard = parseReference(reference);
   if (!standard) return undefined;
-  return db
+  const row = await db
     .selectFrom('submissions')
     .selectAll()
     .where('reference', '=', standard)
     .executeTakeFirst();
+  return row && withSummary(db, row);
 }
 
 export async function eventsFor(db: Db, submissionId: string): Promise<SubmissionEventRow[]> {
@@ -43,13 +51,14 @@ export async function eventsFor(db: Db, submissionId: string): Promise<Submissio
 
 /** A person's own applications, newest first. */
 export async function listForApplicant(db: Db, userId: string): Promise<SubmissionRow[]> {
-  return db
+  const rows = await db
     .selectFrom('submissions')
     .selectAll()
     .where('applicant_user_id', '=', userId)
     .orderBy('submitted_at', 'desc')
     .limit(200)
     .execute();
+  return withSummaries(db, rows);
 }
 
 /**
@@ -115,7 +124,7 @@ export async function listForOrganisation(
 ): Promise<SubmissionRow[]> {
   if (!user.organisationId || !canStaffWork(user, { organisation_id: user.organisationId }))
     return [];
-  return db
+  const rows = await db
     .selectFrom('submissions')
     .selectAll()
     .where('organisation_id', '=', user.organisationId)
@@ -123,6 +132,7 @@ export async function listForOrganisation(
     .orderBy('submitted_at')
     .limit(500)
     .execute();
+  return withSummaries(db, rows);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Db } from '../../../platform/db/database.js';
 import { findPublishedServiceById } from '../../catalogue/index.js';
 import { findOrganisationById } from '../../organisations/index.js';
-import type { SubmissionRow } from '../db/tables.js';
+import type { StoredSubmissionRow } from '../db/tables.js';
 import { canonicalize, type JsonValue } from './jcs.js';
 
 /**
@@ -31,7 +31,7 @@ export interface CanonicalFields {
  * this works before and after the submissions table records one.
  */
 export type DigestSource = Pick<
-  SubmissionRow,
+  StoredSubmissionRow,
   'reference' | 'service_id' | 'organisation_id' | 'submitted_at' | 'answers'
 > & { form_version?: number | null };
 
