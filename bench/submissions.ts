@@ -21,7 +21,8 @@
  *                     locale, request log — the issue's "bare Fastify + single INSERT");
  *        hub submit   POST /api/v1/services/{service}/submissions: key check (a live key kept
  *                     5 s, revocation checked again by the write), the service and its published
- *                     form (kept 5 s), whole-form validation, the bilingual summary, the
+ *                     form (kept 5 s), whole-form validation (no summary is written: it is
+ *                     written when the submission is read, ADR 0009), the
  *                     request's canonical digest, then submission + event + outbox message +
  *                     audit entry in one transaction: submissions arriving together share one
  *                     prepared statement and one commit (group commit), 202 after it.
@@ -241,7 +242,7 @@ async function benchDatabase(kind: 'pglite' | 'postgres'): Promise<DatabaseResul
           measures:
             `POST ${SUBMIT_PATH} with a submit key and a new Idempotency-Key: key check (live key kept 5 s, ` +
             `revocation checked by the write), service and its published 20-question form (kept 5 s), whole-form ` +
-            `validation, bilingual summary, canonical request digest, then submission + event + outbox message + ` +
+            `validation (no summary stored: ADR 0009), canonical request digest, then submission + event + outbox message + ` +
             `audit entry in one transaction: submissions arriving together share one prepared statement and one ` +
             `commit; 202 after the commit (outbox worker off); cycling through ${number(BODIES)} valid answer sets`,
           request: submissions(SUBMIT_PATH, submitKey, bodies),

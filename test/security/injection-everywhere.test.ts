@@ -874,6 +874,8 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))(
         Object.keys(UNREACHABLE_APIS).filter((r) => !apiInputs.includes(r)),
         'routes in UNREACHABLE_APIS that are no longer routes',
       ).toEqual([]);
-    }, 120_000);
+      // About a minute alone; beside the rest of the suite on a busy two-CPU machine it has taken
+      // over two. The limit is for a sweep that hangs, not a measure of speed.
+    }, 300_000);
   },
 );
