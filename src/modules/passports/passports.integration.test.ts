@@ -9,7 +9,7 @@ import {
   createSubmission,
   recordCaseProgress,
   recordDecision,
-  type SubmissionRow,
+  type StoredSubmissionRow,
 } from '../submissions/index.js';
 import { DEMO_PASSPORTS, passportsModule } from './index.js';
 
@@ -114,7 +114,7 @@ afterAll(async () => {
 });
 
 /** A submission on the FROM service by the citizen, as a form would send it. */
-async function applied(userId: string): Promise<SubmissionRow> {
+async function applied(userId: string): Promise<StoredSubmissionRow> {
   return db()
     .transaction()
     .execute((trx) =>
@@ -137,7 +137,10 @@ async function applied(userId: string): Promise<SubmissionRow> {
     );
 }
 
-async function approve(submission: SubmissionRow, outcome: 'approved' | 'refused' = 'approved') {
+async function approve(
+  submission: StoredSubmissionRow,
+  outcome: 'approved' | 'refused' = 'approved',
+) {
   await db()
     .transaction()
     .execute((trx) =>

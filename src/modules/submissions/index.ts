@@ -33,7 +33,12 @@ export {
   type DigestSource,
 } from './receipts/canonical.js';
 export { submissionDigest, type SubmissionDigest } from './receipts/digest.js';
-export type { SubmissionRow, SubmissionStatus, SubmittedAnswers } from './db/tables.js';
+export type {
+  StoredSubmissionRow,
+  SubmissionRow,
+  SubmissionStatus,
+  SubmittedAnswers,
+} from './db/tables.js';
 /** The submission hub: bodies' API keys and delivery set-up from the command line, and webhook signatures. */
 export { hubDeliverySet, hubKeyCreate, type HubCommandResult } from './commands/cli.js';
 export { signatureHeader, verifySignature, SIGNATURE_HEADER } from './hub/signatures.js';

@@ -8,8 +8,12 @@ import { sql } from 'kysely';
 import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
 import type { Db } from '../../../platform/db/database.js';
 import { enqueue } from '../../../platform/outbox/outbox.js';
-import type { EventDetails, SubmissionEventRow, SubmissionRow } from '../db/tables.js';
-import { withSummary } from '../queries/summary.js';
+import type {
+  EventDetails,
+  StoredSubmissionRow,
+  SubmissionEventRow,
+  SubmissionRow,
+} from '../db/tables.js';
 import { detailText } from '../db/tables.js';
 import { DECIDED_TOPIC, measureMessage } from './submissions.js';
 import { announceDecision } from './decision-announced.js';
@@ -38,7 +42,7 @@ export async function recordAutomaticDecision(
   trx: Db,
   submission: Pick<SubmissionRow, 'id' | 'reference' | 'organisation_id' | 'applicant_user_id'>,
   decision: AutomaticDecision,
-): Promise<SubmissionRow | undefined> {
+): Promise<StoredSubmissionRow | undefined> {
   const updated = await trx
     .updateTable('submissions')
     .set({ status: 'decided', updated_at: sql<Date>`now()` })
@@ -89,7 +93,7 @@ export async function recordAutomaticDecision(
       ruleSetVersionId: decision.ruleSetVersionId,
     },
   });
-  return withSummary(trx, updated);
+  return updated;
 }
 
 /** An automatic decision as the person reads it on the confirmation and application pages. */

@@ -10,10 +10,9 @@ import type {
   ApplicantDetails,
   OnBehalfOf,
   StoredAnswers,
-  SubmissionRow,
+  StoredSubmissionRow,
 } from '../db/tables.js';
 import { newReference } from '../reference.js';
-import { withSummary } from '../queries/summary.js';
 import { announceDecision } from './decision-announced.js';
 
 export const SUBMITTED_TOPIC = 'submission.submitted';
@@ -96,7 +95,7 @@ export async function createSubmission(
   input: NewSubmission,
   actor: Actor,
   auditDetails: Record<string, unknown> = {},
-): Promise<SubmissionRow> {
+): Promise<StoredSubmissionRow> {
   const agent = input.agent ?? null;
   const eventDetails = agent
     ? {
@@ -235,7 +234,7 @@ export async function createSubmission(
       .selectFrom('inserted')
       .selectAll()
       .executeTakeFirst();
-    if (submission) return withSummary(trx, submission);
+    if (submission) return submission;
     if (attempt >= 5) throw new Error('Could not find an unused submission reference');
   }
 }
@@ -249,7 +248,7 @@ export async function createSubmission(
 export async function releaseHeldSubmission(
   trx: Db,
   submissionId: string,
-): Promise<SubmissionRow | undefined> {
+): Promise<StoredSubmissionRow | undefined> {
   const released = await trx
     .updateTable('submissions')
     .set({ status: 'submitted', updated_at: sql<Date>`now()` })
@@ -281,7 +280,7 @@ export async function releaseHeldSubmission(
     idempotencyKey: `${SUBMITTED_TOPIC}:${submissionId}`,
   });
   await enqueue(trx, measureMessage(submissionId, 'submitted'));
-  return withSummary(trx, released);
+  return released;
 }
 
 /**
@@ -294,7 +293,7 @@ export async function markReceived(
   trx: Db,
   submissionId: string,
   via?: 'casework' | 'push' | 'pull' | 'reply',
-): Promise<SubmissionRow | undefined> {
+): Promise<StoredSubmissionRow | undefined> {
   const updated = await trx
     .updateTable('submissions')
     .set({ status: 'received', updated_at: sql<Date>`now()` })
@@ -313,7 +312,7 @@ export async function markReceived(
       actor_organisation_id: updated.organisation_id,
     })
     .execute();
-  return withSummary(trx, updated);
+  return updated;
 }
 
 export type Decision =
@@ -325,10 +324,10 @@ export type Decision =
  */
 export async function recordDecision(
   trx: Db,
-  submission: SubmissionRow,
+  submission: StoredSubmissionRow,
   decision: Decision,
   actor: Actor & { userId: string },
-): Promise<Outcome<{ submission: SubmissionRow }>> {
+): Promise<Outcome<{ submission: StoredSubmissionRow }>> {
   const updated = await trx
     .updateTable('submissions')
     .set({ status: decision.outcome, updated_at: sql<Date>`now()` })
@@ -369,5 +368,5 @@ export async function recordDecision(
     subjectUserId: submission.applicant_user_id,
     details,
   });
-  return { ok: true, submission: await withSummary(trx, updated) };
+  return { ok: true, submission: updated };
 }
