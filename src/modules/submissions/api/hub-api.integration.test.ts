@@ -90,6 +90,35 @@ async function submissionCount(): Promise<number> {
   return Number(row.n);
 }
 
+/** Publishes a form (a new version if its key has one) as Stroud, for a test service. */
+async function publishStroudForm(definition: Parameters<typeof publishForm>[1]): Promise<void> {
+  const actor = { userId: null, organisationId: await organisationId('stroud'), role: 'test' };
+  const form = await db()
+    .transaction()
+    .execute((trx) => publishForm(trx, definition, actor));
+  expect(form, JSON.stringify(form)).toMatchObject({ ok: true });
+}
+
+/** Publishes a Stroud test service that uses a form. */
+async function publishStroudService(
+  slug: string,
+  title: { en: string; cy: string },
+  formKey: string,
+): Promise<void> {
+  const service = await publishService(db(), {
+    organisationId: await organisationId('stroud'),
+    slug,
+    title: title.en,
+    titleCy: title.cy,
+    summary: 'A test service.',
+    summaryCy: 'Gwasanaeth prawf.',
+    body: 'A test service.',
+    bodyCy: 'Gwasanaeth prawf.',
+    formKey,
+  });
+  expect(service, JSON.stringify(service)).toMatchObject({ ok: true });
+}
+
 describe('sending a submission through the hub', () => {
   it('a body’s submit key sends a valid submission: 202 with its id, reference, status and where to poll', async () => {
     const key = await keyFor('stroud', 'submit');
@@ -564,51 +593,29 @@ describe('files sent with a submission', () => {
   }
 
   beforeAll(async () => {
-    const stroud = await organisationId('stroud');
-    const actor = { userId: null, organisationId: stroud, role: 'test' };
     const text = (en: string) => ({ en, cy: `${en} (cy)` });
-    const form = await db()
-      .transaction()
-      .execute((trx) =>
-        publishForm(
-          trx,
-          {
-            key: 'hub-evidence-test',
-            title: text('Send us evidence'),
-            pages: [
-              {
-                id: 'evidence',
-                title: text('Your evidence'),
-                questions: [
-                  { type: 'text', name: 'details', label: text('Details'), maxLength: 200 },
-                ],
-              },
-              {
-                id: 'photo',
-                title: text('A photo'),
-                questions: [
-                  { type: 'file', name: 'photo', label: text('A photo'), accept: ['image/*'] },
-                ],
-              },
-            ],
-            confirmation: { body: text('Thank you') },
-          },
-          actor,
-        ),
-      );
-    expect(form, JSON.stringify(form)).toMatchObject({ ok: true });
-    const service = await publishService(db(), {
-      organisationId: stroud,
-      slug: EVIDENCE_SERVICE,
-      title: 'Send us evidence (test)',
-      titleCy: 'Anfon tystiolaeth (prawf)',
-      summary: 'A test service.',
-      summaryCy: 'Gwasanaeth prawf.',
-      body: 'A test service.',
-      bodyCy: 'Gwasanaeth prawf.',
-      formKey: 'hub-evidence-test',
+    await publishStroudForm({
+      key: 'hub-evidence-test',
+      title: text('Send us evidence'),
+      pages: [
+        {
+          id: 'evidence',
+          title: text('Your evidence'),
+          questions: [{ type: 'text', name: 'details', label: text('Details'), maxLength: 200 }],
+        },
+        {
+          id: 'photo',
+          title: text('A photo'),
+          questions: [{ type: 'file', name: 'photo', label: text('A photo'), accept: ['image/*'] }],
+        },
+      ],
+      confirmation: { body: text('Thank you') },
     });
-    expect(service, JSON.stringify(service)).toMatchObject({ ok: true });
+    await publishStroudService(
+      EVIDENCE_SERVICE,
+      { en: 'Send us evidence (test)', cy: 'Anfon tystiolaeth (prawf)' },
+      'hub-evidence-test',
+    );
   });
 
   it('takes an upload made with the body’s key by its id, describes it as stored, and links it to the submission and the receiving body', async () => {
@@ -935,28 +942,15 @@ describe('the answers in words', () => {
     ],
     confirmation: { body: both('Thank you') },
   });
-  const publish = async (label: string) => {
-    const actor = { userId: null, organisationId: await organisationId('stroud'), role: 'test' };
-    const form = await db()
-      .transaction()
-      .execute((trx) => publishForm(trx, binForm(label), actor));
-    expect(form, JSON.stringify(form)).toMatchObject({ ok: true });
-  };
+  const publish = (label: string) => publishStroudForm(binForm(label));
 
   beforeAll(async () => {
     await publish('What colour is the bin?');
-    const service = await publishService(db(), {
-      organisationId: await organisationId('stroud'),
-      slug: SUMMARY_SERVICE,
-      title: 'Tell us about a bin (test)',
-      titleCy: 'Dywedwch wrthym am fin (prawf)',
-      summary: 'A test service.',
-      summaryCy: 'Gwasanaeth prawf.',
-      body: 'A test service.',
-      bodyCy: 'Gwasanaeth prawf.',
-      formKey: 'hub-summary-test',
-    });
-    expect(service, JSON.stringify(service)).toMatchObject({ ok: true });
+    await publishStroudService(
+      SUMMARY_SERVICE,
+      { en: 'Tell us about a bin (test)', cy: 'Dywedwch wrthym am fin (prawf)' },
+      'hub-summary-test',
+    );
   });
 
   it('are written, when read, from the form version the answers were checked against, in English and Welsh, even after a new version rewords it', async () => {
