@@ -194,9 +194,10 @@ export async function measure(
  * measures what the turn before left behind (its garbage to collect, shared code such as
  * Fastify's and pg's tuned by V8 to the other scenario's requests). Without it, the hub measured
  * against itself in alternate turns was 20–25% slower in the turn after the baseline than in
- * the turn after itself; with one second, within 8% (either way round). Rows as `measure` gives, over all
- * rounds (req/s over the whole time, the middle round's p50, the worst round's p99), and with
- * `cpu` this process's CPU time per request noted.
+ * the turn after itself; with one second, within 8% (either way round). Rows as `measure`
+ * gives, over all rounds (req/s over the whole time, the middle round's p50, the worst round's
+ * p99), with `cpu` this process's CPU time per request noted, and `uncounted` the 2xx answers
+ * of the warm-up and the lead-ins.
  */
 export async function measureInTurns(
   scenarios: Scenario[],
