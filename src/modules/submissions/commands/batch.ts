@@ -51,8 +51,8 @@ with batch as (
     id uuid, reference text, service_id uuid, organisation_id uuid, applicant_user_id uuid,
     answers jsonb, applicant jsonb, channel text, submitted_by_organisation_id uuid,
     submitted_by_key_id uuid, on_behalf_of jsonb, idempotency_scope text, idempotency_key text,
-    request_sha256 text, form_version integer, form_key text, actor_user_id uuid, actor_organisation_id uuid,
-    actor_role text, request_id text, audit_details jsonb)
+    request_sha256 text, form_version integer, form_key text, actor_user_id uuid,
+    actor_organisation_id uuid, actor_role text, request_id text, audit_details jsonb)
 ),
 allowed as (
   select b.* from batch b
