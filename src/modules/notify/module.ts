@@ -7,6 +7,7 @@ import { platformMessageHandlers } from './commands/platform-messages.js';
 import { notifySealingKey } from './crypto.js';
 import { notifyAdminRoutes } from './pages/admin/routes.js';
 import { mayAdministerAnyNotify } from './policies/admin.js';
+import { notificationRetention } from './retention.js';
 
 /**
  * Notifications, compatible with GOV.UK Notify: each organisation's service, API keys and
@@ -30,13 +31,15 @@ export const notifyModule: ModuleManifest = {
       ...notifyOutboxHandlers(context.config, notifySealingKey(context.config)),
     };
   },
+  retention: [notificationRetention],
   personalDataOf: notifyPersonalData,
   personalData: [
     {
       table: 'notify_notifications',
       description:
         'E-mails, text messages and letters public bodies sent you through Joinedup: the address or number, the message and its delivery status',
-      retention: 'Kept for now: no retention period (Notify keeps 7 days) is applied yet',
+      retention:
+        '3 months after it was sent by default (each body may set 1 to 24 months; GOV.UK Notify keeps 7 days), then deleted',
     },
   ],
 };

@@ -16,6 +16,7 @@ import {
   aBooking,
   aCase,
   aMessage,
+  aNotification,
   aPayment,
   aPerson,
   aSubmission,
@@ -45,7 +46,10 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function exists(table: 'submissions' | 'inbox_messages' | 'bookings', id: string) {
+async function exists(
+  table: 'submissions' | 'inbox_messages' | 'bookings' | 'notify_notifications',
+  id: string,
+) {
   return !!(await db().selectFrom(table).select('id').where('id', '=', id).executeTakeFirst());
 }
 async function anonymised(table: 'submissions' | 'cases', id: string) {
@@ -718,5 +722,61 @@ describe('who may', () => {
         { field: 'action', message: 'retention.errors.actionRequired' },
       ],
     });
+  });
+});
+
+describe('notifications', () => {
+  it('a finished one sent exactly the period ago is deleted; a later one, or one still being sent, is not', async () => {
+    const due = await aNotification(db(), stroud, ago(3));
+    const notYet = await aNotification(db(), stroud, ago(3, 1));
+    const sending = await aNotification(db(), stroud, ago(30), { status: 'sending' });
+    const failed = await aNotification(db(), cheltenham, ago(4), { status: 'permanent-failure' });
+    const report = await run();
+    expect(await exists('notify_notifications', due)).toBe(false);
+    expect(await exists('notify_notifications', failed)).toBe(false);
+    expect(await exists('notify_notifications', notYet)).toBe(true);
+    expect(await exists('notify_notifications', sending)).toBe(true);
+    expect(report.lines).toContainEqual(
+      expect.objectContaining({ organisationSlug: 'cheltenham', recordType: 'notification' }),
+    );
+  });
+
+  it('a hold on a person keeps the e-mails to their address and the texts to their mobile', async () => {
+    const email = `held-n-${Date.now()}@example.com`;
+    const person = await aPerson(db(), email);
+    await db()
+      .updateTable('users')
+      .set({ phone: '07700900123' })
+      .where('id', '=', person)
+      .execute();
+    const mail = await aNotification(db(), stroud, ago(12), { recipient: email.toUpperCase() });
+    const text = await aNotification(db(), stroud, ago(12), { recipient: '07700900123' });
+    const someoneElse = await aNotification(db(), stroud, ago(12));
+    await hold({ subject: 'person', email });
+    await run();
+    expect(await exists('notify_notifications', mail)).toBe(true);
+    expect(await exists('notify_notifications', text)).toBe(true);
+    expect(await exists('notify_notifications', someoneElse)).toBe(false);
+  });
+
+  it('a hold on one notification (by its id) or on the application it is about keeps it', async () => {
+    const person = await aPerson(db());
+    const submission = await aSubmission(db(), stroud, person, ago(1));
+    const aboutIt = await aNotification(db(), stroud, ago(12), {
+      reference: submission.reference,
+    });
+    const held = await aNotification(db(), stroud, ago(12));
+    const neighbour = await aNotification(db(), stroud, ago(12));
+    await hold({ recordType: 'submission', identifier: submission.reference });
+    await hold({ recordType: 'notification', identifier: held.toUpperCase() });
+    await run();
+    expect(await exists('notify_notifications', aboutIt)).toBe(true);
+    expect(await exists('notify_notifications', held)).toBe(true);
+    expect(await exists('notify_notifications', neighbour)).toBe(false);
+    // Another body's notification is not this body's to hold.
+    const theirs = await aNotification(db(), cheltenham, ago(1));
+    await expect(hold({ recordType: 'notification', identifier: theirs })).rejects.toThrow(
+      /identifier/,
+    );
   });
 });

@@ -340,3 +340,78 @@ export async function aBooking(
     .executeTakeFirstOrThrow();
   return { id: row.id, reference };
 }
+
+/** The body's Notify service and an e-mail template of it, made the first time they are asked for. */
+async function aNotifyTemplate(
+  db: Db,
+  organisation: string,
+): Promise<{ service: string; template: string }> {
+  const service =
+    (
+      await db
+        .selectFrom('notify_services')
+        .select('id')
+        .where('organisation_id', '=', organisation)
+        .executeTakeFirst()
+    )?.id ??
+    (
+      await db
+        .insertInto('notify_services')
+        .values({ organisation_id: organisation, name: 'A body' } as never)
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const template = await db
+    .insertInto('notify_templates')
+    .values({
+      service_id: service,
+      type: 'email',
+      name: 'Reminder',
+      subject: 'Hi',
+      body: 'Hello',
+    } as never)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('notify_template_versions')
+    .values({
+      template_id: template.id,
+      version: 1,
+      name: 'Reminder',
+      subject: 'Hi',
+      body: 'Hello',
+    } as never)
+    .execute();
+  return { service, template: template.id };
+}
+
+/** An e-mail the body sent through its Notify service at `sentAt` to `recipient`. */
+export async function aNotification(
+  db: Db,
+  organisation: string,
+  sentAt: Date,
+  options: { recipient?: string; status?: string; reference?: string | null } = {},
+): Promise<string> {
+  const { service, template } = await aNotifyTemplate(db, organisation);
+  const id = randomUUID();
+  await db
+    .insertInto('notify_notifications')
+    .values({
+      id,
+      service_id: service,
+      api_key_id: null,
+      key_type: 'normal',
+      type: 'email',
+      template_id: template,
+      template_version: 1,
+      recipient: options.recipient ?? 'pat@example.com',
+      reference: options.reference ?? null,
+      subject: 'Hi',
+      body: 'Hello Pat',
+      status: options.status ?? 'delivered',
+      created_at: sentAt,
+      completed_at: sentAt,
+    } as never)
+    .execute();
+  return id;
+}
