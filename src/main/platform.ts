@@ -109,6 +109,7 @@ export async function createPlatform(
       maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
       concurrency: config.OUTBOX_CONCURRENCY,
       leaseMs: config.OUTBOX_LEASE_MS,
+      keepDoneMs: config.OUTBOX_KEEP_DONE_DAYS * 86_400_000,
     },
   );
   const app = await buildApp(context, modules);

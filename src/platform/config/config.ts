@@ -66,6 +66,11 @@ const schema = z.object({
    * it well above the slowest handler (webhooks time out at 10 s).
    */
   OUTBOX_LEASE_MS: z.coerce.number().int().min(2_000).max(3_600_000).default(60_000),
+  /**
+   * Days a handled outbox message is kept before the worker deletes it. While kept, its
+   * idempotency key turns away the same message enqueued again; dead ones are kept until retried.
+   */
+  OUTBOX_KEEP_DONE_DAYS: z.coerce.number().int().min(7).max(3650).default(30),
   SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   SIGN_IN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { freshDatabase } from '../../../test/helpers/database.js';
 import type { DatabaseHandle } from '../db/connect.js';
@@ -8,6 +9,7 @@ import {
   listDeadLetters,
   OutboxWorker,
   outboxSummary,
+  pruneDoneMessages,
   retryDeadLetter,
   type OutboxHandler,
 } from './outbox.js';
@@ -160,6 +162,96 @@ describe('the transactional outbox', () => {
       .where('idempotency_key', '=', 'unknown-1')
       .execute();
     expect(row).toMatchObject({ status: 'dead', last_error: 'No handler for topic test.unknown' });
+  });
+});
+
+describe('pruning handled messages', () => {
+  const DAY = 86_400_000;
+  /** A message in `status`, handled (or last tried) `daysAgo` days ago; returns its key. */
+  async function aMessage(status: 'pending' | 'done' | 'dead', daysAgo: number): Promise<string> {
+    const key = `prune-${status}-${Math.random()}`;
+    await enqueue(database.db, { topic: 'test.prune', payload: {}, idempotencyKey: key });
+    await database.db
+      .updateTable('outbox')
+      .set({
+        status,
+        processed_at: status === 'done' ? sql`now() - ${`${daysAgo} days`}::interval` : null,
+        created_at: sql`now() - ${`${daysAgo} days`}::interval`,
+        available_at: sql`now() + interval '1 day'`,
+      } as never)
+      .where('idempotency_key', '=', key)
+      .execute();
+    return key;
+  }
+  const kept = async (keys: string[]) =>
+    (
+      await database.db
+        .selectFrom('outbox')
+        .select('idempotency_key')
+        .where('idempotency_key', 'in', keys)
+        .execute()
+    )
+      .map((row) => row.idempotency_key)
+      .sort();
+
+  it('deletes handled messages past their keeping, oldest first, and never a pending or dead one', async () => {
+    await database.db.deleteFrom('outbox').where('status', '=', 'done').execute();
+    const old = [
+      await aMessage('done', 40),
+      await aMessage('done', 35),
+      await aMessage('done', 31),
+    ];
+    const recent = await aMessage('done', 29);
+    const pending = await aMessage('pending', 400);
+    const dead = await aMessage('dead', 400);
+    // Two batches of two at most: the two oldest go, and it says more are due.
+    expect(await pruneDoneMessages(database.db, 30 * DAY, { batchSize: 2, maxBatches: 1 })).toEqual(
+      { pruned: 2, more: true },
+    );
+    expect(await kept(old)).toEqual([old[2]]);
+    expect(await pruneDoneMessages(database.db, 30 * DAY, { batchSize: 2 })).toEqual({
+      pruned: 1,
+      more: false,
+    });
+    expect(await kept([...old, recent, pending, dead])).toEqual([recent, pending, dead].sort());
+  });
+
+  it('is done by the worker as it drains, and a pruned message’s key may be used again', async () => {
+    const old = await aMessage('done', 31);
+    const recent = await aMessage('done', 1);
+    const seen: unknown[] = [];
+    const draining = new OutboxWorker(
+      database.db,
+      new Map([
+        ['test.prune', async (payload: Record<string, unknown>) => void seen.push(payload)],
+      ]),
+      silent,
+      { pollMs: 20, maxAttempts: 3, keepDoneMs: 30 * DAY },
+    );
+    draining.start();
+    try {
+      await expect.poll(() => kept([old]), { timeout: 5_000 }).toEqual([]);
+      expect(await kept([recent])).toEqual([recent]);
+      // The key no longer turns the message away: enqueued again, it is delivered again.
+      await enqueue(database.db, {
+        topic: 'test.prune',
+        payload: { again: true },
+        idempotencyKey: old,
+      });
+      await expect.poll(() => seen, { timeout: 5_000 }).toEqual([{ again: true }]);
+    } finally {
+      await draining.stop();
+    }
+  });
+
+  it('is not done by a worker not asked to keep them for a time', async () => {
+    const old = await aMessage('done', 365);
+    await worker({}).drain();
+    const idle = worker({});
+    idle.start();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await idle.stop();
+    expect(await kept([old])).toEqual([old]);
   });
 });
 

@@ -66,7 +66,8 @@ export type OutboxHandler = ((
 
 /**
  * Writes a message to the outbox in the caller's transaction, so it exists if and only if the
- * change it announces was committed. A repeated idempotency key is ignored. With `availableAt`
+ * change it announces was committed. A repeated idempotency key is ignored (while the message
+ * is kept: a handled one is pruned after OUTBOX_KEEP_DONE_DAYS). With `availableAt`
  * the worker leaves the message until then (it claims only messages whose time has come).
  *
  * @example await enqueue(trx, { topic: 'submission.submitted', payload: { submissionId }, idempotencyKey: `submission.submitted:${id}` });
@@ -113,10 +114,44 @@ export interface OutboxWorkerOptions {
    * use `db` between transactions, never inside one, so they wait for each other, never deadlock.
    */
   concurrency?: number;
+  /**
+   * How long a handled message is kept before the worker prunes it (its idempotency key turns a
+   * repeat away only while it is kept). Absent: handled messages are never pruned.
+   */
+  keepDoneMs?: number;
 }
 
 /** Messages of a claimed batch handled at once when the options do not say. */
 export const OUTBOX_CONCURRENCY = 4;
+
+/** How often a worker prunes handled messages (each node on its own; it is safe at once). */
+export const PRUNE_EVERY_MS = 3_600_000;
+
+/**
+ * Deletes messages handled more than `keepMs` ago, oldest first, in batches of `batchSize` (rows
+ * another node is deleting are skipped, not waited for), at most `maxBatches` of them, so one
+ * pass over a large backlog stays short. Returns how many went and whether more are due.
+ */
+export async function pruneDoneMessages(
+  db: Db,
+  keepMs: number,
+  { batchSize = 1_000, maxBatches = 10 } = {},
+): Promise<{ pruned: number; more: boolean }> {
+  let pruned = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const result = await sql<{ id: string }>`
+      delete from outbox where id in (
+        select id from outbox
+        where status = 'done' and processed_at < now() - ${`${keepMs} milliseconds`}::interval
+        order by processed_at
+        limit ${batchSize}
+        for update skip locked)
+      returning id`.execute(db);
+    pruned += result.rows.length;
+    if (result.rows.length < batchSize) return { pruned, more: false };
+  }
+  return { pruned, more: true };
+}
 
 /**
  * Drains the outbox. Each node may run one; claims use FOR UPDATE SKIP LOCKED and a lease, so
@@ -131,6 +166,8 @@ export class OutboxWorker {
   /** stop() was called: a drain in progress ends after its current batch. */
   private stopRequested = false;
   private wakeRequested = false;
+  /** When this worker last pruned handled messages (0: not yet). */
+  private prunedAt = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -166,7 +203,7 @@ export class OutboxWorker {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.running = this.drain()
-        .then(() => undefined)
+        .then(() => this.pruneIfDue())
         .catch((error: unknown) => this.logger.error({ err: error }, 'outbox pass failed'))
         .finally(() => {
           this.running = undefined;
@@ -176,6 +213,18 @@ export class OutboxWorker {
           this.schedule(again ? 0 : this.options.pollMs);
         });
     }, delay);
+  }
+
+  /**
+   * Prunes handled messages past their keeping, once every PRUNE_EVERY_MS; while a backlog is
+   * left, again at the next pass, so draining goes on between its parts.
+   */
+  private async pruneIfDue(): Promise<void> {
+    if (this.options.keepDoneMs === undefined || this.stopRequested) return;
+    if (Date.now() - this.prunedAt < PRUNE_EVERY_MS) return;
+    const { pruned, more } = await pruneDoneMessages(this.db, this.options.keepDoneMs);
+    this.prunedAt = more ? 0 : Date.now();
+    if (pruned > 0) this.logger.info({ pruned, more }, 'outbox: handled messages pruned');
   }
 
   /** Handles every message now due; returns how many were handled (successfully or not). */
