@@ -5,6 +5,7 @@ import { REQUEST_TOPIC } from './commands/requests.js';
 import { evidenceRequestHandler } from './delivery.js';
 import { staffEvidenceRoutes } from './pages/staff/routes.js';
 import { personalDataOf } from './queries/personal-data.js';
+import { evidenceRequestRetention } from './retention.js';
 
 /**
  * The evidence exchange (the pattern of the EU Once-Only Technical System and X-Road): bodies
@@ -50,8 +51,10 @@ export const evidenceModule: ModuleManifest = {
       table: 'evidence_requests',
       description:
         'The checks a service made with another body instead of asking you for evidence: what was asked, about whom, with your consent where needed, and the answer',
-      retention: 'Kept for now: no retention period is applied yet',
+      retention:
+        '2 years after the check ended by default (the body that asked may set its own), then anonymised: who it was about, what was sent to identify you and the answer are removed',
     },
   ],
+  retention: [evidenceRequestRetention],
   personalDataOf,
 };

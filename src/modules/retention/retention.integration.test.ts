@@ -17,6 +17,7 @@ import {
   aCase,
   aMessage,
   aNotification,
+  anEvidenceRequest,
   aPayment,
   aPerson,
   aSubmission,
@@ -778,5 +779,58 @@ describe('notifications', () => {
     await expect(hold({ recordType: 'notification', identifier: theirs })).rejects.toThrow(
       /identifier/,
     );
+  });
+});
+
+describe('evidence requests', () => {
+  const request = (id: string) =>
+    db().selectFrom('evidence_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  it('the requesting body’s check is anonymised once it ended the period ago: who, what was sent and the answer go', async () => {
+    const person = await aPerson(db());
+    const answered = await anEvidenceRequest(db(), stroud, cheltenham, person, ago(24));
+    const unanswered = await anEvidenceRequest(db(), stroud, cheltenham, person, ago(24), 'sent');
+    const notYet = await anEvidenceRequest(db(), stroud, cheltenham, person, ago(24, 1));
+    // Cheltenham answered it; the record is Stroud's, so Cheltenham's period is not the one.
+    const asked = await anEvidenceRequest(db(), cheltenham, stroud, person, ago(23));
+    await run();
+    for (const id of [answered, unanswered]) {
+      const row = await request(id);
+      expect(row.subject).toEqual({});
+      expect(row).toMatchObject({
+        user_id: null,
+        subject_key: '',
+        subject_digest: '',
+        answer: null,
+        signature: null,
+        anonymised_at: NOW,
+        // What the exchange's statistics need stays.
+        requesting_organisation_id: stroud,
+        answering_organisation_id: cheltenham,
+        consent: 'not-needed',
+        journey_key: 'free-school-meals:benefit',
+      });
+    }
+    expect((await request(answered)).status).toBe('answered');
+    expect((await request(notYet)).user_id).toBe(person);
+    expect((await request(asked)).user_id).toBe(person);
+    // Anonymised once: the next run finds nothing more to do with them.
+    const again = await run();
+    expect(again.lines.filter((line) => line.recordType === 'evidence-request')).toEqual([]);
+  });
+
+  it('a hold on the person, or on the request by its id, keeps it', async () => {
+    const email = `held-e-${Date.now()}@example.com`;
+    const person = await aPerson(db(), email);
+    const other = await aPerson(db());
+    const theirs = await anEvidenceRequest(db(), stroud, cheltenham, person, ago(30));
+    const held = await anEvidenceRequest(db(), stroud, cheltenham, other, ago(30));
+    const neighbour = await anEvidenceRequest(db(), stroud, cheltenham, other, ago(30));
+    await hold({ subject: 'person', email });
+    await hold({ recordType: 'evidence-request', identifier: held });
+    await run();
+    expect((await request(theirs)).anonymised_at).toBeNull();
+    expect((await request(held)).anonymised_at).toBeNull();
+    expect((await request(neighbour)).anonymised_at).toEqual(NOW);
   });
 });

@@ -88,6 +88,8 @@ export interface EvidenceRequestTable {
   signature: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
+  /** When the retention job removed who it was about, what was sent and the answer. */
+  anonymised_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 declare module '../../../platform/db/database.js' {

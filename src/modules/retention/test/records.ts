@@ -415,3 +415,56 @@ export async function aNotification(
     .execute();
   return id;
 }
+
+/**
+ * A check the requesting body made with the answering body about the person: answered at
+ * `endedAt` (or, `status: 'sent'`, left unanswered until its time ran out then).
+ */
+export async function anEvidenceRequest(
+  db: Db,
+  requesting: string,
+  answering: string,
+  person: string | null,
+  endedAt: Date,
+  status: 'answered' | 'sent' = 'answered',
+): Promise<string> {
+  const type = await db
+    .insertInto('evidence_types')
+    .values({
+      organisation_id: answering,
+      code: `check-${code(8).toLowerCase()}`,
+      name: 'Pension Credit',
+      name_cy: 'Credyd Pensiwn',
+      wording: JSON.stringify({ en: {}, cy: {} }),
+      subject_kind: 'person',
+      answer_kind: 'yes-no',
+      consent_needed: false,
+      sla_seconds: 60,
+      answered_by: 'table',
+    } as never)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('evidence_requests')
+    .values({
+      type_id: type.id,
+      answering_organisation_id: answering,
+      requesting_organisation_id: requesting,
+      user_id: person,
+      journey_key: 'free-school-meals:benefit',
+      subject: JSON.stringify({ nino: 'QQ123456C', dateOfBirth: '1950-01-01' }),
+      subject_key: 'QQ123456C',
+      subject_digest: 'd'.repeat(64),
+      consent: 'not-needed',
+      status,
+      due_at: endedAt,
+      answer: status === 'answered' ? JSON.stringify(true) : null,
+      answered_at: status === 'answered' ? endedAt : null,
+      signature: status === 'answered' ? 'signed' : null,
+      created_at: new Date(endedAt.getTime() - 60_000),
+      updated_at: endedAt,
+    } as never)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
