@@ -8,7 +8,7 @@ import { adminRoutes } from './pages/admin/routes.js';
 import { deskRoutes } from './pages/desk/routes.js';
 import { isAdviser, mayAssistAtLevel, mayManageAgreements } from './policies/desk.js';
 import { crmPersonalData } from './queries/contacts.js';
-import { contactRetention } from './retention.js';
+import { contactRetention, identityCheckRetention } from './retention.js';
 import { findUserById } from '../identity/index.js';
 
 /** A service's online journey: `/services/<slug>/apply…`. */
@@ -80,7 +80,7 @@ export const crmModule: ModuleManifest = {
     { text: 'crm.agreements.nav', href: '/admin/contact-centres', visibleTo: mayManageAgreements },
   ],
   personalDataOf: crmPersonalData,
-  retention: [contactRetention],
+  retention: [contactRetention, identityCheckRetention],
   personalData: [
     {
       table: 'crm_contacts',
@@ -93,7 +93,7 @@ export const crmModule: ModuleManifest = {
       table: 'crm_identity_checks',
       description:
         'The questions a contact centre adviser asked to confirm who you are, and whether each was answered rightly (not your answers)',
-      retention: 'Kept for now: no retention period is applied yet',
+      retention: 'Deleted 24 months after the check, unless the contact centre sets another period',
     },
     {
       table: 'crm_callbacks',

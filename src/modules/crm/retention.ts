@@ -1,6 +1,7 @@
 /**
  * Retention of the contact log: by default 24 months after the contact, a contact centre's
- * record of a call or visit (and any call-back promised in it) is deleted.
+ * record of a call or visit (and any call-back promised in it) is deleted; so is its record of
+ * the questions an adviser asked to confirm a caller's identity, 24 months after the check.
  */
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
@@ -79,4 +80,63 @@ export const contactRetention: RetentionRecordType = {
   findDue,
   dispose,
   resolve,
+};
+
+async function findDueChecks(db: Db, query: RetentionQuery): Promise<RetentionCandidate[]> {
+  let select = db
+    .selectFrom('crm_identity_checks')
+    .select(['id', 'customer_user_id as personId'])
+    .where('contact_centre_id', '=', query.organisationId)
+    .where('checked_at', '<=', query.cutoff);
+  if (query.heldPersonIds.length > 0)
+    select = select.where('customer_user_id', 'not in', [...query.heldPersonIds]);
+  if (query.heldRecordIds.length > 0)
+    select = select.where('id', 'not in', [...query.heldRecordIds]);
+  return select
+    .orderBy('checked_at')
+    .orderBy('id')
+    .limit(query.limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+async function disposeChecks(trx: Db, _action: string, ids: readonly string[]) {
+  if (ids.length === 0) return 0;
+  const deleted = await trx
+    .deleteFrom('crm_identity_checks')
+    .where('id', 'in', [...ids])
+    .executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}
+
+async function resolveCheck(db: Db, organisationId: string, identifier: string) {
+  const id = identifier.trim().toLowerCase();
+  if (!isUuid(id)) return undefined;
+  const row = await db
+    .selectFrom('crm_identity_checks')
+    .select('id')
+    .where('contact_centre_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? { id: row.id, reference: row.id } : undefined;
+}
+
+/**
+ * The `crm-identity-check` record type. An adviser assists a customer only on a check of the last
+ * hour, so an older one is only the record that the questions were asked; it goes after 24
+ * months by default, as the contact log does.
+ */
+export const identityCheckRetention: RetentionRecordType = {
+  key: 'crm-identity-check',
+  title: 'crm.retention.checks.title',
+  clockStarts: 'crm.retention.checks.clock',
+  defaultMonths: 24,
+  minMonths: 1,
+  maxMonths: 120,
+  defaultAction: 'delete',
+  actions: ['delete'],
+  findDue: findDueChecks,
+  dispose: disposeChecks,
+  resolve: resolveCheck,
 };

@@ -18,6 +18,7 @@ import {
   aMessage,
   aNotification,
   anEvidenceRequest,
+  anIdentityCheck,
   aPayment,
   aPerson,
   aSubmission,
@@ -832,5 +833,29 @@ describe('evidence requests', () => {
     expect((await request(theirs)).anonymised_at).toBeNull();
     expect((await request(held)).anonymised_at).toBeNull();
     expect((await request(neighbour)).anonymised_at).toEqual(NOW);
+  });
+});
+
+describe('contact centres’ identity checks', () => {
+  const exists = async (id: string) =>
+    !!(await db()
+      .selectFrom('crm_identity_checks')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst());
+
+  it('are deleted 24 months after the check unless the customer is held', async () => {
+    const adviser = await aPerson(db());
+    const email = `held-c-${Date.now()}@example.com`;
+    const held = await aPerson(db(), email);
+    const customer = await aPerson(db());
+    const due = await anIdentityCheck(db(), stroud, adviser, customer, ago(24));
+    const notYet = await anIdentityCheck(db(), stroud, adviser, customer, ago(24, 1));
+    const ofHeld = await anIdentityCheck(db(), stroud, adviser, held, ago(30));
+    await hold({ subject: 'person', email });
+    await run();
+    expect(await exists(due)).toBe(false);
+    expect(await exists(notYet)).toBe(true);
+    expect(await exists(ofHeld)).toBe(true);
   });
 });

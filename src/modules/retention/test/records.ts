@@ -468,3 +468,27 @@ export async function anEvidenceRequest(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** A contact centre adviser's check of the customer's identity at `checkedAt`. */
+export async function anIdentityCheck(
+  db: Db,
+  centre: string,
+  adviser: string,
+  customer: string,
+  checkedAt: Date,
+): Promise<string> {
+  const row = await db
+    .insertInto('crm_identity_checks')
+    .values({
+      adviser_user_id: adviser,
+      contact_centre_id: centre,
+      customer_user_id: customer,
+      results: JSON.stringify([{ question: 'postcode', right: true }]),
+      passed: true,
+      reason: 'payment',
+      checked_at: checkedAt,
+    } as never)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
