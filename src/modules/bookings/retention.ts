@@ -4,6 +4,7 @@
  * payments module's record and is kept, anonymised, for the accounts.
  */
 import type { Db } from '../../platform/db/database.js';
+import { deleteRecords } from '../../platform/db/records.js';
 import type {
   RetentionCandidate,
   RetentionQuery,
@@ -36,12 +37,7 @@ async function findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidat
 }
 
 async function dispose(trx: Db, _action: string, ids: readonly string[]) {
-  if (ids.length === 0) return 0;
-  const deleted = await trx
-    .deleteFrom('bookings')
-    .where('id', 'in', [...ids])
-    .executeTakeFirst();
-  return Number(deleted.numDeletedRows);
+  return deleteRecords(trx, 'bookings', ids);
 }
 
 async function resolve(db: Db, organisationId: string, identifier: string) {

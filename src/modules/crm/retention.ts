@@ -10,7 +10,8 @@ import type {
   RetentionQuery,
   RetentionRecordType,
 } from '../../platform/http/types.js';
-import { isUuid } from '../../platform/validation/uuid.js';
+import { deleteRecords } from '../../platform/db/records.js';
+import { uuidAsTyped } from '../../platform/validation/uuid.js';
 
 async function findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidate[]> {
   let select = db
@@ -46,18 +47,13 @@ async function findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidat
 }
 
 async function dispose(trx: Db, _action: string, ids: readonly string[]): Promise<number> {
-  if (ids.length === 0) return 0;
   // Call-backs go with their contact (on delete cascade).
-  const deleted = await trx
-    .deleteFrom('crm_contacts')
-    .where('id', 'in', [...ids])
-    .executeTakeFirst();
-  return Number(deleted.numDeletedRows);
+  return deleteRecords(trx, 'crm_contacts', ids);
 }
 
 async function resolve(db: Db, organisationId: string, identifier: string) {
-  const id = identifier.trim().toLowerCase();
-  if (!isUuid(id)) return undefined;
+  const id = uuidAsTyped(identifier);
+  if (!id) return undefined;
   const row = await db
     .selectFrom('crm_contacts')
     .select('id')
@@ -102,17 +98,12 @@ async function findDueChecks(db: Db, query: RetentionQuery): Promise<RetentionCa
 }
 
 async function disposeChecks(trx: Db, _action: string, ids: readonly string[]) {
-  if (ids.length === 0) return 0;
-  const deleted = await trx
-    .deleteFrom('crm_identity_checks')
-    .where('id', 'in', [...ids])
-    .executeTakeFirst();
-  return Number(deleted.numDeletedRows);
+  return deleteRecords(trx, 'crm_identity_checks', ids);
 }
 
 async function resolveCheck(db: Db, organisationId: string, identifier: string) {
-  const id = identifier.trim().toLowerCase();
-  if (!isUuid(id)) return undefined;
+  const id = uuidAsTyped(identifier);
+  if (!id) return undefined;
   const row = await db
     .selectFrom('crm_identity_checks')
     .select('id')

@@ -13,7 +13,7 @@ import type {
   RetentionQuery,
   RetentionRecordType,
 } from '../../platform/http/types.js';
-import { isUuid } from '../../platform/validation/uuid.js';
+import { uuidAsTyped } from '../../platform/validation/uuid.js';
 
 /**
  * When a check ended: its answer; its time to answer running out while still waiting (no answer
@@ -72,8 +72,8 @@ async function dispose(
 
 /** A request the body made, by its id (as its staff pages and the access log show it). */
 async function resolve(db: Db, organisationId: string, identifier: string) {
-  const id = identifier.trim().toLowerCase();
-  if (!isUuid(id)) return undefined;
+  const id = uuidAsTyped(identifier);
+  if (!id) return undefined;
   const row = await db
     .selectFrom('evidence_requests')
     .select('id')

@@ -15,7 +15,8 @@ import type {
   RetentionQuery,
   RetentionRecordType,
 } from '../../platform/http/types.js';
-import { isUuid } from '../../platform/validation/uuid.js';
+import { deleteRecords } from '../../platform/db/records.js';
+import { uuidAsTyped } from '../../platform/validation/uuid.js';
 import { findUserById } from '../identity/index.js';
 import type { NotificationStatus } from './db/tables.js';
 
@@ -74,18 +75,13 @@ async function findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidat
 }
 
 async function dispose(trx: Db, _action: string, ids: readonly string[]): Promise<number> {
-  if (ids.length === 0) return 0;
-  const deleted = await trx
-    .deleteFrom('notify_notifications')
-    .where('id', 'in', [...ids])
-    .executeTakeFirst();
-  return Number(deleted.numDeletedRows);
+  return deleteRecords(trx, 'notify_notifications', ids);
 }
 
 /** A notification of the body, by the id its API gave (staff hold one by that id). */
 async function resolve(db: Db, organisationId: string, identifier: string) {
-  const id = identifier.trim().toLowerCase();
-  if (!isUuid(id)) return undefined;
+  const id = uuidAsTyped(identifier);
+  if (!id) return undefined;
   const row = await db
     .selectFrom('notify_notifications as n')
     .innerJoin('notify_services as s', 's.id', 'n.service_id')

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../../platform/db/database.js';
+import { uuidAsTyped } from '../../../platform/validation/uuid.js';
 import type {
   RetentionCandidate,
   RetentionQuery,
@@ -63,8 +64,8 @@ async function dispose(trx: Db, _action: string, ids: readonly string[], now: Da
 }
 
 async function resolve(db: Db, organisationId: string, identifier: string) {
-  const id = identifier.trim().toLowerCase();
-  if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+  const id = uuidAsTyped(identifier);
+  if (!id) return undefined;
   const row = await db
     .selectFrom('petition_signatures')
     .innerJoin('petitions', 'petitions.id', 'petition_signatures.petition_id')
