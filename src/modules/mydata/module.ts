@@ -4,6 +4,7 @@ import { requestRoutes } from './pages/requests/routes.js';
 import { staffRoutes } from './pages/staff/routes.js';
 import { handlesRequests, mayViewOwnData } from './policies/mydata.js';
 import { mydataPersonalData } from './queries/my-data.js';
+import { subjectAccessRequestRetention } from './retention.js';
 
 /**
  * My data: a person's view of everything Joinedup holds about them (each module's own
@@ -22,6 +23,7 @@ export const mydataModule: ModuleManifest = {
     { text: 'mydata.nav', href: '/account/my-data', visibleTo: mayViewOwnData },
     { text: 'mydata.staff.nav', href: '/staff/access-requests', visibleTo: handlesRequests },
   ],
+  retention: [subjectAccessRequestRetention],
   personalDataOf: mydataPersonalData,
   personalData: [
     {
@@ -29,7 +31,7 @@ export const mydataModule: ModuleManifest = {
       description:
         'Requests you sent to public bodies for the information they hold about you: to which body, what you were looking for, when it is due, and their answer',
       retention:
-        'Kept for now: no retention period is applied yet (the body keeps its own record of answering)',
+        '2 years after the body answered by default (each body may set 1 to 6 years), then deleted',
     },
   ],
 };

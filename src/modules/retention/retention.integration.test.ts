@@ -19,6 +19,7 @@ import {
   aNotification,
   anEvidenceRequest,
   anIdentityCheck,
+  aSubjectAccessRequest,
   aPayment,
   aPerson,
   aSubmission,
@@ -857,5 +858,38 @@ describe('contact centres’ identity checks', () => {
     expect(await exists(due)).toBe(false);
     expect(await exists(notYet)).toBe(true);
     expect(await exists(ofHeld)).toBe(true);
+  });
+});
+
+describe('subject access requests', () => {
+  const exists = async (id: string) =>
+    !!(await db()
+      .selectFrom('subject_access_requests')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst());
+
+  it('are deleted 2 years after the answer; one not answered, or held by its reference, stays', async () => {
+    const person = await aPerson(db());
+    const other = await aPerson(db());
+    const answered = await aSubjectAccessRequest(db(), stroud, person, ago(24));
+    const notYet = await aSubjectAccessRequest(db(), stroud, other, ago(24, 1));
+    const open = await aSubjectAccessRequest(db(), stroud, person, null);
+    const held = await aSubjectAccessRequest(db(), stroud, other, ago(40));
+    // Held by its reference as typed; another body's request is not this body's to hold.
+    await hold({ recordType: 'subject-access-request', identifier: held.reference.toLowerCase() });
+    const theirs = await aSubjectAccessRequest(db(), cheltenham, other, ago(40));
+    await expect(
+      hold({ recordType: 'subject-access-request', identifier: theirs.reference }),
+    ).rejects.toThrow(/identifier/);
+    const report = await run();
+    expect(await exists(answered.id)).toBe(false);
+    expect(await exists(notYet.id)).toBe(true);
+    expect(await exists(open.id)).toBe(true);
+    expect(await exists(held.id)).toBe(true);
+    expect(await exists(theirs.id)).toBe(false);
+    expect(report.lines).toContainEqual(
+      expect.objectContaining({ organisationSlug: 'stroud', recordType: 'subject-access-request' }),
+    );
   });
 });

@@ -492,3 +492,33 @@ export async function anIdentityCheck(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** The person's subject access request to the body, answered at `respondedAt` (null: not yet). */
+export async function aSubjectAccessRequest(
+  db: Db,
+  organisation: string,
+  person: string,
+  respondedAt: Date | null,
+): Promise<{ id: string; reference: string }> {
+  const reference = `SAR-${code(4)}-${code(4)}`;
+  const received = new Date((respondedAt ?? new Date()).getTime() - 20 * 86_400_000);
+  const day = received.toISOString().slice(0, 10);
+  const row = await db
+    .insertInto('subject_access_requests')
+    .values({
+      request_group: randomUUID(),
+      reference,
+      user_id: person,
+      organisation_id: organisation,
+      details: 'Letters about my council tax',
+      received_at: received,
+      received_on: day,
+      due_on: day,
+      status: respondedAt ? 'responded' : 'received',
+      response_note: respondedAt ? 'Sent by post' : null,
+      responded_at: respondedAt,
+    } as never)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, reference };
+}
