@@ -67,8 +67,8 @@ export type OutboxHandler = ((
 /**
  * Writes a message to the outbox in the caller's transaction, so it exists if and only if the
  * change it announces was committed. A repeated idempotency key is ignored (while the message
- * is kept: a handled one is pruned after OUTBOX_KEEP_DONE_DAYS). With `availableAt`
- * the worker leaves the message until then (it claims only messages whose time has come).
+ * is kept: a handled one is pruned after OUTBOX_KEEP_DONE_DAYS). With `availableAt` the worker
+ * leaves the message until then (it claims only messages whose time has come).
  *
  * @example await enqueue(trx, { topic: 'submission.submitted', payload: { submissionId }, idempotencyKey: `submission.submitted:${id}` });
  */
