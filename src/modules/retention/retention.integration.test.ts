@@ -734,7 +734,7 @@ describe('notifications', () => {
     const notYet = await aNotification(db(), stroud, ago(3, 1));
     const sending = await aNotification(db(), stroud, ago(30), { status: 'sending' });
     const failed = await aNotification(db(), cheltenham, ago(4), { status: 'permanent-failure' });
-    const report = await run();
+    const report = await run({}, [type('notification')]);
     expect(await exists('notify_notifications', due)).toBe(false);
     expect(await exists('notify_notifications', failed)).toBe(false);
     expect(await exists('notify_notifications', notYet)).toBe(true);
@@ -756,7 +756,7 @@ describe('notifications', () => {
     const text = await aNotification(db(), stroud, ago(12), { recipient: '07700900123' });
     const someoneElse = await aNotification(db(), stroud, ago(12));
     await hold({ subject: 'person', email });
-    await run();
+    await run({}, [type('notification')]);
     expect(await exists('notify_notifications', mail)).toBe(true);
     expect(await exists('notify_notifications', text)).toBe(true);
     expect(await exists('notify_notifications', someoneElse)).toBe(false);
@@ -772,7 +772,7 @@ describe('notifications', () => {
     const neighbour = await aNotification(db(), stroud, ago(12));
     await hold({ recordType: 'submission', identifier: submission.reference });
     await hold({ recordType: 'notification', identifier: held.toUpperCase() });
-    await run();
+    await run({}, [type('notification')]);
     expect(await exists('notify_notifications', aboutIt)).toBe(true);
     expect(await exists('notify_notifications', held)).toBe(true);
     expect(await exists('notify_notifications', neighbour)).toBe(false);
@@ -795,7 +795,7 @@ describe('evidence requests', () => {
     const notYet = await anEvidenceRequest(db(), stroud, cheltenham, person, ago(24, 1));
     // Cheltenham answered it; the record is Stroud's, so Cheltenham's period is not the one.
     const asked = await anEvidenceRequest(db(), cheltenham, stroud, person, ago(23));
-    await run();
+    await run({}, [type('evidence-request')]);
     for (const id of [answered, unanswered]) {
       const row = await request(id);
       expect(row.subject).toEqual({});
@@ -817,7 +817,7 @@ describe('evidence requests', () => {
     expect((await request(notYet)).user_id).toBe(person);
     expect((await request(asked)).user_id).toBe(person);
     // Anonymised once: the next run finds nothing more to do with them.
-    const again = await run();
+    const again = await run({}, [type('evidence-request')]);
     expect(again.lines.filter((line) => line.recordType === 'evidence-request')).toEqual([]);
   });
 
@@ -830,7 +830,7 @@ describe('evidence requests', () => {
     const neighbour = await anEvidenceRequest(db(), stroud, cheltenham, other, ago(30));
     await hold({ subject: 'person', email });
     await hold({ recordType: 'evidence-request', identifier: held });
-    await run();
+    await run({}, [type('evidence-request')]);
     expect((await request(theirs)).anonymised_at).toBeNull();
     expect((await request(held)).anonymised_at).toBeNull();
     expect((await request(neighbour)).anonymised_at).toEqual(NOW);
@@ -854,7 +854,7 @@ describe('contact centres’ identity checks', () => {
     const notYet = await anIdentityCheck(db(), stroud, adviser, customer, ago(24, 1));
     const ofHeld = await anIdentityCheck(db(), stroud, adviser, held, ago(30));
     await hold({ subject: 'person', email });
-    await run();
+    await run({}, [type('crm-identity-check')]);
     expect(await exists(due)).toBe(false);
     expect(await exists(notYet)).toBe(true);
     expect(await exists(ofHeld)).toBe(true);
@@ -882,7 +882,7 @@ describe('subject access requests', () => {
     await expect(
       hold({ recordType: 'subject-access-request', identifier: theirs.reference }),
     ).rejects.toThrow(/identifier/);
-    const report = await run();
+    const report = await run({}, [type('subject-access-request')]);
     expect(await exists(answered.id)).toBe(false);
     expect(await exists(notYet.id)).toBe(true);
     expect(await exists(open.id)).toBe(true);
