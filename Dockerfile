@@ -10,7 +10,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build && npm run sbom && npm prune --omit=dev --no-audit --no-fund
 
 # --- run -----------------------------------------------------------------------------------
 FROM node:20-bookworm-slim
