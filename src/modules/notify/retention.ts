@@ -18,20 +18,18 @@ import type {
 import { deleteRecords } from '../../platform/db/records.js';
 import { uuidAsTyped } from '../../platform/validation/uuid.js';
 import { findUserById } from '../identity/index.js';
+import { SETTLED } from './commands/deliver.js';
 import type { NotificationStatus } from './db/tables.js';
 
-/** Statuses nothing changes any more (Notify's final ones, and the refusals before sending). */
-export const FINISHED_STATUSES: readonly NotificationStatus[] = [
-  'delivered',
-  'sent',
-  'received',
-  'returned-letter',
-  'cancelled',
+/**
+ * Statuses nothing changes any more: those after which a notification is not delivered again,
+ * and the failures its delivery gave up on or a provider reported (only an admin's retry of its
+ * dead outbox message would try again, and that finds nothing to send once it is deleted).
+ */
+const FINISHED_STATUSES: readonly NotificationStatus[] = [
+  ...SETTLED,
   'technical-failure',
   'temporary-failure',
-  'permanent-failure',
-  'validation-failed',
-  'virus-scan-failed',
 ];
 
 /**

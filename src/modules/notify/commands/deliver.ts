@@ -24,7 +24,7 @@ export const CALLBACK_TOPIC = 'notify.callback';
 export const DELIVERY_PROBLEM_TOPIC = 'account.delivery-problem';
 
 /** Statuses after which a notification is not delivered again. */
-const SETTLED = new Set<NotificationStatus>([
+export const SETTLED = new Set<NotificationStatus>([
   'delivered',
   'permanent-failure',
   'sent',
