@@ -507,6 +507,7 @@ describe('retention', () => {
       limit: 1000,
       heldPersonIds: [],
       heldPersonEmails: [],
+      heldPersonPhones: [],
       heldRecordIds: [],
       heldReferences: [reference],
     };

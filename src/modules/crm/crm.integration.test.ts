@@ -530,6 +530,7 @@ describe('retention of the contact log', () => {
       limit: 100,
       heldPersonIds: [],
       heldPersonEmails: [],
+      heldPersonPhones: [],
       heldRecordIds: [held!.id],
       heldReferences: [],
     });

@@ -17,7 +17,6 @@ import type {
 } from '../../platform/http/types.js';
 import { deleteRecords } from '../../platform/db/records.js';
 import { uuidAsTyped } from '../../platform/validation/uuid.js';
-import { findUserById } from '../identity/index.js';
 import { SETTLED } from './commands/deliver.js';
 import type { NotificationStatus } from './db/tables.js';
 
@@ -32,17 +31,6 @@ const FINISHED_STATUSES: readonly NotificationStatus[] = [
   'temporary-failure',
 ];
 
-/**
- * The addresses and numbers a person hold keeps: each held account's e-mail address (given) and
- * its confirmed mobile number, as the person's "My data" finds their messages.
- */
-async function heldRecipients(db: Db, query: RetentionQuery): Promise<string[]> {
-  const phones = await Promise.all(
-    query.heldPersonIds.map(async (id) => (await findUserById(db, id))?.phone ?? null),
-  );
-  return [...query.heldPersonEmails, ...phones.filter((phone): phone is string => phone !== null)];
-}
-
 async function findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidate[]> {
   let select = db
     .selectFrom('notify_notifications as n')
@@ -51,7 +39,8 @@ async function findDue(db: Db, query: RetentionQuery): Promise<RetentionCandidat
     .where('s.organisation_id', '=', query.organisationId)
     .where('n.status', 'in', [...FINISHED_STATUSES])
     .where('n.created_at', '<=', query.cutoff);
-  const recipients = await heldRecipients(db, query);
+  // A person hold keeps what was sent to the account's address or number, as "My data" finds it.
+  const recipients = [...query.heldPersonEmails, ...query.heldPersonPhones];
   if (recipients.length > 0)
     select = select.where((eb) => eb(eb.fn('lower', ['n.recipient']), 'not in', recipients));
   if (query.heldRecordIds.length > 0)

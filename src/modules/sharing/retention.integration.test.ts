@@ -140,6 +140,7 @@ describe('retention of tell-us-once records', () => {
         limit: 100,
         heldPersonIds: [],
         heldPersonEmails: [],
+        heldPersonPhones: [],
         heldRecordIds: [],
         heldReferences,
       });

@@ -161,6 +161,8 @@ export interface RetentionQuery {
   /** Held people's accounts, and their e-mail addresses (lower case) for records without an account. */
   heldPersonIds: readonly string[];
   heldPersonEmails: readonly string[];
+  /** Held accounts' mobile numbers as the accounts keep them, for messages sent to a number. */
+  heldPersonPhones: readonly string[];
   /** Held records of this record type. */
   heldRecordIds: readonly string[];
   /** The references of held records of any type: a record that shares one (a case, its application's messages) is held too. */

@@ -652,6 +652,7 @@ describe('retention', () => {
       limit: 1000,
       heldPersonIds: [] as string[],
       heldPersonEmails: [] as string[],
+      heldPersonPhones: [] as string[],
       heldRecordIds: [] as string[],
       heldReferences: [] as string[],
     };

@@ -9,9 +9,13 @@
 import { sql, type Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../../platform/audit/audit.js';
 import type { Database } from '../../../platform/db/database.js';
-import type { RetentionAction, RetentionRecordType } from '../../../platform/http/types.js';
+import type {
+  RetentionAction,
+  RetentionQuery,
+  RetentionRecordType,
+} from '../../../platform/http/types.js';
 import { listOrganisations, type OrganisationRow } from '../../organisations/index.js';
-import { heldSet } from '../queries/holds.js';
+import { heldSet, type HeldSet } from '../queries/holds.js';
 import { effectivePolicies, monthsBefore } from '../queries/policies.js';
 
 /** Records disposed of in one transaction. */
@@ -126,22 +130,38 @@ async function countDue(
     .transaction()
     .execute(async (trx) => {
       const held = await heldSet(trx, organisation.id, now);
-      const due = await type.findDue(trx, {
-        organisationId: organisation.id,
-        action,
-        cutoff,
-        limit: DRY_RUN_LIMIT,
-        heldPersonIds: held.personIds,
-        heldPersonEmails: held.personEmails,
-        heldRecordIds: held.recordIds.get(type.key) ?? [],
-        heldReferences: held.references,
-      });
+      const due = await type.findDue(
+        trx,
+        dueQuery(organisation.id, type, action, cutoff, DRY_RUN_LIMIT, held),
+      );
       throw new DryRunCount(due.length);
     })
     .catch((error: unknown) => {
       if (error instanceof DryRunCount) return error.count;
       throw error;
     });
+}
+
+/** What `findDue` is asked for: the body's due records of the type, leaving out what is held. */
+function dueQuery(
+  organisationId: string,
+  type: RetentionRecordType,
+  action: RetentionAction,
+  cutoff: Date,
+  limit: number,
+  held: HeldSet,
+): RetentionQuery {
+  return {
+    organisationId,
+    action,
+    cutoff,
+    limit,
+    heldPersonIds: held.personIds,
+    heldPersonEmails: held.personEmails,
+    heldPersonPhones: held.personPhones,
+    heldRecordIds: held.recordIds.get(type.key) ?? [],
+    heldReferences: held.references,
+  };
 }
 
 class DryRunCount extends Error {
@@ -165,16 +185,10 @@ async function disposeDue(
     const done = await db.transaction().execute(async (trx) => {
       // Read in the batch's transaction, so a hold placed since the last batch is obeyed.
       const held = await heldSet(trx, organisation.id, options.now);
-      const due = await type.findDue(trx, {
-        organisationId: organisation.id,
-        action,
-        cutoff,
-        limit,
-        heldPersonIds: held.personIds,
-        heldPersonEmails: held.personEmails,
-        heldRecordIds: held.recordIds.get(type.key) ?? [],
-        heldReferences: held.references,
-      });
+      const due = await type.findDue(
+        trx,
+        dueQuery(organisation.id, type, action, cutoff, limit, held),
+      );
       if (due.length === 0) return { found: 0, changed: 0 };
       const ids = due.map((record) => record.id);
       const changed = await type.dispose(trx, action, ids, options.now);

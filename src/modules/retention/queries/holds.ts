@@ -47,6 +47,8 @@ export async function pastHolds(
 export interface HeldSet {
   personIds: string[];
   personEmails: string[];
+  /** The held accounts' mobile numbers, where they have one. */
+  personPhones: string[];
   recordIds: Map<string, string[]>;
   /** The held records' references: records of other types sharing one are held too. */
   references: string[];
@@ -55,12 +57,19 @@ export interface HeldSet {
 /** The body's holds in force at `now`, as the sets each record type's `findDue` excludes. */
 export async function heldSet(db: Db, organisationId: string, now: Date): Promise<HeldSet> {
   const holds = await holdsInForce(db, organisationId, now);
-  const set: HeldSet = { personIds: [], personEmails: [], recordIds: new Map(), references: [] };
+  const set: HeldSet = {
+    personIds: [],
+    personEmails: [],
+    personPhones: [],
+    recordIds: new Map(),
+    references: [],
+  };
   for (const hold of holds) {
     if (hold.subject === 'person' && hold.person_user_id) {
       set.personIds.push(hold.person_user_id);
       const user = await findUserById(db, hold.person_user_id);
       set.personEmails.push((user?.email ?? hold.label).toLowerCase());
+      if (user?.phone) set.personPhones.push(user.phone);
     } else if (hold.record_type && hold.record_id) {
       const list = set.recordIds.get(hold.record_type) ?? [];
       list.push(hold.record_id);
